@@ -1,0 +1,485 @@
+// Package tree models a Theory of Constraints Current State Tree (and its
+// Future Reality Tree): numbered nodes, AND/OR cause groups, the IF/AND/THEN
+// statement syntax, and the analysis that finds where the arrows converge.
+//
+// The package is pure Go: it does no I/O and imports nothing of the project.
+// Rendering lives in tree/render and text exports in tree/export.
+package tree
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxTextRunes is the longest node text, in runes, after whitespace is collapsed.
+const MaxTextRunes = 300
+
+// Kind says what role a node plays in the tree.
+type Kind string
+
+// The node kinds of a Current State Tree and of a Future Reality Tree.
+const (
+	KindUDE           Kind = "ude"            // an undesirable effect: an observed symptom
+	KindCause         Kind = "cause"          // an intermediate or root cause
+	KindPremise       Kind = "premise"        // a condition added to make a cause sufficient (AND)
+	KindInjection     Kind = "injection"      // a fix proposed in the Future Reality Tree
+	KindDesiredEffect Kind = "desired_effect" // the good outcome an injection should produce
+)
+
+// Kinds lists every valid kind in a stable order.
+var Kinds = []Kind{KindUDE, KindCause, KindPremise, KindInjection, KindDesiredEffect}
+
+// Valid reports whether k is one of the known kinds.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// NodeID is a node's per-tree number, shown to people as #N.
+type NodeID int
+
+// String renders the id as people see it: "#7".
+func (id NodeID) String() string { return fmt.Sprintf("#%d", int(id)) }
+
+// GroupID identifies a cause group (a junction) within a tree.
+type GroupID int
+
+// Impact weights of a UDE.
+const (
+	WeightLow     = 1
+	WeightMedium  = 2
+	WeightHigh    = 3
+	DefaultWeight = WeightMedium
+)
+
+// Node is one statement in the tree.
+type Node struct {
+	ID          NodeID
+	Kind        Kind
+	Text        string
+	Weight      int    // impact weight 1–3 for a UDE (0 means the default, 2); ignored for other kinds
+	Evidence    string // a link or note that supports the statement
+	Unverified  bool   // an entity-existence reservation is open on it
+	RootMarked  bool   // the team decided to stop digging here
+	BlameWorded bool   // the text names a person or uses blame words
+}
+
+// Impact returns the node's effective UDE weight: Weight, or DefaultWeight when unset.
+// Nodes that are not UDEs have no impact.
+func (n *Node) Impact() int {
+	if n.Kind != KindUDE {
+		return 0
+	}
+	if n.Weight == 0 {
+		return DefaultWeight
+	}
+	return n.Weight
+}
+
+// LinkStatus is where a group stands in the challenge pass.
+type LinkStatus string
+
+// The challenge-pass states of a link (group).
+const (
+	StatusUnreviewed LinkStatus = "unreviewed"
+	StatusAccepted   LinkStatus = "accepted"
+	StatusDisputed   LinkStatus = "disputed"
+)
+
+// Group is a junction: all Causes together (AND) are sufficient for Effect.
+// Several groups into one effect are alternatives (OR). A group with one
+// cause is a plain link.
+type Group struct {
+	ID     GroupID
+	Effect NodeID
+	Causes []NodeID
+	Status LinkStatus
+}
+
+// IsAnd reports whether the group joins more than one cause.
+func (g *Group) IsAnd() bool { return len(g.Causes) > 1 }
+
+// Errors returned by the model; they are wrapped with the node numbers involved.
+var (
+	ErrEmptyText     = errors.New("text is empty")
+	ErrTextTooLong   = fmt.Errorf("text is longer than %d characters", MaxTextRunes)
+	ErrInvalidText   = errors.New("text is not valid")
+	ErrUnknownNode   = errors.New("no such node")
+	ErrUnknownGroup  = errors.New("no such link")
+	ErrDuplicateNode = errors.New("a node with this number or text already exists")
+	ErrSelfLink      = errors.New("a node cannot cause itself")
+	ErrDuplicateLink = errors.New("this link already exists")
+	ErrInvalidNode   = errors.New("node is not valid")
+)
+
+// NormalizeText trims s, collapses runs of white space into one space and
+// checks the result: valid UTF-8, no control or bidirectional-override
+// characters, 1 to MaxTextRunes runes.
+func NormalizeText(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", fmt.Errorf("%w: it is not valid UTF-8", ErrInvalidText)
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r):
+			return "", fmt.Errorf("%w: it contains the control character %U", ErrInvalidText, r)
+		case isBidiControl(r):
+			return "", fmt.Errorf("%w: it contains the direction-override character %U", ErrInvalidText, r)
+		case isZeroWidth(r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	switch n := utf8.RuneCountInString(out); {
+	case n == 0:
+		return "", ErrEmptyText
+	case n > MaxTextRunes:
+		return "", fmt.Errorf("%w (it has %d)", ErrTextTooLong, n)
+	}
+	return out, nil
+}
+
+func isBidiControl(r rune) bool {
+	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
+}
+
+func isZeroWidth(r rune) bool {
+	return r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF
+}
+
+// Tree is a Current State Tree (or Future Reality Tree). The zero value is not
+// usable; call New. A Tree is not safe for concurrent mutation.
+type Tree struct {
+	Title     string
+	nodes     map[NodeID]*Node
+	byText    map[string]NodeID
+	groups    map[GroupID]*Group
+	nextNode  NodeID
+	nextGroup GroupID
+}
+
+// New returns an empty tree with the given title.
+func New(title string) *Tree {
+	return &Tree{
+		Title:     title,
+		nodes:     map[NodeID]*Node{},
+		byText:    map[string]NodeID{},
+		groups:    map[GroupID]*Group{},
+		nextNode:  1,
+		nextGroup: 1,
+	}
+}
+
+// AddNode adds a copy of n and returns the stored node. An ID of 0 takes the
+// next free number; a Kind of "" means cause. The text is normalised; texts
+// must be unique within the tree so that statements can refer to them.
+func (t *Tree) AddNode(n Node) (*Node, error) {
+	text, err := NormalizeText(n.Text)
+	if err != nil {
+		return nil, err
+	}
+	n.Text = text
+	if n.Kind == "" {
+		n.Kind = KindCause
+	}
+	if !n.Kind.Valid() {
+		return nil, fmt.Errorf("%w: unknown kind %q", ErrInvalidNode, n.Kind)
+	}
+	if n.Weight < 0 || n.Weight > WeightHigh {
+		return nil, fmt.Errorf("%w: impact weight must be 1, 2 or 3, not %d", ErrInvalidNode, n.Weight)
+	}
+	if n.ID < 0 {
+		return nil, fmt.Errorf("%w: negative number %d", ErrInvalidNode, n.ID)
+	}
+	if n.ID == 0 {
+		n.ID = t.nextNode
+	}
+	if _, ok := t.nodes[n.ID]; ok {
+		return nil, fmt.Errorf("%w: %s", ErrDuplicateNode, n.ID)
+	}
+	if other, ok := t.byText[n.Text]; ok {
+		return nil, fmt.Errorf("%w: %s already says %q", ErrDuplicateNode, other, n.Text)
+	}
+	stored := n
+	t.nodes[n.ID] = &stored
+	t.byText[n.Text] = n.ID
+	if n.ID >= t.nextNode {
+		t.nextNode = n.ID + 1
+	}
+	return &stored, nil
+}
+
+// AddGroup adds a copy of g and returns the stored group. An ID of 0 takes the
+// next free number; an empty Status means unreviewed. Every node must exist, an
+// effect may not be among its own causes, a cause may not repeat within the
+// group, and the same set of causes may not already point at the same effect.
+func (t *Tree) AddGroup(g Group) (*Group, error) {
+	if err := t.checkGroup(g, 0); err != nil {
+		return nil, err
+	}
+	if g.Status == "" {
+		g.Status = StatusUnreviewed
+	}
+	if g.ID < 0 {
+		return nil, fmt.Errorf("%w: negative link number %d", ErrInvalidNode, g.ID)
+	}
+	if g.ID == 0 {
+		g.ID = t.nextGroup
+	}
+	if _, ok := t.groups[g.ID]; ok {
+		return nil, fmt.Errorf("%w: link %d", ErrDuplicateLink, g.ID)
+	}
+	g.Causes = slices.Clone(g.Causes)
+	t.groups[g.ID] = &g
+	if g.ID >= t.nextGroup {
+		t.nextGroup = g.ID + 1
+	}
+	return &g, nil
+}
+
+// checkGroup validates g against the tree, ignoring the group numbered skip.
+func (t *Tree) checkGroup(g Group, skip GroupID) error {
+	if len(g.Causes) == 0 {
+		return fmt.Errorf("%w: a link needs at least one cause", ErrInvalidNode)
+	}
+	if _, ok := t.nodes[g.Effect]; !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownNode, g.Effect)
+	}
+	seen := map[NodeID]bool{}
+	for _, c := range g.Causes {
+		if _, ok := t.nodes[c]; !ok {
+			return fmt.Errorf("%w: %s", ErrUnknownNode, c)
+		}
+		if c == g.Effect {
+			return fmt.Errorf("%w: %s", ErrSelfLink, c)
+		}
+		if seen[c] {
+			return fmt.Errorf("%w: %s appears twice in one AND group", ErrInvalidNode, c)
+		}
+		seen[c] = true
+	}
+	for _, other := range t.groups {
+		if other.ID != skip && other.Effect == g.Effect && sameSet(other.Causes, g.Causes) {
+			return fmt.Errorf("%w: %s ⇒ %s", ErrDuplicateLink, joinIDs(g.Causes), g.Effect)
+		}
+	}
+	return nil
+}
+
+func sameSet(a, b []NodeID) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
+}
+
+func joinIDs(ids []NodeID) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id.String()
+	}
+	return strings.Join(parts, " AND ")
+}
+
+// Node returns the node numbered id.
+func (t *Tree) Node(id NodeID) (*Node, bool) {
+	n, ok := t.nodes[id]
+	return n, ok
+}
+
+// NodeByText returns the node whose normalised text equals text exactly.
+func (t *Tree) NodeByText(text string) (*Node, bool) {
+	norm, err := NormalizeText(text)
+	if err != nil {
+		return nil, false
+	}
+	id, ok := t.byText[norm]
+	if !ok {
+		return nil, false
+	}
+	return t.nodes[id], true
+}
+
+// Group returns the group numbered id.
+func (t *Tree) Group(id GroupID) (*Group, bool) {
+	g, ok := t.groups[id]
+	return g, ok
+}
+
+// Nodes returns every node ordered by number.
+func (t *Tree) Nodes() []*Node {
+	out := make([]*Node, 0, len(t.nodes))
+	for _, n := range t.nodes {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b *Node) int { return int(a.ID - b.ID) })
+	return out
+}
+
+// Groups returns every group ordered by number.
+func (t *Tree) Groups() []*Group {
+	out := make([]*Group, 0, len(t.groups))
+	for _, g := range t.groups {
+		out = append(out, g)
+	}
+	slices.SortFunc(out, func(a, b *Group) int { return int(a.ID - b.ID) })
+	return out
+}
+
+// NumNodes returns how many nodes the tree has.
+func (t *Tree) NumNodes() int { return len(t.nodes) }
+
+// NumGroups returns how many groups the tree has.
+func (t *Tree) NumGroups() int { return len(t.groups) }
+
+// NextNodeID returns the number the next added node will get.
+func (t *Tree) NextNodeID() NodeID { return t.nextNode }
+
+// GroupsInto returns the groups whose effect is id, ordered by number.
+func (t *Tree) GroupsInto(id NodeID) []*Group {
+	var out []*Group
+	for _, g := range t.Groups() {
+		if g.Effect == id {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// GroupsFrom returns the groups that have id among their causes, ordered by number.
+func (t *Tree) GroupsFrom(id NodeID) []*Group {
+	var out []*Group
+	for _, g := range t.Groups() {
+		if slices.Contains(g.Causes, id) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// SetText rewords a node, keeping texts unique.
+func (t *Tree) SetText(id NodeID, text string) error {
+	n, ok := t.nodes[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownNode, id)
+	}
+	norm, err := NormalizeText(text)
+	if err != nil {
+		return err
+	}
+	if other, ok := t.byText[norm]; ok && other != id {
+		return fmt.Errorf("%w: %s already says %q", ErrDuplicateNode, other, norm)
+	}
+	delete(t.byText, n.Text)
+	n.Text = norm
+	t.byText[norm] = id
+	return nil
+}
+
+// SetCauses replaces the causes of a group (to add a premise, say), with the
+// same checks as AddGroup.
+func (t *Tree) SetCauses(id GroupID, causes []NodeID) error {
+	g, ok := t.groups[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownGroup, id)
+	}
+	next := Group{ID: id, Effect: g.Effect, Causes: causes}
+	if err := t.checkGroup(next, id); err != nil {
+		return err
+	}
+	g.Causes = slices.Clone(causes)
+	return nil
+}
+
+// Flip reverses a one-cause link: the effect becomes the cause.
+func (t *Tree) Flip(id GroupID) error {
+	g, ok := t.groups[id]
+	if !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownGroup, id)
+	}
+	if len(g.Causes) != 1 {
+		return fmt.Errorf("%w: only a link with one cause can be flipped", ErrInvalidNode)
+	}
+	next := Group{ID: id, Effect: g.Causes[0], Causes: []NodeID{g.Effect}}
+	if err := t.checkGroup(next, id); err != nil {
+		return err
+	}
+	g.Effect, g.Causes = next.Effect, next.Causes
+	return nil
+}
+
+// RemoveGroup deletes a group.
+func (t *Tree) RemoveGroup(id GroupID) error {
+	if _, ok := t.groups[id]; !ok {
+		return fmt.Errorf("%w: %d", ErrUnknownGroup, id)
+	}
+	delete(t.groups, id)
+	return nil
+}
+
+// RemoveNode deletes a node, the groups into it, and its place in the groups
+// it belongs to; a group left without causes is deleted too.
+func (t *Tree) RemoveNode(id NodeID) error {
+	n, ok := t.nodes[id]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrUnknownNode, id)
+	}
+	for gid, g := range t.groups {
+		if g.Effect == id {
+			delete(t.groups, gid)
+			continue
+		}
+		g.Causes = slices.DeleteFunc(g.Causes, func(c NodeID) bool { return c == id })
+		if len(g.Causes) == 0 {
+			delete(t.groups, gid)
+		}
+	}
+	t.dropDuplicateGroups()
+	delete(t.byText, n.Text)
+	delete(t.nodes, id)
+	return nil
+}
+
+// dropDuplicateGroups keeps the lowest-numbered of groups that became equal.
+func (t *Tree) dropDuplicateGroups() {
+	groups := t.Groups()
+	for i, g := range groups {
+		for _, h := range groups[:i] {
+			if _, alive := t.groups[h.ID]; alive && h.Effect == g.Effect && sameSet(h.Causes, g.Causes) {
+				delete(t.groups, g.ID)
+				break
+			}
+		}
+	}
+}
+
+// Clone returns a deep copy of the tree.
+func (t *Tree) Clone() *Tree {
+	c := New(t.Title)
+	for id, n := range t.nodes {
+		cp := *n
+		c.nodes[id] = &cp
+		c.byText[cp.Text] = id
+	}
+	for id, g := range t.groups {
+		cp := *g
+		cp.Causes = slices.Clone(g.Causes)
+		c.groups[id] = &cp
+	}
+	c.nextNode, c.nextGroup = t.nextNode, t.nextGroup
+	return c
+}
