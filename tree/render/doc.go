@@ -1,0 +1,15 @@
+// Package render draws a Current State Tree (or Future Reality Tree) for
+// people: it writes deterministic Graphviz DOT, lays it out with the
+// WebAssembly build of Graphviz (github.com/goccy/go-graphviz) and paints the
+// result itself, as PNG (github.com/fogleman/gg with the embedded Go fonts,
+// no system fonts) and as SVG, so both look the same.
+//
+// Causes sit below their effects (rankdir=BT), AND groups meet in a small
+// junction ellipse, and every role (UDE, cause, root cause, core cause,
+// premise, injection, desired effect) has its own colour-blind-safe look
+// (Okabe–Ito colours plus shapes, borders and badges). A legend lists only
+// the looks the picture uses.
+//
+// Graphviz runs in one process-wide WebAssembly instance that is not safe for
+// concurrent use, so layouts are serialised; painting runs in parallel.
+package render

@@ -1,0 +1,104 @@
+package render
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// Defaults and limits of Options.
+const (
+	DefaultScale    = 1.5  // px per layout unit: node text is 24 px, crisp on HiDPI screens
+	DefaultMaxWidth = 4000 // px
+	// MinReadableScale keeps node text at 14 px or more.
+	MinReadableScale = 14.0 / textSize
+	// MaxReadableNodes is the size above which a tree should be split with
+	// Subtrees: beyond it a picture capped at DefaultMaxWidth gets text smaller
+	// than 14 px.
+	MaxReadableNodes = 120
+)
+
+// Options tunes a picture. The zero value is ready to use.
+type Options struct {
+	// Title is drawn above the tree; "" uses the tree's title.
+	Title string
+	// Scale is pixels per layout unit (node text is 16 units); 0 means
+	// DefaultScale. It is lowered to keep the width within MaxWidth.
+	Scale float64
+	// MaxWidth caps the picture width in pixels; 0 means DefaultMaxWidth.
+	MaxWidth int
+	// Highlight lists nodes drawn with a yellow halo (say, the ones a message talks about).
+	Highlight []tree.NodeID
+	// NoLegend leaves the legend out.
+	NoLegend bool
+}
+
+func (o Options) scale() float64 {
+	if o.Scale <= 0 {
+		return DefaultScale
+	}
+	return o.Scale
+}
+
+func (o Options) maxWidth() float64 {
+	if o.MaxWidth <= 0 {
+		return DefaultMaxWidth
+	}
+	return float64(o.MaxWidth)
+}
+
+// NeedsSplit reports whether t has more than MaxReadableNodes nodes, so that
+// callers should render Subtrees instead of one picture.
+func NeedsSplit(t *tree.Tree) bool { return t.NumNodes() > MaxReadableNodes }
+
+// defaultMetrics measures at scale 1, for layout.
+var embeddedFonts = sync.OnceValues(loadFonts)
+
+func defaultMetrics() (*metrics, error) {
+	f, err := embeddedFonts()
+	if err != nil {
+		return nil, err
+	}
+	return f.newMetrics(1)
+}
+
+// PNG lays out t and writes it to w as a PNG image. a may be nil.
+func (r *Renderer) PNG(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options, w io.Writer) error {
+	pic, err := r.picture(ctx, t, a, opt)
+	if err != nil {
+		return err
+	}
+	if err := pic.png(w); err != nil {
+		return fmt.Errorf("render: png of %q: %w", pic.scene.title, err)
+	}
+	return nil
+}
+
+// SVG lays out t and writes it to w as a standalone SVG document that looks
+// like the PNG. a may be nil.
+func (r *Renderer) SVG(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options, w io.Writer) error {
+	pic, err := r.picture(ctx, t, a, opt)
+	if err != nil {
+		return err
+	}
+	if err := pic.svg(w); err != nil {
+		return fmt.Errorf("render: svg of %q: %w", pic.scene.title, err)
+	}
+	return nil
+}
+
+// picture builds, lays out and frames the scene.
+func (r *Renderer) picture(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) (*picture, error) {
+	m, err := defaultMetrics()
+	if err != nil {
+		return nil, err
+	}
+	s := buildScene(t, a, opt, m)
+	if err := r.layout(ctx, s); err != nil {
+		return nil, err
+	}
+	return frame(s, opt, m)
+}

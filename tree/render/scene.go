@@ -1,0 +1,240 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// look is the visual role of a node.
+type look int
+
+// The node looks, in legend order.
+const (
+	lookUDE look = iota
+	lookCore
+	lookRoot
+	lookCause
+	lookPremise
+	lookInjection
+	lookDesired
+	numLooks
+)
+
+// point is a position in layout units (1 unit = 1 px at scale 1), y down.
+type point struct{ X, Y float64 }
+
+// sceneNode is a node or an AND junction, sized before layout and placed after.
+type sceneNode struct {
+	name       string // DOT name: n<id> or j<group>
+	id         tree.NodeID
+	junction   bool
+	look       look
+	unverified bool
+	blame      bool
+	highlight  bool
+	header     string   // "#7"
+	badges     []string // "CORE", "UDE", ...
+	lines      []string // wrapped text
+	w, h       float64
+	pos        point // centre, after layout
+}
+
+// sceneEdge is one drawn arrow: cause→effect, cause→junction or junction→effect.
+type sceneEdge struct {
+	key      string // DOT id, unique
+	from, to string
+	arrow    bool
+	disputed bool
+	accepted bool
+	label    string
+	spline   []point // cubic bezier control points (3n+1), after layout
+	tip      *point  // arrowhead tip, after layout
+	labelPos point
+}
+
+// scene is everything needed to write DOT and to paint the tree.
+type scene struct {
+	title string
+	nodes []*sceneNode
+	edges []*sceneEdge
+}
+
+// roles says which nodes are roots and core causes.
+type roles struct {
+	root, core, highlight map[tree.NodeID]bool
+}
+
+// findRoles takes roots and core causes from the analysis, or, without one,
+// treats causes with no incoming link as roots.
+func findRoles(t *tree.Tree, a *tree.Analysis, highlight []tree.NodeID) roles {
+	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, highlight: map[tree.NodeID]bool{}}
+	for _, id := range highlight {
+		r.highlight[id] = true
+	}
+	if a != nil {
+		for _, root := range a.Roots {
+			for _, id := range root.Nodes {
+				r.root[id] = true
+				if root.Core {
+					r.core[id] = true
+				}
+			}
+		}
+		for _, i := range a.CoreCauses {
+			if i >= 0 && i < len(a.Roots) {
+				for _, id := range a.Roots[i].Nodes {
+					r.core[id] = true
+				}
+			}
+		}
+		return r
+	}
+	for _, n := range t.Nodes() {
+		if n.Kind == tree.KindCause && (n.RootMarked || len(t.GroupsInto(n.ID)) == 0) {
+			r.root[n.ID] = true
+		}
+	}
+	return r
+}
+
+// lookOf picks the look of n given its roles.
+func lookOf(n *tree.Node, r roles) look {
+	switch {
+	case n.Kind == tree.KindUDE:
+		return lookUDE
+	case r.core[n.ID]:
+		return lookCore
+	case n.Kind == tree.KindPremise:
+		return lookPremise
+	case n.Kind == tree.KindInjection:
+		return lookInjection
+	case n.Kind == tree.KindDesiredEffect:
+		return lookDesired
+	case r.root[n.ID]:
+		return lookRoot
+	}
+	return lookCause
+}
+
+// badgeOf is the word shown in the corner of a node of look l ("" for none).
+var badgeOf = [numLooks]string{
+	lookUDE:       "UDE",
+	lookCore:      "CORE",
+	lookRoot:      "ROOT",
+	lookPremise:   "PREMISE",
+	lookInjection: "FIX",
+	lookDesired:   "GOAL",
+}
+
+// buildScene turns the tree into sized nodes and unplaced edges, in a
+// deterministic order (nodes by number, then junctions and edges by link).
+func buildScene(t *tree.Tree, a *tree.Analysis, opt Options, m *metrics) *scene {
+	s := &scene{title: opt.Title}
+	if s.title == "" {
+		s.title = t.Title
+	}
+	r := findRoles(t, a, opt.Highlight)
+	for _, n := range t.Nodes() {
+		s.nodes = append(s.nodes, newSceneNode(n, r, m))
+	}
+	for _, g := range t.Groups() {
+		s.addGroup(g, m)
+	}
+	return s
+}
+
+func newSceneNode(n *tree.Node, r roles, m *metrics) *sceneNode {
+	sn := &sceneNode{
+		name:       nodeName(n.ID),
+		id:         n.ID,
+		look:       lookOf(n, r),
+		unverified: n.Unverified,
+		blame:      n.BlameWorded,
+		highlight:  r.highlight[n.ID],
+		header:     n.ID.String(),
+		lines:      wrap(n.Text, wrapRunes),
+	}
+	if b := badgeOf[sn.look]; b != "" {
+		sn.badges = append(sn.badges, b)
+	}
+	if n.Kind == tree.KindUDE && n.Weight == tree.WeightHigh {
+		sn.badges = append(sn.badges, "HIGH")
+	}
+	sn.w, sn.h = m.nodeSize(sn)
+	return sn
+}
+
+func (s *scene) addGroup(g *tree.Group, m *metrics) {
+	disputed := g.Status == tree.StatusDisputed
+	accepted := g.Status == tree.StatusAccepted
+	label := ""
+	if disputed {
+		label = "disputed"
+	}
+	effect := nodeName(g.Effect)
+	if !g.IsAnd() {
+		s.edges = append(s.edges, &sceneEdge{key: fmt.Sprintf("g%d", g.ID), from: nodeName(g.Causes[0]), to: effect,
+			arrow: true, disputed: disputed, accepted: accepted, label: label})
+		return
+	}
+	j := &sceneNode{name: fmt.Sprintf("j%d", g.ID), junction: true, header: "AND"}
+	j.w, j.h = m.junctionSize()
+	s.nodes = append(s.nodes, j)
+	causes := slices.Clone(g.Causes)
+	slices.Sort(causes)
+	for _, c := range causes {
+		s.edges = append(s.edges, &sceneEdge{key: fmt.Sprintf("g%dc%d", g.ID, c), from: nodeName(c), to: j.name,
+			disputed: disputed, accepted: accepted})
+	}
+	s.edges = append(s.edges, &sceneEdge{key: fmt.Sprintf("g%d", g.ID), from: j.name, to: effect,
+		arrow: true, disputed: disputed, accepted: accepted, label: label})
+}
+
+func nodeName(id tree.NodeID) string { return fmt.Sprintf("n%d", int(id)) }
+
+// node returns the scene node called name.
+func (s *scene) node(name string) *sceneNode {
+	for _, n := range s.nodes {
+		if n.name == name {
+			return n
+		}
+	}
+	return nil
+}
+
+// wrapRunes is the target line length of node texts.
+const wrapRunes = 32
+
+// wrap breaks text into lines of at most width runes at spaces; a longer
+// word is cut.
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur []rune
+	for _, word := range strings.Fields(text) {
+		w := []rune(word)
+		for len(w) > width {
+			if len(cur) > 0 {
+				lines = append(lines, string(cur))
+				cur = nil
+			}
+			lines = append(lines, string(w[:width]))
+			w = w[width:]
+		}
+		switch {
+		case len(cur) == 0:
+			cur = w
+		case len(cur)+1+len(w) <= width:
+			cur = append(append(cur, ' '), w...)
+		default:
+			lines = append(lines, string(cur))
+			cur = w
+		}
+	}
+	if len(cur) > 0 {
+		lines = append(lines, string(cur))
+	}
+	return lines
+}

@@ -1,0 +1,113 @@
+package render
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// Subtrees splits a tree too big for one readable picture (see NeedsSplit)
+// into one tree per core cause: the core cause, every node it reaches along
+// cause→effect links, and the other causes of the AND groups on those paths
+// (so the AND logic stays visible; their own causes are left out). Node and
+// link numbers, kinds, flags and statuses are kept. Without core causes (or
+// without an analysis) it uses the roots of the minimal cover, and failing
+// that every root with no incoming link. Titles say which cause each tree
+// starts from.
+func Subtrees(t *tree.Tree, a *tree.Analysis) ([]*tree.Tree, error) {
+	var out []*tree.Tree
+	for _, start := range subtreeStarts(t, a) {
+		sub, err := subtree(t, start)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sub)
+	}
+	return out, nil
+}
+
+// subtreeStarts picks the nodes each subtree grows from, one list per subtree.
+func subtreeStarts(t *tree.Tree, a *tree.Analysis) [][]tree.NodeID {
+	var starts [][]tree.NodeID
+	if a != nil {
+		for _, i := range a.CoreCauses {
+			if i >= 0 && i < len(a.Roots) {
+				starts = append(starts, a.Roots[i].Nodes)
+			}
+		}
+		if len(starts) == 0 {
+			for _, i := range a.Cover.Roots {
+				if i >= 0 && i < len(a.Roots) {
+					starts = append(starts, a.Roots[i].Nodes)
+				}
+			}
+		}
+		if len(starts) > 0 {
+			return starts
+		}
+	}
+	for _, n := range t.Nodes() {
+		if n.Kind != tree.KindUDE && len(t.GroupsInto(n.ID)) == 0 {
+			starts = append(starts, []tree.NodeID{n.ID})
+		}
+	}
+	return starts
+}
+
+// subtree copies the part of t reachable from start.
+func subtree(t *tree.Tree, start []tree.NodeID) (*tree.Tree, error) {
+	from := make(map[tree.NodeID][]*tree.Group)
+	for _, g := range t.Groups() {
+		for _, c := range g.Causes {
+			from[c] = append(from[c], g)
+		}
+	}
+	reach := map[tree.NodeID]bool{}
+	queue := slices.Clone(start)
+	for _, id := range start {
+		reach[id] = true
+	}
+	var groups []*tree.Group
+	seenGroup := map[tree.GroupID]bool{}
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		for _, g := range from[id] {
+			if !seenGroup[g.ID] {
+				seenGroup[g.ID] = true
+				groups = append(groups, g)
+			}
+			if !reach[g.Effect] {
+				reach[g.Effect] = true
+				queue = append(queue, g.Effect)
+			}
+		}
+	}
+	keep := map[tree.NodeID]bool{}
+	for _, g := range groups {
+		keep[g.Effect] = true
+		for _, c := range g.Causes {
+			keep[c] = true
+		}
+	}
+	for id := range reach {
+		keep[id] = true
+	}
+	title := fmt.Sprintf("%s — from %s", t.Title, start[0])
+	sub := tree.New(title)
+	for _, n := range t.Nodes() {
+		if keep[n.ID] {
+			if _, err := sub.AddNode(*n); err != nil {
+				return nil, fmt.Errorf("render: subtree from %s: %w", start[0], err)
+			}
+		}
+	}
+	slices.SortFunc(groups, func(a, b *tree.Group) int { return int(a.ID - b.ID) })
+	for _, g := range groups {
+		if _, err := sub.AddGroup(*g); err != nil {
+			return nil, fmt.Errorf("render: subtree from %s: %w", start[0], err)
+		}
+	}
+	return sub, nil
+}
