@@ -1,0 +1,1118 @@
+package tree
+
+// This file holds the statement syntax: a line-oriented text form of a tree
+// ("UDE [..]", "IF [..] AND [..] THEN [..]"), its parser, Apply (which merges
+// parsed statements into a tree) and the writer. docs/statements.md is the
+// user-facing description of the syntax; keep the two in step.
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxStatementBytes is the largest statement document ParseStatements accepts.
+const MaxStatementBytes = 4 << 20
+
+// maxStmtErrors is how many errors are collected before parsing stops.
+const maxStmtErrors = 10
+
+// maxStmtNumber is the largest node or link number the syntax accepts.
+const maxStmtNumber = 1<<31 - 1
+
+// Errors of the statement syntax beyond the model's own (which Apply wraps).
+var (
+	// ErrNoStatements is returned by Parse for input with no node in it.
+	ErrNoStatements = errors.New("no statements found")
+	// ErrTooLarge is returned for input longer than MaxStatementBytes.
+	ErrTooLarge = errors.New("statements are too large")
+	// ErrSyntax marks a malformed line.
+	ErrSyntax = errors.New("syntax error")
+	// ErrRefMismatch marks a [#N text] reference whose text is not node N's.
+	ErrRefMismatch = errors.New("the number and the text name different nodes")
+)
+
+// SyntaxError is a problem at a position in a statement document. Line and
+// Col are 1-based; Col counts characters (runes), not bytes.
+type SyntaxError struct {
+	Line, Col int
+	Msg       string
+	Err       error // the underlying cause (ErrSyntax or a model error), for errors.Is
+}
+
+// Error returns "line:col: msg".
+func (e *SyntaxError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
+
+// Unwrap returns the underlying cause.
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// ErrorList is the errors found in one document, in line order, at most ten.
+type ErrorList []*SyntaxError
+
+// Error joins the errors, one per line.
+func (l ErrorList) Error() string {
+	parts := make([]string, len(l))
+	for i, e := range l {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Unwrap returns the errors, so errors.Is and errors.As see each of them.
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
+}
+
+// StatementKind says what a Statement does.
+type StatementKind int
+
+// The kinds of statement.
+const (
+	StatementTitle StatementKind = iota + 1 // TITLE [..]: names the tree
+	StatementNode                           // UDE [..], CAUSE [..], ...: declares a node
+	StatementLink                           // IF [..] AND [..] THEN [..]: adds a group
+)
+
+// Ref names a node: by number (#N), by text ([text]) or both ([#N text]).
+type Ref struct {
+	Col  int    // column of the reference on its statement's line
+	ID   NodeID // the number after #, 0 when the node is named by text only
+	Text string // the text with escapes resolved, not normalised; "" for a bare #N
+}
+
+// NodeDecl is what a declaration says about a node. Zero fields were not given.
+type NodeDecl struct {
+	Ref
+	Kind        Kind
+	Weight      int
+	Evidence    string
+	Unverified  bool
+	RootMarked  bool
+	BlameWorded bool
+}
+
+// Statement is one parsed line of a statement document.
+type Statement struct {
+	Kind      StatementKind
+	Line, Col int        // where the statement starts
+	Title     string     // StatementTitle: the new title
+	Node      NodeDecl   // StatementNode: the declared node
+	Causes    []Ref      // StatementLink: the causes, ANDed
+	Effect    Ref        // StatementLink: the effect
+	Status    LinkStatus // StatementLink: "" means unreviewed
+	Group     GroupID    // StatementLink: the link's number, 0 for the next free one
+}
+
+// Changes is what Apply did to a tree.
+type Changes struct {
+	Title         string    // the title a TITLE statement set, "" when none did
+	NewNodes      []NodeID  // nodes added, in the order they were added
+	ExistingNodes []NodeID  // nodes that were already there and were referred to
+	NewGroups     []GroupID // links added, in order
+	SkippedGroups []GroupID // existing links that were stated again (not an error)
+}
+
+// Parse reads a whole statement document into a new tree.
+func Parse(src []byte) (*Tree, error) {
+	stmts, err := ParseStatements(src)
+	if err != nil {
+		return nil, err
+	}
+	t := New("")
+	if _, err := t.Apply(stmts); err != nil {
+		return nil, err
+	}
+	if t.NumNodes() == 0 {
+		return nil, ErrNoStatements
+	}
+	return t, nil
+}
+
+// ParseStatements reads a statement document without resolving references.
+// Empty input and input with only comments give an empty list. On error the
+// result is an ErrorList (or an error wrapping ErrTooLarge).
+func ParseStatements(src []byte) ([]Statement, error) {
+	if len(src) > MaxStatementBytes {
+		return nil, fmt.Errorf("%w: the input is %d bytes and the limit is %d bytes (4 MiB)",
+			ErrTooLarge, len(src), MaxStatementBytes)
+	}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	var stmts []Statement
+	var errs ErrorList
+	for lineNo := 1; len(errs) < maxStmtErrors; lineNo++ {
+		line, rest, more := bytes.Cut(src, []byte("\n"))
+		st, ok, err := parseLine(bytes.TrimSuffix(line, []byte("\r")), lineNo)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case ok:
+			stmts = append(stmts, st)
+		}
+		if !more {
+			break
+		}
+		src = rest
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return stmts, nil
+}
+
+// parseLine parses one line; ok is false for a blank or comment line.
+func parseLine(line []byte, lineNo int) (Statement, bool, *SyntaxError) {
+	if !utf8.Valid(line) {
+		return Statement{}, false, invalidUTF8(line, lineNo)
+	}
+	toks, err := lexLine([]rune(string(line)), lineNo)
+	if err != nil {
+		return Statement{}, false, err
+	}
+	p := &stParser{toks: toks, line: lineNo}
+	return p.statement()
+}
+
+func invalidUTF8(line []byte, lineNo int) *SyntaxError {
+	col := 1
+	for i := 0; i < len(line); col++ {
+		r, size := utf8.DecodeRune(line[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return stErr(lineNo, col, ErrSyntax, "invalid UTF-8 (byte 0x%02x)", line[i])
+		}
+		i += size
+	}
+	return stErr(lineNo, col, ErrSyntax, "invalid UTF-8")
+}
+
+func stErr(line, col int, cause error, format string, args ...any) *SyntaxError {
+	return &SyntaxError{Line: line, Col: col, Msg: fmt.Sprintf(format, args...), Err: cause}
+}
+
+// stTokKind is the kind of a lexical token.
+type stTokKind int
+
+const (
+	tokEOL    stTokKind = iota // end of line or start of a comment
+	tokWord                    // a keyword, attribute name or value
+	tokNumber                  // digits
+	tokRef                     // #N
+	tokText                    // [text]
+	tokString                  // "quoted"
+	tokPunct                   // ( ) , =
+	tokOther                   // any other character
+)
+
+// stToken is one lexical token of a line.
+type stToken struct {
+	kind stTokKind
+	col  int
+	val  string // as written (word, digits, punct); unescaped (text, string)
+	ref  Ref    // tokRef and tokText: the reference it makes
+}
+
+// lexLine splits a line into tokens, ending with a tokEOL.
+func lexLine(line []rune, lineNo int) ([]stToken, *SyntaxError) {
+	var toks []stToken
+	i := 0
+	for {
+		for i < len(line) && unicode.IsSpace(line[i]) {
+			i++
+		}
+		if i >= len(line) || line[i] == '#' && !(i+1 < len(line) && isDigit(line[i+1])) {
+			return append(toks, stToken{kind: tokEOL, col: i + 1}), nil
+		}
+		tok, next, err := lexToken(line, i, lineNo)
+		if err != nil {
+			return nil, err
+		}
+		toks = append(toks, tok)
+		i = next
+	}
+}
+
+// lexToken reads the token that starts at line[i] and returns it with the
+// index just after it.
+func lexToken(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
+	r := line[i]
+	switch {
+	case r == '#':
+		j := scan(line, i+1, isDigit)
+		id, err := stNumber(string(line[i+1:j]), lineNo, i+1)
+		return stToken{kind: tokRef, col: i + 1, val: string(line[i:j]), ref: Ref{Col: i + 1, ID: NodeID(id)}}, j, err
+	case r == '[':
+		return lexText(line, i, lineNo)
+	case r == '"':
+		return lexString(line, i, lineNo)
+	case isASCIILetter(r):
+		j := scan(line, i, func(r rune) bool { return isASCIILetter(r) || isDigit(r) || r == '_' })
+		return stToken{kind: tokWord, col: i + 1, val: string(line[i:j])}, j, nil
+	case isDigit(r):
+		j := scan(line, i, isDigit)
+		return stToken{kind: tokNumber, col: i + 1, val: string(line[i:j])}, j, nil
+	case strings.ContainsRune("(),=", r):
+		return stToken{kind: tokPunct, col: i + 1, val: string(r)}, i + 1, nil
+	}
+	return stToken{kind: tokOther, col: i + 1, val: string(r)}, i + 1, nil
+}
+
+func scan(line []rune, i int, ok func(rune) bool) int {
+	for i < len(line) && ok(line[i]) {
+		i++
+	}
+	return i
+}
+
+func isDigit(r rune) bool       { return r >= '0' && r <= '9' }
+func isASCIILetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// stNumber converts the digits of a node or link number.
+func stNumber(digits string, line, col int) (int, *SyntaxError) {
+	n, err := strconv.Atoi(digits)
+	switch {
+	case err != nil || n > maxStmtNumber:
+		return 0, stErr(line, col, ErrSyntax, "number %s is too large (the largest is %d)", digits, maxStmtNumber)
+	case n == 0:
+		return 0, stErr(line, col, ErrSyntax, "numbers start at 1, not %s", digits)
+	}
+	return n, nil
+}
+
+// lexText reads a bracketed text starting at line[i] == '['. Inside, `\]`,
+// `\[`, `\#` and `\\` stand for the character after the backslash; any other
+// backslash is kept. A text that starts with an unescaped #N followed by a
+// space or the closing bracket is a reference to node N.
+func lexText(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
+	start := i
+	var b []rune
+	hashRef := false // the first non-space character is an unescaped '#'
+	blank := true    // only white space so far
+	for i++; i < len(line); i++ {
+		c := line[i]
+		if c == ']' {
+			tok, err := textToken(b, hashRef, start, lineNo)
+			return tok, i + 1, err
+		}
+		if c == '\\' && i+1 < len(line) && strings.ContainsRune(`][#\`, line[i+1]) {
+			i++
+			c = line[i]
+		} else if c == '#' && blank {
+			hashRef = true
+		}
+		blank = blank && unicode.IsSpace(c) && !hashRef
+		b = append(b, c)
+	}
+	return stToken{}, 0, stErr(lineNo, len(line)+1, ErrSyntax,
+		`expected "]" to close the text started at %d:%d`, lineNo, start+1)
+}
+
+// textToken builds the token for a bracketed text, recognising [#N] and [#N text].
+func textToken(b []rune, hashRef bool, start, lineNo int) (stToken, *SyntaxError) {
+	text := string(b)
+	tok := stToken{kind: tokText, col: start + 1, val: text, ref: Ref{Col: start + 1, Text: text}}
+	if hashRef {
+		trimmed := strings.TrimLeftFunc(text, unicode.IsSpace)[1:]
+		digits := trimmed[:len(trimmed)-len(strings.TrimLeftFunc(trimmed, isDigit))]
+		rest := trimmed[len(digits):]
+		if digits != "" && (rest == "" || unicode.IsSpace([]rune(rest)[0])) {
+			id, err := stNumber(digits, lineNo, start+1)
+			if err != nil {
+				return stToken{}, err
+			}
+			tok.ref.ID, tok.ref.Text = NodeID(id), strings.TrimSpace(rest)
+		}
+	}
+	return tok, nil
+}
+
+// lexString reads a Go-style double-quoted string starting at line[i] == '"'.
+func lexString(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
+	j := i + 1
+	for ; j < len(line) && line[j] != '"'; j++ {
+		if line[j] == '\\' {
+			j++
+		}
+	}
+	if j >= len(line) {
+		return stToken{}, 0, stErr(lineNo, len(line)+1, ErrSyntax,
+			`expected '"' to close the string started at %d:%d`, lineNo, i+1)
+	}
+	s, err := strconv.Unquote(string(line[i : j+1]))
+	if err != nil {
+		return stToken{}, 0, stErr(lineNo, i+1, ErrSyntax, "the quoted string has an invalid escape")
+	}
+	return stToken{kind: tokString, col: i + 1, val: s}, j + 1, nil
+}
+
+// describe says what a token is, for "expected X, found Y" messages.
+func (tok stToken) describe() string {
+	switch tok.kind {
+	case tokEOL:
+		return "end of line"
+	case tokText:
+		return `"["`
+	case tokString:
+		return "a quoted string"
+	case tokWord, tokNumber, tokRef:
+		if utf8.RuneCountInString(tok.val) > 20 {
+			return strconv.Quote(string([]rune(tok.val)[:20]) + "…")
+		}
+	}
+	return strconv.Quote(tok.val)
+}
+
+// stParser parses the tokens of one line.
+type stParser struct {
+	toks []stToken
+	pos  int
+	line int
+}
+
+func (p *stParser) peek() stToken { return p.toks[p.pos] }
+
+func (p *stParser) next() stToken {
+	tok := p.toks[p.pos]
+	if tok.kind != tokEOL {
+		p.pos++
+	}
+	return tok
+}
+
+func (p *stParser) isWord(word string) bool {
+	tok := p.peek()
+	return tok.kind == tokWord && strings.EqualFold(tok.val, word)
+}
+
+func (p *stParser) isPunct(c string) bool {
+	tok := p.peek()
+	return tok.kind == tokPunct && tok.val == c
+}
+
+func (p *stParser) expected(what string, tok stToken) *SyntaxError {
+	return stErr(p.line, tok.col, ErrSyntax, "expected %s, found %s", what, tok.describe())
+}
+
+// declKeywords maps declaration keywords to node kinds.
+var declKeywords = map[string]Kind{
+	"UDE": KindUDE, "CAUSE": KindCause, "ROOT": KindCause, "PREMISE": KindPremise,
+	"INJECTION": KindInjection, "DESIRED": KindDesiredEffect, "DESIRED_EFFECT": KindDesiredEffect,
+}
+
+const statementKeywords = "IF, UDE, CAUSE, ROOT, PREMISE, INJECTION, DESIRED or TITLE"
+
+// statement parses a whole line.
+func (p *stParser) statement() (Statement, bool, *SyntaxError) {
+	first := p.peek()
+	if first.kind == tokEOL {
+		return Statement{}, false, nil
+	}
+	st := Statement{Line: p.line, Col: first.col}
+	var err *SyntaxError
+	if first.kind == tokRef {
+		p.next()
+		if _, ok := declKeywords[strings.ToUpper(p.peek().val)]; !ok || p.peek().kind != tokWord {
+			return st, false, p.expected("a node kind (UDE, CAUSE, ROOT, PREMISE, INJECTION or DESIRED) after "+first.val, p.peek())
+		}
+		st.Node.ID = first.ref.ID
+	}
+	tok := p.peek()
+	kw := strings.ToUpper(tok.val)
+	_, isDecl := declKeywords[kw]
+	switch {
+	case tok.kind == tokWord && kw == "IF":
+		err = p.link(&st)
+	case tok.kind == tokWord && kw == "TITLE":
+		err = p.title(&st)
+	case tok.kind == tokWord && isDecl:
+		err = p.decl(&st, kw)
+	default:
+		err = p.expected("a statement ("+statementKeywords+")", tok)
+	}
+	if err == nil && p.peek().kind != tokEOL {
+		err = p.expected("end of line", p.peek())
+	}
+	return st, err == nil, err
+}
+
+// title parses TITLE [text] or TITLE "text".
+func (p *stParser) title(st *Statement) *SyntaxError {
+	p.next()
+	st.Kind = StatementTitle
+	tok := p.next()
+	switch tok.kind {
+	case tokText:
+		st.Title = collapseSpace(tok.val)
+	case tokString:
+		st.Title = tok.val
+	default:
+		return p.expected(`"[" or a quoted string after TITLE`, tok)
+	}
+	return nil
+}
+
+// collapseSpace trims s and turns runs of white space into one space.
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// decl parses KIND[(attrs)] [text] after an optional #N already read.
+func (p *stParser) decl(st *Statement, kw string) *SyntaxError {
+	kwTok := p.next()
+	st.Kind = StatementNode
+	d := &st.Node
+	d.Kind, d.RootMarked = declKeywords[kw], kw == "ROOT"
+	prefixID := d.ID
+	var attrID NodeID
+	if p.isPunct("(") {
+		attrs, err := p.attrs()
+		if err != nil {
+			return err
+		}
+		if attrID, err = p.nodeAttrs(d, attrs); err != nil {
+			return err
+		}
+	}
+	ref, err := p.ref("after " + strings.ToUpper(kwTok.val))
+	if err != nil {
+		return err
+	}
+	d.Ref = ref
+	return p.mergeIDs(&d.ID, ref.Col, prefixID, attrID, ref.ID)
+}
+
+// mergeIDs sets *dst to the one number given (if any) and rejects two different ones.
+func (p *stParser) mergeIDs(dst *NodeID, col int, ids ...NodeID) *SyntaxError {
+	*dst = 0
+	for _, id := range ids {
+		if id == 0 {
+			continue
+		}
+		if *dst != 0 && *dst != id {
+			return stErr(p.line, col, ErrSyntax, "the node is given two numbers, %s and %s", *dst, id)
+		}
+		*dst = id
+	}
+	return nil
+}
+
+// ref parses a node reference: [text], [#N], [#N text] or #N.
+func (p *stParser) ref(where string) (Ref, *SyntaxError) {
+	tok := p.next()
+	if tok.kind != tokText && tok.kind != tokRef {
+		return Ref{}, p.expected(`"[" or #N `+where, tok)
+	}
+	return tok.ref, nil
+}
+
+// link parses IF ref {AND ref} [,] THEN ref [(attrs)].
+func (p *stParser) link(st *Statement) *SyntaxError {
+	p.next()
+	st.Kind = StatementLink
+	r, err := p.ref("after IF")
+	if err != nil {
+		return err
+	}
+	st.Causes = []Ref{r}
+	for !p.isWord("THEN") {
+		switch {
+		case p.isWord("AND"):
+			p.next()
+			if r, err = p.ref("after AND"); err != nil {
+				return err
+			}
+			st.Causes = append(st.Causes, r)
+		case p.isPunct(","):
+			p.next()
+			if !p.isWord("THEN") {
+				return p.expected(`THEN after ","`, p.peek())
+			}
+		default:
+			return p.expected("AND or THEN", p.peek())
+		}
+	}
+	p.next()
+	if st.Effect, err = p.ref("after THEN"); err != nil {
+		return err
+	}
+	if !p.isPunct("(") {
+		return nil
+	}
+	attrs, err := p.attrs()
+	if err != nil {
+		return err
+	}
+	return p.linkAttrs(st, attrs)
+}
+
+// stAttr is one name[=value] inside parentheses.
+type stAttr struct {
+	name  string // lower case
+	col   int
+	value *stToken
+}
+
+// attrs parses "(" [attr {"," attr}] ")" and rejects repeated names.
+func (p *stParser) attrs() ([]stAttr, *SyntaxError) {
+	p.next()
+	var out []stAttr
+	if p.isPunct(")") {
+		p.next()
+		return nil, nil
+	}
+	for {
+		tok := p.next()
+		if tok.kind != tokWord {
+			return nil, p.expected("an attribute name", tok)
+		}
+		a := stAttr{name: strings.ToLower(tok.val), col: tok.col}
+		if slices.ContainsFunc(out, func(b stAttr) bool { return b.name == a.name }) {
+			return nil, stErr(p.line, tok.col, ErrSyntax, "attribute %s is given twice", a.name)
+		}
+		if p.isPunct("=") {
+			p.next()
+			v := p.next()
+			if v.kind != tokWord && v.kind != tokNumber && v.kind != tokString {
+				return nil, p.expected("a value after "+a.name+"=", v)
+			}
+			a.value = &v
+		}
+		out = append(out, a)
+		switch tok := p.next(); {
+		case tok.kind == tokPunct && tok.val == ")":
+			return out, nil
+		case tok.kind != tokPunct || tok.val != ",":
+			return nil, p.expected(`"," or ")"`, tok)
+		}
+	}
+}
+
+// flag checks that a flag attribute has no value.
+func (p *stParser) flag(a stAttr) *SyntaxError {
+	if a.value != nil {
+		return stErr(p.line, a.col, ErrSyntax, "attribute %s takes no value", a.name)
+	}
+	return nil
+}
+
+// valueOf returns the value of a name=value attribute of the given token kind.
+func (p *stParser) valueOf(a stAttr, kind stTokKind, what string) (string, *SyntaxError) {
+	if a.value == nil || a.value.kind != kind {
+		return "", stErr(p.line, a.col, ErrSyntax, "attribute %s needs %s, as in %s", a.name, what, attrExample[a.name])
+	}
+	return a.value.val, nil
+}
+
+var attrExample = map[string]string{
+	"weight": "weight=3", "evidence": `evidence="https://…"`, "id": "id=12", "status": "status=accepted",
+}
+
+// number parses the value of an id= attribute.
+func (p *stParser) number(a stAttr) (int, *SyntaxError) {
+	v, err := p.valueOf(a, tokNumber, "a number")
+	if err != nil {
+		return 0, err
+	}
+	return stNumber(v, p.line, a.value.col)
+}
+
+var weightWords = map[string]int{"1": WeightLow, "2": WeightMedium, "3": WeightHigh,
+	"low": WeightLow, "medium": WeightMedium, "high": WeightHigh}
+
+// nodeAttrs applies declaration attributes to d and returns the id= number, if any.
+func (p *stParser) nodeAttrs(d *NodeDecl, attrs []stAttr) (NodeID, *SyntaxError) {
+	var id int
+	var err *SyntaxError
+	for _, a := range attrs {
+		switch a.name {
+		case "weight":
+			if a.value == nil || weightWords[strings.ToLower(a.value.val)] == 0 || a.value.kind == tokString {
+				return 0, stErr(p.line, a.col, ErrSyntax, "attribute weight needs 1, 2 or 3 (low, medium or high), as in weight=3")
+			}
+			d.Weight = weightWords[strings.ToLower(a.value.val)]
+		case "unverified":
+			d.Unverified, err = true, p.flag(a)
+		case "root":
+			d.RootMarked, err = true, p.flag(a)
+		case "blame":
+			d.BlameWorded, err = true, p.flag(a)
+		case "evidence":
+			d.Evidence, err = p.valueOf(a, tokString, "a quoted string")
+		case "id":
+			id, err = p.number(a)
+		default:
+			err = stErr(p.line, a.col, ErrSyntax,
+				"unknown attribute %q (expected weight, unverified, root, blame, evidence or id)", a.name)
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return NodeID(id), nil
+}
+
+// linkAttrs applies link attributes (status and id) to st.
+func (p *stParser) linkAttrs(st *Statement, attrs []stAttr) *SyntaxError {
+	var err *SyntaxError
+	for _, a := range attrs {
+		switch a.name {
+		case string(StatusAccepted), string(StatusDisputed), string(StatusUnreviewed):
+			err = p.setStatus(st, a, LinkStatus(a.name), p.flag(a))
+		case "status":
+			v, verr := p.valueOf(a, tokWord, "accepted, disputed or unreviewed")
+			err = p.setStatus(st, a, LinkStatus(strings.ToLower(v)), verr)
+		case "id":
+			var n int
+			n, err = p.number(a)
+			st.Group = GroupID(n)
+		default:
+			err = stErr(p.line, a.col, ErrSyntax,
+				"unknown attribute %q (expected accepted, disputed, unreviewed, status or id)", a.name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *stParser) setStatus(st *Statement, a stAttr, s LinkStatus, err *SyntaxError) *SyntaxError {
+	switch {
+	case err != nil:
+		return err
+	case !linkStatusValid(s):
+		return stErr(p.line, a.col, ErrSyntax, "unknown status %q (expected accepted, disputed or unreviewed)", s)
+	case st.Status != "" && st.Status != s:
+		return stErr(p.line, a.col, ErrSyntax, "the link is given two statuses, %s and %s", st.Status, s)
+	}
+	st.Status = s
+	return nil
+}
+
+func linkStatusValid(s LinkStatus) bool {
+	return s == StatusUnreviewed || s == StatusAccepted || s == StatusDisputed
+}
+
+// stApplier carries the state of one Apply call.
+type stApplier struct {
+	t         *Tree
+	title     string // the tree's title before Apply, for rollback
+	nextNode  NodeID
+	nextGroup GroupID
+	ch        Changes
+	before    map[NodeID]bool // nodes listed in ExistingNodes
+	links     map[string]GroupID
+	titleLine int
+	errs      ErrorList
+}
+
+// Apply resolves stmts against t and adds what they declare: a TITLE sets the
+// title, declarations add nodes, IF/THEN statements add links. Nodes are
+// found by #N or by exact normalised text; a text not found becomes a new
+// node (a cause unless declared otherwise). Declarations are applied before
+// links, so a link may name a node declared further down. A link that already
+// exists is skipped and reported; a declaration of an existing node is a
+// reference and must not contradict it. Apply is atomic: on error t is left
+// unchanged and the error is an ErrorList of at most ten errors.
+func (t *Tree) Apply(stmts []Statement) (*Changes, error) {
+	a := &stApplier{t: t, title: t.Title, nextNode: t.nextNode, nextGroup: t.nextGroup,
+		before: map[NodeID]bool{}, links: map[string]GroupID{}}
+	for id, g := range t.groups {
+		a.links[linkKey(g.Effect, g.Causes)] = id
+	}
+	for _, kind := range []StatementKind{StatementTitle, StatementNode, StatementLink} {
+		for i := range stmts {
+			if stmts[i].Kind == kind && len(a.errs) < maxStmtErrors {
+				a.statement(&stmts[i])
+			}
+		}
+	}
+	for i := range stmts {
+		if k := stmts[i].Kind; k < StatementTitle || k > StatementLink {
+			a.fail(stErr(stmts[i].Line, stmts[i].Col, ErrSyntax, "unknown statement kind %d", k))
+		}
+	}
+	if len(a.errs) > 0 {
+		a.rollback()
+		slices.SortStableFunc(a.errs, func(x, y *SyntaxError) int {
+			return cmp.Or(cmp.Compare(x.Line, y.Line), cmp.Compare(x.Col, y.Col))
+		})
+		return nil, a.errs
+	}
+	return &a.ch, nil
+}
+
+func (a *stApplier) fail(err *SyntaxError) {
+	if len(a.errs) < maxStmtErrors {
+		a.errs = append(a.errs, err)
+	}
+}
+
+// rollback undoes everything Apply added.
+func (a *stApplier) rollback() {
+	t := a.t
+	for _, id := range a.ch.NewGroups {
+		delete(t.groups, id)
+	}
+	for _, id := range a.ch.NewNodes {
+		delete(t.byText, t.nodes[id].Text)
+		delete(t.nodes, id)
+	}
+	t.Title, t.nextNode, t.nextGroup = a.title, a.nextNode, a.nextGroup
+}
+
+func (a *stApplier) statement(st *Statement) {
+	switch st.Kind {
+	case StatementTitle:
+		if a.titleLine != 0 {
+			a.fail(stErr(st.Line, st.Col, ErrSyntax, "the title is already set at line %d", a.titleLine))
+			return
+		}
+		a.titleLine = st.Line
+		a.t.Title, a.ch.Title = st.Title, st.Title
+	case StatementNode:
+		a.declare(st.Line, &st.Node)
+	case StatementLink:
+		a.link(st)
+	}
+}
+
+// touch records a reference to a node that existed before Apply.
+func (a *stApplier) touch(id NodeID) {
+	if !a.before[id] && !slices.Contains(a.ch.NewNodes, id) {
+		a.before[id] = true
+		a.ch.ExistingNodes = append(a.ch.ExistingNodes, id)
+	}
+}
+
+// normalize normalises a reference's text, reporting a failure at the reference.
+func (a *stApplier) normalize(line int, r Ref) (string, bool) {
+	norm, err := NormalizeText(r.Text)
+	if err != nil {
+		a.fail(&SyntaxError{Line: line, Col: r.Col, Msg: err.Error(), Err: err})
+		return "", false
+	}
+	return norm, true
+}
+
+// byNumber returns node r.ID, checking the text of a [#N text] reference.
+func (a *stApplier) byNumber(line int, r Ref) (*Node, bool) {
+	n, ok := a.t.nodes[r.ID]
+	if !ok {
+		a.fail(stErr(line, r.Col, ErrUnknownNode, "%s does not exist", r.ID))
+		return nil, false
+	}
+	if r.Text == "" {
+		return n, true
+	}
+	norm, ok := a.normalize(line, r)
+	if ok && norm != n.Text {
+		a.fail(stErr(line, r.Col, ErrRefMismatch, "%s says %q, not %q", r.ID, n.Text, norm))
+		return nil, false
+	}
+	return n, ok
+}
+
+// resolve finds the node a link names, adding a new cause for a new text.
+func (a *stApplier) resolve(line int, r Ref) (NodeID, bool) {
+	if r.ID != 0 {
+		n, ok := a.byNumber(line, r)
+		if ok {
+			a.touch(n.ID)
+			return n.ID, true
+		}
+		return 0, false
+	}
+	norm, ok := a.normalize(line, r)
+	if !ok {
+		return 0, false
+	}
+	if id, ok := a.t.byText[norm]; ok {
+		a.touch(id)
+		return id, true
+	}
+	return a.add(line, r.Col, Node{Text: norm, Kind: KindCause})
+}
+
+// add adds a node and records it.
+func (a *stApplier) add(line, col int, n Node) (NodeID, bool) {
+	stored, err := a.t.AddNode(n)
+	if err != nil {
+		a.fail(&SyntaxError{Line: line, Col: col, Msg: err.Error(), Err: err})
+		return 0, false
+	}
+	a.ch.NewNodes = append(a.ch.NewNodes, stored.ID)
+	return stored.ID, true
+}
+
+// declare adds a declared node, or checks a declaration of an existing one.
+func (a *stApplier) declare(line int, d *NodeDecl) {
+	if !d.Kind.Valid() || d.Weight < 0 || d.Weight > WeightHigh || d.ID < 0 {
+		a.fail(stErr(line, d.Col, ErrInvalidNode, "invalid declaration (kind %q, weight %d, number %d)", d.Kind, d.Weight, d.ID))
+		return
+	}
+	var n *Node
+	if d.Text == "" && d.ID == 0 {
+		a.fail(stErr(line, d.Col, ErrEmptyText, "%s", ErrEmptyText))
+		return
+	}
+	if d.Text == "" {
+		var ok bool
+		if n, ok = a.byNumber(line, d.Ref); !ok {
+			return
+		}
+	} else {
+		norm, ok := a.normalize(line, d.Ref)
+		if !ok {
+			return
+		}
+		if n, ok = a.existing(line, d, norm); !ok {
+			return
+		}
+		if n == nil {
+			a.add(line, d.Col, Node{ID: d.ID, Kind: d.Kind, Text: norm, Weight: d.Weight, Evidence: d.Evidence,
+				Unverified: d.Unverified, RootMarked: d.RootMarked, BlameWorded: d.BlameWorded})
+			return
+		}
+	}
+	if err := contradicts(n, d); err != "" {
+		a.fail(stErr(line, d.Col, ErrDuplicateNode, "%s", err))
+		return
+	}
+	a.touch(n.ID)
+}
+
+// existing returns the node a declaration with text norm names, nil for a
+// new node, and false when its number and its text name different nodes.
+func (a *stApplier) existing(line int, d *NodeDecl, norm string) (*Node, bool) {
+	byText, hasText := a.t.byText[norm]
+	byID, hasID := a.t.nodes[d.ID]
+	switch {
+	case hasText && d.ID != 0 && byText != d.ID:
+		a.fail(stErr(line, d.Col, ErrDuplicateNode, "%q is already %s, not %s", norm, byText, d.ID))
+		return nil, false
+	case hasText:
+		return a.t.nodes[byText], true
+	case hasID:
+		a.fail(stErr(line, d.Col, ErrDuplicateNode, "%s already exists and says %q", d.ID, byID.Text))
+		return nil, false
+	}
+	return nil, true
+}
+
+// kindNames are the words used for kinds in messages.
+var kindNames = map[Kind]string{KindUDE: "a UDE", KindCause: "a cause", KindPremise: "a premise",
+	KindInjection: "an injection", KindDesiredEffect: "a desired effect"}
+
+// contradicts says how declaration d disagrees with the existing node n, or "".
+func contradicts(n *Node, d *NodeDecl) string {
+	switch {
+	case n.Kind != d.Kind:
+		return fmt.Sprintf("%s is already %s, not %s", n.ID, kindNames[n.Kind], kindNames[d.Kind])
+	case d.Weight != 0 && d.Weight != n.Weight:
+		return fmt.Sprintf("%s already has weight %d, not %d", n.ID, n.Impact(), d.Weight)
+	case d.Unverified && !n.Unverified:
+		return fmt.Sprintf("%s exists and is not marked unverified", n.ID)
+	case d.RootMarked && !n.RootMarked:
+		return fmt.Sprintf("%s exists and is not marked as a root", n.ID)
+	case d.BlameWorded && !n.BlameWorded:
+		return fmt.Sprintf("%s exists and is not marked blame-worded", n.ID)
+	case d.Evidence != "" && d.Evidence != n.Evidence:
+		return fmt.Sprintf("%s already has other evidence", n.ID)
+	}
+	return ""
+}
+
+// link adds the group an IF/THEN statement states, or skips an existing one.
+func (a *stApplier) link(st *Statement) {
+	causes := make([]NodeID, 0, len(st.Causes))
+	ok := true
+	for _, r := range st.Causes {
+		id, found := a.resolve(st.Line, r)
+		causes, ok = append(causes, id), ok && found
+	}
+	effect, found := a.resolve(st.Line, st.Effect)
+	if !ok || !found {
+		return
+	}
+	if st.Status != "" && !linkStatusValid(st.Status) {
+		a.fail(stErr(st.Line, st.Col, ErrSyntax, "unknown status %q", st.Status))
+		return
+	}
+	key := linkKey(effect, causes)
+	if id, dup := a.links[key]; dup {
+		a.ch.SkippedGroups = append(a.ch.SkippedGroups, id)
+		return
+	}
+	g, err := a.t.AddGroup(Group{ID: st.Group, Effect: effect, Causes: causes, Status: st.Status})
+	if err != nil {
+		a.fail(&SyntaxError{Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err})
+		return
+	}
+	a.links[key] = g.ID
+	a.ch.NewGroups = append(a.ch.NewGroups, g.ID)
+}
+
+// linkKey identifies a link by its effect and its set of causes.
+func linkKey(effect NodeID, causes []NodeID) string {
+	sorted := slices.Clone(causes)
+	slices.Sort(sorted)
+	return fmt.Sprint(effect, sorted)
+}
+
+// Format writes t in the statement syntax: the title, a declaration for every
+// node in number order, then one IF/THEN line per link in number order. Only
+// attributes that differ from the defaults are written; numbers are written
+// only where Parse would not assign the same ones. Parse(Format(t)) gives
+// back the same nodes, links and title.
+func Format(t *Tree) []byte {
+	var b bytes.Buffer
+	if t.Title != "" {
+		b.WriteString("TITLE " + formatTitle(t.Title) + "\n\n")
+	}
+	prev := NodeID(0)
+	for _, n := range t.Nodes() {
+		b.WriteString(formatDecl(n, prev) + "\n")
+		prev = n.ID
+	}
+	groups := t.Groups()
+	if len(groups) > 0 && prev != 0 {
+		b.WriteString("\n")
+	}
+	prevGroup := GroupID(0)
+	for _, g := range groups {
+		b.WriteString(FormatGroup(t, g) + formatLinkAttrs(g, prevGroup) + "\n")
+		prevGroup = g.ID
+	}
+	return b.Bytes()
+}
+
+// formatTitle writes a title as [text] when that reads back the same, else quoted.
+func formatTitle(title string) string {
+	plain := utf8.ValidString(title) && collapseSpace(title) == title &&
+		!strings.ContainsFunc(title, func(r rune) bool { return unicode.IsControl(r) || r == 0xFEFF })
+	if plain {
+		return "[" + escapeText(title) + "]"
+	}
+	return strconv.Quote(title)
+}
+
+// formatDecl writes the declaration of n, whose predecessor in number order is prev.
+func formatDecl(n *Node, prev NodeID) string {
+	var b strings.Builder
+	if n.ID != prev+1 {
+		b.WriteString(n.ID.String() + " ")
+	}
+	kw := declKeyword(n)
+	b.WriteString(kw)
+	var attrs []string
+	if n.Weight != 0 {
+		attrs = append(attrs, "weight="+strconv.Itoa(n.Weight))
+	}
+	if n.Unverified {
+		attrs = append(attrs, "unverified")
+	}
+	if n.RootMarked && kw != "ROOT" {
+		attrs = append(attrs, "root")
+	}
+	if n.BlameWorded {
+		attrs = append(attrs, "blame")
+	}
+	if n.Evidence != "" {
+		attrs = append(attrs, "evidence="+strconv.Quote(n.Evidence))
+	}
+	if len(attrs) > 0 {
+		b.WriteString("(" + strings.Join(attrs, ", ") + ")")
+	}
+	b.WriteString(" [" + escapeText(n.Text) + "]")
+	return b.String()
+}
+
+// declKeyword is the keyword that declares n.
+func declKeyword(n *Node) string {
+	switch n.Kind {
+	case KindUDE:
+		return "UDE"
+	case KindPremise:
+		return "PREMISE"
+	case KindInjection:
+		return "INJECTION"
+	case KindDesiredEffect:
+		return "DESIRED"
+	}
+	if n.RootMarked {
+		return "ROOT"
+	}
+	return "CAUSE"
+}
+
+// formatLinkAttrs writes the attributes of g that differ from the defaults.
+func formatLinkAttrs(g *Group, prev GroupID) string {
+	var attrs []string
+	if g.Status != "" && g.Status != StatusUnreviewed {
+		attrs = append(attrs, string(g.Status))
+	}
+	if g.ID != prev+1 {
+		attrs = append(attrs, "id="+strconv.Itoa(int(g.ID)))
+	}
+	if len(attrs) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(attrs, ", ") + ")"
+}
+
+// escapeText escapes a text for the inside of brackets: backslashes, closing
+// brackets, and a leading #N that would otherwise read as a reference.
+func escapeText(s string) string {
+	s = escapeLabel(s)
+	if len(s) > 1 && s[0] == '#' && isDigit(rune(s[1])) {
+		s = `\` + s
+	}
+	return s
+}
+
+// escapeLabel escapes backslashes and closing brackets.
+func escapeLabel(s string) string {
+	if !strings.ContainsAny(s, `\]`) {
+		return s
+	}
+	return strings.NewReplacer(`\`, `\\`, `]`, `\]`).Replace(s)
+}
+
+// FormatGroup writes g as one line, IF [cause] AND [cause] THEN [effect],
+// naming nodes by their text. It writes no attributes.
+func FormatGroup(t *Tree, g *Group) string {
+	return formatGroup(t, g, func(n *Node) string { return "[" + escapeText(n.Text) + "]" })
+}
+
+// FormatGroupNumbered writes g as IF [#3 cause] AND [#5 cause] THEN [#8 effect];
+// the result parses back as references to those nodes.
+func FormatGroupNumbered(t *Tree, g *Group) string {
+	return formatGroup(t, g, func(n *Node) string { return "[" + n.ID.String() + " " + escapeLabel(n.Text) + "]" })
+}
+
+func formatGroup(t *Tree, g *Group, ref func(*Node) string) string {
+	name := func(id NodeID) string {
+		if n, ok := t.nodes[id]; ok {
+			return ref(n)
+		}
+		return id.String()
+	}
+	var b strings.Builder
+	for i, c := range g.Causes {
+		if i == 0 {
+			b.WriteString("IF ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(name(c))
+	}
+	b.WriteString(" THEN " + name(g.Effect))
+	return b.String()
+}
