@@ -1,0 +1,194 @@
+package export_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// golden compares got with testdata/name, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatalf("write golden %s: %v", path, err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden %s (run with -update to create it): %v", path, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file; run `go test ./tree/export -update` and review the diff\n--- got ---\n%s", path, got)
+	}
+}
+
+// fixture is a tree with its analysis.
+type fixture struct {
+	name string
+	tree *tree.Tree
+	an   *tree.Analysis
+}
+
+func fixtures(t testing.TB) []fixture {
+	t.Helper()
+	po, poA := paymentOutage(t)
+	h, hA := hostile(t)
+	return []fixture{
+		{name: "payment-outage", tree: po, an: poA},
+		{name: "hostile", tree: h, an: hA},
+	}
+}
+
+// mustNode adds a node or fails the test.
+func mustNode(t testing.TB, tr *tree.Tree, n tree.Node) {
+	t.Helper()
+	if _, err := tr.AddNode(n); err != nil {
+		t.Fatalf("add node %q: %v", n.Text, err)
+	}
+}
+
+// mustGroup adds a group or fails the test.
+func mustGroup(t testing.TB, tr *tree.Tree, g tree.Group) {
+	t.Helper()
+	if _, err := tr.AddGroup(g); err != nil {
+		t.Fatalf("add group %v ⇒ %v: %v", g.Causes, g.Effect, err)
+	}
+}
+
+// paymentOutage builds /work/shared/examples/payment-outage.cst node by node
+// (numbered in order of first mention, as the statement parser numbers them),
+// with the analysis its structure implies.
+func paymentOutage(t testing.TB) (*tree.Tree, *tree.Analysis) {
+	t.Helper()
+	tr := tree.New("Payment routing outage")
+	texts := []struct {
+		kind tree.Kind
+		text string
+	}{
+		{tree.KindUDE, "The core payment routing service was down for 45 minutes"},
+		{tree.KindUDE, "The monitoring system took 15 minutes to fire an alert"},
+		{tree.KindUDE, "The on-call engineer had to read 3 outdated runbooks to find the rollback script"},
+		{tree.KindCause, "A slow SQL query exhausts the database connection pool"},
+		{tree.KindCause, "The business layer has no circuit breaker configured"},
+		{tree.KindCause, "Microservices cascade fail and the payment API times out"},
+		{tree.KindCause, "Rolling back takes a long time"},
+		{tree.KindCause, "The staging environment has only 1% of production data volume"},
+		{tree.KindCause, "The load testing phase was skipped to meet a product deadline"},
+		{tree.KindCause, "The slow SQL query was not detected before release"},
+		{tree.KindCause, "Resilience work never wins against feature work in planning"},
+		{tree.KindCause, "Alert thresholds have not been reviewed since launch"},
+		{tree.KindCause, "Nobody owns runbook upkeep"},
+		{tree.KindCause, "The organizational KPIs measure delivery speed and ignore engineering quality"},
+		{tree.KindCause, "Production data is too sensitive to copy into staging"},
+	}
+	for _, n := range texts {
+		mustNode(t, tr, tree.Node{Kind: n.kind, Text: n.text})
+	}
+	links := []struct {
+		causes []tree.NodeID
+		effect tree.NodeID
+	}{
+		{[]tree.NodeID{4, 5}, 6}, {[]tree.NodeID{6, 7}, 1}, {[]tree.NodeID{3}, 7},
+		{[]tree.NodeID{8, 9}, 10}, {[]tree.NodeID{10}, 4}, {[]tree.NodeID{11}, 5},
+		{[]tree.NodeID{12}, 2}, {[]tree.NodeID{13}, 3}, {[]tree.NodeID{14}, 9},
+		{[]tree.NodeID{14}, 11}, {[]tree.NodeID{14}, 12}, {[]tree.NodeID{14}, 13},
+		{[]tree.NodeID{15}, 8},
+	}
+	for _, l := range links {
+		mustGroup(t, tr, tree.Group{Causes: l.causes, Effect: l.effect})
+	}
+	a := &tree.Analysis{
+		Threshold:   tree.DefaultThreshold,
+		UDEs:        []tree.NodeID{1, 2, 3},
+		TotalImpact: 6,
+		Roots: []tree.Root{
+			{Nodes: []tree.NodeID{14}, Explains: []tree.NodeID{1, 2, 3}, Impact: 6, Share: 1, Removes: []tree.NodeID{1, 2, 3}, Depth: 5, Core: true},
+			{Nodes: []tree.NodeID{15}, Explains: []tree.NodeID{1}, Impact: 2, Share: 2.0 / 6, Removes: []tree.NodeID{1}, Depth: 5},
+		},
+		CoreCauses: []int{0},
+		Cover:      tree.RootSet{Roots: []int{0}, Covered: []tree.NodeID{1, 2, 3}, Exact: true},
+		Fix:        tree.RootSet{Roots: []int{0}, Covered: []tree.NodeID{1, 2, 3}, Exact: true},
+		Chains: []tree.Chain{
+			{From: 14, To: 1, Steps: []tree.GroupID{9, 4, 5, 1, 2}},
+			{From: 14, To: 2, Steps: []tree.GroupID{11, 7}},
+			{From: 14, To: 3, Steps: []tree.GroupID{12, 8}},
+		},
+	}
+	return tr, a
+}
+
+// Hostile texts, each of which would break a naive exporter.
+const (
+	hostileChannel = `<!channel> checkout | "pay" button fails ]`
+	hostileScript  = `# Heading-like UDE with <script>alert(1)</script>`
+	hostileEmoji   = "Refunds 💸 are delayed [again] & again"
+	hostileMarkup  = "Retry storm *amplifies* load_spikes `fast`"
+	hostileEntity  = "Cache hit rate drops #quot; &amp; #35; {x}"
+	hostileSlash   = `No back-off \ jitter ~~is~~ configured $5`
+)
+
+// hostile builds a tree with AND groups, a loop, disputed and unreviewed
+// links, dangling nodes, an unexplained UDE, FRT kinds and hostile text.
+func hostile(t testing.TB) (*tree.Tree, *tree.Analysis) {
+	t.Helper()
+	tr := tree.New(`Hostile <!here> | "title" # ]`)
+	nodes := []tree.Node{
+		{Kind: tree.KindUDE, Text: hostileChannel, Weight: tree.WeightHigh},
+		{Kind: tree.KindUDE, Text: hostileScript, Weight: tree.WeightLow},
+		{Kind: tree.KindUDE, Text: hostileEmoji},
+		{Kind: tree.KindCause, Text: hostileMarkup},
+		{Kind: tree.KindCause, Text: hostileEntity},
+		{Kind: tree.KindPremise, Text: hostileSlash, Unverified: true, Evidence: "https://example.com/?a=1&b=<2>"},
+		{Kind: tree.KindCause, Text: "Queue depth grows"},
+		{Kind: tree.KindCause, Text: "A legacy cron job still runs nightly"},
+		{Kind: tree.KindCause, Text: "The disk fills up"},
+		{Kind: tree.KindInjection, Text: "Add exponential back-off with jitter to retries"},
+		{Kind: tree.KindDesiredEffect, Text: "Retries stay below 5 % of traffic"},
+	}
+	for _, n := range nodes {
+		mustNode(t, tr, n)
+	}
+	groups := []tree.Group{
+		{Causes: []tree.NodeID{4, 6}, Effect: 1, Status: tree.StatusAccepted},
+		{Causes: []tree.NodeID{5}, Effect: 1, Status: tree.StatusDisputed},
+		{Causes: []tree.NodeID{4}, Effect: 7, Status: tree.StatusAccepted},
+		{Causes: []tree.NodeID{7}, Effect: 4, Status: tree.StatusAccepted},
+		{Causes: []tree.NodeID{5, 6}, Effect: 2, Status: tree.StatusDisputed},
+		{Causes: []tree.NodeID{8}, Effect: 9},
+		{Causes: []tree.NodeID{10}, Effect: 11},
+	}
+	for _, g := range groups {
+		mustGroup(t, tr, g)
+	}
+	a := &tree.Analysis{
+		Threshold:   tree.DefaultThreshold,
+		UDEs:        []tree.NodeID{1, 2, 3},
+		TotalImpact: 6,
+		Roots: []tree.Root{
+			{Nodes: []tree.NodeID{5}, Explains: []tree.NodeID{1, 2}, Impact: 4, Share: 4.0 / 6, Removes: []tree.NodeID{2}, Depth: 1},
+			{Nodes: []tree.NodeID{6}, Explains: []tree.NodeID{1, 2}, Impact: 4, Share: 4.0 / 6, Removes: []tree.NodeID{2}, Depth: 1},
+			{Nodes: []tree.NodeID{4, 7}, Explains: []tree.NodeID{1}, Impact: 3, Share: 0.5, Depth: 2},
+		},
+		Cover:       tree.RootSet{Roots: []int{0}, Covered: []tree.NodeID{1, 2}, Exact: true},
+		Fix:         tree.RootSet{Roots: []int{0, 1}, Covered: []tree.NodeID{1, 2}, Exact: false},
+		Unexplained: []tree.NodeID{3},
+		Dangling:    []tree.NodeID{8, 9, 10, 11},
+		Loops:       [][]tree.NodeID{{4, 7}},
+		Unreviewed:  []tree.GroupID{6},
+		Warnings: []tree.Warning{
+			{Code: tree.WarnTiedRoots, Message: "Roots #5 and #6 tie at 67 % | a hidden conflict worth discussing <!channel>"},
+			{Code: tree.WarnNoCoreCause, Message: "No root reaches 70 % of the impact."},
+			{Code: tree.WarnUnexplained, Message: "1 UDE has no cause yet: #3."},
+		},
+	}
+	return tr, a
+}

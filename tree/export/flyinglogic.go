@@ -1,0 +1,224 @@
+package export
+
+import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"strings"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// Flying Logic document constants. See docs/formats.md for what they are
+// based on and how sure we are of each.
+const (
+	flMajorVersion = "4"
+	flMinorVersion = "0"
+	flDomainName   = "Thinking Processes"
+	flString       = "java.lang.String"
+	flInteger      = "java.lang.Integer"
+	flOperatorAnd  = "Fuzzy And"
+	flOperatorOr   = "Fuzzy Or"
+)
+
+// Flying Logic entity classes of the Thinking Processes domain.
+const (
+	flClassUDE          = "Undesirable Effect"
+	flClassIntermediate = "Intermediate Effect"
+	flClassPrecondition = "Precondition"
+	flClassInjection    = "Injection"
+	flClassDesirable    = "Desirable Effect"
+)
+
+// flClasses maps node kinds to entity classes, in the order they are declared.
+var flClasses = []struct {
+	kind  tree.Kind
+	name  string
+	color string
+}{
+	{tree.KindUDE, flClassUDE, colourVermillion},
+	{tree.KindCause, flClassIntermediate, "#FFFFFF"},
+	{tree.KindPremise, flClassPrecondition, colourSkyBlue},
+	{tree.KindInjection, flClassInjection, colourGreen},
+	{tree.KindDesiredEffect, flClassDesirable, colourPurple},
+}
+
+// flDocument is the root of a Flying Logic document.
+type flDocument struct {
+	XMLName      xml.Name      `xml:"flyingLogic"`
+	MajorVersion string        `xml:"majorVersion,attr"`
+	MinorVersion string        `xml:"minorVersion,attr"`
+	Attributes   []flAttribute `xml:"attribute"`
+	Domains      []flDomain    `xml:"domains>domain"`
+	Vertices     []flVertex    `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
+	Edges        []flEdge      `xml:"decisionGraph>logicGraph>graph>edges>edge"`
+}
+
+// flAttribute is a keyed, typed value of a document, vertex or edge.
+type flAttribute struct {
+	Key   string `xml:"key,attr"`
+	Class string `xml:"class,attr"`
+	Value string `xml:",chardata"`
+}
+
+// flDomain declares the entity classes the document uses.
+type flDomain struct {
+	Name    string          `xml:"name,attr"`
+	Classes []flEntityClass `xml:"entityClass"`
+}
+
+// flEntityClass is one entity class with its colour.
+type flEntityClass struct {
+	Name  string `xml:"name,attr"`
+	Color string `xml:"color,attr"`
+}
+
+// flVertex is an entity or a junctor.
+type flVertex struct {
+	EID        int           `xml:"eid,attr"`
+	Attributes []flAttribute `xml:"attribute"`
+}
+
+// flEdge links two vertices, cause to effect.
+type flEdge struct {
+	EID        int           `xml:"eid,attr"`
+	Source     int           `xml:"source,attr"`
+	Target     int           `xml:"target,attr"`
+	Attributes []flAttribute `xml:"attribute,omitempty"`
+}
+
+func flText(key, value string) flAttribute {
+	return flAttribute{Key: key, Class: flString, Value: value}
+}
+
+func flInt(key string, value int) flAttribute {
+	return flAttribute{Key: key, Class: flInteger, Value: fmt.Sprint(value)}
+}
+
+// flBuilder assigns element ids and collects vertices and edges.
+type flBuilder struct {
+	doc    flDocument
+	next   int
+	entity map[tree.NodeID]int
+}
+
+func (b *flBuilder) eid() int {
+	b.next++
+	return b.next
+}
+
+// FlyingLogic writes t as a Flying Logic document (.xlogic): each node an
+// entity of the matching Thinking Processes class (Undesirable Effect,
+// Intermediate Effect, Precondition, Injection, Desirable Effect), each AND
+// group a junctor with the "Fuzzy And" operator between its causes and its
+// effect, and an entity with several cause groups (OR) the "Fuzzy Or"
+// operator. The node number, root and core roles, evidence and open doubts go
+// into the entity's note; link status into a user attribute. a may be nil.
+func FlyingLogic(t *tree.Tree, a *tree.Analysis) ([]byte, error) {
+	b := &flBuilder{entity: map[tree.NodeID]int{}}
+	b.doc.MajorVersion, b.doc.MinorVersion = flMajorVersion, flMinorVersion
+	if title := collapse(t.Title); title != "" {
+		b.doc.Attributes = []flAttribute{flText("title", title)}
+	}
+	b.domain()
+	r := nodeRoles(t, a)
+	for _, n := range t.Nodes() {
+		b.addEntity(t, n, r)
+	}
+	for _, g := range t.Groups() {
+		b.addGroup(g)
+	}
+	var out bytes.Buffer
+	out.WriteString(xml.Header)
+	enc := xml.NewEncoder(&out)
+	enc.Indent("", "  ")
+	if err := enc.Encode(b.doc); err != nil {
+		return nil, fmt.Errorf("export flying logic document: %w", err)
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// domain declares the Thinking Processes entity classes.
+func (b *flBuilder) domain() {
+	d := flDomain{Name: flDomainName}
+	for _, c := range flClasses {
+		d.Classes = append(d.Classes, flEntityClass{Name: c.name, Color: c.color})
+	}
+	b.doc.Domains = []flDomain{d}
+}
+
+// flClassOf returns the entity class of a node kind.
+func flClassOf(k tree.Kind) string {
+	for _, c := range flClasses {
+		if c.kind == k {
+			return c.name
+		}
+	}
+	return flClassIntermediate
+}
+
+// addEntity adds one node as an entity vertex.
+func (b *flBuilder) addEntity(t *tree.Tree, n *tree.Node, r roles) {
+	eid := b.eid()
+	b.entity[n.ID] = eid
+	attrs := []flAttribute{
+		flText("type", "entity"),
+		flText("entityClass", flClassOf(n.Kind)),
+		flText("title", n.Text),
+		flText("note", flNote(n, r)),
+		flInt("untangleNumber", int(n.ID)),
+	}
+	if n.Kind == tree.KindUDE {
+		attrs = append(attrs, flInt("untangleImpact", n.Impact()))
+	}
+	if len(t.GroupsInto(n.ID)) > 1 {
+		attrs = append(attrs, flText("operator", flOperatorOr))
+	}
+	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: eid, Attributes: attrs})
+}
+
+// flNote is the entity note: number, roles, doubts and evidence.
+func flNote(n *tree.Node, r roles) string {
+	parts := []string{n.ID.String()}
+	switch {
+	case r.core[n.ID]:
+		parts = append(parts, "core cause")
+	case r.root[n.ID]:
+		parts = append(parts, "root cause")
+	}
+	if n.Unverified {
+		parts = append(parts, "unverified: evidence requested")
+	}
+	if n.Evidence != "" {
+		parts = append(parts, "evidence: "+n.Evidence)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// addGroup adds a link as one edge, or an AND group as a junctor with its edges.
+func (b *flBuilder) addGroup(g *tree.Group) {
+	effect := b.entity[g.Effect]
+	if !g.IsAnd() {
+		b.addEdge(b.entity[g.Causes[0]], effect, g.Status)
+		return
+	}
+	j := b.eid()
+	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: j, Attributes: []flAttribute{
+		flText("type", "junctor"),
+		flText("operator", flOperatorAnd),
+	}})
+	for _, c := range g.Causes {
+		b.addEdge(b.entity[c], j, g.Status)
+	}
+	b.addEdge(j, effect, g.Status)
+}
+
+// addEdge adds one edge; links not yet accepted carry their status.
+func (b *flBuilder) addEdge(source, target int, status tree.LinkStatus) {
+	e := flEdge{EID: b.eid(), Source: source, Target: target}
+	if status != tree.StatusAccepted && status != "" {
+		e.Attributes = []flAttribute{flText("untangleStatus", string(status))}
+	}
+	b.doc.Edges = append(b.doc.Edges, e)
+}

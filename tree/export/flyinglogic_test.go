@@ -1,0 +1,180 @@
+package export_test
+
+import (
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/export"
+)
+
+// parsedFL is our own reading of a Flying Logic document.
+type parsedFL struct {
+	XMLName  xml.Name `xml:"flyingLogic"`
+	Major    string   `xml:"majorVersion,attr"`
+	Title    []attr   `xml:"attribute"`
+	Classes  []string `xml:"domains>domain>entityClass>name"`
+	Vertices []struct {
+		EID   int    `xml:"eid,attr"`
+		Attrs []attr `xml:"attribute"`
+	} `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
+	Edges []struct {
+		EID    int    `xml:"eid,attr"`
+		Source int    `xml:"source,attr"`
+		Target int    `xml:"target,attr"`
+		Attrs  []attr `xml:"attribute"`
+	} `xml:"decisionGraph>logicGraph>graph>edges>edge"`
+}
+
+type attr struct {
+	Key   string `xml:"key,attr"`
+	Value string `xml:",chardata"`
+}
+
+func attrValue(attrs []attr, key string) string {
+	for _, a := range attrs {
+		if a.Key == key {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+func parseFL(t *testing.T, data []byte) parsedFL {
+	t.Helper()
+	var doc parsedFL
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("document does not parse back: %v\n%s", err, data)
+	}
+	return doc
+}
+
+func TestFlyingLogicGolden(t *testing.T) {
+	for _, f := range fixtures(t) {
+		t.Run(f.name, func(t *testing.T) {
+			got, err := export.FlyingLogic(f.tree, f.an)
+			if err != nil {
+				t.Fatalf("FlyingLogic: %v", err)
+			}
+			golden(t, f.name+".xlogic.golden", got)
+		})
+	}
+}
+
+func TestFlyingLogicParsesBack(t *testing.T) {
+	for _, f := range fixtures(t) {
+		t.Run(f.name, func(t *testing.T) {
+			data, err := export.FlyingLogic(f.tree, f.an)
+			if err != nil {
+				t.Fatalf("FlyingLogic: %v", err)
+			}
+			doc := parseFL(t, data)
+			wantJunctors, wantEdges := 0, 0
+			for _, g := range f.tree.Groups() {
+				wantEdges++
+				if g.IsAnd() {
+					wantJunctors++
+					wantEdges += len(g.Causes)
+				}
+			}
+			eids := map[int]bool{}
+			titles := map[string]bool{}
+			entities, junctors := 0, 0
+			for _, v := range doc.Vertices {
+				if eids[v.EID] {
+					t.Errorf("duplicate eid %d", v.EID)
+				}
+				eids[v.EID] = true
+				switch attrValue(v.Attrs, "type") {
+				case "entity":
+					entities++
+					titles[attrValue(v.Attrs, "title")] = true
+				case "junctor":
+					junctors++
+					if op := attrValue(v.Attrs, "operator"); op != "Fuzzy And" {
+						t.Errorf("junctor %d has operator %q", v.EID, op)
+					}
+				default:
+					t.Errorf("vertex %d has no known type", v.EID)
+				}
+			}
+			if entities != f.tree.NumNodes() || junctors != wantJunctors || len(doc.Edges) != wantEdges {
+				t.Errorf("got %d entities, %d junctors, %d edges; want %d, %d, %d",
+					entities, junctors, len(doc.Edges), f.tree.NumNodes(), wantJunctors, wantEdges)
+			}
+			for _, n := range f.tree.Nodes() {
+				if !titles[n.Text] {
+					t.Errorf("no entity titled %q", n.Text)
+				}
+			}
+			for _, e := range doc.Edges {
+				if !eids[e.Source] || !eids[e.Target] || eids[e.EID] {
+					t.Errorf("edge %d (%d → %d) points outside the vertices or reuses an eid", e.EID, e.Source, e.Target)
+				}
+			}
+		})
+	}
+}
+
+func TestFlyingLogicEntityClasses(t *testing.T) {
+	h, hA := hostile(t)
+	data, err := export.FlyingLogic(h, hA)
+	if err != nil {
+		t.Fatalf("FlyingLogic: %v", err)
+	}
+	doc := parseFL(t, data)
+	tests := []struct {
+		name      string
+		number    string
+		class     string
+		noteParts []string
+	}{
+		{name: "UDE", number: "1", class: "Undesirable Effect", noteParts: []string{"#1"}},
+		{name: "root cause", number: "5", class: "Intermediate Effect", noteParts: []string{"#5", "root cause"}},
+		{name: "unverified premise", number: "6", class: "Precondition", noteParts: []string{"unverified", "evidence: https://example.com/?a=1&b=<2>"}},
+		{name: "injection", number: "10", class: "Injection"},
+		{name: "desired effect", number: "11", class: "Desirable Effect"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, v := range doc.Vertices {
+				if attrValue(v.Attrs, "untangleNumber") != tt.number {
+					continue
+				}
+				if got := attrValue(v.Attrs, "entityClass"); got != tt.class {
+					t.Errorf("entity class = %q, want %q", got, tt.class)
+				}
+				note := attrValue(v.Attrs, "note")
+				for _, p := range tt.noteParts {
+					if !strings.Contains(note, p) {
+						t.Errorf("note %q lacks %q", note, p)
+					}
+				}
+				return
+			}
+			t.Errorf("no entity numbered %s", tt.number)
+		})
+	}
+	t.Run("OR effect and disputed edges", func(t *testing.T) {
+		for _, v := range doc.Vertices {
+			if attrValue(v.Attrs, "untangleNumber") == "1" && attrValue(v.Attrs, "operator") != "Fuzzy Or" {
+				t.Errorf("UDE #1 has two cause groups but operator %q", attrValue(v.Attrs, "operator"))
+			}
+		}
+		disputed := 0
+		for _, e := range doc.Edges {
+			if attrValue(e.Attrs, "untangleStatus") == string(tree.StatusDisputed) {
+				disputed++
+			}
+		}
+		if disputed != 4 { // #5 ⇒ #1, and #5, #6 through a junctor into #2
+			t.Errorf("%d disputed edges, want 4", disputed)
+		}
+	})
+	t.Run("title", func(t *testing.T) {
+		if got := attrValue(doc.Title, "title"); got != h.Title {
+			t.Errorf("title = %q, want %q", got, h.Title)
+		}
+	})
+}

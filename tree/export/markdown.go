@@ -1,0 +1,305 @@
+package export
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// Section is an extra part of the Markdown report, such as planned fixes,
+// open reservations or key dates, added by the workflow.
+type Section struct {
+	Heading string // plain text; escaped when written
+	Body    string // Markdown written as is; the caller escapes user text in it
+}
+
+// MarkdownOptions tunes the Markdown report. The zero value is a complete report.
+type MarkdownOptions struct {
+	// Sections are written, in order, after the analysis and before the full tree.
+	Sections []Section
+}
+
+// markdownSpecial are the characters escaped with a backslash anywhere in
+// user text, so that it cannot start emphasis, code, links, HTML, entities,
+// table cells or math.
+const markdownSpecial = "\\`*_[]<>|~&$"
+
+// leadingOrdinal matches text that would start an ordered list item.
+var leadingOrdinal = regexp.MustCompile(`^(\d+)([.)])`)
+
+// md escapes user text for inline Markdown (paragraphs, list items, table
+// cells and headings). Characters that only matter at the start of a line
+// (#, -, +, "1.") are escaped there, since a list item may begin with the text.
+func md(s string) string {
+	s = collapse(s)
+	var b strings.Builder
+	switch {
+	case strings.HasPrefix(s, "#"), strings.HasPrefix(s, "-"), strings.HasPrefix(s, "+"):
+		b.WriteByte('\\')
+	case leadingOrdinal.MatchString(s):
+		s = leadingOrdinal.ReplaceAllString(s, `$1\$2`)
+	}
+	for _, r := range s {
+		if strings.ContainsRune(markdownSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mdNode renders a node reference as "**#7** text".
+func mdNode(t *tree.Tree, id tree.NodeID) string {
+	return fmt.Sprintf("**%s** %s", id, md(nodeText(t, id)))
+}
+
+// markdownWriter builds the report.
+type markdownWriter struct {
+	b strings.Builder
+	t *tree.Tree
+	a *tree.Analysis
+}
+
+func (w *markdownWriter) printf(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
+
+func (w *markdownWriter) heading(text string) { w.printf("\n## %s\n\n", text) }
+
+// Markdown renders a readable report of t and its analysis a: the UDEs and
+// their weights, core causes with their coverage, the ranked roots, the
+// minimal cover and fix sets, unexplained symptoms, dangling nodes, loops,
+// unreviewed links, warnings, the causal chains in IF/THEN words, any extra
+// sections, and the whole tree in statement syntax. User text is escaped.
+// a may be nil; then only the UDEs and the tree are reported.
+func Markdown(t *tree.Tree, a *tree.Analysis, opt MarkdownOptions) []byte {
+	w := &markdownWriter{t: t, a: a}
+	w.title()
+	w.udes()
+	if a != nil {
+		w.coreCauses()
+		w.roots()
+		w.rootSet("Minimal cover set", "This root cause explains", "These %d root causes together explain", a.Cover)
+		w.rootSet("Minimal fix set", "Fixing this root cause removes", "Fixing these %d root causes together removes", a.Fix)
+		w.nodeList("Unexplained symptoms", "Every UDE has a cause.", a.Unexplained)
+		w.nodeList("Dangling nodes", "Every node leads to a UDE.", a.Dangling)
+		w.loops()
+		w.unreviewed()
+		w.warnings()
+		w.chains()
+	}
+	for _, s := range opt.Sections {
+		w.heading(md(s.Heading))
+		w.printf("%s\n", strings.TrimSpace(s.Body))
+	}
+	w.tree()
+	return []byte(w.b.String())
+}
+
+// title writes the heading and a one-line summary.
+func (w *markdownWriter) title() {
+	title := "Root-cause analysis"
+	if t := collapse(w.t.Title); t != "" {
+		title += ": " + md(t)
+	}
+	udes := 0
+	for _, n := range w.t.Nodes() {
+		if n.Kind == tree.KindUDE {
+			udes++
+		}
+	}
+	w.printf("# %s\n\nA Current State Tree of %d nodes and %d links explaining %d undesirable effects.\n",
+		title, w.t.NumNodes(), w.t.NumGroups(), udes)
+}
+
+// weightNames name the impact weights.
+var weightNames = map[int]string{tree.WeightLow: "low", tree.WeightMedium: "medium", tree.WeightHigh: "high"}
+
+// udes writes the table of UDEs with their impact.
+func (w *markdownWriter) udes() {
+	w.heading("Undesirable effects")
+	rows := 0
+	for _, n := range w.t.Nodes() {
+		if n.Kind != tree.KindUDE {
+			continue
+		}
+		if rows == 0 {
+			w.printf("| # | Undesirable effect | Impact |\n| --- | --- | --- |\n")
+		}
+		w.printf("| %s | %s | %s (%d) |\n", n.ID, md(n.Text), weightNames[n.Impact()], n.Impact())
+		rows++
+	}
+	if rows == 0 {
+		w.printf("None recorded yet.\n")
+	}
+}
+
+// numUDEs is n in "explains k/n UDEs".
+func (w *markdownWriter) numUDEs() int { return len(w.a.UDEs) }
+
+// rootName names a root: a node, or a loop of nodes.
+func (w *markdownWriter) rootName(r tree.Root) string {
+	if len(r.Nodes) == 1 {
+		return mdNode(w.t, r.Nodes[0])
+	}
+	parts := make([]string, len(r.Nodes))
+	for i, id := range r.Nodes {
+		parts[i] = mdNode(w.t, id)
+	}
+	return "the loop " + strings.Join(parts, " → ")
+}
+
+// coreCauses writes each core cause with its coverage, or says there is none.
+func (w *markdownWriter) coreCauses() {
+	w.heading("Core causes")
+	if len(w.a.CoreCauses) == 0 {
+		w.printf("No single root cause explains at least %s of the impact.", percent(w.a.Threshold))
+		if len(w.a.Cover.Roots) > 1 {
+			w.printf(" The minimal cover set below names the roots that explain the UDEs together.")
+		}
+		w.printf("\n")
+		return
+	}
+	n := w.numUDEs()
+	for _, i := range w.a.CoreCauses {
+		r := w.a.Roots[i]
+		w.printf("- %s — explains %d/%d UDEs (%s of impact); fixing it alone removes %d/%d.\n",
+			w.rootName(r), len(r.Explains), n, percent(r.Share), len(r.Removes), n)
+	}
+}
+
+// roots writes the ranked table of root causes.
+func (w *markdownWriter) roots() {
+	w.heading("Root causes, ranked")
+	if len(w.a.Roots) == 0 {
+		w.printf("No root causes yet.\n")
+		return
+	}
+	n := w.numUDEs()
+	w.printf("| Rank | Root cause | Explains | Share of impact | Fixing it alone removes | Depth |\n")
+	w.printf("| ---: | --- | ---: | ---: | ---: | ---: |\n")
+	for i, r := range w.a.Roots {
+		name := w.rootName(r)
+		if r.Core {
+			name += " (core cause)"
+		}
+		w.printf("| %d | %s | %d/%d | %s | %d/%d | %d |\n",
+			i+1, name, len(r.Explains), n, percent(r.Share), len(r.Removes), n, r.Depth)
+	}
+}
+
+// rootSet writes a minimal set of roots and whether it is proven minimal;
+// one and many lead the sentence for one root and (with %d) for several.
+func (w *markdownWriter) rootSet(heading, one, many string, s tree.RootSet) {
+	w.heading(heading)
+	if len(s.Roots) == 0 {
+		w.printf("Empty: no root cause reaches a UDE.\n")
+		return
+	}
+	how := "exact: no smaller set does it"
+	if !s.Exact {
+		how = "greedy search: small, but not proven minimal"
+	}
+	lead := one
+	if len(s.Roots) > 1 {
+		lead = fmt.Sprintf(many, len(s.Roots))
+	}
+	w.printf("%s %d/%d UDEs (%s):\n\n", lead, len(s.Covered), w.numUDEs(), how)
+	for _, idx := range s.Roots {
+		w.printf("- %s\n", w.rootName(w.a.Roots[idx]))
+	}
+}
+
+// nodeList writes a list of nodes, or the sentence for an empty one.
+func (w *markdownWriter) nodeList(heading, none string, ids []tree.NodeID) {
+	w.heading(heading)
+	if len(ids) == 0 {
+		w.printf("%s\n", none)
+		return
+	}
+	for _, id := range ids {
+		w.printf("- %s\n", mdNode(w.t, id))
+	}
+}
+
+// loops writes each cycle of the tree.
+func (w *markdownWriter) loops() {
+	w.heading("Loops")
+	if len(w.a.Loops) == 0 {
+		w.printf("None.\n")
+		return
+	}
+	for _, loop := range w.a.Loops {
+		parts := make([]string, len(loop))
+		for i, id := range loop {
+			parts[i] = mdNode(w.t, id)
+		}
+		w.printf("- %s\n", strings.Join(parts, " ↔ "))
+	}
+}
+
+// unreviewed lists links left out because the challenge pass has not accepted them.
+func (w *markdownWriter) unreviewed() {
+	if len(w.a.Unreviewed) == 0 {
+		return
+	}
+	w.heading("Links not yet accepted")
+	w.printf("These links were left out of the analysis until the challenge pass accepts them:\n\n")
+	for _, id := range w.a.Unreviewed {
+		if g, ok := w.t.Group(id); ok {
+			w.printf("- %s\n", md(groupStatement(w.t, g)))
+		}
+	}
+}
+
+// warnings writes the analysis warnings.
+func (w *markdownWriter) warnings() {
+	if len(w.a.Warnings) == 0 {
+		return
+	}
+	w.heading("Warnings")
+	for _, warn := range w.a.Warnings {
+		w.printf("- %s\n", md(warn.Message))
+	}
+}
+
+// chains writes each causal chain as numbered IF/THEN steps.
+func (w *markdownWriter) chains() {
+	if len(w.a.Chains) == 0 {
+		return
+	}
+	w.heading("Chains")
+	for i, c := range w.a.Chains {
+		if i > 0 {
+			w.printf("\n")
+		}
+		w.printf("From %s to %s:\n\n", mdNode(w.t, c.From), mdNode(w.t, c.To))
+		for j, gid := range c.Steps {
+			if g, ok := w.t.Group(gid); ok {
+				w.printf("%d. %s\n", j+1, md(groupStatement(w.t, g)))
+			}
+		}
+	}
+}
+
+// tree writes the whole tree in statement syntax in a fenced block.
+func (w *markdownWriter) tree() {
+	w.heading("Full tree")
+	body := statements(w.t)
+	fence := strings.Repeat("`", max(3, longestRun(body, '`')+1))
+	w.printf("%stext\n%s%s\n", fence, body, fence)
+}
+
+// longestRun is the length of the longest run of r in s.
+func longestRun(s string, r rune) int {
+	best, cur := 0, 0
+	for _, c := range s {
+		if c == r {
+			cur++
+			best = max(best, cur)
+			continue
+		}
+		cur = 0
+	}
+	return best
+}

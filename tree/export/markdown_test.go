@@ -1,0 +1,162 @@
+package export_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/export"
+)
+
+// extraSections are what the workflow adds to the final report.
+var extraSections = []export.Section{
+	{Heading: "Planned fixes | owners", Body: "- Add a KPI for change failure rate (due 2026-12-01)"},
+	{Heading: "Open reservations", Body: "None."},
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	for _, f := range fixtures(t) {
+		t.Run(f.name, func(t *testing.T) {
+			golden(t, f.name+".md.golden", export.Markdown(f.tree, f.an, export.MarkdownOptions{Sections: extraSections}))
+		})
+	}
+	t.Run("no analysis", func(t *testing.T) {
+		po, _ := paymentOutage(t)
+		golden(t, "payment-outage-no-analysis.md.golden", export.Markdown(po, nil, export.MarkdownOptions{}))
+	})
+}
+
+// unescapedPipe matches a | not preceded by a backslash.
+var unescapedPipe = regexp.MustCompile(`(^|[^\\])\|`)
+
+func TestMarkdownEscapesUserText(t *testing.T) {
+	h, hA := hostile(t)
+	report := string(export.Markdown(h, hA, export.MarkdownOptions{}))
+	body, fenced, _ := strings.Cut(report, "```")
+	tests := []struct {
+		name   string
+		banned string
+	}{
+		{name: "slack broadcast", banned: "<!channel>"},
+		{name: "broadcast in title", banned: "<!here>"},
+		{name: "html script", banned: "<script>"},
+		{name: "emphasis", banned: " *amplifies*"},
+		{name: "code span", banned: " `fast`"},
+		{name: "strikethrough", banned: " ~~is~~"},
+		{name: "entity", banned: " &amp;"},
+		{name: "heading marker in text", banned: "| # Heading"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if strings.Contains(body, tt.banned) {
+				t.Errorf("report outside the fenced tree contains raw %q", tt.banned)
+			}
+		})
+	}
+	t.Run("fenced tree keeps the text verbatim", func(t *testing.T) {
+		if !strings.Contains(fenced, "<!channel> checkout") {
+			t.Errorf("fenced tree lost the original text:\n%s", fenced)
+		}
+	})
+	t.Run("table rows keep their column count", func(t *testing.T) {
+		for _, line := range strings.Split(body, "\n") {
+			if !strings.HasPrefix(line, "| #") || strings.HasPrefix(line, "| # |") {
+				continue
+			}
+			if got := len(unescapedPipe.FindAllString(line, -1)); got != 4 {
+				t.Errorf("UDE row has %d cell borders, want 4: %s", got, line)
+			}
+		}
+	})
+}
+
+func TestMarkdownCoverage(t *testing.T) {
+	po, poA := paymentOutage(t)
+	h, hA := hostile(t)
+	n := len(poA.UDEs)
+	core := poA.Roots[poA.CoreCauses[0]]
+	tests := []struct {
+		name     string
+		tree     *tree.Tree
+		an       *tree.Analysis
+		contains []string
+	}{
+		{
+			name: "core cause coverage",
+			tree: po, an: poA,
+			contains: []string{
+				fmt.Sprintf("**#14** The organizational KPIs measure delivery speed and ignore engineering quality — explains %d/%d UDEs (%d %% of impact); fixing it alone removes %d/%d.",
+					len(core.Explains), n, int(core.Share*100), len(core.Removes), n),
+				"| 2 | **#15** Production data is too sensitive to copy into staging | 1/3 | 33 % | 1/3 | 5 |",
+				"This root cause explains 3/3 UDEs (exact: no smaller set does it)",
+				"1. IF \\[The organizational KPIs measure delivery speed and ignore engineering quality\\] THEN \\[The load testing phase was skipped to meet a product deadline\\]",
+				"4. IF \\[A slow SQL query exhausts the database connection pool\\] AND \\[The business layer has no circuit breaker configured\\] THEN",
+				"| #1 | The core payment routing service was down for 45 minutes | medium (2) |",
+			},
+		},
+		{
+			name: "no core cause, loops, greedy sets and extras",
+			tree: h, an: hA,
+			contains: []string{
+				"No single root cause explains at least 70 % of the impact.",
+				"the loop **#4** Retry storm",
+				"Fixing these 2 root causes together removes 2/3 UDEs (greedy search: small, but not proven minimal)",
+				"## Unexplained symptoms\n\n- **#3** Refunds 💸 are delayed \\[again\\] \\& again\n",
+				"## Links not yet accepted",
+				"| #2 | \\# Heading-like UDE with \\<script\\>alert(1)\\</script\\> | low (1) |",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(export.Markdown(tt.tree, tt.an, export.MarkdownOptions{}))
+			for _, s := range tt.contains {
+				if !strings.Contains(got, s) {
+					t.Errorf("report lacks %q\n%s", s, got)
+				}
+			}
+		})
+	}
+}
+
+func TestMarkdownSections(t *testing.T) {
+	po, poA := paymentOutage(t)
+	got := string(export.Markdown(po, poA, export.MarkdownOptions{Sections: extraSections}))
+	fixes := strings.Index(got, "## Planned fixes \\| owners\n\n- Add a KPI")
+	reservations := strings.Index(got, "## Open reservations\n\nNone.\n")
+	full := strings.Index(got, "## Full tree")
+	chains := strings.Index(got, "## Chains")
+	if fixes < 0 || reservations < 0 {
+		t.Fatalf("extra sections missing:\n%s", got)
+	}
+	if !(chains < fixes && fixes < reservations && reservations < full) {
+		t.Errorf("sections out of order: chains %d, fixes %d, reservations %d, full tree %d", chains, fixes, reservations, full)
+	}
+}
+
+func TestMarkdownFenceOutgrowsBackticks(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		fence string
+	}{
+		{name: "no backticks", text: "Plain text", fence: "```text\n"},
+		{name: "three backticks", text: "Text with ``` inside", fence: "````text\n"},
+		{name: "five backticks", text: "Text with ````` inside", fence: "``````text\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := tree.New("Fences")
+			mustNode(t, tr, tree.Node{Kind: tree.KindUDE, Text: tt.text})
+			got := string(export.Markdown(tr, nil, export.MarkdownOptions{}))
+			if !strings.Contains(got, "\n"+tt.fence) {
+				t.Errorf("report does not open the tree with %q:\n%s", tt.fence, got)
+			}
+			if !strings.HasSuffix(got, "\n"+strings.TrimSuffix(tt.fence, "text\n")+"\n") {
+				t.Errorf("report does not close the tree with the same fence:\n%s", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,193 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// Okabe–Ito colours, shared with the PNG palette of tree/render.
+const (
+	colourVermillion = "#D55E00" // UDE; disputed links
+	colourOrange     = "#E69F00" // core cause
+	colourYellow     = "#F0E442" // root cause
+	colourSkyBlue    = "#56B4E9" // premise
+	colourGreen      = "#009E73" // injection
+	colourPurple     = "#CC79A7" // desired effect
+)
+
+// mermaidClassDefs are the Mermaid classes, in the order they are declared.
+var mermaidClassDefs = []struct{ name, style string }{
+	{"ude", "fill:" + colourVermillion + ",stroke:#7A3600,color:#FFFFFF"},
+	{"cause", "fill:#FFFFFF,stroke:#555555,color:#000000"},
+	{"root", "fill:" + colourYellow + ",stroke:#7A7300,color:#000000"},
+	{"core", "fill:" + colourOrange + ",stroke:#000000,stroke-width:3px,color:#000000,font-weight:bold"},
+	{"premise", "fill:" + colourSkyBlue + ",stroke:#1F5F85,color:#000000"},
+	{"injection", "fill:" + colourGreen + ",stroke:#004D38,color:#FFFFFF"},
+	{"desired", "fill:" + colourPurple + ",stroke:#7A3D62,color:#000000"},
+	{"junction", "fill:#FFFFFF,stroke:#000000,color:#000000,font-size:10px"},
+	{"disputed", "stroke:" + colourVermillion + ",stroke-width:2px,stroke-dasharray:6 4"},
+	{"unverified", "stroke-dasharray:3 3"},
+}
+
+// mermaidEntities maps the characters Mermaid (or the HTML it renders) would
+// read as syntax to Mermaid entity codes, which it decodes after parsing.
+var mermaidEntities = map[rune]string{
+	'"': "#quot;", '#': "#35;", '&': "#amp;", '<': "#lt;", '>': "#gt;",
+	'[': "#91;", ']': "#93;", '(': "#40;", ')': "#41;", '{': "#123;", '}': "#125;",
+	'|': "#124;", '`': "#96;", '\\': "#92;", '*': "#42;", '_': "#95;", '~': "#126;",
+}
+
+// mermaidEscape makes s safe inside a double-quoted Mermaid label.
+func mermaidEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if e, ok := mermaidEntities[r]; ok {
+			b.WriteString(e)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mermaidLabel is a node's number and wrapped, escaped text.
+func mermaidLabel(n *tree.Node) string {
+	lines := wrap(n.Text, wrapWidth)
+	for i, l := range lines {
+		lines[i] = mermaidEscape(l)
+	}
+	return mermaidEscape(n.ID.String()) + " " + strings.Join(lines, "<br/>")
+}
+
+// mermaidShapes gives each kind its own outline, so kinds differ without colour.
+var mermaidShapes = map[tree.Kind][2]string{
+	tree.KindUDE:           {`["`, `"]`},
+	tree.KindCause:         {`("`, `")`},
+	tree.KindPremise:       {`[/"`, `"/]`},
+	tree.KindInjection:     {`{{"`, `"}}`},
+	tree.KindDesiredEffect: {`(["`, `"])`},
+}
+
+// mermaidKindClass is the class of a node kind before analysis roles apply.
+var mermaidKindClass = map[tree.Kind]string{
+	tree.KindUDE:           "ude",
+	tree.KindCause:         "cause",
+	tree.KindPremise:       "premise",
+	tree.KindInjection:     "injection",
+	tree.KindDesiredEffect: "desired",
+}
+
+// mermaidClass picks a node's main class: core beats its kind, and root
+// replaces the plain cause and UDE look.
+func mermaidClass(n *tree.Node, r roles) string {
+	switch {
+	case r.core[n.ID]:
+		return "core"
+	case r.root[n.ID] && (n.Kind == tree.KindCause || n.Kind == tree.KindUDE):
+		return "root"
+	}
+	return mermaidKindClass[n.Kind]
+}
+
+// mermaidWriter accumulates a flowchart and the styling it needs.
+type mermaidWriter struct {
+	b        strings.Builder
+	classes  map[string][]string // class name → element ids
+	disputed []int               // indexes of disputed links
+	links    int                 // links written so far
+}
+
+// Mermaid renders t as a Mermaid `flowchart BT` (causes below, UDEs on top):
+// numbered, wrapped and escaped node labels, AND groups as small junction
+// nodes, and classes in the PNG palette for UDEs, root and core causes,
+// premises, injections, desired effects, disputed links and unverified
+// nodes. a may be nil; then roots are found from the links alone.
+func Mermaid(t *tree.Tree, a *tree.Analysis) []byte {
+	w := &mermaidWriter{classes: map[string][]string{}}
+	w.header(t.Title)
+	r := nodeRoles(t, a)
+	for _, n := range t.Nodes() {
+		w.node(n, r)
+	}
+	for _, g := range t.Groups() {
+		w.group(g)
+	}
+	w.styles()
+	return []byte(w.b.String())
+}
+
+// header writes the optional front-matter title and the diagram type.
+func (w *mermaidWriter) header(title string) {
+	if title = collapse(title); title != "" {
+		quoted, _ := json.Marshal(title) // a JSON string is a valid YAML double-quoted scalar
+		fmt.Fprintf(&w.b, "---\ntitle: %s\n---\n", quoted)
+	}
+	w.b.WriteString("flowchart BT\n")
+}
+
+// node writes one node and records its classes.
+func (w *mermaidWriter) node(n *tree.Node, r roles) {
+	id := fmt.Sprintf("n%d", int(n.ID))
+	shape := mermaidShapes[n.Kind]
+	fmt.Fprintf(&w.b, "    %s%s%s%s\n", id, shape[0], mermaidLabel(n), shape[1])
+	w.classes[mermaidClass(n, r)] = append(w.classes[mermaidClass(n, r)], id)
+	if n.Unverified {
+		w.classes["unverified"] = append(w.classes["unverified"], id)
+	}
+}
+
+// group writes a plain link, or an AND junction with its links.
+func (w *mermaidWriter) group(g *tree.Group) {
+	disputed := g.Status == tree.StatusDisputed
+	effect := fmt.Sprintf("n%d", int(g.Effect))
+	if !g.IsAnd() {
+		w.link(fmt.Sprintf("n%d", int(g.Causes[0])), effect, true, disputed)
+		return
+	}
+	j := fmt.Sprintf("g%d", int(g.ID))
+	fmt.Fprintf(&w.b, "    %s((\"AND\"))\n", j)
+	w.classes["junction"] = append(w.classes["junction"], j)
+	if disputed {
+		w.classes["disputed"] = append(w.classes["disputed"], j)
+	}
+	for _, c := range g.Causes {
+		w.link(fmt.Sprintf("n%d", int(c)), j, false, disputed)
+	}
+	w.link(j, effect, true, disputed)
+}
+
+// link writes one edge; disputed edges are dotted and styled later.
+func (w *mermaidWriter) link(from, to string, arrow, disputed bool) {
+	op := map[[2]bool]string{
+		{true, false}: "-->", {false, false}: "---",
+		{true, true}: "-.->", {false, true}: "-.-",
+	}[[2]bool{arrow, disputed}]
+	fmt.Fprintf(&w.b, "    %s %s %s\n", from, op, to)
+	if disputed {
+		w.disputed = append(w.disputed, w.links)
+	}
+	w.links++
+}
+
+// styles writes the class definitions, class assignments and link styles.
+func (w *mermaidWriter) styles() {
+	for _, c := range mermaidClassDefs {
+		fmt.Fprintf(&w.b, "    classDef %s %s\n", c.name, c.style)
+	}
+	for _, c := range mermaidClassDefs {
+		if ids := w.classes[c.name]; len(ids) > 0 {
+			fmt.Fprintf(&w.b, "    class %s %s\n", strings.Join(ids, ","), c.name)
+		}
+	}
+	if len(w.disputed) > 0 {
+		idx := make([]string, len(w.disputed))
+		for i, d := range slices.Sorted(slices.Values(w.disputed)) {
+			idx[i] = fmt.Sprint(d)
+		}
+		fmt.Fprintf(&w.b, "    linkStyle %s stroke:%s,stroke-width:2px,stroke-dasharray:6 4\n", strings.Join(idx, ","), colourVermillion)
+	}
+}
