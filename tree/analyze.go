@@ -1,0 +1,349 @@
+package tree
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Analyze finds the root causes of the tree's UDEs, ranks them by weighted
+// coverage and works out core causes, minimal sets, eliminations and chains
+// (design.md §2 "Analysis"). It is deterministic and does not change t.
+//
+// Decisions the design leaves open:
+//   - A root is a node with no counted group into it, or a loop (a strongly
+//     connected component of several nodes) with no link into it from outside,
+//     which counts as one root holding all its nodes. Roots that reach no UDE
+//     are not ranked; they are listed in Dangling with every other node that
+//     reaches no UDE.
+//   - A UDE with no cause is an unexplained symptom, never a root cause.
+//     Unexplained lists every UDE that no root cause explains: those with no
+//     cause, and those whose causes only trace back to unexplained UDEs.
+//     Coverage shares are of the impact of all UDEs, explained or not.
+//   - Depth is the longest cause→effect distance from the root to a UDE it
+//     explains, counting a loop on the way as a single place.
+//   - Fixing a root neutralises it (every node of a loop root); Removes is
+//     measured with Eliminate's least-fixpoint rule.
+//   - Cover and Fix are searched exhaustively (branch and bound) when there
+//     are at most ExactLimit ranked roots, greedily beyond; a greedy set that
+//     meets a simple lower bound is proven minimal and marked exact as well.
+//
+// Cost: building the graph, loops (Tarjan), depths, dangling nodes and chains
+// are linear per pass. Explains walks the UDEs 64 at a time through their
+// ancestries only. Removes undoes and redoes one incremental elimination per
+// root, touching only what stops holding (plus the loops it crosses), so it
+// costs the sum of those regions rather than roots × tree.
+func Analyze(t *Tree, opt Options) *Analysis {
+	threshold := opt.Threshold
+	if threshold <= 0 || math.IsNaN(threshold) {
+		threshold = DefaultThreshold
+	}
+	limit := opt.ExactLimit
+	if limit <= 0 {
+		limit = DefaultExactLimit
+	}
+	g, skipped := newGraph(t, opt.AcceptedOnly)
+	a := &Analysis{Threshold: threshold, Unreviewed: skipped}
+	az := &analyzer{g: g, a: a, t: t}
+	az.collectUDEs()
+	az.findRoots()
+	az.findLoopsAndDangling()
+	az.rank()
+	az.markCore()
+	az.searchSets(limit)
+	az.buildChains()
+	az.warn()
+	a.normalise()
+	return a
+}
+
+// analyzer carries the working state of one Analyze call.
+type analyzer struct {
+	t *Tree
+	g *graph
+	a *Analysis
+
+	rootComps  []int // component of each root, in Roots order
+	explained  []int // UDE node indexes some root explains, ascending
+	el         *eliminator
+	removable  []int // UDE node indexes that fixing every root removes
+	depths     []int // per component
+	rootByComp map[int]int
+}
+
+// collectUDEs lists the UDEs and their total impact.
+func (az *analyzer) collectUDEs() {
+	for v, id := range az.g.ids {
+		if az.g.isUDE[v] {
+			az.a.UDEs = append(az.a.UDEs, id)
+			az.a.TotalImpact += az.g.impact[v]
+		}
+	}
+}
+
+// findRoots builds one Root per source component that is not a lone UDE and
+// reaches at least one UDE, with Explains, Impact, Share and Depth.
+func (az *analyzer) findRoots() {
+	g := az.g
+	az.depths = g.udeDepth()
+	var comps []int
+	for c := range g.numComps() {
+		if !g.source[c] || az.depths[c] < 0 {
+			continue
+		}
+		if m := g.members(c); len(m) == 1 && g.isUDE[m[0]] {
+			continue
+		}
+		comps = append(comps, c)
+	}
+	explains := g.explains(comps)
+	seen := make([]bool, len(g.ids))
+	roots := make([]Root, len(comps))
+	for i, c := range comps {
+		r := Root{Depth: az.depths[c]}
+		for _, v := range g.members(c) {
+			r.Nodes = append(r.Nodes, g.ids[v])
+		}
+		for _, v := range explains[i] {
+			r.Explains = append(r.Explains, g.ids[v])
+			r.Impact += g.impact[v]
+			if !seen[v] {
+				seen[v] = true
+				az.explained = append(az.explained, v)
+			}
+		}
+		if az.a.TotalImpact > 0 {
+			r.Share = float64(r.Impact) / float64(az.a.TotalImpact)
+		}
+		roots[i] = r
+	}
+	slices.Sort(az.explained)
+	for v, u := range g.isUDE {
+		if u && !seen[v] {
+			az.a.Unexplained = append(az.a.Unexplained, g.ids[v])
+		}
+	}
+	az.a.Roots = roots
+	az.rootComps = comps
+	az.computeRemoves()
+}
+
+// computeRemoves fills Root.Removes with one incremental elimination per root
+// and finds the UDEs that fixing every root removes.
+func (az *analyzer) computeRemoves() {
+	g := az.g
+	az.el = newEliminator(g)
+	for i, c := range az.rootComps {
+		m := az.el.mark()
+		az.el.kill(g.members(c))
+		az.a.Roots[i].Removes = az.udeIDs(az.el.died[m.died:])
+		az.el.undo(m)
+	}
+	m := az.el.mark()
+	for _, c := range az.rootComps {
+		az.el.kill(g.members(c))
+	}
+	for _, v := range az.el.died[m.died:] {
+		if g.isUDE[v] {
+			az.removable = append(az.removable, v)
+		}
+	}
+	az.el.undo(m)
+	slices.Sort(az.removable)
+}
+
+// udeIDs returns the IDs of the UDEs among node indexes, sorted.
+func (az *analyzer) udeIDs(nodes []int) []NodeID {
+	var out []NodeID
+	for _, v := range nodes {
+		if az.g.isUDE[v] {
+			out = append(out, az.g.ids[v])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// findLoopsAndDangling lists every loop and every node that reaches no UDE.
+func (az *analyzer) findLoopsAndDangling() {
+	g := az.g
+	for c := range g.numComps() {
+		if g.compSize(c) > 1 {
+			loop := make([]NodeID, 0, g.compSize(c))
+			for _, v := range g.members(c) {
+				loop = append(loop, g.ids[v])
+			}
+			az.a.Loops = append(az.a.Loops, loop)
+		}
+	}
+	slices.SortFunc(az.a.Loops, func(x, y []NodeID) int { return cmp.Compare(x[0], y[0]) })
+	for v, id := range g.ids {
+		if az.depths[g.comp[v]] < 0 {
+			az.a.Dangling = append(az.a.Dangling, id)
+		}
+	}
+}
+
+// rank sorts Roots: weighted share, then UDEs removed, then depth, then the
+// lowest node number.
+func (az *analyzer) rank() {
+	order := make([]int, len(az.a.Roots))
+	for i := range order {
+		order[i] = i
+	}
+	roots := az.a.Roots
+	slices.SortFunc(order, func(i, j int) int {
+		x, y := &roots[i], &roots[j]
+		return cmp.Or(
+			cmp.Compare(y.Impact, x.Impact),
+			cmp.Compare(len(y.Removes), len(x.Removes)),
+			cmp.Compare(y.Depth, x.Depth),
+			cmp.Compare(x.Nodes[0], y.Nodes[0]),
+		)
+	})
+	sorted := make([]Root, len(roots))
+	comps := make([]int, len(roots))
+	for k, i := range order {
+		sorted[k] = roots[i]
+		comps[k] = az.rootComps[i]
+	}
+	az.a.Roots, az.rootComps = sorted, comps
+}
+
+// markCore flags the roots whose share reaches the threshold.
+func (az *analyzer) markCore() {
+	for i := range az.a.Roots {
+		r := &az.a.Roots[i]
+		if az.a.TotalImpact > 0 && float64(r.Impact) >= az.a.Threshold*float64(az.a.TotalImpact)-1e-9 {
+			r.Core = true
+			az.a.CoreCauses = append(az.a.CoreCauses, i)
+		}
+	}
+}
+
+// searchSets finds Cover and Fix.
+func (az *analyzer) searchSets(limit int) {
+	g := az.g
+	rootElems := make([][]int, len(az.a.Roots))
+	rootNodes := make([][]int, len(az.a.Roots))
+	for i, r := range az.a.Roots {
+		for _, id := range r.Explains {
+			rootElems[i] = append(rootElems[i], g.index[id])
+		}
+		rootNodes[i] = g.members(az.rootComps[i])
+	}
+	cover, exact := minimalCover(az.explained, rootElems, limit)
+	az.a.Cover = RootSet{Roots: cover, Covered: az.idsOf(az.explained), Exact: exact}
+	fix, exact := minimalFix(az.el, az.removable, rootNodes, rootElems, limit)
+	az.a.Fix = RootSet{Roots: fix, Covered: az.idsOf(az.removable), Exact: exact}
+}
+
+// idsOf maps node indexes to IDs.
+func (az *analyzer) idsOf(nodes []int) []NodeID {
+	out := make([]NodeID, len(nodes))
+	for i, v := range nodes {
+		out[i] = az.g.ids[v]
+	}
+	return out
+}
+
+// buildChains finds, for each core cause, one shortest path of groups to each
+// UDE it explains (a breadth-first search over groups in number order; UDEs
+// inside a loop root itself need no chain).
+func (az *analyzer) buildChains() {
+	g := az.g
+	p := pathSearch{
+		via:   make([]int, len(g.ids)),
+		prev:  make([]int, len(g.ids)),
+		stamp: make([]int, len(g.ids)),
+	}
+	for k, ri := range az.a.CoreCauses {
+		p.mark = k + 1
+		queue := slices.Clone(g.members(az.rootComps[ri]))
+		for _, v := range queue {
+			p.stamp[v], p.via[v] = p.mark, -1
+		}
+		for i := 0; i < len(queue); i++ {
+			for _, gi := range g.from(queue[i]) {
+				if e := g.gEffect[gi]; p.stamp[e] != p.mark {
+					p.stamp[e], p.via[e], p.prev[e] = p.mark, gi, queue[i]
+					queue = append(queue, e)
+				}
+			}
+		}
+		for _, id := range az.a.Roots[ri].Explains {
+			if c, ok := p.chainTo(g, g.index[id]); ok {
+				az.a.Chains = append(az.a.Chains, c)
+			}
+		}
+	}
+}
+
+// pathSearch records, per node, the group and the cause a search reached it by.
+type pathSearch struct {
+	via, prev, stamp []int
+	mark             int
+}
+
+// chainTo walks back from node u to the search's start.
+func (p *pathSearch) chainTo(g *graph, u int) (Chain, bool) {
+	if p.stamp[u] != p.mark || p.via[u] < 0 {
+		return Chain{}, false
+	}
+	var steps []GroupID
+	v := u
+	for p.via[v] >= 0 {
+		steps = append(steps, g.gids[p.via[v]])
+		v = p.prev[v]
+	}
+	slices.Reverse(steps)
+	return Chain{From: g.ids[v], To: g.ids[u], Steps: steps}, true
+}
+
+// ChainText renders a chain as statements, one IF … THEN … line per step,
+// joined with newlines ("IF [A] AND [B] THEN [C]\nIF [C] THEN [D]"), so that
+// it reads in order from cause to symptom and each line could be pasted back
+// as a statement. Unknown nodes or links show as their numbers.
+func ChainText(t *Tree, c Chain) string {
+	lines := make([]string, 0, len(c.Steps))
+	for _, gid := range c.Steps {
+		grp, ok := t.Group(gid)
+		if !ok {
+			lines = append(lines, fmt.Sprintf("(link %d no longer exists)", gid))
+			continue
+		}
+		causes := make([]string, len(grp.Causes))
+		for i, id := range grp.Causes {
+			causes[i] = bracket(t, id)
+		}
+		lines = append(lines, "IF "+strings.Join(causes, " AND ")+" THEN "+bracket(t, grp.Effect))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bracket returns a node's text in square brackets, or its number.
+func bracket(t *Tree, id NodeID) string {
+	if n, ok := t.Node(id); ok {
+		return "[" + n.Text + "]"
+	}
+	return "[" + id.String() + "]"
+}
+
+// normalise replaces nil slices with empty ones so that JSON shows [].
+func (a *Analysis) normalise() {
+	a.UDEs, a.Roots, a.CoreCauses = nonNil(a.UDEs), nonNil(a.Roots), nonNil(a.CoreCauses)
+	a.Unexplained, a.Dangling, a.Loops = nonNil(a.Unexplained), nonNil(a.Dangling), nonNil(a.Loops)
+	a.Unreviewed, a.Warnings, a.Chains = nonNil(a.Unreviewed), nonNil(a.Warnings), nonNil(a.Chains)
+	for i := range a.Roots {
+		r := &a.Roots[i]
+		r.Explains, r.Removes = nonNil(r.Explains), nonNil(r.Removes)
+	}
+	for _, s := range []*RootSet{&a.Cover, &a.Fix} {
+		s.Roots, s.Covered = nonNil(s.Roots), nonNil(s.Covered)
+	}
+	for i := range a.Chains {
+		a.Chains[i].Steps = nonNil(a.Chains[i].Steps)
+	}
+}

@@ -1,0 +1,393 @@
+package tree
+
+import (
+	"container/heap"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// searchBudget bounds the work (element checks) of one exhaustive search; past
+// it the best set found so far is returned and marked not exact.
+const searchBudget = 20_000_000
+
+// greedyTries is how many candidate roots the greedy fix search tries (by
+// elimination) before it commits to one, per step.
+const greedyTries = 8
+
+// setProblem is a minimal-set search over roots: every element (a UDE) must
+// end up done, and an element can only become done when one of its
+// candidates (the roots that explain it) is chosen.
+type setProblem interface {
+	add(r int)       // choose root r
+	undo()           // drop the root chosen last
+	done(e int) bool // element e is covered / removed by the chosen roots
+	gain(r int) int  // elements newly done if r were chosen as well
+}
+
+// coverProblem is set cover: an element is done when a chosen root explains it.
+type coverProblem struct {
+	explains [][]int // root → elements
+	count    []int   // element → chosen roots explaining it
+	stack    []int
+}
+
+func (p *coverProblem) add(r int) {
+	p.stack = append(p.stack, r)
+	for _, e := range p.explains[r] {
+		p.count[e]++
+	}
+}
+
+func (p *coverProblem) undo() {
+	r := p.stack[len(p.stack)-1]
+	p.stack = p.stack[:len(p.stack)-1]
+	for _, e := range p.explains[r] {
+		p.count[e]--
+	}
+}
+
+func (p *coverProblem) done(e int) bool { return p.count[e] > 0 }
+
+func (p *coverProblem) gain(r int) int {
+	n := 0
+	for _, e := range p.explains[r] {
+		if p.count[e] == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// fixProblem is the elimination search: an element (a UDE node) is done when
+// it stops holding once the chosen roots are neutralised.
+type fixProblem struct {
+	el        *eliminator
+	rootNodes [][]int // root → its node indexes
+	elemOf    map[int]int
+	marks     []elimMark
+}
+
+func (p *fixProblem) add(r int) {
+	p.marks = append(p.marks, p.el.mark())
+	p.el.kill(p.rootNodes[r])
+}
+
+func (p *fixProblem) undo() {
+	p.el.undo(p.marks[len(p.marks)-1])
+	p.marks = p.marks[:len(p.marks)-1]
+}
+
+func (p *fixProblem) done(e int) bool { return !p.el.holds[e] }
+
+func (p *fixProblem) gain(r int) int {
+	m := p.el.mark()
+	p.el.kill(p.rootNodes[r])
+	n := 0
+	for _, v := range p.el.died[m.died:] {
+		if _, ok := p.elemOf[v]; ok {
+			n++
+		}
+	}
+	p.el.undo(m)
+	return n
+}
+
+// setSearch finds a small set of roots making every element done.
+type setSearch struct {
+	p     setProblem
+	elems []int   // the elements
+	cand  [][]int // per element (same order as elems): candidate roots, best-ranked first
+	// state of the exhaustive search
+	chosen, best []int
+	forbidden    []bool
+	work         int
+	aborted      bool
+}
+
+// lowerBound returns how many roots any solution needs at least: the number
+// of elements with pairwise disjoint candidate sets (packed greedily).
+func (s *setSearch) lowerBound(nroots int) int {
+	order := make([]int, len(s.elems))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(s.cand[a]) - len(s.cand[b]) })
+	used := make([]bool, nroots)
+	n := 0
+	for _, i := range order {
+		if slices.ContainsFunc(s.cand[i], func(r int) bool { return used[r] }) {
+			continue
+		}
+		n++
+		for _, r := range s.cand[i] {
+			used[r] = true
+		}
+	}
+	return n
+}
+
+// exact runs a branch-and-bound search starting from the upper bound ub: it
+// branches on the open element with the fewest candidates left and forbids a
+// candidate in the later branches once its own branch is explored.
+func (s *setSearch) exact(ub []int, nroots int) ([]int, bool) {
+	s.best = slices.Clone(ub)
+	s.chosen = s.chosen[:0]
+	s.forbidden = make([]bool, nroots)
+	s.recurse()
+	return s.best, !s.aborted
+}
+
+func (s *setSearch) recurse() {
+	if s.aborted {
+		return
+	}
+	pick, left := -1, 0
+	for i, e := range s.elems {
+		s.work++
+		if s.p.done(e) {
+			continue
+		}
+		n := 0
+		for _, r := range s.cand[i] {
+			if !s.forbidden[r] && !slices.Contains(s.chosen, r) {
+				n++
+			}
+		}
+		if pick < 0 || n < left {
+			pick, left = i, n
+		}
+	}
+	if s.work > searchBudget {
+		s.aborted = true
+		return
+	}
+	if pick < 0 {
+		if len(s.chosen) < len(s.best) {
+			s.best = slices.Clone(s.chosen)
+		}
+		return
+	}
+	if left == 0 || len(s.chosen)+1 >= len(s.best) {
+		return
+	}
+	var tried []int
+	for _, r := range s.cand[pick] {
+		if s.forbidden[r] || slices.Contains(s.chosen, r) {
+			continue
+		}
+		s.p.add(r)
+		s.chosen = append(s.chosen, r)
+		s.recurse()
+		s.chosen = s.chosen[:len(s.chosen)-1]
+		s.p.undo()
+		s.forbidden[r] = true
+		tried = append(tried, r)
+	}
+	for _, r := range tried {
+		s.forbidden[r] = false
+	}
+}
+
+// greedyFix walks the elements and, while one is still open, adds the
+// candidate (of the first greedyTries not yet chosen) that closes the most
+// elements. Every open element has a candidate left: once all its explainers
+// are neutralised a removable UDE is gone.
+func (s *setSearch) greedyFix() []int {
+	var chosen []int
+	in := map[int]bool{}
+	for i, e := range s.elems {
+		for !s.p.done(e) {
+			best, bestGain, tries := -1, -1, 0
+			for _, r := range s.cand[i] {
+				if in[r] {
+					continue
+				}
+				if gain := s.p.gain(r); gain > bestGain {
+					best, bestGain = r, gain
+				}
+				if tries++; tries == greedyTries {
+					break
+				}
+			}
+			if best < 0 {
+				break // cannot happen for removable elements; stay safe
+			}
+			s.p.add(best)
+			in[best] = true
+			chosen = append(chosen, best)
+		}
+	}
+	return chosen
+}
+
+// greedyCover is the classic greedy set cover (most new elements first, ties
+// to the better-ranked root) with lazy gain updates, then drops roots that
+// became redundant.
+func greedyCover(p *coverProblem, nelems int) []int {
+	h := &gainHeap{}
+	for r, ex := range p.explains {
+		if len(ex) > 0 {
+			*h = append(*h, gainItem{root: r, gain: len(ex)})
+		}
+	}
+	heap.Init(h)
+	var chosen []int
+	covered := 0
+	for covered < nelems && h.Len() > 0 {
+		top := heap.Pop(h).(gainItem)
+		if g := p.gain(top.root); g != top.gain {
+			if g > 0 {
+				heap.Push(h, gainItem{root: top.root, gain: g})
+			}
+			continue
+		}
+		p.add(top.root)
+		chosen = append(chosen, top.root)
+		covered += top.gain
+	}
+	for i := len(chosen) - 1; i >= 0; i-- {
+		r := chosen[i]
+		if !slices.ContainsFunc(p.explains[r], func(e int) bool { return p.count[e] < 2 }) {
+			for _, e := range p.explains[r] {
+				p.count[e]--
+			}
+			chosen = slices.Delete(chosen, i, i+1)
+		}
+	}
+	p.stack = p.stack[:0]
+	for i := range p.count {
+		p.count[i] = 0
+	}
+	return chosen
+}
+
+// gainItem is a root and its last known gain.
+type gainItem struct{ root, gain int }
+
+// gainHeap is a max-heap by gain, then by lowest root index (best rank).
+type gainHeap []gainItem
+
+func (h gainHeap) Len() int { return len(h) }
+func (h gainHeap) Less(i, j int) bool {
+	if h[i].gain != h[j].gain {
+		return h[i].gain > h[j].gain
+	}
+	return h[i].root < h[j].root
+}
+func (h gainHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *gainHeap) Push(x any)   { *h = append(*h, x.(gainItem)) }
+func (h *gainHeap) Pop() any {
+	old := *h
+	it := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return it
+}
+
+// candidates inverts root → elements into element → roots (ascending root
+// index, which is rank order), for the given elements.
+func candidates(elems []int, rootElems [][]int) [][]int {
+	pos := make(map[int]int, len(elems))
+	for i, e := range elems {
+		pos[e] = i
+	}
+	cand := make([][]int, len(elems))
+	for r, es := range rootElems {
+		for _, e := range es {
+			if i, ok := pos[e]; ok {
+				cand[i] = append(cand[i], r)
+			}
+		}
+	}
+	return cand
+}
+
+// distinctByCandidates keeps one element per distinct candidate set: for set
+// cover, elements with the same candidates are covered together.
+func distinctByCandidates(elems []int, cand [][]int) ([]int, [][]int) {
+	seen := map[string]bool{}
+	var outE []int
+	var outC [][]int
+	var b strings.Builder
+	for i, c := range cand {
+		b.Reset()
+		for _, r := range c {
+			b.WriteString(strconv.Itoa(r))
+			b.WriteByte(',')
+		}
+		if k := b.String(); !seen[k] {
+			seen[k] = true
+			outE = append(outE, elems[i])
+			outC = append(outC, c)
+		}
+	}
+	return outE, outC
+}
+
+// minimalCover finds the smallest set of roots (indexes into rootElems) that
+// explains every element: exact when there are at most limit roots (and the
+// search stays in budget), otherwise greedy, which is still reported exact
+// when it meets the lower bound.
+func minimalCover(elems []int, rootElems [][]int, limit int) ([]int, bool) {
+	if len(elems) == 0 {
+		return nil, true
+	}
+	index := make(map[int]int, len(elems))
+	for i, e := range elems {
+		index[e] = i
+	}
+	local := make([][]int, len(rootElems))
+	for r, es := range rootElems {
+		for _, e := range es {
+			if i, ok := index[e]; ok {
+				local[r] = append(local[r], i)
+			}
+		}
+	}
+	ids := make([]int, len(elems))
+	for i := range ids {
+		ids[i] = i
+	}
+	p := &coverProblem{explains: local, count: make([]int, len(elems))}
+	greedy := greedyCover(p, len(elems))
+	slices.Sort(greedy)
+	es, cand := distinctByCandidates(ids, candidates(ids, local))
+	s := &setSearch{p: p, elems: es, cand: cand}
+	if len(greedy) == s.lowerBound(len(rootElems)) {
+		return greedy, true
+	}
+	if len(rootElems) > limit {
+		return greedy, false
+	}
+	best, exact := s.exact(greedy, len(rootElems))
+	slices.Sort(best)
+	return best, exact
+}
+
+// minimalFix finds the smallest set of roots whose fix removes every element
+// (removable UDE node indexes), using the eliminator; exact up to limit roots.
+func minimalFix(el *eliminator, elems []int, rootNodes, rootElems [][]int, limit int) ([]int, bool) {
+	if len(elems) == 0 {
+		return nil, true
+	}
+	elemOf := make(map[int]int, len(elems))
+	for i, e := range elems {
+		elemOf[e] = i
+	}
+	p := &fixProblem{el: el, rootNodes: rootNodes, elemOf: elemOf}
+	s := &setSearch{p: p, elems: elems, cand: candidates(elems, rootElems)}
+	greedy := s.greedyFix()
+	for range greedy {
+		p.undo()
+	}
+	slices.Sort(greedy)
+	if len(greedy) == s.lowerBound(len(rootElems)) {
+		return greedy, true
+	}
+	if len(rootElems) > limit {
+		return greedy, false
+	}
+	best, exact := s.exact(greedy, len(rootElems))
+	slices.Sort(best)
+	return best, exact
+}

@@ -1,0 +1,140 @@
+package tree
+
+import (
+	"fmt"
+	"math"
+	"strings"
+)
+
+// maxListed is how many node numbers a warning names before "and N more".
+const maxListed = 8
+
+// warn adds the plain-language warnings shown to the team.
+func (az *analyzer) warn() {
+	a := az.a
+	if len(a.UDEs) == 0 {
+		az.add(WarnNoUDEs, "There are no symptoms (UDEs) yet. Add the undesirable effects you observed before looking for root causes.")
+		return
+	}
+	if n := len(a.Unreviewed); n > 0 {
+		az.add(WarnUnreviewedLinks, fmt.Sprintf("%s not accepted in the challenge pass yet, so %s left out of this analysis.",
+			plural(n, "link is", "links are"), pick(n, "it is", "they are")))
+	}
+	if n := len(a.Unexplained); n > 0 {
+		az.add(WarnUnexplained, fmt.Sprintf("%s no cause traced back to a root cause yet: %s. Ask “why did this happen?” for %s.",
+			plural(n, "symptom has", "symptoms have"), listIDs(a.Unexplained), pick(n, "it", "each")))
+	}
+	az.warnCore()
+	az.warnUnremovable()
+}
+
+// warnCore explains why there is no core cause, if there is none.
+func (az *analyzer) warnCore() {
+	a := az.a
+	if len(a.CoreCauses) > 0 || len(a.Roots) == 0 {
+		if len(a.Roots) == 0 && len(a.Unexplained) < len(a.UDEs) {
+			az.add(WarnNoCoreCause, "No root cause explains any symptom yet: keep asking “why?” until you reach causes nothing else in the tree explains.")
+		}
+		if len(a.Roots) == 0 && len(a.Unexplained) == len(a.UDEs) {
+			az.add(WarnNoCoreCause, "No root cause explains any symptom yet: add causes to the symptoms.")
+		}
+		return
+	}
+	best := a.Roots[0]
+	az.add(WarnNoCoreCause, fmt.Sprintf("No single root cause explains %s of the symptoms' impact; the closest, %s, explains %s (%d of %d symptoms).",
+		percent(a.Threshold), rootName(best), percent(best.Share), len(best.Explains), len(a.UDEs)))
+	if best.Share < 0.5 {
+		az.add(WarnSeparateClusters, fmt.Sprintf("The tree looks like separate clusters: no root cause explains even half of the impact. Together, %s explain every explained symptom. Look for a shared cause only if the team really sees one.",
+			rootList(a.Roots, a.Cover.Roots)))
+	}
+	var tied []int
+	for i, r := range a.Roots {
+		if r.Impact == best.Impact {
+			tied = append(tied, i)
+		}
+	}
+	if len(tied) > 1 {
+		az.add(WarnTiedRoots, fmt.Sprintf("%s tie at the top with %s each: they may hide a conflict worth discussing together.",
+			rootList(a.Roots, tied), percent(best.Share)))
+	}
+}
+
+// warnUnremovable names UDEs that fixing every root cause would leave.
+func (az *analyzer) warnUnremovable() {
+	removed := make(map[int]bool, len(az.removable))
+	for _, v := range az.removable {
+		removed[v] = true
+	}
+	var left []NodeID
+	for _, v := range az.explained {
+		if !removed[v] && az.el.holds[v] {
+			left = append(left, az.g.ids[v])
+		}
+	}
+	if len(left) > 0 {
+		az.add(WarnUnremovableUDEs, fmt.Sprintf("Fixing every root cause would still leave %s: %s. Something else keeps %s going (an unexplained symptom or a cause not yet in the tree).",
+			plural(len(left), "symptom", "symptoms"), listIDs(left), pick(len(left), "it", "them")))
+	}
+}
+
+// add appends a warning.
+func (az *analyzer) add(code WarningCode, msg string) {
+	az.a.Warnings = append(az.a.Warnings, Warning{Code: code, Message: msg})
+}
+
+// plural picks the singular or plural phrase and prefixes the count.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// pick returns one when n is 1 and many otherwise.
+func pick(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// percent formats a share as a whole percentage.
+func percent(share float64) string {
+	return fmt.Sprintf("%d %%", int(math.Round(share*100)))
+}
+
+// listIDs names up to maxListed nodes: "#3, #5 and 2 more".
+func listIDs(ids []NodeID) string {
+	parts := make([]string, 0, min(len(ids), maxListed))
+	for _, id := range ids[:min(len(ids), maxListed)] {
+		parts = append(parts, id.String())
+	}
+	s := strings.Join(parts, ", ")
+	if len(ids) > maxListed {
+		s += fmt.Sprintf(" and %d more", len(ids)-maxListed)
+	}
+	return s
+}
+
+// rootName names a root: "#4", or "the loop #4, #7" for a loop root.
+func rootName(r Root) string {
+	if len(r.Nodes) == 1 {
+		return r.Nodes[0].String()
+	}
+	return "the loop " + listIDs(r.Nodes)
+}
+
+// rootList names the roots at the given indexes: "#4 and #9".
+func rootList(roots []Root, idx []int) string {
+	names := make([]string, 0, len(idx))
+	for _, i := range idx[:min(len(idx), maxListed)] {
+		names = append(names, rootName(roots[i]))
+	}
+	if len(idx) > maxListed {
+		names = append(names, fmt.Sprintf("%d more", len(idx)-maxListed))
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
