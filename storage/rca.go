@@ -1,0 +1,316 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Tx is one transaction; it implements workflow.Tx.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+	now time.Time
+}
+
+var _ workflow.Tx = (*Tx)(nil)
+
+func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return res, nil
+}
+
+func notFound(format string, args ...any) error {
+	return workflow.Errorf(workflow.ENotFound, format, args...)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// CreateRCA inserts r and its participants and returns the new id.
+func (t *Tx) CreateRCA(r *workflow.RCA) (int64, error) {
+	res, err := t.exec(`INSERT INTO rcas (title, severity, incident_link, creator, facilitator, private, due, phase,
+		channel_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Title, r.Severity, r.IncidentLink, r.Creator, r.Facilitator, boolInt(r.Private), formatTime(r.Due),
+		string(r.Phase), nullString(r.ChannelID), formatTime(t.now), formatTime(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("storage: create rca: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("storage: create rca: %w", err)
+	}
+	if err := t.AddParticipants(id, r.Participants); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+const rcaColumns = `id, title, severity, incident_link, creator, facilitator, private, due, phase,
+	COALESCE(channel_id, ''), created_at, updated_at, closed_at`
+
+func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query rcas: %w", err)
+	}
+	defer rows.Close()
+	var out []workflow.RCA
+	for rows.Next() {
+		var r workflow.RCA
+		var private int
+		var phase, due, created, updated, closed string
+		if err := rows.Scan(&r.ID, &r.Title, &r.Severity, &r.IncidentLink, &r.Creator, &r.Facilitator, &private,
+			&due, &phase, &r.ChannelID, &created, &updated, &closed); err != nil {
+			return nil, fmt.Errorf("scan rca: %w", err)
+		}
+		r.Private, r.Phase = private != 0, workflow.Phase(phase)
+		for _, p := range []struct {
+			s   string
+			dst *time.Time
+		}{{due, &r.Due}, {created, &r.CreatedAt}, {updated, &r.UpdatedAt}, {closed, &r.ClosedAt}} {
+			if *p.dst, err = parseTime(p.s); err != nil {
+				return nil, fmt.Errorf("rca %d: %w", r.ID, err)
+			}
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query rcas: %w", err)
+	}
+	for i := range out {
+		if out[i].Participants, err = t.participants(out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *Tx) participants(rcaID int64) ([]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT user_id FROM participants WHERE rca_id = ? ORDER BY user_id`, rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: participants of rca %d: %w", rcaID, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			return nil, fmt.Errorf("storage: participants of rca %d: %w", rcaID, err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// RCA returns the RCA numbered id.
+func (t *Tx) RCA(id int64) (*workflow.RCA, error) {
+	rs, err := t.scanRCAs(`SELECT `+rcaColumns+` FROM rcas WHERE id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("storage: load rca %d: %w", id, err)
+	}
+	if len(rs) == 0 {
+		return nil, notFound("There is no RCA #%d.", id)
+	}
+	return &rs[0], nil
+}
+
+// RCAByChannel returns the RCA bound to a channel.
+func (t *Tx) RCAByChannel(channelID string) (*workflow.RCA, error) {
+	rs, err := t.scanRCAs(`SELECT `+rcaColumns+` FROM rcas WHERE channel_id = ?`, channelID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: find rca of channel %s: %w", channelID, err)
+	}
+	if len(rs) == 0 {
+		return nil, notFound("This channel is not an RCA channel.")
+	}
+	return &rs[0], nil
+}
+
+// ListRCAs returns the RCAs user may see (public ones and private ones they
+// take part in), open ones first, newest first.
+func (t *Tx) ListRCAs(user string) ([]workflow.RCA, error) {
+	rs, err := t.scanRCAs(`SELECT `+rcaColumns+` FROM rcas WHERE private = 0
+		OR EXISTS (SELECT 1 FROM participants p WHERE p.rca_id = rcas.id AND p.user_id = ?)
+		ORDER BY phase = 'closed', created_at DESC, id DESC`, user)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list rcas for %s: %w", user, err)
+	}
+	return rs, nil
+}
+
+// OpenRCAs returns every RCA that is not closed, by id.
+func (t *Tx) OpenRCAs() ([]workflow.RCA, error) {
+	rs, err := t.scanRCAs(`SELECT ` + rcaColumns + ` FROM rcas WHERE phase <> 'closed' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: list open rcas: %w", err)
+	}
+	return rs, nil
+}
+
+// UpdateRCA saves r's editable fields.
+func (t *Tx) UpdateRCA(r *workflow.RCA) error {
+	res, err := t.exec(`UPDATE rcas SET title = ?, severity = ?, incident_link = ?, facilitator = ?, private = ?,
+		due = ?, phase = ?, channel_id = ?, closed_at = ?, updated_at = ? WHERE id = ?`,
+		r.Title, r.Severity, r.IncidentLink, r.Facilitator, boolInt(r.Private), formatTime(r.Due), string(r.Phase),
+		nullString(r.ChannelID), formatTime(r.ClosedAt), formatTime(t.now), r.ID)
+	if err != nil {
+		return fmt.Errorf("storage: update rca %d: %w", r.ID, err)
+	}
+	return expectOne(res, "There is no RCA #%d.", r.ID)
+}
+
+func expectOne(res sql.Result, format string, args ...any) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("storage: rows affected: %w", err)
+	}
+	if n == 0 {
+		return notFound(format, args...)
+	}
+	return nil
+}
+
+// AddParticipants adds users to the RCA; users already in it are ignored.
+func (t *Tx) AddParticipants(rcaID int64, users []string) error {
+	for _, u := range users {
+		if _, err := t.exec(`INSERT OR IGNORE INTO participants (rca_id, user_id, joined_at) VALUES (?, ?, ?)`,
+			rcaID, u, formatTime(t.now)); err != nil {
+			return fmt.Errorf("storage: add participant %s to rca %d: %w", u, rcaID, err)
+		}
+	}
+	return nil
+}
+
+// SlackRef returns the value stored under key for the RCA, or "" if none.
+func (t *Tx) SlackRef(rcaID int64, key string) (string, error) {
+	var v string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM slack_refs WHERE rca_id = ? AND key = ?`, rcaID, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("storage: slack ref %q of rca %d: %w", key, rcaID, err)
+	}
+	return v, nil
+}
+
+// PutSlackRef stores value under key for the RCA, replacing any earlier value.
+func (t *Tx) PutSlackRef(rcaID int64, key, value string) error {
+	if _, err := t.exec(`INSERT INTO slack_refs (rca_id, key, value, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (rca_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		rcaID, key, value, formatTime(t.now)); err != nil {
+		return fmt.Errorf("storage: put slack ref %q of rca %d: %w", key, rcaID, err)
+	}
+	return nil
+}
+
+// Reminder returns the reminder state of the RCA (zero times if never reminded).
+func (t *Tx) Reminder(rcaID int64) (workflow.ReminderState, error) {
+	s := workflow.ReminderState{RCAID: rcaID}
+	var last, nudge string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT spec, last_reminded, last_due_nudge FROM reminders WHERE rca_id = ?`,
+		rcaID).Scan(&s.Spec, &last, &nudge)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("storage: reminder of rca %d: %w", rcaID, err)
+	}
+	if s.LastReminded, err = parseTime(last); err != nil {
+		return s, fmt.Errorf("storage: reminder of rca %d: %w", rcaID, err)
+	}
+	if s.LastDueNudge, err = parseTime(nudge); err != nil {
+		return s, fmt.Errorf("storage: reminder of rca %d: %w", rcaID, err)
+	}
+	return s, nil
+}
+
+// PutReminder saves the reminder state of an RCA.
+func (t *Tx) PutReminder(s workflow.ReminderState) error {
+	if _, err := t.exec(`INSERT INTO reminders (rca_id, spec, last_reminded, last_due_nudge) VALUES (?, ?, ?, ?)
+		ON CONFLICT (rca_id) DO UPDATE SET spec = excluded.spec, last_reminded = excluded.last_reminded,
+		last_due_nudge = excluded.last_due_nudge`,
+		s.RCAID, s.Spec, formatTime(s.LastReminded), formatTime(s.LastDueNudge)); err != nil {
+		return fmt.Errorf("storage: put reminder of rca %d: %w", s.RCAID, err)
+	}
+	return nil
+}
+
+// Audit appends an entry to the audit log, stamped with the transaction time.
+func (t *Tx) Audit(e *workflow.AuditEntry) (int64, error) {
+	res, err := t.exec(`INSERT INTO audit_log (rca_id, actor, action, subject, before, after, ref, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.RCAID, e.Actor, e.Action, e.Subject, string(e.Before), string(e.After),
+		e.Ref, formatTime(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("storage: append audit %s: %w", e.Action, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("storage: append audit %s: %w", e.Action, err)
+	}
+	e.ID, e.At = id, t.now
+	return id, nil
+}
+
+func (t *Tx) scanAudit(query string, args ...any) ([]workflow.AuditEntry, error) {
+	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: read audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []workflow.AuditEntry
+	for rows.Next() {
+		var e workflow.AuditEntry
+		var before, after, at string
+		if err := rows.Scan(&e.ID, &e.RCAID, &e.Actor, &e.Action, &e.Subject, &before, &after, &e.Ref, &at); err != nil {
+			return nil, fmt.Errorf("storage: read audit log: %w", err)
+		}
+		e.Before, e.After = []byte(before), []byte(after)
+		if e.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("storage: read audit log: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+const auditColumns = `id, rca_id, actor, action, subject, before, after, ref, at`
+
+// AuditLog returns the RCA's audit entries, oldest first.
+func (t *Tx) AuditLog(rcaID int64) ([]workflow.AuditEntry, error) {
+	return t.scanAudit(`SELECT `+auditColumns+` FROM audit_log WHERE rca_id = ? ORDER BY id`, rcaID)
+}
+
+// LastUndoable returns the newest undoable tree change; see workflow.Tx.
+func (t *Tx) LastUndoable(rcaID int64, actor string) (*workflow.AuditEntry, error) {
+	es, err := t.scanAudit(`SELECT `+auditColumns+` FROM audit_log a WHERE rca_id = ? AND subject = 'tree'
+		AND action <> 'undo' AND (? = '' OR actor = ?)
+		AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.ref = a.id AND u.action = 'undo')
+		ORDER BY id DESC LIMIT 1`, rcaID, actor, actor)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, notFound("There is nothing left to undo.")
+	}
+	return &es[0], nil
+}

@@ -1,0 +1,402 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+var epoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func mustOpen(tb testing.TB, path string) *storage.DB {
+	tb.Helper()
+	db, err := storage.Open(context.Background(), path, storage.WithClock(func() time.Time { return epoch }))
+	if err != nil {
+		tb.Fatalf("Open(%s): %v", path, err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func createRCA(tb testing.TB, db *storage.DB) int64 {
+	tb.Helper()
+	var id int64
+	_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+		var err error
+		id, err = tx.CreateRCA(&workflow.RCA{Title: "Payments down", Creator: "U1", Facilitator: "U1",
+			Phase: workflow.PhaseCollecting, Participants: []string{"U1", "U2"}})
+		return nil, err
+	})
+	if err != nil {
+		tb.Fatalf("create rca: %v", err)
+	}
+	return id
+}
+
+func TestOpenMigrations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nested", "dir", "rca.db")
+	db := mustOpen(t, path)
+	v, err := db.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v < 1 {
+		t.Fatalf("schema version = %d, want >= 1", v)
+	}
+	db.Close()
+	again := mustOpen(t, path)
+	if v2, _ := again.SchemaVersion(context.Background()); v2 != v {
+		t.Fatalf("reopen changed schema version from %d to %d", v, v2)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rca.db")
+	mustOpen(t, path).Close()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', '')`); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	_, err = storage.Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "newer untangle") {
+		t.Fatalf("Open of a newer database: err = %v, want a refusal naming a newer untangle", err)
+	}
+}
+
+func TestOpenRejectsMemory(t *testing.T) {
+	for _, path := range []string{"", ":memory:", "file::memory:?cache=shared"} {
+		if _, err := storage.Open(context.Background(), path); err == nil {
+			t.Errorf("Open(%q) succeeded, want an error", path)
+		}
+	}
+}
+
+func TestDeliveryKeyAppliedOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rca.db")
+	db := mustOpen(t, path)
+	id := createRCA(t, db)
+	calls := 0
+	apply := func(db *storage.DB) []byte {
+		res, err := db.Update(context.Background(), "Ev123", func(tx workflow.Tx) ([]byte, error) {
+			calls++
+			_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "ping"})
+			return []byte(`{"n":` + string(rune('0'+calls)) + `}`), err
+		})
+		if err != nil {
+			t.Fatalf("Update: %v", err)
+		}
+		return res
+	}
+	first := apply(db)
+	db.Close()
+	db = mustOpen(t, path)
+	second := apply(db)
+	if calls != 1 || string(first) != string(second) {
+		t.Fatalf("calls = %d, results %s then %s; want one call and equal results", calls, first, second)
+	}
+	var log []workflow.AuditEntry
+	if err := db.View(context.Background(), func(tx workflow.Tx) error {
+		var err error
+		log, err = tx.AuditLog(id)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 1 {
+		t.Fatalf("audit entries = %d, want 1", len(log))
+	}
+}
+
+func TestFailedUpdateRecordsNothing(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	id := createRCA(t, db)
+	boom := errors.New("boom")
+	_, err := db.Update(context.Background(), "k1", func(tx workflow.Tx) ([]byte, error) {
+		if _, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"}); err != nil {
+			return nil, err
+		}
+		return nil, boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want boom", err)
+	}
+	handled, err := db.Handled(context.Background(), "k1")
+	if err != nil || handled {
+		t.Fatalf("Handled = %v, %v; want false after a failed update", handled, err)
+	}
+}
+
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rca.db")
+	db := mustOpen(t, path)
+	id := createRCA(t, db)
+	if _, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+		_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
+		return nil, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{`UPDATE audit_log SET actor = 'U9'`, `DELETE FROM audit_log`} {
+		if _, err := raw.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: err = %v, want append-only refusal", q, err)
+		}
+	}
+}
+
+func TestTreeRoundTripDeleteRestore(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rca.db")
+	db := mustOpen(t, path)
+	id := createRCA(t, db)
+	ude := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "Checkout fails", Weight: 3}
+	a := &tree.Node{ID: 2, Kind: tree.KindCause, Text: "DB pool exhausted"}
+	b := &tree.Node{ID: 3, Kind: tree.KindCause, Text: "No circuit breaker"}
+	g := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2, 3}, Status: tree.StatusUnreviewed}
+	add := workflow.TreeChange{
+		Nodes:  []workflow.NodeChange{{After: ude, Author: "U1"}, {After: a, Author: "U2"}, {After: b, Author: "U2"}},
+		Groups: []workflow.GroupChange{{After: g}},
+	}
+	update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, add) })
+	db.Close()
+	db = mustOpen(t, path)
+	got := loadTree(t, db, id)
+	if got.NumNodes() != 3 || got.NumGroups() != 1 {
+		t.Fatalf("loaded %d nodes, %d links; want 3, 1", got.NumNodes(), got.NumGroups())
+	}
+	if n, _ := got.Node(1); n.Weight != 3 || n.Kind != tree.KindUDE {
+		t.Fatalf("node #1 = %+v", n)
+	}
+	// Delete #3: it leaves the AND group.
+	del := workflow.TreeChange{
+		Nodes:  []workflow.NodeChange{{Before: b}},
+		Groups: []workflow.GroupChange{{Before: g, After: &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}}},
+	}
+	update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, del) })
+	got = loadTree(t, db, id)
+	if _, ok := got.Node(3); ok || got.NextNodeID() != 4 {
+		t.Fatalf("after delete: node #3 present=%v, next id %s; want absent, #4", ok, got.NextNodeID())
+	}
+	// Restore it under the same number.
+	update(t, db, func(tx workflow.Tx) error {
+		return tx.ApplyChange(id, workflow.TreeChange{
+			Nodes:  []workflow.NodeChange{{After: b}},
+			Groups: []workflow.GroupChange{{Before: del.Groups[0].After, After: g}},
+		})
+	})
+	got = loadTree(t, db, id)
+	if gr, _ := got.Group(1); len(gr.Causes) != 2 {
+		t.Fatalf("after restore link 1 = %+v, want two causes", gr)
+	}
+	var info workflow.NodeInfo
+	if err := db.View(context.Background(), func(tx workflow.Tx) error {
+		var err error
+		info, err = tx.NodeInfo(id, 3)
+		return err
+	}); err != nil || info.Author != "U2" {
+		t.Fatalf("NodeInfo(#3) = %+v, %v; want author U2", info, err)
+	}
+}
+
+func TestNumbersNotReusedAfterDelete(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	id := createRCA(t, db)
+	n1 := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}
+	n2 := &tree.Node{ID: 2, Text: "B"}
+	n3 := &tree.Node{ID: 3, Text: "C"}
+	g1 := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}
+	g2 := &tree.Group{ID: 2, Effect: 1, Causes: []tree.NodeID{3}}
+	update(t, db, func(tx workflow.Tx) error {
+		return tx.ApplyChange(id, workflow.TreeChange{
+			Nodes:  []workflow.NodeChange{{After: n1}, {After: n2}, {After: n3}},
+			Groups: []workflow.GroupChange{{After: g1}, {After: g2}},
+		})
+	})
+	update(t, db, func(tx workflow.Tx) error {
+		return tx.ApplyChange(id, workflow.TreeChange{
+			Nodes:  []workflow.NodeChange{{Before: n3}},
+			Groups: []workflow.GroupChange{{Before: g2}},
+		})
+	})
+	tr := loadTree(t, db, id)
+	n, err := tr.AddNode(tree.Node{Text: "D"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := tr.AddGroup(tree.Group{Effect: 1, Causes: []tree.NodeID{n.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.ID != 4 || g.ID != 3 || tr.NumNodes() != 3 || tr.NumGroups() != 2 {
+		t.Fatalf("new node %s link %d (%d nodes, %d links); want #4, 3, 3 nodes, 2 links", n.ID, g.ID, tr.NumNodes(), tr.NumGroups())
+	}
+}
+
+func TestUniqueViolationIsConflict(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	id := createRCA(t, db)
+	_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+		return nil, tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{
+			{After: &tree.Node{ID: 1, Text: "same"}}, {After: &tree.Node{ID: 2, Text: "same"}}}})
+	})
+	if workflow.ErrorCode(err) != workflow.EConflict {
+		t.Fatalf("duplicate text: code %q (%v), want conflict", workflow.ErrorCode(err), err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := mustOpen(t, filepath.Join(dir, "rca.db"))
+	id := createRCA(t, db)
+	dest := filepath.Join(dir, "backups", "copy.db")
+	if err := db.Backup(context.Background(), dest); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	if err := db.Backup(context.Background(), dest); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("second Backup: err = %v, want refusal to overwrite", err)
+	}
+	copyDB := mustOpen(t, dest)
+	if err := copyDB.View(context.Background(), func(tx workflow.Tx) error {
+		r, err := tx.RCA(id)
+		if err == nil && r.Title != "Payments down" {
+			t.Errorf("backup title = %q", r.Title)
+		}
+		return err
+	}); err != nil {
+		t.Fatalf("read backup: %v", err)
+	}
+	if _, err := os.Stat(dest); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListAndChannel(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	var closedID, privID int64
+	update(t, db, func(tx workflow.Tx) error {
+		var err error
+		if closedID, err = tx.CreateRCA(&workflow.RCA{Title: "old", Creator: "U1", Facilitator: "U1",
+			Phase: workflow.PhaseClosed, Participants: []string{"U1"}}); err != nil {
+			return err
+		}
+		if privID, err = tx.CreateRCA(&workflow.RCA{Title: "secret", Creator: "U1", Facilitator: "U1", Private: true,
+			Phase: workflow.PhaseWiring, ChannelID: "C9", Participants: []string{"U1"}}); err != nil {
+			return err
+		}
+		_, err = tx.CreateRCA(&workflow.RCA{Title: "open", Creator: "U2", Facilitator: "U2",
+			Phase: workflow.PhaseCollecting, Participants: []string{"U2"}})
+		return err
+	})
+	tests := []struct {
+		name string
+		user string
+		want []string
+	}{
+		{name: "participant sees private, open first", user: "U1", want: []string{"open", "secret", "old"}},
+		{name: "outsider does not see private", user: "U7", want: []string{"open", "old"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			if err := db.View(context.Background(), func(tx workflow.Tx) error {
+				rs, err := tx.ListRCAs(tc.user)
+				for _, r := range rs {
+					got = append(got, r.Title)
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("ListRCAs(%s) = %v, want %v", tc.user, got, tc.want)
+			}
+		})
+	}
+	if err := db.View(context.Background(), func(tx workflow.Tx) error {
+		r, err := tx.RCAByChannel("C9")
+		if err == nil && r.ID != privID {
+			t.Errorf("RCAByChannel(C9) = %d, want %d", r.ID, privID)
+		}
+		if _, err := tx.RCAByChannel("C0"); workflow.ErrorCode(err) != workflow.ENotFound {
+			t.Errorf("RCAByChannel(C0) code = %q, want not_found", workflow.ErrorCode(err))
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = closedID
+}
+
+func TestConcurrentWritersNeverLocked(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	id := createRCA(t, db)
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for w := 0; w < 20; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+					_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
+					return nil, err
+				})
+				if err != nil {
+					errs <- err
+				}
+				if err := db.View(context.Background(), func(tx workflow.Tx) error { _, err := tx.AuditLog(id); return err }); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("concurrent access: %v", err)
+	}
+	var n int
+	db.View(context.Background(), func(tx workflow.Tx) error { log, err := tx.AuditLog(id); n = len(log); return err })
+	if n != 200 {
+		t.Fatalf("audit entries = %d, want 200", n)
+	}
+}
+
+func update(tb testing.TB, db *storage.DB, fn func(tx workflow.Tx) error) {
+	tb.Helper()
+	if _, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) { return nil, fn(tx) }); err != nil {
+		tb.Fatalf("Update: %v", err)
+	}
+}
+
+func loadTree(tb testing.TB, db *storage.DB, id int64) *tree.Tree {
+	tb.Helper()
+	var tr *tree.Tree
+	if err := db.View(context.Background(), func(tx workflow.Tx) error {
+		var err error
+		tr, err = tx.Tree(id)
+		return err
+	}); err != nil {
+		tb.Fatalf("load tree: %v", err)
+	}
+	return tr
+}

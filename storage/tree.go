@@ -1,0 +1,346 @@
+package storage
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Tree loads the RCA's live (not deleted) nodes and links, with their stored
+// numbers. New nodes and links added to the returned tree get numbers above
+// every number ever used in the RCA, deleted ones included, so an undo can
+// always bring a deleted node back under its old number.
+func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
+	var title string
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT title FROM rcas WHERE id = ?`, rcaID).Scan(&title); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, notFound("There is no RCA #%d.", rcaID)
+		}
+		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+	}
+	tr := tree.New(title)
+	if err := t.loadNodes(rcaID, tr); err != nil {
+		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+	}
+	if err := t.loadGroups(rcaID, tr); err != nil {
+		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+	}
+	if err := t.bumpCounters(rcaID, tr); err != nil {
+		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+	}
+	return tr, nil
+}
+
+func (t *Tx) loadNodes(rcaID int64, tr *tree.Tree) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT num, kind, text, weight, evidence, unverified, root_marked,
+		blame_worded FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
+	if err != nil {
+		return fmt.Errorf("query nodes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n tree.Node
+		var unverified, root, blame int
+		if err := rows.Scan(&n.ID, &n.Kind, &n.Text, &n.Weight, &n.Evidence, &unverified, &root, &blame); err != nil {
+			return fmt.Errorf("scan node: %w", err)
+		}
+		n.Unverified, n.RootMarked, n.BlameWorded = unverified != 0, root != 0, blame != 0
+		if _, err := tr.AddNode(n); err != nil {
+			return fmt.Errorf("node %s: %w", n.ID, err)
+		}
+	}
+	return rows.Err()
+}
+
+func (t *Tx) loadGroups(rcaID int64, tr *tree.Tree) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT g.num, g.effect, g.status, c.node_num FROM groups g
+		JOIN group_causes c ON c.rca_id = g.rca_id AND c.group_num = g.num
+		WHERE g.rca_id = ? AND g.deleted_at IS NULL ORDER BY g.num, c.position`, rcaID)
+	if err != nil {
+		return fmt.Errorf("query links: %w", err)
+	}
+	defer rows.Close()
+	var groups []tree.Group
+	for rows.Next() {
+		var g tree.Group
+		var cause tree.NodeID
+		if err := rows.Scan(&g.ID, &g.Effect, &g.Status, &cause); err != nil {
+			return fmt.Errorf("scan link: %w", err)
+		}
+		if n := len(groups); n > 0 && groups[n-1].ID == g.ID {
+			groups[n-1].Causes = append(groups[n-1].Causes, cause)
+			continue
+		}
+		g.Causes = []tree.NodeID{cause}
+		groups = append(groups, g)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query links: %w", err)
+	}
+	for _, g := range groups {
+		if _, err := tr.AddGroup(g); err != nil {
+			return fmt.Errorf("link %d: %w", g.ID, err)
+		}
+	}
+	return nil
+}
+
+// bumpCounters makes tr number new nodes and links above every number used in
+// the RCA, by adding and removing placeholders (tree has no counter setter).
+func (t *Tx) bumpCounters(rcaID int64, tr *tree.Tree) error {
+	var maxNode, maxGroup int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(MAX(num), 0) FROM nodes WHERE rca_id = ?`, rcaID).
+		Scan(&maxNode); err != nil {
+		return fmt.Errorf("max node number: %w", err)
+	}
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(MAX(num), 0) FROM groups WHERE rca_id = ?`, rcaID).
+		Scan(&maxGroup); err != nil {
+		return fmt.Errorf("max link number: %w", err)
+	}
+	var temp []tree.NodeID
+	if tree.NodeID(maxNode) >= tr.NextNodeID() {
+		if _, err := tr.AddNode(tree.Node{ID: tree.NodeID(maxNode), Text: placeholder(tr, "n")}); err != nil {
+			return fmt.Errorf("reserve node numbers: %w", err)
+		}
+		temp = append(temp, tree.NodeID(maxNode))
+	}
+	if _, ok := tr.Group(tree.GroupID(maxGroup)); maxGroup > 0 && !ok && !hasGroupAbove(tr, maxGroup) {
+		if err := reserveGroup(tr, tree.GroupID(maxGroup), &temp); err != nil {
+			return err
+		}
+	}
+	for _, id := range temp {
+		if err := tr.RemoveNode(id); err != nil {
+			return fmt.Errorf("reserve numbers: %w", err)
+		}
+	}
+	return nil
+}
+
+func hasGroupAbove(tr *tree.Tree, n int) bool {
+	gs := tr.Groups()
+	return len(gs) > 0 && int(gs[len(gs)-1].ID) > n
+}
+
+// reserveGroup adds a throw-away link numbered id into a placeholder node
+// (reusing the node placeholder or a free number below the node counter when
+// there is one) from any other node, so the node counter moves as little as possible.
+func reserveGroup(tr *tree.Tree, id tree.GroupID, temp *[]tree.NodeID) error {
+	effect, err := placeholderNode(tr, temp)
+	if err != nil {
+		return err
+	}
+	cause := tree.NodeID(0)
+	for _, n := range tr.Nodes() {
+		if n.ID != effect {
+			cause = n.ID
+			break
+		}
+	}
+	if cause == 0 {
+		if cause, err = placeholderNode(tr, temp); err != nil || cause == effect {
+			n, err := tr.AddNode(tree.Node{Text: placeholder(tr, "g")})
+			if err != nil {
+				return fmt.Errorf("reserve link numbers: %w", err)
+			}
+			cause = n.ID
+			*temp = append(*temp, cause)
+		}
+	}
+	if _, err := tr.AddGroup(tree.Group{ID: id, Effect: effect, Causes: []tree.NodeID{cause}}); err != nil {
+		return fmt.Errorf("reserve link numbers: %w", err)
+	}
+	return nil
+}
+
+// placeholderNode returns an existing placeholder or adds one, preferring a
+// free number below the node counter.
+func placeholderNode(tr *tree.Tree, temp *[]tree.NodeID) (tree.NodeID, error) {
+	if len(*temp) > 0 {
+		return (*temp)[0], nil
+	}
+	id := tree.NodeID(0)
+	for n := tree.NodeID(1); n < tr.NextNodeID(); n++ {
+		if _, used := tr.Node(n); !used {
+			id = n
+			break
+		}
+	}
+	n, err := tr.AddNode(tree.Node{ID: id, Text: placeholder(tr, "g")})
+	if err != nil {
+		return 0, fmt.Errorf("reserve link numbers: %w", err)
+	}
+	*temp = append(*temp, n.ID)
+	return n.ID, nil
+}
+
+func placeholder(tr *tree.Tree, tag string) string {
+	for i := 0; ; i++ {
+		text := fmt.Sprintf("untangle placeholder %s%d", tag, i)
+		if _, taken := tr.NodeByText(text); !taken {
+			return text
+		}
+	}
+}
+
+// ApplyChange writes a tree change: nodes first (deletions, then the rest),
+// then links. A node or link that was deleted earlier comes back when the
+// change adds it under its old number.
+func (t *Tx) ApplyChange(rcaID int64, ch workflow.TreeChange) error {
+	for _, pass := range []bool{true, false} {
+		for _, c := range ch.Nodes {
+			if (c.After == nil) != pass {
+				continue
+			}
+			if err := t.applyNode(rcaID, c); err != nil {
+				return fmt.Errorf("storage: rca %d: %w", rcaID, err)
+			}
+		}
+	}
+	for _, pass := range []bool{true, false} {
+		for _, c := range ch.Groups {
+			if (c.After == nil) != pass {
+				continue
+			}
+			if err := t.applyGroup(rcaID, c); err != nil {
+				return fmt.Errorf("storage: rca %d: %w", rcaID, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
+	switch {
+	case c.After == nil && c.Before != nil:
+		res, err := t.exec(`UPDATE nodes SET deleted_at = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
+			formatTime(t.now), rcaID, c.Before.ID)
+		if err != nil {
+			return fmt.Errorf("delete node %s: %w", c.Before.ID, err)
+		}
+		return expectOne(res, "Node %s no longer exists.", c.Before.ID)
+	case c.After == nil:
+		return nil
+	}
+	n := c.After
+	args := []any{string(n.Kind), n.Text, n.Weight, n.Evidence, boolInt(n.Unverified), boolInt(n.RootMarked),
+		boolInt(n.BlameWorded)}
+	if c.Before != nil {
+		res, err := t.exec(`UPDATE nodes SET kind = ?, text = ?, weight = ?, evidence = ?, unverified = ?,
+			root_marked = ?, blame_worded = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
+			append(args, rcaID, n.ID)...)
+		if err != nil {
+			return fmt.Errorf("update node %s: %w", n.ID, err)
+		}
+		return expectOne(res, "Node %s no longer exists.", n.ID)
+	}
+	res, err := t.exec(`UPDATE nodes SET kind = ?, text = ?, weight = ?, evidence = ?, unverified = ?,
+		root_marked = ?, blame_worded = ?, deleted_at = NULL WHERE rca_id = ? AND num = ? AND deleted_at IS NOT NULL`,
+		append(args, rcaID, n.ID)...)
+	if err != nil {
+		return fmt.Errorf("restore node %s: %w", n.ID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 1 {
+		return nil
+	}
+	if _, err := t.exec(`INSERT INTO nodes (rca_id, num, kind, text, weight, evidence, unverified, root_marked,
+		blame_worded, source_link, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		append(append([]any{rcaID, n.ID}, args...), c.SourceLink, c.Author, formatTime(t.now))...); err != nil {
+		return fmt.Errorf("insert node %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+func (t *Tx) applyGroup(rcaID int64, c workflow.GroupChange) error {
+	switch {
+	case c.After == nil && c.Before != nil:
+		res, err := t.exec(`UPDATE groups SET deleted_at = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
+			formatTime(t.now), rcaID, c.Before.ID)
+		if err != nil {
+			return fmt.Errorf("delete link %d: %w", c.Before.ID, err)
+		}
+		return expectOne(res, "Link %d no longer exists.", c.Before.ID)
+	case c.After == nil:
+		return nil
+	}
+	g := c.After
+	status := g.Status
+	if status == "" {
+		status = tree.StatusUnreviewed
+	}
+	res, err := t.exec(`UPDATE groups SET effect = ?, status = ?, deleted_at = NULL WHERE rca_id = ? AND num = ?
+		AND (deleted_at IS NULL) = ?`, g.Effect, string(status), rcaID, g.ID, c.Before != nil)
+	if err != nil {
+		return fmt.Errorf("update link %d: %w", g.ID, err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		if c.Before != nil {
+			return notFound("Link %d no longer exists.", g.ID)
+		}
+		if _, err := t.exec(`INSERT INTO groups (rca_id, num, effect, status, created_at) VALUES (?, ?, ?, ?, ?)`,
+			rcaID, g.ID, g.Effect, string(status), formatTime(t.now)); err != nil {
+			return fmt.Errorf("insert link %d: %w", g.ID, err)
+		}
+	}
+	if _, err := t.exec(`DELETE FROM group_causes WHERE rca_id = ? AND group_num = ?`, rcaID, g.ID); err != nil {
+		return fmt.Errorf("rewrite causes of link %d: %w", g.ID, err)
+	}
+	for i, cause := range g.Causes {
+		if _, err := t.exec(`INSERT INTO group_causes (rca_id, group_num, position, node_num) VALUES (?, ?, ?, ?)`,
+			rcaID, g.ID, i, cause); err != nil {
+			return fmt.Errorf("rewrite causes of link %d: %w", g.ID, err)
+		}
+	}
+	return nil
+}
+
+// NodeInfo returns who added a node and where it came from.
+func (t *Tx) NodeInfo(rcaID int64, id tree.NodeID) (workflow.NodeInfo, error) {
+	var info workflow.NodeInfo
+	var created string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT author, source_link, created_at FROM nodes
+		WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`, rcaID, id).Scan(&info.Author, &info.SourceLink, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return info, notFound("Node %s does not exist in this RCA.", id)
+	}
+	if err != nil {
+		return info, fmt.Errorf("storage: node %s of rca %d: %w", id, rcaID, err)
+	}
+	if info.CreatedAt, err = parseTime(created); err != nil {
+		return info, fmt.Errorf("storage: node %s of rca %d: %w", id, rcaID, err)
+	}
+	return info, nil
+}
+
+// Skips returns the nodes skipped in the wiring walk.
+func (t *Tx) Skips(rcaID int64) ([]tree.NodeID, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT node_num FROM walk_skips WHERE rca_id = ? ORDER BY node_num`, rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: skips of rca %d: %w", rcaID, err)
+	}
+	defer rows.Close()
+	var out []tree.NodeID
+	for rows.Next() {
+		var id tree.NodeID
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("storage: skips of rca %d: %w", rcaID, err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// SetSkip remembers or forgets that a node was skipped in the walk.
+func (t *Tx) SetSkip(rcaID int64, id tree.NodeID, skipped bool) error {
+	q := `DELETE FROM walk_skips WHERE rca_id = ? AND node_num = ?`
+	if skipped {
+		q = `INSERT OR IGNORE INTO walk_skips (rca_id, node_num) VALUES (?, ?)`
+	}
+	if _, err := t.exec(q, rcaID, id); err != nil {
+		return fmt.Errorf("storage: skip %s in rca %d: %w", id, rcaID, err)
+	}
+	return nil
+}
