@@ -64,48 +64,20 @@ func mustGroup(t testing.TB, tr *tree.Tree, g tree.Group) {
 	}
 }
 
-// paymentOutage builds /work/shared/examples/payment-outage.cst node by node
-// (numbered in order of first mention, as the statement parser numbers them),
-// with the analysis its structure implies.
+// paymentOutage parses the shared example (a copy of
+// /work/shared/examples/payment-outage.cst) and pairs it with the analysis
+// its structure implies.
 func paymentOutage(t testing.TB) (*tree.Tree, *tree.Analysis) {
 	t.Helper()
-	tr := tree.New("Payment routing outage")
-	texts := []struct {
-		kind tree.Kind
-		text string
-	}{
-		{tree.KindUDE, "The core payment routing service was down for 45 minutes"},
-		{tree.KindUDE, "The monitoring system took 15 minutes to fire an alert"},
-		{tree.KindUDE, "The on-call engineer had to read 3 outdated runbooks to find the rollback script"},
-		{tree.KindCause, "A slow SQL query exhausts the database connection pool"},
-		{tree.KindCause, "The business layer has no circuit breaker configured"},
-		{tree.KindCause, "Microservices cascade fail and the payment API times out"},
-		{tree.KindCause, "Rolling back takes a long time"},
-		{tree.KindCause, "The staging environment has only 1% of production data volume"},
-		{tree.KindCause, "The load testing phase was skipped to meet a product deadline"},
-		{tree.KindCause, "The slow SQL query was not detected before release"},
-		{tree.KindCause, "Resilience work never wins against feature work in planning"},
-		{tree.KindCause, "Alert thresholds have not been reviewed since launch"},
-		{tree.KindCause, "Nobody owns runbook upkeep"},
-		{tree.KindCause, "The organizational KPIs measure delivery speed and ignore engineering quality"},
-		{tree.KindCause, "Production data is too sensitive to copy into staging"},
+	src, err := os.ReadFile(filepath.Join("testdata", "payment-outage.cst"))
+	if err != nil {
+		t.Fatalf("read example: %v", err)
 	}
-	for _, n := range texts {
-		mustNode(t, tr, tree.Node{Kind: n.kind, Text: n.text})
+	tr, err := tree.Parse(src)
+	if err != nil {
+		t.Fatalf("parse example: %v", err)
 	}
-	links := []struct {
-		causes []tree.NodeID
-		effect tree.NodeID
-	}{
-		{[]tree.NodeID{4, 5}, 6}, {[]tree.NodeID{6, 7}, 1}, {[]tree.NodeID{3}, 7},
-		{[]tree.NodeID{8, 9}, 10}, {[]tree.NodeID{10}, 4}, {[]tree.NodeID{11}, 5},
-		{[]tree.NodeID{12}, 2}, {[]tree.NodeID{13}, 3}, {[]tree.NodeID{14}, 9},
-		{[]tree.NodeID{14}, 11}, {[]tree.NodeID{14}, 12}, {[]tree.NodeID{14}, 13},
-		{[]tree.NodeID{15}, 8},
-	}
-	for _, l := range links {
-		mustGroup(t, tr, tree.Group{Causes: l.causes, Effect: l.effect})
-	}
+	tr.Title = "Payment routing outage"
 	a := &tree.Analysis{
 		Threshold:   tree.DefaultThreshold,
 		UDEs:        []tree.NodeID{1, 2, 3},

@@ -247,7 +247,7 @@ func (w *markdownWriter) unreviewed() {
 	w.printf("These links were left out of the analysis until the challenge pass accepts them:\n\n")
 	for _, id := range w.a.Unreviewed {
 		if g, ok := w.t.Group(id); ok {
-			w.printf("- %s\n", md(groupStatement(w.t, g)))
+			w.printf("- %s\n", md(tree.FormatGroup(w.t, g)))
 		}
 	}
 }
@@ -276,7 +276,7 @@ func (w *markdownWriter) chains() {
 		w.printf("From %s to %s:\n\n", mdNode(w.t, c.From), mdNode(w.t, c.To))
 		for j, gid := range c.Steps {
 			if g, ok := w.t.Group(gid); ok {
-				w.printf("%d. %s\n", j+1, md(groupStatement(w.t, g)))
+				w.printf("%d. %s\n", j+1, md(tree.FormatGroup(w.t, g)))
 			}
 		}
 	}
@@ -285,7 +285,7 @@ func (w *markdownWriter) chains() {
 // tree writes the whole tree in statement syntax in a fenced block.
 func (w *markdownWriter) tree() {
 	w.heading("Full tree")
-	body := statements(w.t)
+	body := string(tree.Format(w.t))
 	fence := strings.Repeat("`", max(3, longestRun(body, '`')+1))
 	w.printf("%stext\n%s%s\n", fence, body, fence)
 }

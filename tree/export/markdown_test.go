@@ -160,3 +160,33 @@ func TestMarkdownFenceOutgrowsBackticks(t *testing.T) {
 		})
 	}
 }
+
+func TestMarkdownTreeParsesBack(t *testing.T) {
+	for _, f := range fixtures(t) {
+		t.Run(f.name, func(t *testing.T) {
+			report := string(export.Markdown(f.tree, f.an, export.MarkdownOptions{}))
+			_, rest, ok := strings.Cut(report, "## Full tree\n\n")
+			if !ok {
+				t.Fatal("report has no full tree section")
+			}
+			fence, rest, _ := strings.Cut(rest, "text\n")
+			body, _, ok := strings.Cut(rest, "\n"+fence+"\n")
+			if !ok {
+				t.Fatalf("tree block is not closed by %q", fence)
+			}
+			back, err := tree.Parse([]byte(body))
+			if err != nil {
+				t.Fatalf("tree block does not parse: %v\n%s", err, body)
+			}
+			if back.NumNodes() != f.tree.NumNodes() || back.NumGroups() != f.tree.NumGroups() || back.Title != f.tree.Title {
+				t.Errorf("parsed back %d nodes, %d links, title %q; want %d, %d, %q",
+					back.NumNodes(), back.NumGroups(), back.Title, f.tree.NumNodes(), f.tree.NumGroups(), f.tree.Title)
+			}
+			for _, n := range f.tree.Nodes() {
+				if got, ok := back.Node(n.ID); !ok || *got != *n {
+					t.Errorf("node %s parsed back as %+v, want %+v", n.ID, got, n)
+				}
+			}
+		})
+	}
+}

@@ -3,10 +3,8 @@ package export
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/untangle-rca/untangle/tree"
 )
@@ -95,68 +93,3 @@ func nodeText(t *tree.Tree, id tree.NodeID) string {
 	}
 	return "(removed node)"
 }
-
-// statementText quotes a node text for the statement syntax: inside
-// brackets, with backslashes and closing brackets escaped.
-func statementText(s string) string {
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	return "[" + strings.ReplaceAll(s, "]", `\]`) + "]"
-}
-
-// groupStatement renders a group as "IF [a] AND [b] THEN [c]".
-func groupStatement(t *tree.Tree, g *tree.Group) string {
-	causes := make([]string, len(g.Causes))
-	for i, c := range g.Causes {
-		causes[i] = statementText(nodeText(t, c))
-	}
-	return "IF " + strings.Join(causes, " AND ") + " THEN " + statementText(nodeText(t, g.Effect))
-}
-
-// statements writes the whole tree in the statement syntax: a comment with
-// the title, the UDEs, every link, and the nodes no link mentions.
-func statements(t *tree.Tree) string {
-	var b strings.Builder
-	if title := collapse(t.Title); title != "" {
-		fmt.Fprintf(&b, "# %s\n", title)
-	}
-	linked := map[tree.NodeID]bool{}
-	for _, g := range t.Groups() {
-		linked[g.Effect] = true
-		for _, c := range g.Causes {
-			linked[c] = true
-		}
-	}
-	for _, n := range t.Nodes() {
-		if n.Kind == tree.KindUDE {
-			fmt.Fprintf(&b, "UDE %s\n", statementText(n.Text))
-		}
-	}
-	for _, g := range t.Groups() {
-		b.WriteString(groupStatement(t, g) + "\n")
-	}
-	for _, n := range t.Nodes() {
-		if n.Kind != tree.KindUDE && !linked[n.ID] {
-			fmt.Fprintf(&b, "%s\n", statementText(n.Text))
-		}
-	}
-	return b.String()
-}
-
-// idList renders node numbers as "#1, #4".
-func idList(ids []tree.NodeID) string {
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = id.String()
-	}
-	return strings.Join(parts, ", ")
-}
-
-// sortedIDs returns a sorted copy of ids.
-func sortedIDs(ids []tree.NodeID) []tree.NodeID {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return out
-}
-
-// runeLen is the number of runes in s.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
