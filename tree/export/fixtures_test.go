@@ -66,7 +66,7 @@ func mustGroup(t testing.TB, tr *tree.Tree, g tree.Group) {
 
 // paymentOutage parses the shared example (a copy of
 // /work/shared/examples/payment-outage.cst) and pairs it with the analysis
-// its structure implies.
+// its analysis.
 func paymentOutage(t testing.TB) (*tree.Tree, *tree.Analysis) {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("testdata", "payment-outage.cst"))
@@ -78,24 +78,7 @@ func paymentOutage(t testing.TB) (*tree.Tree, *tree.Analysis) {
 		t.Fatalf("parse example: %v", err)
 	}
 	tr.Title = "Payment routing outage"
-	a := &tree.Analysis{
-		Threshold:   tree.DefaultThreshold,
-		UDEs:        []tree.NodeID{1, 2, 3},
-		TotalImpact: 6,
-		Roots: []tree.Root{
-			{Nodes: []tree.NodeID{14}, Explains: []tree.NodeID{1, 2, 3}, Impact: 6, Share: 1, Removes: []tree.NodeID{1, 2, 3}, Depth: 5, Core: true},
-			{Nodes: []tree.NodeID{15}, Explains: []tree.NodeID{1}, Impact: 2, Share: 2.0 / 6, Removes: []tree.NodeID{1}, Depth: 5},
-		},
-		CoreCauses: []int{0},
-		Cover:      tree.RootSet{Roots: []int{0}, Covered: []tree.NodeID{1, 2, 3}, Exact: true},
-		Fix:        tree.RootSet{Roots: []int{0}, Covered: []tree.NodeID{1, 2, 3}, Exact: true},
-		Chains: []tree.Chain{
-			{From: 14, To: 1, Steps: []tree.GroupID{9, 4, 5, 1, 2}},
-			{From: 14, To: 2, Steps: []tree.GroupID{11, 7}},
-			{From: 14, To: 3, Steps: []tree.GroupID{12, 8}},
-		},
-	}
-	return tr, a
+	return tr, tree.Analyze(tr, tree.Options{})
 }
 
 // Hostile texts, each of which would break a naive exporter.
@@ -109,7 +92,8 @@ const (
 )
 
 // hostile builds a tree with AND groups, a loop, disputed and unreviewed
-// links, dangling nodes, an unexplained UDE, FRT kinds and hostile text.
+// links, dangling nodes, an unexplained UDE, FRT kinds and hostile text,
+// analysed counting accepted links only.
 func hostile(t testing.TB) (*tree.Tree, *tree.Analysis) {
 	t.Helper()
 	tr := tree.New(`Hostile <!here> | "title" # ]`)
@@ -141,26 +125,5 @@ func hostile(t testing.TB) (*tree.Tree, *tree.Analysis) {
 	for _, g := range groups {
 		mustGroup(t, tr, g)
 	}
-	a := &tree.Analysis{
-		Threshold:   tree.DefaultThreshold,
-		UDEs:        []tree.NodeID{1, 2, 3},
-		TotalImpact: 6,
-		Roots: []tree.Root{
-			{Nodes: []tree.NodeID{5}, Explains: []tree.NodeID{1, 2}, Impact: 4, Share: 4.0 / 6, Removes: []tree.NodeID{2}, Depth: 1},
-			{Nodes: []tree.NodeID{6}, Explains: []tree.NodeID{1, 2}, Impact: 4, Share: 4.0 / 6, Removes: []tree.NodeID{2}, Depth: 1},
-			{Nodes: []tree.NodeID{4, 7}, Explains: []tree.NodeID{1}, Impact: 3, Share: 0.5, Depth: 2},
-		},
-		Cover:       tree.RootSet{Roots: []int{0}, Covered: []tree.NodeID{1, 2}, Exact: true},
-		Fix:         tree.RootSet{Roots: []int{0, 1}, Covered: []tree.NodeID{1, 2}, Exact: false},
-		Unexplained: []tree.NodeID{3},
-		Dangling:    []tree.NodeID{8, 9, 10, 11},
-		Loops:       [][]tree.NodeID{{4, 7}},
-		Unreviewed:  []tree.GroupID{6},
-		Warnings: []tree.Warning{
-			{Code: tree.WarnTiedRoots, Message: "Roots #5 and #6 tie at 67 % | a hidden conflict worth discussing <!channel>"},
-			{Code: tree.WarnNoCoreCause, Message: "No root reaches 70 % of the impact."},
-			{Code: tree.WarnUnexplained, Message: "1 UDE has no cause yet: #3."},
-		},
-	}
-	return tr, a
+	return tr, tree.Analyze(tr, tree.Options{AcceptedOnly: true})
 }

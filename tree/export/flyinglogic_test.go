@@ -131,8 +131,9 @@ func TestFlyingLogicEntityClasses(t *testing.T) {
 		noteParts []string
 	}{
 		{name: "UDE", number: "1", class: "Undesirable Effect", noteParts: []string{"#1"}},
-		{name: "root cause", number: "5", class: "Intermediate Effect", noteParts: []string{"#5", "root cause"}},
-		{name: "unverified premise", number: "6", class: "Precondition", noteParts: []string{"unverified", "evidence: https://example.com/?a=1&b=<2>"}},
+		{name: "loop root cause", number: "4", class: "Intermediate Effect", noteParts: []string{"#4", "root cause"}},
+		{name: "dangling cause", number: "5", class: "Intermediate Effect", noteParts: []string{"#5"}},
+		{name: "unverified premise", number: "6", class: "Precondition", noteParts: []string{"root cause", "unverified", "evidence: https://example.com/?a=1&b=<2>"}},
 		{name: "injection", number: "10", class: "Injection"},
 		{name: "desired effect", number: "11", class: "Desirable Effect"},
 	}

@@ -125,7 +125,7 @@ func TestMermaidStructure(t *testing.T) {
 			contains: []string{
 				"    n5 -.-> n1\n", "    n5 -.- g5\n", "    g5 -.-> n2\n",
 				"    class g1,g5 junction\n", "    class g5 disputed\n", "    class n6 unverified\n",
-				"    class n4,n5,n7 root\n", "    class n10 injection\n", "    class n11 desired\n",
+				"    class n4,n7 root\n", "    class n5,n8,n9 cause\n", "    class n10 injection\n", "    class n11 desired\n",
 			},
 		},
 	}
