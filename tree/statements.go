@@ -915,8 +915,8 @@ func contradicts(n *Node, d *NodeDecl) string {
 	switch {
 	case n.Kind != d.Kind:
 		return fmt.Sprintf("%s is already %s, not %s", n.ID, kindNames[n.Kind], kindNames[d.Kind])
-	case d.Weight != 0 && d.Weight != n.Weight:
-		return fmt.Sprintf("%s already has weight %d, not %d", n.ID, n.Impact(), d.Weight)
+	case d.Weight != 0 && d.Weight != cmp.Or(n.Weight, DefaultWeight):
+		return fmt.Sprintf("%s already has weight %d, not %d", n.ID, cmp.Or(n.Weight, DefaultWeight), d.Weight)
 	case d.Unverified && !n.Unverified:
 		return fmt.Sprintf("%s exists and is not marked unverified", n.ID)
 	case d.RootMarked && !n.RootMarked:
