@@ -1,0 +1,425 @@
+package slacktest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// viewPayloadLocked builds the common part of a payload about a view; callers hold s.mu.
+func (s *Server) viewPayloadLocked(u User, v *viewRec, typ string) map[string]any {
+	return map[string]any{
+		"type": typ, "team": teamJSON(), "user": u.userJSON(), "api_app_id": AppID,
+		"token": "fake-verification-token", "view": s.viewJSON(v), "is_enterprise_install": false,
+	}
+}
+
+// Select picks option in the input labelled label of an open view: the option
+// text of a static select, radio buttons or checkboxes (toggled), a user name
+// or id for users_select, a YYYY-MM-DD date for datepicker, HH:mm for
+// timepicker; for external_select it types option, sends block_suggestion
+// and picks the returned option with that text. A section whose text is label
+// with a select accessory works too and, like dispatch_action inputs, sends
+// block_actions.
+func (u User) Select(ctx context.Context, view View, label, option string) error {
+	s := u.s
+	s.mu.Lock()
+	v, err := s.openViewLocked(u, view)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	blockID, block, el, ok := findInput(v, label)
+	if !ok {
+		blockID, block, el, ok = findAccessory(v, label)
+	}
+	if !ok {
+		s.mu.Unlock()
+		return fmt.Errorf("select %q in view %s: %w", label, view.ID, ErrNotFound)
+	}
+	s.mu.Unlock()
+	key, val, err := u.choose(ctx, v, blockID, el, option)
+	if err != nil {
+		return fmt.Errorf("select %q in %q: %w", option, label, err)
+	}
+	s.mu.Lock()
+	s.setValueLocked(v, blockID, el, key, val)
+	dispatch, _ := block["dispatch_action"].(bool)
+	if block["type"] != "input" || dispatch {
+		p := s.viewPayloadLocked(u, v, "block_actions")
+		p["container"] = map[string]any{"type": "view", "view_id": v.id}
+		p["trigger_id"] = s.issueTriggerLocked(u.ID)
+		action := map[string]any{"type": el["type"], "block_id": blockID, "action_id": el["action_id"], key: val, "action_ts": fmt.Sprintf("%d.000000", s.now().Unix())}
+		p["actions"] = []any{action}
+		s.mu.Unlock()
+		_, err := s.roundTrip(ctx, "interactive", p)
+		return err
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// findAccessory finds a section with a select accessory by its text.
+func findAccessory(v *viewRec, label string) (string, map[string]any, map[string]any, bool) {
+	blocks, _ := v.raw["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		acc, _ := bm["accessory"].(map[string]any)
+		if bm["type"] == "section" && acc != nil && textOf(bm["text"]) == label {
+			id, _ := bm["block_id"].(string)
+			return id, bm, acc, true
+		}
+	}
+	return "", nil, nil, false
+}
+
+// Patterns a person's date and time picks must follow.
+var (
+	pickDate = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$`)
+	pickTime = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
+)
+
+// choose turns the person's pick into a state key and value.
+func (u User) choose(ctx context.Context, v *viewRec, blockID string, el map[string]any, option string) (string, any, error) {
+	typ, _ := el["type"].(string)
+	switch typ {
+	case "static_select", "radio_buttons":
+		o, err := pickOption(el, option)
+		return "selected_option", o, err
+	case "checkboxes", "multi_static_select":
+		return u.toggle(v, blockID, el, option)
+	case "users_select":
+		id, err := u.findUser(option)
+		return "selected_user", id, err
+	case "datepicker":
+		if !pickDate.MatchString(option) {
+			return "", nil, fmt.Errorf("date %q is not YYYY-MM-DD", option)
+		}
+		return "selected_date", option, nil
+	case "timepicker":
+		if !pickTime.MatchString(option) {
+			return "", nil, fmt.Errorf("time %q is not HH:mm", option)
+		}
+		return "selected_time", option, nil
+	case "external_select":
+		o, err := u.suggest(ctx, v, blockID, el, option)
+		return "selected_option", o, err
+	}
+	return "", nil, fmt.Errorf("element type %s cannot be selected", typ)
+}
+
+// allOptions lists an element's options, including grouped ones.
+func allOptions(el map[string]any) []map[string]any {
+	var out []map[string]any
+	add := func(x any) {
+		arr, _ := x.([]any)
+		for _, o := range arr {
+			if om, ok := o.(map[string]any); ok {
+				out = append(out, om)
+			}
+		}
+	}
+	add(el["options"])
+	groups, _ := el["option_groups"].([]any)
+	for _, g := range groups {
+		gm, _ := g.(map[string]any)
+		add(gm["options"])
+	}
+	return out
+}
+
+// pickOption finds an option by its visible text.
+func pickOption(el map[string]any, text string) (map[string]any, error) {
+	for _, o := range allOptions(el) {
+		if textOf(o["text"]) == text {
+			return o, nil
+		}
+	}
+	return nil, fmt.Errorf("option %q: %w", text, ErrNotFound)
+}
+
+// toggle flips one option of a checkbox group or multi-select.
+func (u User) toggle(v *viewRec, blockID string, el map[string]any, option string) (string, any, error) {
+	o, err := pickOption(el, option)
+	if err != nil {
+		return "", nil, err
+	}
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	actionID, _ := el["action_id"].(string)
+	cur, ok := v.values[blockID][actionID]
+	if !ok {
+		cur = initialState(el)
+	}
+	prev, _ := cur["selected_options"].([]any)
+	var next []any
+	removed := false
+	for _, p := range prev {
+		if pm, _ := p.(map[string]any); pm != nil && pm["value"] == o["value"] {
+			removed = true
+			continue
+		}
+		next = append(next, p)
+	}
+	if !removed {
+		next = append(next, o)
+	}
+	if next == nil {
+		next = []any{}
+	}
+	return "selected_options", next, nil
+}
+
+// findUser resolves a person by name or id.
+func (u User) findUser(ref string) (string, error) {
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	for _, id := range u.s.st.userOrder {
+		if r := u.s.st.users[id]; r.id == ref || r.name == ref {
+			return r.id, nil
+		}
+	}
+	return "", fmt.Errorf("user %q: %w", ref, ErrNotFound)
+}
+
+// suggest runs a block_suggestion round trip for an external_select.
+func (u User) suggest(ctx context.Context, v *viewRec, blockID string, el map[string]any, typed string) (map[string]any, error) {
+	min := 3
+	if m, ok := el["min_query_length"].(float64); ok {
+		min = int(m)
+	}
+	if len([]rune(typed)) < min {
+		return nil, fmt.Errorf("typed %q is shorter than min_query_length %d", typed, min)
+	}
+	s := u.s
+	s.mu.Lock()
+	p := s.viewPayloadLocked(u, v, "block_suggestion")
+	p["block_id"], p["action_id"], p["value"] = blockID, el["action_id"], typed
+	p["container"] = map[string]any{"type": "view", "view_id": v.id}
+	s.mu.Unlock()
+	ack, err := s.roundTrip(ctx, "interactive", p)
+	if err != nil {
+		return nil, err
+	}
+	b := ack.body()
+	var holder map[string]any
+	_ = json.Unmarshal(mustJSON(map[string]any{"options": json.RawMessage(orEmpty(b.Options)), "option_groups": json.RawMessage(orEmpty(b.OptionGroups))}), &holder)
+	opts := allOptions(holder)
+	for _, o := range opts {
+		if textOf(o["text"]) == typed {
+			return o, nil
+		}
+	}
+	for _, o := range opts {
+		if strings.Contains(strings.ToLower(textOf(o["text"])), strings.ToLower(typed)) {
+			return o, nil
+		}
+	}
+	return nil, fmt.Errorf("no suggested option for %q among %d: %w", typed, len(opts), ErrNotFound)
+}
+
+// ClickViewButton clicks a button by its text in the top modal, or in the Home tab when no modal is open.
+func (u User) ClickViewButton(ctx context.Context, text string) (*Ack, error) {
+	s := u.s
+	s.mu.Lock()
+	v := s.topViewLocked(u.ID)
+	if v == nil {
+		if id, ok := s.st.homes[u.ID]; ok {
+			v = s.st.views[id]
+		}
+	}
+	if v == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("click %q: no open view: %w", text, ErrNotFound)
+	}
+	blockID, el, ok := findButton(v.raw["blocks"].([]any), text)
+	if !ok {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("button %q in view %s: %w", text, v.id, ErrNotFound)
+	}
+	p := s.viewPayloadLocked(u, v, "block_actions")
+	p["container"] = map[string]any{"type": "view", "view_id": v.id}
+	p["trigger_id"] = s.issueTriggerLocked(u.ID)
+	p["actions"] = []any{buttonAction(blockID, el, s.now())}
+	s.mu.Unlock()
+	return s.roundTrip(ctx, "interactive", p)
+}
+
+// SubmitView presses the submit button of the top modal, sends view_submission
+// and applies the ack's response_action to the view stack as Slack does.
+// Required inputs left empty stop the submission, as in the Slack client.
+func (u User) SubmitView(ctx context.Context) (*Ack, error) {
+	s := u.s
+	s.mu.Lock()
+	v := s.topViewLocked(u.ID)
+	if v == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("submit: no modal open for %s: %w", u.Name, ErrNotFound)
+	}
+	if v.raw["submit"] == nil {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("submit: view %s has no submit button", v.id)
+	}
+	if missing := s.missingRequiredLocked(v); len(missing) > 0 {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("submit: required fields are empty: %s", strings.Join(missing, ", "))
+	}
+	p := s.viewPayloadLocked(u, v, "view_submission")
+	p["trigger_id"] = s.issueTriggerLocked(u.ID)
+	p["response_urls"] = []any{}
+	s.mu.Unlock()
+	ack, err := s.roundTrip(ctx, "interactive", p)
+	if err != nil {
+		return nil, err
+	}
+	s.applySubmissionAck(u, v, ack)
+	return ack, nil
+}
+
+// missingRequiredLocked lists the labels of empty required inputs; callers hold s.mu.
+func (s *Server) missingRequiredLocked(v *viewRec) []string {
+	values := s.stateValues(v)
+	var missing []string
+	blocks, _ := v.raw["blocks"].([]any)
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		if bm["type"] != "input" || bm["optional"] == true {
+			continue
+		}
+		id, _ := bm["block_id"].(string)
+		entries, _ := values[id].(map[string]any)
+		ok := false
+		for _, e := range entries {
+			if em, _ := e.(map[string]any); em != nil && filled(em) {
+				ok = true
+			}
+		}
+		if !ok {
+			missing = append(missing, textOf(bm["label"]))
+		}
+	}
+	return missing
+}
+
+// applySubmissionAck changes the view stack according to response_action.
+func (s *Server) applySubmissionAck(u User, v *viewRec, ack *Ack) {
+	b := ack.body()
+	fail := func(detail string) {
+		s.recordFailure(Failure{Kind: "generic_error", EnvelopeID: ack.EnvelopeID, Type: "view_submission", Detail: detail})
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.notifyLocked()
+	switch b.ResponseAction {
+	case "":
+		s.popLocked(u.ID, v.id)
+	case "clear":
+		s.st.stacks[u.ID] = nil
+	case "errors":
+		if bad := s.badErrorKeys(v, b.Errors); len(bad) > 0 {
+			s.mu.Unlock()
+			fail("errors keyed by non-input block_ids: " + strings.Join(bad, ", "))
+			s.mu.Lock()
+			return
+		}
+		v.errors = b.Errors
+	case "update", "push":
+		m, errs := s.ackView(b.View)
+		if len(errs) > 0 {
+			s.mu.Unlock()
+			fail("invalid view in response_action " + b.ResponseAction + ": " + strings.Join(errs, "; "))
+			s.mu.Lock()
+			return
+		}
+		if b.ResponseAction == "update" {
+			s.replaceLocked(v, m)
+			return
+		}
+		if len(s.st.stacks[u.ID]) >= 3 {
+			s.mu.Unlock()
+			fail("push_limit_reached")
+			s.mu.Lock()
+			return
+		}
+		s.pushLocked(u.ID, m)
+	default:
+		s.mu.Unlock()
+		fail("unknown response_action " + b.ResponseAction)
+		s.mu.Lock()
+	}
+}
+
+// ackView decodes and validates a view sent in an ack; callers hold s.mu.
+func (s *Server) ackView(raw json.RawMessage) (map[string]any, []string) {
+	if len(raw) > MaxViewBytes {
+		return nil, []string{"view_too_large"}
+	}
+	m, err := toObject(raw)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	if errs := ValidateView(m); len(errs) > 0 {
+		return nil, errs
+	}
+	if m["type"] != "modal" {
+		return nil, []string{"must be modal [json-pointer:/view/type]"}
+	}
+	blocks, _ := m["blocks"].([]any)
+	s.fillIDs(blocks)
+	return m, nil
+}
+
+// badErrorKeys returns the keys of a response_action errors map that are not input block_ids.
+func (s *Server) badErrorKeys(v *viewRec, errs map[string]string) []string {
+	inputs := map[string]bool{}
+	blocks, _ := v.raw["blocks"].([]any)
+	for _, b := range blocks {
+		if bm, _ := b.(map[string]any); bm != nil && bm["type"] == "input" {
+			id, _ := bm["block_id"].(string)
+			inputs[id] = true
+		}
+	}
+	var bad []string
+	for k := range errs {
+		if !inputs[k] {
+			bad = append(bad, k)
+		}
+	}
+	if len(errs) == 0 {
+		bad = append(bad, "(empty errors map)")
+	}
+	return bad
+}
+
+// popLocked closes the given view if it is on top of the stack; callers hold s.mu.
+func (s *Server) popLocked(user, viewID string) {
+	st := s.st.stacks[user]
+	if len(st) > 0 && st[len(st)-1] == viewID {
+		s.st.stacks[user] = st[:len(st)-1]
+	}
+}
+
+// CloseView presses the close button of the top modal; the app gets
+// view_closed when the view asked for notify_on_close.
+func (u User) CloseView(ctx context.Context) error {
+	s := u.s
+	s.mu.Lock()
+	v := s.topViewLocked(u.ID)
+	if v == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("close: no modal open for %s: %w", u.Name, ErrNotFound)
+	}
+	s.popLocked(u.ID, v.id)
+	s.notifyLocked()
+	notify, _ := v.raw["notify_on_close"].(bool)
+	p := s.viewPayloadLocked(u, v, "view_closed")
+	p["is_cleared"] = false
+	s.mu.Unlock()
+	if !notify {
+		return nil
+	}
+	_, err := s.roundTrip(ctx, "interactive", p)
+	return err
+}
