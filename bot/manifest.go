@@ -1,0 +1,92 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Slash command, shortcut and event names the app declares and routes.
+const (
+	SlashCommand          = "/rca"
+	ShortcutAddSymptom    = "add_to_rca_as_symptom"
+	shortcutAddSymptomTxt = "Add to RCA as symptom"
+)
+
+// BotScopes are exactly the OAuth scopes the bot's Web API calls need.
+var BotScopes = []string{
+	"bookmarks:write", // bookmark the incident link in the RCA channel
+	"channels:manage", // create, rename topic/purpose of public RCA channels
+	"channels:read",   // conversations.info on public channels
+	"chat:write",      // post and update the dashboard, walk, cards, summaries
+	"commands",        // the /rca slash command
+	"files:write",     // upload rendered trees and reports
+	"groups:read",     // conversations.info on private RCA channels
+	"groups:write",    // create and manage private RCA channels
+	"im:write",        // DM the facilitator when an RCA is past due
+	"pins:write",      // pin the dashboard
+	"users:read",      // names and time zones for reminders
+}
+
+// ManifestOptions tunes the generated app manifest.
+type ManifestOptions struct {
+	Name string // display name; defaults to "untangle"
+}
+
+// Manifest returns the Slack app manifest (YAML) for untangle in Socket Mode.
+func Manifest(opt ManifestOptions) string {
+	name := opt.Name
+	if name == "" {
+		name = "untangle"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `_metadata:
+  major_version: 1
+  minor_version: 1
+display_information:
+  name: %s
+  description: Blameless root-cause analysis with Current State Trees
+  long_description: "untangle runs a blameless root-cause analysis after an outage: the team lists the symptoms, wires causes with strict IF/AND/THEN logic, challenges every link, and the tree shows the core causes where the arrows converge. Then it plans fixes as a Future Reality Tree and posts the final report."
+  background_color: "#1d3557"
+features:
+  app_home:
+    home_tab_enabled: true
+    messages_tab_enabled: false
+    messages_tab_read_only_enabled: true
+  bot_user:
+    display_name: %s
+    always_online: true
+  shortcuts:
+    - name: %s
+      type: message
+      callback_id: %s
+      description: Turn this message into a symptom (UDE) of an RCA
+  slash_commands:
+    - command: %s
+      description: Root-cause analysis - start, status, render, paste, finish
+      usage_hint: "start [title] | status | list | render | paste | finish | help"
+      should_escape: false
+oauth_config:
+  scopes:
+    bot:
+`, yamlQuote(name), yamlQuote(strings.ToLower(name)), yamlQuote(shortcutAddSymptomTxt), ShortcutAddSymptom, SlashCommand)
+	for _, s := range BotScopes {
+		fmt.Fprintf(&b, "      - %s\n", s)
+	}
+	b.WriteString(`settings:
+  event_subscriptions:
+    bot_events:
+      - app_home_opened
+  interactivity:
+    is_enabled: true
+  org_deploy_enabled: false
+  socket_mode_enabled: true
+  token_rotation_enabled: false
+`)
+	return b.String()
+}
+
+// yamlQuote writes s as a double-quoted YAML scalar.
+func yamlQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+	return `"` + r.Replace(s) + `"`
+}

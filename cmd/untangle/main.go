@@ -1,0 +1,96 @@
+// Command untangle runs blameless root-cause analysis with Current State Trees:
+// as a Slack bot (serve) and on files from the command line (analyze).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	_ "time/tzdata" // time zones work in minimal containers
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK    = 0
+	exitInput = 1 // bad input or a failure while doing the work
+	exitUsage = 2 // the command line itself is wrong
+)
+
+// stdio bundles the streams a subcommand reads and writes.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
+	stop()
+	os.Exit(code)
+}
+
+// command is one subcommand of untangle.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, io stdio) int
+}
+
+func commands() []command {
+	return []command{
+		{"analyze", "analyse a tree file and write pictures and reports", runAnalyze},
+		{"version", "print the version", runVersion},
+		{"help", "show this help", nil},
+	}
+}
+
+// run dispatches to a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, io stdio) int {
+	if len(args) == 0 {
+		usage(io.err)
+		return exitUsage
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		usage(io.out)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == name && c.run != nil {
+			return c.run(ctx, args[1:], io)
+		}
+	}
+	fmt.Fprintf(io.err, "untangle: unknown command %q\n\n", name)
+	usage(io.err)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "untangle — blameless root-cause analysis with Current State Trees")
+	fmt.Fprintln(w, "\nUsage:\n  untangle <command> [arguments]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'untangle <command> -h' for the flags of a command.")
+}
+
+func runVersion(_ context.Context, _ []string, io stdio) int {
+	fmt.Fprintln(io.out, "untangle", buildVersion())
+	return exitOK
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}
