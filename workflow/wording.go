@@ -659,8 +659,9 @@ func isSystemNoun(w string) bool {
 // case, for the suggestion) and a reason, or two empty strings.
 func blameWords(words []word) (phrase, reason string) {
 	lw := lowers(words)
+	phrases := blamePhrases()
 	for i := range lw {
-		for _, p := range blamePhrases() {
+		for _, p := range phrases {
 			if !matchAt(lw, i, p) || excusedBlame(lw, i, p) {
 				continue
 			}

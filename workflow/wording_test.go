@@ -335,3 +335,17 @@ func FuzzCheckBlame(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCheckWording(b *testing.B) {
+	text := "No retries happen and the queue might overflow because the DB is slow"
+	for b.Loop() {
+		workflow.CheckWording(tree.KindUDE, text)
+	}
+}
+
+func BenchmarkCheckBlame(b *testing.B) {
+	text := "The on-call engineer failed to acknowledge the page after Bob deployed the change"
+	for b.Loop() {
+		workflow.CheckBlame(text)
+	}
+}
