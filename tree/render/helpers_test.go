@@ -31,21 +31,21 @@ func paymentOutage(tb testing.TB) (*tree.Tree, *tree.Analysis) {
 	ude := func(s string) tree.Node { return tree.Node{Kind: tree.KindUDE, Text: s} }
 	cause := func(s string) tree.Node { return tree.Node{Kind: tree.KindCause, Text: s} }
 	nodes := []tree.Node{
-		ude("The core payment routing service was down for 45 minutes"),                       // 1
-		ude("The monitoring system took 15 minutes to fire an alert"),                          // 2
+		ude("The core payment routing service was down for 45 minutes"),                         // 1
+		ude("The monitoring system took 15 minutes to fire an alert"),                           // 2
 		ude("The on-call engineer had to read 3 outdated runbooks to find the rollback script"), // 3
-		cause("A slow SQL query exhausts the database connection pool"),                        // 4
-		cause("The business layer has no circuit breaker configured"),                          // 5
-		cause("Microservices cascade fail and the payment API times out"),                      // 6
-		cause("Rolling back takes a long time"),                                                // 7
-		cause("The staging environment has only 1% of production data volume"),                 // 8
-		cause("The load testing phase was skipped to meet a product deadline"),                 // 9
-		cause("The slow SQL query was not detected before release"),                            // 10
-		cause("Resilience work never wins against feature work in planning"),                   // 11
-		cause("Alert thresholds have not been reviewed since launch"),                          // 12
-		cause("Nobody owns runbook upkeep"),                                                    // 13
-		cause("The organizational KPIs measure delivery speed and ignore engineering quality"), // 14
-		cause("Production data is too sensitive to copy into staging"),                         // 15
+		cause("A slow SQL query exhausts the database connection pool"),                         // 4
+		cause("The business layer has no circuit breaker configured"),                           // 5
+		cause("Microservices cascade fail and the payment API times out"),                       // 6
+		cause("Rolling back takes a long time"),                                                 // 7
+		cause("The staging environment has only 1% of production data volume"),                  // 8
+		cause("The load testing phase was skipped to meet a product deadline"),                  // 9
+		cause("The slow SQL query was not detected before release"),                             // 10
+		cause("Resilience work never wins against feature work in planning"),                    // 11
+		cause("Alert thresholds have not been reviewed since launch"),                           // 12
+		cause("Nobody owns runbook upkeep"),                                                     // 13
+		cause("The organizational KPIs measure delivery speed and ignore engineering quality"),  // 14
+		cause("Production data is too sensitive to copy into staging"),                          // 15
 	}
 	link := func(effect tree.NodeID, causes ...tree.NodeID) tree.Group {
 		return tree.Group{Effect: effect, Causes: causes}
@@ -73,12 +73,12 @@ func smallFRT(tb testing.TB) (*tree.Tree, *tree.Analysis) {
 	tb.Helper()
 	nodes := []tree.Node{
 		{Kind: tree.KindUDE, Text: "Checkout errors spike during every deploy", Weight: tree.WeightHigh}, // 1
-		{Kind: tree.KindCause, Text: "Deploys restart all pods at once"},                                // 2
-		{Kind: tree.KindPremise, Text: "Clients do not retry failed requests"},                          // 3
-		{Kind: tree.KindInjection, Text: "Roll pods out in batches of 10%"},                             // 4
-		{Kind: tree.KindDesiredEffect, Text: "Deploys cause no visible errors"},                         // 5
-		{Kind: tree.KindCause, Text: "Bob forgot the rollout flag", BlameWorded: true},                  // 6
-		{Kind: tree.KindCause, Text: "The deploy tool defaults to all-at-once", Unverified: true},       // 7
+		{Kind: tree.KindCause, Text: "Deploys restart all pods at once"},                                 // 2
+		{Kind: tree.KindPremise, Text: "Clients do not retry failed requests"},                           // 3
+		{Kind: tree.KindInjection, Text: "Roll pods out in batches of 10%"},                              // 4
+		{Kind: tree.KindDesiredEffect, Text: "Deploys cause no visible errors"},                          // 5
+		{Kind: tree.KindCause, Text: "Bob forgot the rollout flag", BlameWorded: true},                   // 6
+		{Kind: tree.KindCause, Text: "The deploy tool defaults to all-at-once", Unverified: true},        // 7
 	}
 	groups := []tree.Group{
 		{Effect: 1, Causes: []tree.NodeID{2, 3}, Status: tree.StatusAccepted},

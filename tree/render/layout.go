@@ -206,4 +206,3 @@ func parsePoint(s string) (point, error) {
 	}
 	return point{x, y}, nil
 }
-
