@@ -122,8 +122,9 @@ func FlyingLogic(t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	}
 	b.domain()
 	r := nodeRoles(t, a)
+	into, _ := linkCounts(t)
 	for _, n := range t.Nodes() {
-		b.addEntity(t, n, r)
+		b.addEntity(n, r, into[n.ID] > 1)
 	}
 	for _, g := range t.Groups() {
 		b.addGroup(g)
@@ -158,8 +159,9 @@ func flClassOf(k tree.Kind) string {
 	return flClassIntermediate
 }
 
-// addEntity adds one node as an entity vertex.
-func (b *flBuilder) addEntity(t *tree.Tree, n *tree.Node, r roles) {
+// addEntity adds one node as an entity vertex; an effect of several cause
+// groups (OR) gets the Fuzzy Or operator.
+func (b *flBuilder) addEntity(n *tree.Node, r roles, or bool) {
 	eid := b.eid()
 	b.entity[n.ID] = eid
 	attrs := []flAttribute{
@@ -172,7 +174,7 @@ func (b *flBuilder) addEntity(t *tree.Tree, n *tree.Node, r roles) {
 	if n.Kind == tree.KindUDE {
 		attrs = append(attrs, flInt("untangleImpact", n.Impact()))
 	}
-	if len(t.GroupsInto(n.ID)) > 1 {
+	if or {
 		attrs = append(attrs, flText("operator", flOperatorOr))
 	}
 	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: eid, Attributes: attrs})

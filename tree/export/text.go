@@ -67,8 +67,9 @@ type roles struct {
 func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
 	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}}
 	if a == nil {
+		into, from := linkCounts(t)
 		for _, n := range t.Nodes() {
-			if len(t.GroupsInto(n.ID)) == 0 && len(t.GroupsFrom(n.ID)) > 0 {
+			if into[n.ID] == 0 && from[n.ID] > 0 {
 				r.root[n.ID] = true
 			}
 		}
@@ -83,6 +84,18 @@ func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
 		}
 	}
 	return r
+}
+
+// linkCounts counts, per node, the groups into it and the groups it is a cause in.
+func linkCounts(t *tree.Tree) (into, from map[tree.NodeID]int) {
+	into, from = map[tree.NodeID]int{}, map[tree.NodeID]int{}
+	for _, g := range t.Groups() {
+		into[g.Effect]++
+		for _, c := range g.Causes {
+			from[c]++
+		}
+	}
+	return into, from
 }
 
 // nodeText returns the text of node id, or a placeholder when the analysis
