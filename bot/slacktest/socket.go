@@ -267,6 +267,12 @@ func (s *Server) Connects() int {
 	return s.sock.connects
 }
 
+// WaitForConnectsAtLeast waits until the app has opened n websockets in total
+// and one is usable, e.g. after DropConnections.
+func (s *Server) WaitForConnectsAtLeast(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return s.sock.connects >= n && s.liveConnLocked() != nil })
+}
+
 // WaitForConnection waits until the app has an open, usable websocket.
 func (s *Server) WaitForConnection(ctx context.Context) error {
 	return s.waitFor(ctx, func() bool { return s.liveConnLocked() != nil })
