@@ -108,8 +108,10 @@ func (t *Tx) bumpCounters(rcaID int64, tr *tree.Tree) error {
 		temp = append(temp, tree.NodeID(maxNode))
 	}
 	if _, ok := tr.Group(tree.GroupID(maxGroup)); maxGroup > 0 && !ok && !hasGroupAbove(tr, maxGroup) {
-		if err := reserveGroup(tr, tree.GroupID(maxGroup), &temp); err != nil {
-			return err
+		if reused := reserveGroupBetween(tr, tree.GroupID(maxGroup)); !reused {
+			if err := reserveGroup(tr, tree.GroupID(maxGroup), &temp); err != nil {
+				return err
+			}
 		}
 	}
 	for _, id := range temp {
@@ -123,6 +125,27 @@ func (t *Tx) bumpCounters(rcaID int64, tr *tree.Tree) error {
 func hasGroupAbove(tr *tree.Tree, n int) bool {
 	gs := tr.Groups()
 	return len(gs) > 0 && int(gs[len(gs)-1].ID) > n
+}
+
+// reserveGroupBetween moves the link counter past id with a throw-away link
+// between two existing nodes, and reports whether it found a pair.
+func reserveGroupBetween(tr *tree.Tree, id tree.GroupID) bool {
+	nodes := tr.Nodes()
+	tries := 0
+	for _, a := range nodes {
+		for _, b := range nodes {
+			if a.ID == b.ID {
+				continue
+			}
+			if tries++; tries > 64 {
+				return false
+			}
+			if _, err := tr.AddGroup(tree.Group{ID: id, Effect: a.ID, Causes: []tree.NodeID{b.ID}}); err == nil {
+				return tr.RemoveGroup(id) == nil
+			}
+		}
+	}
+	return false
 }
 
 // reserveGroup adds a throw-away link numbered id into a placeholder node

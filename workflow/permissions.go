@@ -1,0 +1,139 @@
+package workflow
+
+import "slices"
+
+// Command names a workflow command for the phase and permission tables.
+type Command string
+
+// The commands of the workflow.
+const (
+	CmdView            Command = "view"             // read status, tree, summary, walk
+	CmdJoin            Command = "join"             // join a public RCA
+	CmdAddParticipants Command = "add_participants" // invite people
+	CmdBindChannel     Command = "bind_channel"     // record the RCA's channel
+	CmdSetReminder     Command = "set_reminder"     // change the reminder schedule
+	CmdAddSymptom      Command = "add_symptom"
+	CmdAddCauses       Command = "add_causes"
+	CmdPaste           Command = "paste_statements"
+	CmdMarkRoot        Command = "mark_root"
+	CmdSkip            Command = "skip"
+	CmdEdit            Command = "edit"
+	CmdDelete          Command = "delete"
+	CmdUndo            Command = "undo"
+	CmdReview          Command = "review"
+	CmdRaise           Command = "raise"
+	CmdRepair          Command = "repair"
+	CmdDecide          Command = "decide" // facilitator accepts or rejects a link
+	CmdProposeFix      Command = "propose_fix"
+	CmdAdvance         Command = "advance"
+	CmdStepBack        Command = "step_back"
+	CmdFinish          Command = "finish"
+	CmdReopen          Command = "reopen"
+)
+
+// Rule says in which phases a command is allowed and whether only the
+// facilitator (or the RCA's creator) may run it.
+type Rule struct {
+	Command     Command
+	Phases      []Phase
+	Facilitator bool
+}
+
+// Rules returns the phase and permission table, one row per command. The bot
+// uses it to show only the buttons that fit; Check enforces it.
+func Rules() []Rule {
+	open := []Phase{PhaseCollecting, PhaseWiring, PhaseChallenging, PhaseFixing}
+	all := append(slices.Clone(open), PhaseClosed)
+	editing := []Phase{PhaseCollecting, PhaseWiring, PhaseChallenging}
+	adding := []Phase{PhaseCollecting, PhaseWiring}
+	return []Rule{
+		{CmdView, all, false},
+		{CmdJoin, open, false},
+		{CmdAddParticipants, open, true},
+		{CmdBindChannel, all, true},
+		{CmdSetReminder, open, true},
+		{CmdAddSymptom, adding, false},
+		{CmdAddCauses, adding, false},
+		{CmdPaste, adding, false},
+		{CmdMarkRoot, []Phase{PhaseWiring}, false},
+		{CmdSkip, []Phase{PhaseWiring}, false},
+		{CmdEdit, editing, false},
+		{CmdDelete, editing, false},
+		{CmdUndo, editing, false},
+		{CmdReview, []Phase{PhaseChallenging}, false},
+		{CmdRaise, []Phase{PhaseChallenging}, false},
+		{CmdRepair, []Phase{PhaseChallenging}, false},
+		{CmdDecide, []Phase{PhaseChallenging}, true},
+		{CmdProposeFix, []Phase{PhaseFixing}, false},
+		{CmdAdvance, editing, true},
+		{CmdStepBack, []Phase{PhaseWiring, PhaseChallenging, PhaseFixing}, true},
+		{CmdFinish, []Phase{PhaseFixing}, true},
+		{CmdReopen, []Phase{PhaseClosed}, true},
+	}
+}
+
+// RuleFor returns the rule of cmd.
+func RuleFor(cmd Command) (Rule, bool) {
+	for _, r := range Rules() {
+		if r.Command == cmd {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Check reports whether user may run cmd on r now: EForbidden when the user is
+// not a participant (public RCAs may be viewed and joined by anyone) or the
+// command is the facilitator's, EWrongPhase when the phase does not allow it.
+func Check(r *RCA, user string, cmd Command) error {
+	rule, ok := RuleFor(cmd)
+	if !ok {
+		return Errorf(EInternal, "Unknown command %q.", cmd)
+	}
+	public := !r.Private && (cmd == CmdView || cmd == CmdJoin)
+	if !public && !r.IsParticipant(user) && !r.IsFacilitator(user) {
+		if r.Private {
+			return Errorf(EForbidden, "RCA #%d is private and you are not one of its participants.", r.ID)
+		}
+		return Errorf(EForbidden, "You are not part of RCA #%d yet; join it first.", r.ID)
+	}
+	if rule.Facilitator && !r.IsFacilitator(user) {
+		return Errorf(EForbidden, "Only the facilitator of RCA #%d can do this.", r.ID)
+	}
+	if !slices.Contains(rule.Phases, r.Phase) {
+		return &Error{Code: EWrongPhase, Message: wrongPhaseMessage(r, rule)}
+	}
+	return nil
+}
+
+func wrongPhaseMessage(r *RCA, rule Rule) string {
+	if r.Phase == PhaseClosed {
+		return "This RCA is closed. The facilitator can reopen it."
+	}
+	names := make([]string, len(rule.Phases))
+	for i, p := range rule.Phases {
+		names[i] = string(p)
+	}
+	return "This RCA is in the " + string(r.Phase) + " phase; that action belongs to " + joinOr(names) + "."
+}
+
+func joinOr(items []string) string {
+	switch len(items) {
+	case 0:
+		return "no phase"
+	case 1:
+		return "the " + items[0] + " phase"
+	}
+	out := "the "
+	for i, s := range items {
+		switch {
+		case i == len(items)-1:
+			out += " or " + s
+		case i > 0:
+			out += ", " + s
+		default:
+			out += s
+		}
+	}
+	return out + " phases"
+}
