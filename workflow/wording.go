@@ -807,7 +807,7 @@ func isASCIILower(s string) bool {
 // mostly a name; Sydney, Virginia and Georgia, which are cloud regions, are out).
 func isFirstName(w string) bool {
 	switch w {
-	case "james", "john", "robert", "michael", "william", "david", "richard", "joseph", "thomas",
+	case "kim", "lee", "jordan", "taylor", "morgan", "casey", "riley", "jamie", "james", "john", "robert", "michael", "william", "david", "richard", "joseph", "thomas",
 		"charles", "christopher", "daniel", "matthew", "anthony", "mark", "donald", "steven", "paul",
 		"andrew", "joshua", "kenneth", "kevin", "brian", "george", "timothy", "ronald", "edward",
 		"jason", "jeffrey", "ryan", "jacob", "gary", "nicholas", "eric", "jonathan", "stephen", "larry",
