@@ -74,7 +74,7 @@ type CoreCause struct {
 	Node     tree.NodeID
 	Text     string
 	Explains []tree.NodeID
-	Share    float64  // weighted share of UDE impact, 0–1
+	Share    float64 // weighted share of UDE impact, 0–1
 	Removes  []tree.NodeID
 	Chains   []string // IF/THEN text from the cause to each UDE it explains
 }

@@ -88,10 +88,10 @@ func TestEveryCommandHasARule(t *testing.T) {
 
 func TestErrorHelpers(t *testing.T) {
 	tests := []struct {
-		name      string
-		err       error
-		code      string
-		field     string
+		name       string
+		err        error
+		code       string
+		field      string
 		wantGenMsg bool
 	}{
 		{name: "nil", err: nil, code: ""},
