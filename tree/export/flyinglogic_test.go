@@ -179,3 +179,32 @@ func TestFlyingLogicEntityClasses(t *testing.T) {
 		}
 	})
 }
+
+func TestFlyingLogicCharactersXMLCannotHold(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+	}{
+		{name: "noncharacter U+FFFE", text: "bad \uFFFE char"},
+		{name: "noncharacter U+FFFF", text: "bad \uFFFF char"},
+		{name: "xml markup", text: `</attribute><vertex eid="99">`},
+		{name: "cdata end", text: "]]> and <![CDATA["},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := tree.New(tt.text)
+			mustNode(t, tr, tree.Node{Kind: tree.KindUDE, Text: tt.text})
+			data, err := export.FlyingLogic(tr, nil)
+			if err != nil {
+				t.Fatalf("FlyingLogic: %v", err)
+			}
+			doc := parseFL(t, data)
+			if len(doc.Vertices) != 1 {
+				t.Fatalf("got %d vertices, want 1", len(doc.Vertices))
+			}
+			if got := attrValue(doc.Vertices[0].Attrs, "title"); got == "" || strings.Contains(got, "\uFFFE") || strings.Contains(got, "\uFFFF") {
+				t.Errorf("title = %q", got)
+			}
+		})
+	}
+}

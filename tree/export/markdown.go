@@ -35,11 +35,12 @@ var leadingOrdinal = regexp.MustCompile(`^(\d+)([.)])`)
 func md(s string) string {
 	s = collapse(s)
 	var b strings.Builder
-	switch {
+	switch m := leadingOrdinal.FindStringSubmatch(s); {
+	case m != nil:
+		b.WriteString(m[1] + `\` + m[2])
+		s = s[len(m[0]):]
 	case strings.HasPrefix(s, "#"), strings.HasPrefix(s, "-"), strings.HasPrefix(s, "+"):
 		b.WriteByte('\\')
-	case leadingOrdinal.MatchString(s):
-		s = leadingOrdinal.ReplaceAllString(s, `$1\$2`)
 	}
 	for _, r := range s {
 		if strings.ContainsRune(markdownSpecial, r) {
@@ -146,7 +147,7 @@ func (w *markdownWriter) rootName(r tree.Root) string {
 	for i, id := range r.Nodes {
 		parts[i] = mdNode(w.t, id)
 	}
-	return "the loop " + strings.Join(parts, " → ")
+	return "the loop of " + strings.Join(parts, ", ")
 }
 
 // coreCauses writes each core cause with its coverage, or says there is none.
@@ -234,7 +235,7 @@ func (w *markdownWriter) loops() {
 		for i, id := range loop {
 			parts[i] = mdNode(w.t, id)
 		}
-		w.printf("- %s\n", strings.Join(parts, " ↔ "))
+		w.printf("- A loop of %d nodes: %s\n", len(loop), strings.Join(parts, ", "))
 	}
 }
 

@@ -103,7 +103,8 @@ func TestMarkdownCoverage(t *testing.T) {
 			tree: h, an: &greedy,
 			contains: []string{
 				"No single root cause explains at least 70 % of the impact.",
-				"the loop **#4** Retry storm",
+				"the loop of **#4** Retry storm",
+				"- A loop of 2 nodes: **#4** Retry storm",
 				"Fixing this root cause removes 1/3 UDEs (greedy search: small, but not proven minimal)",
 				"## Unexplained symptoms\n\n- **#2** \\# Heading-like UDE",
 				"\n- **#3** Refunds 💸 are delayed \\[again\\] \\& again\n",
