@@ -65,12 +65,11 @@ type analyzer struct {
 	g *graph
 	a *Analysis
 
-	rootComps  []int // component of each root, in Roots order
-	explained  []int // UDE node indexes some root explains, ascending
-	el         *eliminator
-	removable  []int // UDE node indexes that fixing every root removes
-	depths     []int // per component
-	rootByComp map[int]int
+	rootComps []int // component of each root, in Roots order
+	explained []int // UDE node indexes some root explains, ascending
+	el        *eliminator
+	removable []int // UDE node indexes that fixing every root removes
+	depths    []int // per component
 }
 
 // collectUDEs lists the UDEs and their total impact.
@@ -230,7 +229,7 @@ func (az *analyzer) searchSets(limit int) {
 	rootNodes := make([][]int, len(az.a.Roots))
 	for i, r := range az.a.Roots {
 		for _, id := range r.Explains {
-			rootElems[i] = append(rootElems[i], g.index[id])
+			rootElems[i] = append(rootElems[i], g.mustIndex(id))
 		}
 		rootNodes[i] = g.members(az.rootComps[i])
 	}
@@ -274,7 +273,7 @@ func (az *analyzer) buildChains() {
 			}
 		}
 		for _, id := range az.a.Roots[ri].Explains {
-			if c, ok := p.chainTo(g, g.index[id]); ok {
+			if c, ok := p.chainTo(g, g.mustIndex(id)); ok {
 				az.a.Chains = append(az.a.Chains, c)
 			}
 		}

@@ -18,7 +18,7 @@ func Eliminate(t *Tree, neutralised []NodeID, opt Options) Elimination {
 	cut := make([]bool, len(g.ids))
 	var kept []NodeID
 	for _, id := range neutralised {
-		if v, ok := g.index[id]; ok && !cut[v] {
+		if v, ok := g.indexOf(id); ok && !cut[v] {
 			cut[v] = true
 			kept = append(kept, id)
 		}

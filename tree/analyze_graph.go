@@ -10,7 +10,8 @@ import (
 // count (all of them, or the accepted ones) are kept, in GroupID order.
 type graph struct {
 	ids    []NodeID       // node index → NodeID
-	index  map[NodeID]int // NodeID → node index
+	dense  []int          // NodeID → node index + 1 (0: none), when numbers are dense
+	sparse map[NodeID]int // NodeID → node index otherwise
 	isUDE  []bool         // node index → the node is a UDE
 	impact []int          // node index → UDE impact weight (0 for other kinds)
 
@@ -36,36 +37,95 @@ type graph struct {
 
 // newGraph indexes the counted groups of t; the others are returned by ID.
 func newGraph(t *Tree, acceptedOnly bool) (*graph, []GroupID) {
-	nodes := t.Nodes()
+	nodes := orderedNodes(t)
 	g := &graph{
 		ids:    make([]NodeID, len(nodes)),
-		index:  make(map[NodeID]int, len(nodes)),
 		isUDE:  make([]bool, len(nodes)),
 		impact: make([]int, len(nodes)),
 	}
+	if int(t.nextNode) <= 2*len(nodes)+64 {
+		g.dense = make([]int, t.nextNode)
+	} else {
+		g.sparse = make(map[NodeID]int, len(nodes))
+	}
 	for i, n := range nodes {
 		g.ids[i] = n.ID
-		g.index[n.ID] = i
+		if g.dense != nil {
+			g.dense[n.ID] = i + 1
+		} else {
+			g.sparse[n.ID] = i
+		}
 		g.isUDE[i] = n.Kind == KindUDE
 		g.impact[i] = n.Impact()
 	}
+	groups := orderedGroups(t)
 	var skipped []GroupID
-	g.causeStart = append(g.causeStart, 0)
-	for _, grp := range t.Groups() {
+	g.gids = make([]GroupID, 0, len(groups))
+	g.gEffect = make([]int, 0, len(groups))
+	g.causeStart = make([]int, 1, len(groups)+1)
+	g.causes = make([]int, 0, 2*len(groups))
+	for _, grp := range groups {
 		if acceptedOnly && grp.Status != StatusAccepted {
 			skipped = append(skipped, grp.ID)
 			continue
 		}
 		g.gids = append(g.gids, grp.ID)
-		g.gEffect = append(g.gEffect, g.index[grp.Effect])
+		g.gEffect = append(g.gEffect, g.mustIndex(grp.Effect))
 		for _, c := range grp.Causes {
-			g.causes = append(g.causes, g.index[c])
+			g.causes = append(g.causes, g.mustIndex(c))
 		}
 		g.causeStart = append(g.causeStart, len(g.causes))
 	}
 	g.buildAdjacency()
 	g.buildComponents()
 	return g, skipped
+}
+
+// indexOf returns the node index of id.
+func (g *graph) indexOf(id NodeID) (int, bool) {
+	if g.dense == nil {
+		v, ok := g.sparse[id]
+		return v, ok
+	}
+	if id < 0 || int(id) >= len(g.dense) || g.dense[id] == 0 {
+		return 0, false
+	}
+	return g.dense[id] - 1, true
+}
+
+// mustIndex returns the node index of an id the tree guarantees to exist.
+func (g *graph) mustIndex(id NodeID) int {
+	v, _ := g.indexOf(id)
+	return v
+}
+
+// orderedNodes returns the nodes by number; when numbers are dense it walks
+// them instead of sorting.
+func orderedNodes(t *Tree) []*Node {
+	if int(t.nextNode) > 2*len(t.nodes)+64 {
+		return t.Nodes()
+	}
+	out := make([]*Node, 0, len(t.nodes))
+	for id := NodeID(0); id < t.nextNode; id++ {
+		if n, ok := t.nodes[id]; ok {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// orderedGroups returns the groups by number, like orderedNodes.
+func orderedGroups(t *Tree) []*Group {
+	if int(t.nextGroup) > 2*len(t.groups)+64 {
+		return t.Groups()
+	}
+	out := make([]*Group, 0, len(t.groups))
+	for id := GroupID(0); id < t.nextGroup; id++ {
+		if g, ok := t.groups[id]; ok {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // groupCauses returns the cause node indexes of group gi.
@@ -256,7 +316,10 @@ func (g *graph) udeDepth() []int {
 // the total size of the batches' ancestries (at worst UDEs/64 × (nodes+links)).
 func (g *graph) explains(roots []int) [][]int {
 	out := make([][]int, len(roots))
-	rootOf := make(map[int]int, len(roots))
+	rootOf := make([]int, g.numComps())
+	for c := range rootOf {
+		rootOf[c] = -1
+	}
 	for i, c := range roots {
 		rootOf[c] = i
 	}
@@ -296,7 +359,7 @@ func (g *graph) explains(roots []int) [][]int {
 					reach[c] |= reach[sc]
 				}
 			}
-			if i, ok := rootOf[c]; ok {
+			if i := rootOf[c]; i >= 0 {
 				for b := reach[c]; b != 0; b &= b - 1 {
 					out[i] = append(out[i], batch[bits.TrailingZeros64(b)])
 				}

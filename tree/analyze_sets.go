@@ -64,7 +64,7 @@ func (p *coverProblem) gain(r int) int {
 type fixProblem struct {
 	el        *eliminator
 	rootNodes [][]int // root → its node indexes
-	elemOf    map[int]int
+	isElem    []bool  // node → is an element
 	marks     []elimMark
 }
 
@@ -85,7 +85,7 @@ func (p *fixProblem) gain(r int) int {
 	p.el.kill(p.rootNodes[r])
 	n := 0
 	for _, v := range p.el.died[m.died:] {
-		if _, ok := p.elemOf[v]; ok {
+		if p.isElem[v] {
 			n++
 		}
 	}
@@ -189,13 +189,13 @@ func (s *setSearch) recurse() {
 	}
 }
 
-// greedyFix walks the elements and, while one is still open, adds the
+// greedyFix (over nroots roots) walks the elements and, while one is still open, adds the
 // candidate (of the first greedyTries not yet chosen) that closes the most
 // elements. Every open element has a candidate left: once all its explainers
 // are neutralised a removable UDE is gone.
-func (s *setSearch) greedyFix() []int {
+func (s *setSearch) greedyFix(nroots int) []int {
 	var chosen []int
-	in := map[int]bool{}
+	in := make([]bool, nroots)
 	for i, e := range s.elems {
 		for !s.p.done(e) {
 			best, bestGain, tries := -1, -1, 0
@@ -287,15 +287,18 @@ func (h *gainHeap) Pop() any {
 // candidates inverts root → elements into element → roots (ascending root
 // index, which is rank order), for the given elements.
 func candidates(elems []int, rootElems [][]int) [][]int {
-	pos := make(map[int]int, len(elems))
+	pos := make([]int, slices.Max(elems)+1)
+	for i := range pos {
+		pos[i] = -1
+	}
 	for i, e := range elems {
 		pos[e] = i
 	}
 	cand := make([][]int, len(elems))
 	for r, es := range rootElems {
 		for _, e := range es {
-			if i, ok := pos[e]; ok {
-				cand[i] = append(cand[i], r)
+			if e < len(pos) && pos[e] >= 0 {
+				cand[pos[e]] = append(cand[pos[e]], r)
 			}
 		}
 	}
@@ -332,15 +335,18 @@ func minimalCover(elems []int, rootElems [][]int, limit int) ([]int, bool) {
 	if len(elems) == 0 {
 		return nil, true
 	}
-	index := make(map[int]int, len(elems))
+	index := make([]int, slices.Max(elems)+1)
+	for i := range index {
+		index[i] = -1
+	}
 	for i, e := range elems {
 		index[e] = i
 	}
 	local := make([][]int, len(rootElems))
 	for r, es := range rootElems {
 		for _, e := range es {
-			if i, ok := index[e]; ok {
-				local[r] = append(local[r], i)
+			if e < len(index) && index[e] >= 0 {
+				local[r] = append(local[r], index[e])
 			}
 		}
 	}
@@ -370,13 +376,13 @@ func minimalFix(el *eliminator, elems []int, rootNodes, rootElems [][]int, limit
 	if len(elems) == 0 {
 		return nil, true
 	}
-	elemOf := make(map[int]int, len(elems))
-	for i, e := range elems {
-		elemOf[e] = i
+	isElem := make([]bool, len(el.holds))
+	for _, e := range elems {
+		isElem[e] = true
 	}
-	p := &fixProblem{el: el, rootNodes: rootNodes, elemOf: elemOf}
+	p := &fixProblem{el: el, rootNodes: rootNodes, isElem: isElem}
 	s := &setSearch{p: p, elems: elems, cand: candidates(elems, rootElems)}
-	greedy := s.greedyFix()
+	greedy := s.greedyFix(len(rootElems))
 	for range greedy {
 		p.undo()
 	}
