@@ -353,16 +353,16 @@ func TestReconnects(t *testing.T) {
 	ctx := testCtx(t)
 	steps := []struct {
 		name  string
-		break_ func()
+		fault func()
 	}{
-		{name: "dropped", break_: fake.DropConnections},
-		{name: "disconnect frame", break_: func() { fake.SendDisconnect("refresh_requested") }},
-		{name: "pings paused", break_: func() { fake.PausePings(3 * time.Second) }},
+		{name: "dropped", fault: fake.DropConnections},
+		{name: "disconnect frame", fault: func() { fake.SendDisconnect("refresh_requested") }},
+		{name: "pings paused", fault: func() { fake.PausePings(3 * time.Second) }},
 	}
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			before := fake.Connects()
-			step.break_()
+			step.fault()
 			if err := fake.WaitForConnectsAtLeast(ctx, before+1); err != nil {
 				t.Fatalf("app did not reconnect: %v", err)
 			}
@@ -373,4 +373,3 @@ func TestReconnects(t *testing.T) {
 		})
 	}
 }
-

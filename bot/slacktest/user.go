@@ -384,3 +384,11 @@ func (u User) FillInput(view View, label, value string) error {
 	s.setValueLocked(v, blockID, el, "value", value)
 	return nil
 }
+
+// NewTriggerID returns a trigger_id as if this person had just interacted,
+// for tests that call views.open or views.push directly.
+func (u User) NewTriggerID() string {
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	return u.s.issueTriggerLocked(u.ID)
+}
