@@ -456,19 +456,43 @@ func mentionReason(text string) string {
 		if i > 0 && isHandleByte(text[i-1]) {
 			continue // e-mail address or similar
 		}
-		handle := text[i+1:]
-		j := 0
-		for j < len(handle) && isHandleByte(handle[j]) {
-			j++
-		}
-		switch h := strings.ToLower(handle[:j]); h {
-		case "", "here", "channel", "everyone":
-			continue
-		default:
-			return fmt.Sprintf("It mentions a person (@%s).", handle[:j])
+		if h := typedHandle(text[i+1:]); h != "" {
+			return fmt.Sprintf("It mentions a person (@%s).", h)
 		}
 	}
 	return ""
+}
+
+// typedHandle returns the Slack-like handle that rest (the text after an @)
+// opens with, or "". Handles start with a lower-case letter, so Java
+// annotations ("@Override") are not handles; neither are npm scopes
+// ("@types/node"), decorator calls ("@app.route(") and a few well-known
+// decorators and doc tags ("@retry", "@property", "@author").
+func typedHandle(rest string) string {
+	j := 0
+	for j < len(rest) && isHandleByte(rest[j]) {
+		j++
+	}
+	h := strings.TrimRight(rest[:j], ".-_")
+	if h == "" || h[0] < 'a' || h[0] > 'z' || isCodeHandle(h) {
+		return ""
+	}
+	if j < len(rest) && (rest[j] == '(' || rest[j] == '/') {
+		return ""
+	}
+	return h
+}
+
+// isCodeHandle reports @-words that are code, not people.
+func isCodeHandle(h string) bool {
+	switch h {
+	case "here", "channel", "everyone", "property", "staticmethod", "classmethod", "dataclass",
+		"override", "deprecated", "retry", "cache", "cached", "lru_cache", "functools", "pytest",
+		"patch", "param", "returns", "return", "throws", "see", "since", "author", "todo",
+		"media", "import", "keyframes", "apply", "latest", "next":
+		return true
+	}
+	return false
 }
 
 func isHandleByte(b byte) bool {
@@ -520,14 +544,15 @@ func isPlaceholderTag(raw string) bool {
 }
 
 // newcomerLen returns how many words of "intern", "new hire", "new guy",
-// "junior dev"… start lw, or 0.
+// "junior dev"… start lw, or 0. "new" with a role word is left out: "a new
+// developer portal" is not a person.
 func newcomerLen(lw []string) int {
 	switch {
 	case lw[0] == "intern" || lw[0] == "newbie" || lw[0] == "rookie":
 		return 1
 	case len(lw) < 2:
 		return 0
-	case lw[0] == "new" && (lw[1] == "hire" || lw[1] == "guy" || lw[1] == "girl" || lw[1] == "joiner" || isRoleWord(lw[1])):
+	case lw[0] == "new" && (lw[1] == "hire" || lw[1] == "guy" || lw[1] == "girl" || lw[1] == "joiner"):
 		return 2
 	case lw[0] == "junior" && isRoleWord(lw[1]):
 		return 2
@@ -705,19 +730,46 @@ func excusedBlame(lw []string, i int, p []string) bool {
 	return false
 }
 
-// personBefore returns the index of a person who is the subject just before
-// words[i] (a name, a pronoun, a role word or "team" within the three words
-// before it), or -1. "The failover script failed to run" has none: a system
-// failing is not blame.
+// personBefore returns the index of the person who is the subject of
+// words[i], or -1. The subject is the word just before it, skipping adverbs
+// ("also", "-ly"): a name, a pronoun, a person noun ("engineer", "team") or
+// a placeholder ("Engineer A"). "The failover script failed to run" has none
+// (a system failing is not blame), and neither has "The admin API failed to
+// respond" nor "The Postgres operator failed to promote the replica".
 func personBefore(words []word, i int) int {
-	for j := i - 1; j >= 0 && j >= i-3; j-- {
-		w := words[j]
-		if isPersonName(w.raw) || isPronounActor(w.lower) || isRoleWord(w.lower) ||
-			w.lower == "we" || w.lower == "i" || w.lower == "team" || w.lower == "on-call" || w.lower == "oncall" {
-			return j
-		}
+	j := i - 1
+	for j >= 0 && isAdverb(words[j].lower) {
+		j--
+	}
+	if j < 0 {
+		return -1
+	}
+	w := words[j]
+	switch {
+	case j > 0 && isPlaceholderTag(w.raw) && isRoleWord(words[j-1].lower):
+		return j - 1
+	case isPersonName(w.raw) || isPronounActor(w.lower) || isPersonNoun(w.lower):
+		return j
 	}
 	return -1
+}
+
+func isAdverb(w string) bool {
+	return w == "also" || w == "then" || w == "just" || w == "again" || w == "repeatedly" ||
+		(strings.HasSuffix(w, "ly") && !isFiniteVerb(w))
+}
+
+// isPersonNoun reports words that, as the subject of "failed to", are people.
+// "operator" is not among them: in Kubernetes an operator is a program.
+func isPersonNoun(w string) bool {
+	switch w {
+	case "we", "i", "you", "engineer", "engineers", "developer", "developers", "dev", "devs", "admin",
+		"admins", "administrator", "intern", "hire", "employee", "contractor", "manager", "reviewer",
+		"reviewers", "tester", "analyst", "sre", "sres", "colleague", "team", "on-call", "oncall",
+		"dba", "lead":
+		return true
+	}
+	return false
 }
 
 // blameSuggestion asks for the systemic condition, with a rewrite pattern

@@ -149,6 +149,12 @@ func TestCheckBlame(t *testing.T) {
 		{name: "typed handle", text: "Config was changed by @ana.lopez", reason: "(@ana.lopez)"},
 		{name: "here is not a person", text: "The alert pinged @here 40 times"},
 		{name: "email is not a mention", text: "Alerts go to ops@example.com which nobody reads"},
+		{name: "handle at sentence end", text: "The flag was flipped by @ana.", reason: "(@ana)"},
+		{name: "java annotation", text: "The @Transactional annotation is missing on the writer"},
+		{name: "npm scope", text: "Bumping @types/node broke the build"},
+		{name: "python decorator", text: "The @retry decorator hides connection errors"},
+		{name: "decorator call", text: "Routes under @app.route( skip auth"},
+		{name: "handle starting with digit", text: "Icons are served @2x to every client"},
 		{name: "channel mention is not a user", text: "Pages go to <!channel> instead of on-call"},
 
 		// Placeholders.
@@ -157,6 +163,8 @@ func TestCheckBlame(t *testing.T) {
 		{name: "operator number", text: "Operator 2 restarted the wrong node", reason: `"Operator 2"`},
 		{name: "the intern", text: "The intern ran the migration on prod", reason: `"The intern"`},
 		{name: "the new hire", text: "Access was given to the new hire on day one", reason: `"the new hire"`},
+		{name: "new developer portal", text: "The new developer portal hides the status page"},
+		{name: "junior dev", text: "Prod access is granted to a junior dev on day one", reason: `"a junior dev"`},
 		{name: "engineer a is an article", text: "Nobody can engineer a fix without prod access"},
 		{name: "engineering KPIs", text: "Engineering KPIs measure speed"},
 
@@ -195,6 +203,10 @@ func TestCheckBlame(t *testing.T) {
 		{name: "forgot to", text: "Bob forgot to renew the cert", reason: `"forgot"`},
 		{name: "failed to with person", text: "The on-call engineer failed to acknowledge the page", reason: `"engineer failed to"`},
 		{name: "failed to with system", text: "The failover script failed to run"},
+		{name: "failed to with k8s operator", text: "The Postgres operator failed to promote the replica"},
+		{name: "failed to with role as modifier", text: "The admin API failed to respond"},
+		{name: "failed to with placeholder", text: "The change by Engineer B also failed to pass review", reason: `"Engineer B also failed to"`},
+		{name: "failed to after adverb", text: "The reviewers repeatedly failed to spot the typo", reason: `"reviewers repeatedly failed to"`},
 		{name: "failed to with name", text: "Priya failed to rotate the keys", reason: `"Priya failed to"`},
 		{name: "we failed to", text: "We failed to test the rollback", reason: `"We failed to"`},
 		{name: "incompetent", text: "Incompetent vendor support delayed the fix", reason: `"Incompetent"`},
