@@ -14,7 +14,6 @@ import (
 const (
 	flMajorVersion = "4"
 	flMinorVersion = "0"
-	flDomainName   = "Thinking Processes"
 	flString       = "java.lang.String"
 	flInteger      = "java.lang.Integer"
 	flOperatorAnd  = "Fuzzy And"
@@ -30,17 +29,14 @@ const (
 	flClassDesirable    = "Desirable Effect"
 )
 
-// flClasses maps node kinds to entity classes, in the order they are declared.
-var flClasses = []struct {
-	kind  tree.Kind
-	name  string
-	color string
-}{
-	{tree.KindUDE, flClassUDE, colourVermillion},
-	{tree.KindCause, flClassIntermediate, "#FFFFFF"},
-	{tree.KindPremise, flClassPrecondition, colourSkyBlue},
-	{tree.KindInjection, flClassInjection, colourGreen},
-	{tree.KindDesiredEffect, flClassDesirable, colourPurple},
+// flClasses maps node kinds to entity classes of the built-in Thinking
+// Processes domain.
+var flClasses = map[tree.Kind]string{
+	tree.KindUDE:           flClassUDE,
+	tree.KindCause:         flClassIntermediate,
+	tree.KindPremise:       flClassPrecondition,
+	tree.KindInjection:     flClassInjection,
+	tree.KindDesiredEffect: flClassDesirable,
 }
 
 // flDocument is the root of a Flying Logic document.
@@ -48,8 +44,7 @@ type flDocument struct {
 	XMLName      xml.Name      `xml:"flyingLogic"`
 	MajorVersion string        `xml:"majorVersion,attr"`
 	MinorVersion string        `xml:"minorVersion,attr"`
-	Attributes   []flAttribute `xml:"attribute"`
-	Domains      []flDomain    `xml:"domains>domain"`
+	Attributes   []flAttribute `xml:"attributes>attribute,omitempty"`
 	Vertices     []flVertex    `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
 	Edges        []flEdge      `xml:"decisionGraph>logicGraph>graph>edges>edge"`
 }
@@ -61,22 +56,16 @@ type flAttribute struct {
 	Value string `xml:",chardata"`
 }
 
-// flDomain declares the entity classes the document uses.
-type flDomain struct {
-	Name    string          `xml:"name,attr"`
-	Classes []flEntityClass `xml:"entityClass"`
-}
-
-// flEntityClass is one entity class with its colour.
-type flEntityClass struct {
-	Name  string `xml:"name,attr"`
-	Color string `xml:"color,attr"`
+// flClassRef refers to an entity class of a built-in domain by name.
+type flClassRef struct {
+	Name string `xml:"name,attr"`
 }
 
 // flVertex is an entity or a junctor.
 type flVertex struct {
-	EID        int           `xml:"eid,attr"`
-	Attributes []flAttribute `xml:"attribute"`
+	EID         int           `xml:"eid,attr"`
+	Attributes  []flAttribute `xml:"attributes>attribute"`
+	EntityClass *flClassRef   `xml:"entityClass,omitempty"`
 }
 
 // flEdge links two vertices, cause to effect.
@@ -84,7 +73,7 @@ type flEdge struct {
 	EID        int           `xml:"eid,attr"`
 	Source     int           `xml:"source,attr"`
 	Target     int           `xml:"target,attr"`
-	Attributes []flAttribute `xml:"attribute,omitempty"`
+	Attributes []flAttribute `xml:"attributes>attribute,omitempty"`
 }
 
 func flText(key, value string) flAttribute {
@@ -120,7 +109,6 @@ func FlyingLogic(t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	if title := collapse(t.Title); title != "" {
 		b.doc.Attributes = []flAttribute{flText("title", title)}
 	}
-	b.domain()
 	r := nodeRoles(t, a)
 	into, _ := linkCounts(t)
 	for _, n := range t.Nodes() {
@@ -140,21 +128,10 @@ func FlyingLogic(t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// domain declares the Thinking Processes entity classes.
-func (b *flBuilder) domain() {
-	d := flDomain{Name: flDomainName}
-	for _, c := range flClasses {
-		d.Classes = append(d.Classes, flEntityClass{Name: c.name, Color: c.color})
-	}
-	b.doc.Domains = []flDomain{d}
-}
-
 // flClassOf returns the entity class of a node kind.
 func flClassOf(k tree.Kind) string {
-	for _, c := range flClasses {
-		if c.kind == k {
-			return c.name
-		}
+	if c, ok := flClasses[k]; ok {
+		return c
 	}
 	return flClassIntermediate
 }
@@ -166,7 +143,6 @@ func (b *flBuilder) addEntity(n *tree.Node, r roles, or bool) {
 	b.entity[n.ID] = eid
 	attrs := []flAttribute{
 		flText("type", "entity"),
-		flText("entityClass", flClassOf(n.Kind)),
 		flText("title", n.Text),
 		flText("note", flNote(n, r)),
 		flInt("untangleNumber", int(n.ID)),
@@ -177,7 +153,7 @@ func (b *flBuilder) addEntity(n *tree.Node, r roles, or bool) {
 	if or {
 		attrs = append(attrs, flText("operator", flOperatorOr))
 	}
-	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: eid, Attributes: attrs})
+	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: eid, Attributes: attrs, EntityClass: &flClassRef{Name: flClassOf(n.Kind)}})
 }
 
 // flNote is the entity note: number, roles, doubts and evidence.

@@ -13,17 +13,19 @@ import (
 type parsedFL struct {
 	XMLName  xml.Name `xml:"flyingLogic"`
 	Major    string   `xml:"majorVersion,attr"`
-	Title    []attr   `xml:"attribute"`
-	Classes  []string `xml:"domains>domain>entityClass>name"`
+	Title    []attr   `xml:"attributes>attribute"`
 	Vertices []struct {
 		EID   int    `xml:"eid,attr"`
-		Attrs []attr `xml:"attribute"`
+		Attrs []attr `xml:"attributes>attribute"`
+		Class struct {
+			Name string `xml:"name,attr"`
+		} `xml:"entityClass"`
 	} `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
 	Edges []struct {
 		EID    int    `xml:"eid,attr"`
 		Source int    `xml:"source,attr"`
 		Target int    `xml:"target,attr"`
-		Attrs  []attr `xml:"attribute"`
+		Attrs  []attr `xml:"attributes>attribute"`
 	} `xml:"decisionGraph>logicGraph>graph>edges>edge"`
 }
 
@@ -95,6 +97,9 @@ func TestFlyingLogicParsesBack(t *testing.T) {
 					if op := attrValue(v.Attrs, "operator"); op != "Fuzzy And" {
 						t.Errorf("junctor %d has operator %q", v.EID, op)
 					}
+					if v.Class.Name != "" {
+						t.Errorf("junctor %d has entity class %q", v.EID, v.Class.Name)
+					}
 				default:
 					t.Errorf("vertex %d has no known type", v.EID)
 				}
@@ -143,7 +148,7 @@ func TestFlyingLogicEntityClasses(t *testing.T) {
 				if attrValue(v.Attrs, "untangleNumber") != tt.number {
 					continue
 				}
-				if got := attrValue(v.Attrs, "entityClass"); got != tt.class {
+				if got := v.Class.Name; got != tt.class {
 					t.Errorf("entity class = %q, want %q", got, tt.class)
 				}
 				note := attrValue(v.Attrs, "note")

@@ -9,7 +9,7 @@ import (
 	"github.com/untangle-rca/untangle/tree"
 )
 
-// Okabe–Ito colours, shared with the PNG palette of tree/render.
+// Okabe–Ito colours (colour-blind safe), the palette tree/render paints with too.
 const (
 	colourVermillion = "#D55E00" // UDE; disputed links
 	colourOrange     = "#E69F00" // core cause
