@@ -3,7 +3,6 @@ package export
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/untangle-rca/untangle/tree"
@@ -160,12 +159,15 @@ func (w *mermaidWriter) group(g *tree.Group) {
 	w.link(j, effect, true, disputed)
 }
 
+// mermaidLinkOps are the edge operators keyed by {arrow head, disputed}.
+var mermaidLinkOps = map[[2]bool]string{
+	{true, false}: "-->", {false, false}: "---",
+	{true, true}: "-.->", {false, true}: "-.-",
+}
+
 // link writes one edge; disputed edges are dotted and styled later.
 func (w *mermaidWriter) link(from, to string, arrow, disputed bool) {
-	op := map[[2]bool]string{
-		{true, false}: "-->", {false, false}: "---",
-		{true, true}: "-.->", {false, true}: "-.-",
-	}[[2]bool{arrow, disputed}]
+	op := mermaidLinkOps[[2]bool{arrow, disputed}]
 	fmt.Fprintf(&w.b, "    %s %s %s\n", from, op, to)
 	if disputed {
 		w.disputed = append(w.disputed, w.links)
@@ -185,7 +187,7 @@ func (w *mermaidWriter) styles() {
 	}
 	if len(w.disputed) > 0 {
 		idx := make([]string, len(w.disputed))
-		for i, d := range slices.Sorted(slices.Values(w.disputed)) {
+		for i, d := range w.disputed {
 			idx[i] = fmt.Sprint(d)
 		}
 		fmt.Fprintf(&w.b, "    linkStyle %s stroke:%s,stroke-width:2px,stroke-dasharray:6 4\n", strings.Join(idx, ","), colourVermillion)
