@@ -24,8 +24,11 @@ import (
 //     Coverage shares are of the impact of all UDEs, explained or not.
 //   - Depth is the longest cause→effect distance from the root to a UDE it
 //     explains, counting a loop on the way as a single place.
-//   - Fixing a root neutralises it (every node of a loop root); Removes is
-//     measured with Eliminate's least-fixpoint rule.
+//   - Fixing a root neutralises it (every node of a loop root); Removes lists
+//     the UDEs that hold with nothing fixed and stop holding, by Eliminate's
+//     least-fixpoint rule. Fix covers every UDE that fixing all roots removes;
+//     a UDE that would survive that (kept up by an unexplained UDE) gets the
+//     unremovable_udes warning.
 //   - Cover and Fix are searched exhaustively (branch and bound) when there
 //     are at most ExactLimit ranked roots, greedily beyond; a greedy set that
 //     meets a simple lower bound is proven minimal and marked exact as well.

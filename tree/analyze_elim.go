@@ -13,6 +13,9 @@ import "slices"
 // root) is treated like a root: all its nodes hold, unless any of them is
 // neutralised, in which case the whole loop stops. Unknown node numbers in
 // neutralised are ignored. With opt.AcceptedOnly only accepted links count.
+// Removed lists every UDE that does not hold, which includes the rare UDE that
+// holds only through a loop needing itself in an AND group (it has no
+// grounded support even with nothing neutralised).
 func Eliminate(t *Tree, neutralised []NodeID, opt Options) Elimination {
 	g, _ := newGraph(t, opt.AcceptedOnly)
 	cut := make([]bool, len(g.ids))
@@ -185,7 +188,7 @@ func (e *eliminator) die(v int) {
 		if e.support[eff] == 0 {
 			e.work = append(e.work, eff)
 		}
-		if c := g.comp[eff]; g.compSize(c) > 1 && !e.inTouched[c] {
+		if c := g.comp[eff]; g.inLoop[eff] && !e.inTouched[c] {
 			e.inTouched[c] = true
 			e.touched = append(e.touched, c)
 		}

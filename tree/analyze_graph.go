@@ -27,11 +27,14 @@ type graph struct {
 
 	// Strongly connected components, numbered in Tarjan completion order, so
 	// every edge between components goes from a higher to a lower number.
-	comp        []int // node index → component
-	compStart   []int // component → start of its members in compMembers
-	compMembers []int // node indexes by component, ascending
-	compSucc    [][]int
-	compPred    [][]int
+	comp        []int  // node index → component
+	compStart   []int  // component → start of its members in compMembers
+	compMembers []int  // node indexes by component, ascending
+	succStart   []int  // component → start of its successors in succ (CSR)
+	succ        []int  // successor components (repeats allowed)
+	predStart   []int  // component → start of its predecessors in pred
+	pred        []int  // predecessor components (repeats allowed)
+	inLoop      []bool // node → its component has several nodes
 	source      []bool // component has no edge into it from outside
 }
 
@@ -255,28 +258,57 @@ func (g *graph) buildCondensation(ncomp int) {
 		g.compMembers[fill[c]] = v
 		fill[c]++
 	}
-	g.compSucc = make([][]int, ncomp)
-	g.compPred = make([][]int, ncomp)
 	g.source = make([]bool, ncomp)
 	for c := range ncomp {
 		g.source[c] = true
 	}
+	g.inLoop = make([]bool, n)
+	for v := range n {
+		g.inLoop[v] = g.compSize(g.comp[v]) > 1
+	}
+	g.succStart = make([]int, ncomp+1)
+	g.predStart = make([]int, ncomp+1)
+	g.eachCrossEdge(func(from, to int) {
+		g.succStart[from+1]++
+		g.predStart[to+1]++
+		g.source[to] = false
+	})
+	for c := range ncomp {
+		g.succStart[c+1] += g.succStart[c]
+		g.predStart[c+1] += g.predStart[c]
+	}
+	g.succ = make([]int, g.succStart[ncomp])
+	g.pred = make([]int, g.predStart[ncomp])
+	sf := slices.Clone(g.succStart[:ncomp])
+	pf := slices.Clone(g.predStart[:ncomp])
+	g.eachCrossEdge(func(from, to int) {
+		g.succ[sf[from]] = to
+		sf[from]++
+		g.pred[pf[to]] = from
+		pf[to]++
+	})
+}
+
+// eachCrossEdge calls f for every cause→effect link between two components.
+func (g *graph) eachCrossEdge(f func(from, to int)) {
 	for gi, e := range g.gEffect {
 		ce := g.comp[e]
 		for _, c := range g.groupCauses(gi) {
-			cc := g.comp[c]
-			if cc == ce {
-				continue
+			if cc := g.comp[c]; cc != ce {
+				f(cc, ce)
 			}
-			g.source[ce] = false
-			g.compSucc[cc] = append(g.compSucc[cc], ce)
-			g.compPred[ce] = append(g.compPred[ce], cc)
 		}
 	}
 }
 
+// compSucc returns the components that component c has links into.
+func (g *graph) compSucc(c int) []int { return g.succ[g.succStart[c]:g.succStart[c+1]] }
+
+// compPred returns the components with links into component c.
+func (g *graph) compPred(c int) []int { return g.pred[g.predStart[c]:g.predStart[c+1]] }
+
 // numComps returns the number of strongly connected components.
-func (g *graph) numComps() int { return len(g.compSucc) }
+func (g *graph) numComps() int { return len(g.source) }
 
 // compSize returns the number of nodes in component c.
 func (g *graph) compSize(c int) int { return g.compStart[c+1] - g.compStart[c] }
@@ -301,7 +333,7 @@ func (g *graph) udeDepth() []int {
 		if g.hasUDE(c) {
 			depth[c] = 0
 		}
-		for _, s := range g.compSucc[c] {
+		for _, s := range g.compSucc(c) {
 			if depth[s] >= 0 && depth[s]+1 > depth[c] {
 				depth[c] = depth[s] + 1
 			}
@@ -345,7 +377,7 @@ func (g *graph) explains(roots []int) [][]int {
 			reach[c] |= 1 << uint(k)
 		}
 		for i := 0; i < len(list); i++ {
-			for _, p := range g.compPred[list[i]] {
+			for _, p := range g.compPred(list[i]) {
 				if mark[p] != stamp {
 					mark[p], reach[p] = stamp, 0
 					list = append(list, p)
@@ -354,7 +386,7 @@ func (g *graph) explains(roots []int) [][]int {
 		}
 		slices.Sort(list)
 		for _, c := range list {
-			for _, sc := range g.compSucc[c] {
+			for _, sc := range g.compSucc(c) {
 				if mark[sc] == stamp {
 					reach[c] |= reach[sc]
 				}
@@ -377,7 +409,7 @@ func (g *graph) reachable(from []int) []bool {
 		seen[c] = true
 	}
 	for i := 0; i < len(queue); i++ {
-		for _, s := range g.compSucc[queue[i]] {
+		for _, s := range g.compSucc(queue[i]) {
 			if !seen[s] {
 				seen[s] = true
 				queue = append(queue, s)

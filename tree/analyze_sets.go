@@ -357,14 +357,14 @@ func minimalCover(elems []int, rootElems [][]int, limit int) ([]int, bool) {
 	p := &coverProblem{explains: local, count: make([]int, len(elems))}
 	greedy := greedyCover(p, len(elems))
 	slices.Sort(greedy)
-	es, cand := distinctByCandidates(ids, candidates(ids, local))
-	s := &setSearch{p: p, elems: es, cand: cand}
+	s := &setSearch{p: p, elems: ids, cand: candidates(ids, local)}
 	if len(greedy) == s.lowerBound(len(rootElems)) {
 		return greedy, true
 	}
 	if len(rootElems) > limit {
 		return greedy, false
 	}
+	s.elems, s.cand = distinctByCandidates(s.elems, s.cand)
 	best, exact := s.exact(greedy, len(rootElems))
 	slices.Sort(best)
 	return best, exact
