@@ -40,6 +40,9 @@ func (s *scene) dot() []byte {
 		b.WriteString(n.dotAttrs())
 		b.WriteString("];\n")
 	}
+	if len(s.top) > 1 {
+		fmt.Fprintf(&b, "  { rank=max; %s; }\n", strings.Join(s.top, "; "))
+	}
 	for _, e := range s.edges {
 		fmt.Fprintf(&b, "  %s -> %s [%s];\n", e.from, e.to, e.dotAttrs())
 	}

@@ -24,6 +24,8 @@ func (p *picture) png(w io.Writer) error {
 		s:     p.scale,
 		faces: [3]font.Face{fontText: p.m.text, fontHead: p.m.head, fontTitle: p.m.title},
 	}
+	c.dc.SetColor(colWhite) // the whole raster, so the PNG is opaque (RGB, smaller and faster)
+	c.dc.Clear()
 	c.dc.SetLineJoinRound()
 	c.dc.SetLineCapRound()
 	p.draw(c)

@@ -60,6 +60,7 @@ type scene struct {
 	title string
 	nodes []*sceneNode
 	edges []*sceneEdge
+	top   []string // UDEs that cause nothing: drawn together on the top rank
 }
 
 // roles says which nodes are roots and core causes.
@@ -92,8 +93,12 @@ func findRoles(t *tree.Tree, a *tree.Analysis, highlight []tree.NodeID) roles {
 		}
 		return r
 	}
+	effects := map[tree.NodeID]bool{}
+	for _, g := range t.Groups() {
+		effects[g.Effect] = true
+	}
 	for _, n := range t.Nodes() {
-		if n.Kind == tree.KindCause && (n.RootMarked || len(t.GroupsInto(n.ID)) == 0) {
+		if n.Kind == tree.KindCause && (n.RootMarked || !effects[n.ID]) {
 			r.root[n.ID] = true
 		}
 	}
@@ -137,8 +142,17 @@ func buildScene(t *tree.Tree, a *tree.Analysis, opt Options, m *metrics) *scene 
 		s.title = t.Title
 	}
 	r := findRoles(t, a, opt.Highlight)
+	causes := map[tree.NodeID]bool{}
+	for _, g := range t.Groups() {
+		for _, c := range g.Causes {
+			causes[c] = true
+		}
+	}
 	for _, n := range t.Nodes() {
 		s.nodes = append(s.nodes, newSceneNode(n, r, m))
+		if n.Kind == tree.KindUDE && !causes[n.ID] {
+			s.top = append(s.top, nodeName(n.ID))
+		}
 	}
 	for _, g := range t.Groups() {
 		s.addGroup(g, m)
