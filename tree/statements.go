@@ -401,10 +401,21 @@ func (p *stParser) expected(what string, tok stToken) *SyntaxError {
 	return stErr(p.line, tok.col, ErrSyntax, "expected %s, found %s", what, tok.describe())
 }
 
-// declKeywords maps declaration keywords to node kinds.
-var declKeywords = map[string]Kind{
-	"UDE": KindUDE, "CAUSE": KindCause, "ROOT": KindCause, "PREMISE": KindPremise,
-	"INJECTION": KindInjection, "DESIRED": KindDesiredEffect, "DESIRED_EFFECT": KindDesiredEffect,
+// declKind returns the node kind an upper-case declaration keyword declares.
+func declKind(kw string) (Kind, bool) {
+	switch kw {
+	case "UDE":
+		return KindUDE, true
+	case "CAUSE", "ROOT":
+		return KindCause, true
+	case "PREMISE":
+		return KindPremise, true
+	case "INJECTION":
+		return KindInjection, true
+	case "DESIRED", "DESIRED_EFFECT":
+		return KindDesiredEffect, true
+	}
+	return "", false
 }
 
 const statementKeywords = "IF, UDE, CAUSE, ROOT, PREMISE, INJECTION, DESIRED or TITLE"
@@ -419,14 +430,14 @@ func (p *stParser) statement() (Statement, bool, *SyntaxError) {
 	var err *SyntaxError
 	if first.kind == tokRef {
 		p.next()
-		if _, ok := declKeywords[strings.ToUpper(p.peek().val)]; !ok || p.peek().kind != tokWord {
+		if _, ok := declKind(strings.ToUpper(p.peek().val)); !ok || p.peek().kind != tokWord {
 			return st, false, p.expected("a node kind (UDE, CAUSE, ROOT, PREMISE, INJECTION or DESIRED) after "+first.val, p.peek())
 		}
 		st.Node.ID = first.ref.ID
 	}
 	tok := p.peek()
 	kw := strings.ToUpper(tok.val)
-	_, isDecl := declKeywords[kw]
+	_, isDecl := declKind(kw)
 	switch {
 	case tok.kind == tokWord && kw == "IF":
 		err = p.link(&st)
@@ -467,7 +478,8 @@ func (p *stParser) decl(st *Statement, kw string) *SyntaxError {
 	kwTok := p.next()
 	st.Kind = StatementNode
 	d := &st.Node
-	d.Kind, d.RootMarked = declKeywords[kw], kw == "ROOT"
+	d.Kind, _ = declKind(kw)
+	d.RootMarked = kw == "ROOT"
 	prefixID := d.ID
 	var attrID NodeID
 	if p.isPunct("(") {
@@ -604,13 +616,20 @@ func (p *stParser) flag(a stAttr) *SyntaxError {
 // valueOf returns the value of a name=value attribute of the given token kind.
 func (p *stParser) valueOf(a stAttr, kind stTokKind, what string) (string, *SyntaxError) {
 	if a.value == nil || a.value.kind != kind {
-		return "", stErr(p.line, a.col, ErrSyntax, "attribute %s needs %s, as in %s", a.name, what, attrExample[a.name])
+		return "", stErr(p.line, a.col, ErrSyntax, "attribute %s needs %s, as in %s", a.name, what, attrExample(a.name))
 	}
 	return a.value.val, nil
 }
 
-var attrExample = map[string]string{
-	"weight": "weight=3", "evidence": `evidence="https://…"`, "id": "id=12", "status": "status=accepted",
+// attrExample shows how to write the attribute called name.
+func attrExample(name string) string {
+	switch name {
+	case "evidence":
+		return `evidence="https://…"`
+	case "status":
+		return "status=accepted"
+	}
+	return name + "=12"
 }
 
 // number parses the value of an id= attribute.
@@ -622,8 +641,21 @@ func (p *stParser) number(a stAttr) (int, *SyntaxError) {
 	return stNumber(v, p.line, a.value.col)
 }
 
-var weightWords = map[string]int{"1": WeightLow, "2": WeightMedium, "3": WeightHigh,
-	"low": WeightLow, "medium": WeightMedium, "high": WeightHigh}
+// weightOf reads a weight value: 1, 2, 3, low, medium or high; 0 if it is none of them.
+func weightOf(v *stToken) int {
+	if v == nil || v.kind == tokString {
+		return 0
+	}
+	switch strings.ToLower(v.val) {
+	case "1", "low":
+		return WeightLow
+	case "2", "medium":
+		return WeightMedium
+	case "3", "high":
+		return WeightHigh
+	}
+	return 0
+}
 
 // nodeAttrs applies declaration attributes to d and returns the id= number, if any.
 func (p *stParser) nodeAttrs(d *NodeDecl, attrs []stAttr) (NodeID, *SyntaxError) {
@@ -632,10 +664,9 @@ func (p *stParser) nodeAttrs(d *NodeDecl, attrs []stAttr) (NodeID, *SyntaxError)
 	for _, a := range attrs {
 		switch a.name {
 		case "weight":
-			if a.value == nil || weightWords[strings.ToLower(a.value.val)] == 0 || a.value.kind == tokString {
+			if d.Weight = weightOf(a.value); d.Weight == 0 {
 				return 0, stErr(p.line, a.col, ErrSyntax, "attribute weight needs 1, 2 or 3 (low, medium or high), as in weight=3")
 			}
-			d.Weight = weightWords[strings.ToLower(a.value.val)]
 		case "unverified":
 			d.Unverified, err = true, p.flag(a)
 		case "root":
@@ -706,7 +737,7 @@ type stApplier struct {
 	nextNode  NodeID
 	nextGroup GroupID
 	ch        Changes
-	before    map[NodeID]bool // nodes listed in ExistingNodes
+	seen      map[NodeID]bool // nodes added or already listed in ExistingNodes
 	links     map[string]GroupID
 	titleLine int
 	errs      ErrorList
@@ -722,7 +753,7 @@ type stApplier struct {
 // unchanged and the error is an ErrorList of at most ten errors.
 func (t *Tree) Apply(stmts []Statement) (*Changes, error) {
 	a := &stApplier{t: t, title: t.Title, nextNode: t.nextNode, nextGroup: t.nextGroup,
-		before: map[NodeID]bool{}, links: map[string]GroupID{}}
+		seen: map[NodeID]bool{}, links: map[string]GroupID{}}
 	for id, g := range t.groups {
 		a.links[linkKey(g.Effect, g.Causes)] = id
 	}
@@ -785,8 +816,8 @@ func (a *stApplier) statement(st *Statement) {
 
 // touch records a reference to a node that existed before Apply.
 func (a *stApplier) touch(id NodeID) {
-	if !a.before[id] && !slices.Contains(a.ch.NewNodes, id) {
-		a.before[id] = true
+	if !a.seen[id] {
+		a.seen[id] = true
 		a.ch.ExistingNodes = append(a.ch.ExistingNodes, id)
 	}
 }
@@ -848,6 +879,7 @@ func (a *stApplier) add(line, col int, n Node) (NodeID, bool) {
 		return 0, false
 	}
 	a.ch.NewNodes = append(a.ch.NewNodes, stored.ID)
+	a.seen[stored.ID] = true
 	return stored.ID, true
 }
 
@@ -906,15 +938,24 @@ func (a *stApplier) existing(line int, d *NodeDecl, norm string) (*Node, bool) {
 	return nil, true
 }
 
-// kindNames are the words used for kinds in messages.
-var kindNames = map[Kind]string{KindUDE: "a UDE", KindCause: "a cause", KindPremise: "a premise",
-	KindInjection: "an injection", KindDesiredEffect: "a desired effect"}
+// kindName is the word used for a kind in messages.
+func kindName(k Kind) string {
+	switch k {
+	case KindUDE:
+		return "a UDE"
+	case KindInjection:
+		return "an injection"
+	case KindDesiredEffect:
+		return "a desired effect"
+	}
+	return "a " + string(k)
+}
 
 // contradicts says how declaration d disagrees with the existing node n, or "".
 func contradicts(n *Node, d *NodeDecl) string {
 	switch {
 	case n.Kind != d.Kind:
-		return fmt.Sprintf("%s is already %s, not %s", n.ID, kindNames[n.Kind], kindNames[d.Kind])
+		return fmt.Sprintf("%s is already %s, not %s", n.ID, kindName(n.Kind), kindName(d.Kind))
 	case d.Weight != 0 && d.Weight != cmp.Or(n.Weight, DefaultWeight):
 		return fmt.Sprintf("%s already has weight %d, not %d", n.ID, cmp.Or(n.Weight, DefaultWeight), d.Weight)
 	case d.Unverified && !n.Unverified:

@@ -666,3 +666,22 @@ func BenchmarkFormat(b *testing.B) {
 		tree.Format(tr)
 	}
 }
+
+// BenchmarkApplyPaste applies a 2,000-line paste to a clone of a small tree,
+// as the "Paste statements" preview does.
+func BenchmarkApplyPaste(b *testing.B) {
+	var paste strings.Builder
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(&paste, "IF [step %d] AND [premise %d] THEN [step %d]\n", i, i%7, i+1)
+	}
+	stmts, err := tree.ParseStatements([]byte(paste.String()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := tree.New("base")
+	for b.Loop() {
+		if _, err := base.Clone().Apply(stmts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
