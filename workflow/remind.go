@@ -1,0 +1,201 @@
+package workflow
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/untangle-rca/untangle/tree"
+)
+
+// SystemUser is the actor id recorded for the bot's own bookkeeping.
+const SystemUser = "untangle"
+
+// DueNudgeEvery is how often the facilitator is nudged once the due date passed.
+const DueNudgeEvery = 24 * time.Hour
+
+// ReminderInput is the state the reminder policy looks at.
+type ReminderInput struct {
+	RCA          RCA
+	Tree         *tree.Tree
+	Reviews      []Review
+	Reservations []Reservation
+	Skips        []tree.NodeID
+	Fixes        []Fix
+	State        ReminderState
+}
+
+// Reminder is what to post for one RCA at one schedule slot.
+type Reminder struct {
+	RCAID       int64
+	ChannelID   string
+	Post        bool     // post a reminder in the channel for this slot
+	Pending     []string // what is pending, one short phrase each
+	Mention     []string // participants who have not reviewed anything yet (challenge pass only)
+	Overdue     bool     // the due date has passed
+	Nudge       bool     // DM the facilitator about the due date now
+	Facilitator string
+}
+
+// PlanReminder is the reminder policy, a pure function of state and clock:
+// an open RCA with pending work gets one channel reminder per schedule slot
+// (slot is the cron firing time; a slot already reminded is never posted
+// again, so a restart or a repeated firing is harmless), and once the due
+// date has passed the facilitator is nudged at most every DueNudgeEvery.
+func PlanReminder(in ReminderInput, slot, now time.Time) Reminder {
+	rem := Reminder{RCAID: in.RCA.ID, ChannelID: in.RCA.ChannelID, Facilitator: in.RCA.Facilitator}
+	if in.RCA.Phase == PhaseClosed {
+		return rem
+	}
+	p := ComputeProgress(in)
+	rem.Pending = pendingPhrases(p, len(in.Fixes))
+	if in.RCA.Phase == PhaseChallenging {
+		rem.Mention = p.NotReviewed
+	}
+	rem.Post = len(rem.Pending) > 0 && !slot.After(now) && in.State.LastReminded.Before(slot)
+	rem.Overdue = !in.RCA.Due.IsZero() && now.After(in.RCA.Due)
+	rem.Nudge = rem.Overdue && (in.State.LastDueNudge.IsZero() || now.Sub(in.State.LastDueNudge) >= DueNudgeEvery)
+	return rem
+}
+
+func pendingPhrases(p *Progress, fixes int) []string {
+	var out []string
+	add := func(n int, one, many string) {
+		switch {
+		case n == 1:
+			out = append(out, one)
+		case n > 1:
+			out = append(out, fmt.Sprintf(many, n))
+		}
+	}
+	switch p.Phase {
+	case PhaseCollecting:
+		if p.UDEs == 0 {
+			out = append(out, "no symptom collected yet")
+		}
+	case PhaseWiring:
+		add(p.Unexplained-p.Skipped, "1 node still needs a cause", "%d nodes still need a cause")
+	case PhaseChallenging:
+		add(p.Unreviewed, "1 link to review", "%d links to review")
+		add(p.OpenReservations, "1 open reservation", "%d open reservations")
+	case PhaseFixing:
+		if fixes == 0 {
+			out = append(out, "no fix proposed yet")
+		}
+	}
+	return out
+}
+
+func loadReminderInput(tx Tx, r *RCA) (ReminderInput, error) {
+	in := ReminderInput{RCA: *r}
+	var err error
+	if in.Tree, err = tx.Tree(r.ID); err != nil {
+		return in, err
+	}
+	if in.Reviews, err = tx.Reviews(r.ID); err != nil {
+		return in, err
+	}
+	if in.Reservations, err = tx.Reservations(r.ID); err != nil {
+		return in, err
+	}
+	if in.Skips, err = tx.Skips(r.ID); err != nil {
+		return in, err
+	}
+	if in.Fixes, err = tx.Fixes(r.ID); err != nil {
+		return in, err
+	}
+	if in.State, err = tx.Reminder(r.ID); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// Reminders applies PlanReminder to every open RCA for the schedule slot and
+// returns those that need a post or a nudge now.
+func (s *Service) Reminders(ctx context.Context, slot time.Time) ([]Reminder, error) {
+	now := s.clock.Now().UTC()
+	var out []Reminder
+	err := s.store.View(ctx, func(tx Tx) error {
+		rcas, err := tx.OpenRCAs()
+		if err != nil {
+			return err
+		}
+		for i := range rcas {
+			in, err := loadReminderInput(tx, &rcas[i])
+			if err != nil {
+				return err
+			}
+			if rem := PlanReminder(in, slot, now); rem.Post || rem.Nudge {
+				out = append(out, rem)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan reminders: %w", err)
+	}
+	return out, nil
+}
+
+// MarkReminded records that the reminder for slot was posted (and the
+// facilitator nudged, if nudged), so it is not posted again after a restart.
+func (s *Service) MarkReminded(ctx context.Context, rcaID int64, slot time.Time, nudged bool) error {
+	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
+		st, err := tx.Reminder(rcaID)
+		if err != nil {
+			return nil, err
+		}
+		before := st
+		if slot.After(st.LastReminded) {
+			st.LastReminded = slot.UTC()
+		}
+		if nudged {
+			st.LastDueNudge = s.clock.Now().UTC()
+		}
+		if err := tx.PutReminder(st); err != nil {
+			return nil, err
+		}
+		return nil, audit(tx, rcaID, Actor{UserID: SystemUser}, "reminded", "reminder", before, st)
+	})
+	if err != nil {
+		return fmt.Errorf("mark rca %d reminded: %w", rcaID, err)
+	}
+	return nil
+}
+
+// SetReminderSpec sets the RCA's reminder schedule, a standard five-field cron
+// spec ("" means the configured default). Facilitator only.
+func (s *Service) SetReminderSpec(ctx context.Context, actor Actor, rcaID int64, spec string) (*Result, error) {
+	spec = strings.TrimSpace(spec)
+	if spec != "" {
+		if _, err := cron.ParseStandard(spec); err != nil {
+			return nil, Invalidf("schedule", "That schedule is not a valid cron line (for example 0 10 * * 1-5).")
+		}
+	}
+	return s.run(ctx, actor, rcaID, CmdSetReminder, func(tx Tx, r *RCA, _ *Result) error {
+		st, err := tx.Reminder(r.ID)
+		if err != nil {
+			return err
+		}
+		before := st.Spec
+		st.Spec = spec
+		if err := tx.PutReminder(st); err != nil {
+			return err
+		}
+		return audit(tx, r.ID, actor, "reminder_spec", "reminder", before, spec)
+	})
+}
+
+// ReminderState returns the RCA's reminder schedule and last-posted times.
+func (s *Service) ReminderState(ctx context.Context, actor Actor, rcaID int64) (ReminderState, error) {
+	var st ReminderState
+	err := s.view(ctx, actor, rcaID, func(tx Tx, r *RCA) error {
+		var err error
+		st, err = tx.Reminder(r.ID)
+		return err
+	})
+	return st, err
+}
