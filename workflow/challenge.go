@@ -521,11 +521,11 @@ type Progress struct {
 	Disputed         int
 	Unreviewed       int
 	OpenReservations int
-	Unexplained      int             // nodes the walk still asks about, skipped ones included
-	Skipped          int             // nodes skipped in the walk
-	Reviewers        []string        // participants who reviewed at least one link
-	NotReviewed      []string        // participants who have not reviewed anything yet
-	Done             bool            // the current pass has no pending work
+	Unexplained      int      // nodes the walk still asks about, skipped ones included
+	Skipped          int      // nodes skipped in the walk
+	Reviewers        []string // participants who reviewed at least one link
+	NotReviewed      []string // participants who have not reviewed anything yet
+	Done             bool     // the current pass has no pending work
 	ReviewsPerLink   map[tree.GroupID]int
 }
 
