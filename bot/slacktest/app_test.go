@@ -60,18 +60,24 @@ func (a *echoApp) handle(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeInteractive:
 		a.interactive(ctx, evt, evt.Data.(slack.InteractionCallback))
 	case socketmode.EventTypeEventsAPI:
-		if evt.Request.RetryAttempt == 0 {
-			return // drop the first delivery to exercise redelivery
+		ev := evt.Data.(slackevents.EventsAPIEvent)
+		if evt.Request.RetryAttempt == 0 || ev.InnerEvent.Type == "reaction_added" {
+			return // drop the first delivery (and every reaction) to exercise redelivery
 		}
 		a.client.Ack(*evt.Request)
-		ev := evt.Data.(slackevents.EventsAPIEvent)
 		if home, ok := ev.InnerEvent.Data.(*slackevents.AppHomeOpenedEvent); ok {
-			view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
-				slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", "Welcome home", false, false), nil, nil),
-			}}}
-			_, _ = a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: home.User, View: view})
+			a.publishHome(ctx, home.User, "Welcome home")
 		}
 	}
+}
+
+// publishHome publishes a Home tab with a text and a Refresh button.
+func (a *echoApp) publishHome(ctx context.Context, user, text string) {
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", text, false, false), nil, nil),
+		slack.NewActionBlock("home_actions", slack.NewButtonBlockElement("refresh", "", plain("Refresh"))),
+	}}}
+	_, _ = a.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
 }
 
 // titleModal is the modal opened by "/echo modal".
@@ -103,6 +109,22 @@ func (a *echoApp) slash(ctx context.Context, evt socketmode.Event, cmd slack.Sla
 			return
 		}
 		a.client.Ack(*evt.Request)
+	case "form":
+		_, err := a.api.OpenViewContext(ctx, cmd.TriggerID, formModal(cmd.ChannelID))
+		if err != nil {
+			a.client.Ack(*evt.Request, map[string]any{"text": "open failed: " + err.Error()})
+			return
+		}
+		a.client.Ack(*evt.Request)
+	case "menu":
+		a.client.Ack(*evt.Request)
+		sel := slack.NewOptionsSelectBlockElement("static_select", plain("Pick sev"), "sev_pick",
+			slack.NewOptionBlockObject("s1", plain("SEV1"), nil), slack.NewOptionBlockObject("s2", plain("SEV2"), nil))
+		over := slack.NewOverflowBlockElement("more", slack.NewOptionBlockObject("arch", plain("Archive"), nil))
+		_, _, _ = a.api.PostMessageContext(ctx, cmd.ChannelID, slack.MsgOptionText("menu", false),
+			slack.MsgOptionBlocks(slack.NewActionBlock("menu_actions", sel, over)))
+	case "public":
+		a.client.Ack(*evt.Request, map[string]any{"text": "for everyone", "response_type": "in_channel"})
 	case "buttons":
 		a.client.Ack(*evt.Request)
 		btn := slack.NewButtonBlockElement("upload", "v1", slack.NewTextBlockObject("plain_text", "Upload", false, false))
@@ -117,6 +139,10 @@ func (a *echoApp) slash(ctx context.Context, evt socketmode.Event, cmd slack.Sla
 func (a *echoApp) interactive(ctx context.Context, evt socketmode.Event, cb slack.InteractionCallback) {
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
+		if cb.View.CallbackID != "echo_modal" {
+			a.submitForm(ctx, evt, cb)
+			return
+		}
 		title := cb.View.State.Values["title_block"]["title"].Value
 		sev := cb.View.State.Values["sev_block"]["sev"].SelectedOption.Value
 		switch title {
@@ -128,15 +154,39 @@ func (a *echoApp) interactive(ctx context.Context, evt socketmode.Event, cb slac
 			a.client.Ack(*evt.Request)
 			_, _, _ = a.api.PostMessageContext(ctx, cb.View.PrivateMetadata, slack.MsgOptionText("submitted: "+title+" "+sev, false))
 		}
+	case slack.InteractionTypeBlockSuggestion:
+		var opts []*slack.OptionBlockObject
+		for _, svc := range []string{"payments", "payroll", "search"} {
+			if strings.Contains(svc, cb.Value) {
+				opts = append(opts, slack.NewOptionBlockObject(svc, plain(svc), nil))
+			}
+		}
+		a.client.Ack(*evt.Request, slack.OptionsResponse{Options: opts})
+	case slack.InteractionTypeMessageAction:
+		a.client.Ack(*evt.Request)
+		_, _, _ = a.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeEphemeral),
+			slack.MsgOptionText("saved: "+cb.Message.Text, false))
+		_, _, _ = a.api.PostMessageContext(ctx, cb.User.ID, slack.MsgOptionText("you saved a message", false))
 	case slack.InteractionTypeBlockActions:
 		a.client.Ack(*evt.Request)
-		if len(cb.ActionCallback.BlockActions) == 1 && cb.ActionCallback.BlockActions[0].ActionID == "upload" {
-			_, _ = a.api.UploadFileContext(ctx, slack.UploadFileParameters{
-				Content: "digraph{}", Filename: "tree.dot", FileSize: 9, Channel: cb.Channel.ID, Title: "Tree",
-			})
-		}
+		a.blockAction(ctx, cb)
 	default:
 		a.client.Ack(*evt.Request)
+	}
+}
+
+// blockAction handles clicks and menu picks.
+func (a *echoApp) blockAction(ctx context.Context, cb slack.InteractionCallback) {
+	act := cb.ActionCallback.BlockActions[0]
+	switch act.ActionID {
+	case "upload":
+		_, _ = a.api.UploadFileContext(ctx, slack.UploadFileParameters{
+			Content: "digraph{}", Filename: "tree.dot", FileSize: 9, Channel: cb.Channel.ID, Title: "Tree",
+		})
+	case "refresh":
+		a.publishHome(ctx, cb.User.ID, "Refreshed")
+	case "sev_pick", "more":
+		_, _, _ = a.api.PostMessageContext(ctx, cb.Channel.ID, slack.MsgOptionText("picked: "+act.SelectedOption.Value, false))
 	}
 }
 

@@ -47,11 +47,7 @@ type ChannelOptions struct {
 func (s *Server) AddChannel(name string, o ChannelOptions) Channel {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	prefix := "C"
-	if o.Private {
-		prefix = "G"
-	}
-	c := s.newChannelLocked(prefix, name, o.Private, "")
+	c := s.newChannelLocked("C", name, o.Private, "")
 	c.archived = o.Archived
 	for _, u := range o.Members {
 		c.members[u.ID] = true
@@ -209,12 +205,7 @@ func (s *Server) convCreate(r *request) (result, *apiError) {
 	if s.lookupChannelLocked(name) != nil {
 		return nil, fail("name_taken")
 	}
-	private := r.get("is_private") == "true"
-	prefix := "C"
-	if private {
-		prefix = "G"
-	}
-	c := s.newChannelLocked(prefix, name, private, BotUserID)
+	c := s.newChannelLocked("C", name, r.get("is_private") == "true", BotUserID)
 	c.members[BotUserID] = true
 	return result{"channel": s.channelJSON(c)}, nil
 }

@@ -89,6 +89,9 @@ func (u User) choose(ctx context.Context, v *viewRec, blockID string, el map[str
 		o, err := pickOption(el, option)
 		return "selected_option", o, err
 	case "checkboxes", "multi_static_select":
+		if v == nil {
+			return "", nil, fmt.Errorf("%s is only supported in views", typ)
+		}
 		return u.toggle(v, blockID, el, option)
 	case "users_select":
 		id, err := u.findUser(option)
@@ -104,6 +107,9 @@ func (u User) choose(ctx context.Context, v *viewRec, blockID string, el map[str
 		}
 		return "selected_time", option, nil
 	case "external_select":
+		if v == nil {
+			return "", nil, fmt.Errorf("%s is only supported in views", typ)
+		}
 		o, err := u.suggest(ctx, v, blockID, el, option)
 		return "selected_option", o, err
 	}
@@ -422,4 +428,66 @@ func (u User) CloseView(ctx context.Context) error {
 	}
 	_, err := s.roundTrip(ctx, "interactive", p)
 	return err
+}
+
+// messageSelectable lists element types SelectInMessage can operate.
+var messageSelectable = setOf("static_select", "overflow", "users_select", "radio_buttons", "datepicker", "timepicker")
+
+// SelectInMessage picks option in a select menu of a message, found by its
+// placeholder text (use "" for an overflow menu, found by the option text),
+// and sends block_actions as Slack does. Supported: static_select, overflow,
+// users_select, radio_buttons, datepicker, timepicker.
+func (u User) SelectInMessage(ctx context.Context, msg Message, placeholder, option string) (*Ack, error) {
+	s := u.s
+	s.mu.Lock()
+	cur, err := s.currentMessageLocked(msg)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	blockID, el, ok := findMenu(decodeBlocks(cur.Blocks), placeholder, option)
+	if !ok {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("menu %q with %q on message %s: %w", placeholder, option, msg.TS, ErrNotFound)
+	}
+	payload := s.messageActionPayloadLocked(u, cur, "block_actions")
+	s.mu.Unlock()
+	key, val, err := u.choose(ctx, nil, blockID, el, option)
+	if el["type"] == "overflow" {
+		var o map[string]any
+		o, err = pickOption(el, option)
+		key, val = "selected_option", o
+	}
+	if err != nil {
+		return nil, fmt.Errorf("select %q in %q: %w", option, placeholder, err)
+	}
+	action := map[string]any{"type": el["type"], "block_id": blockID, "action_id": el["action_id"], key: val,
+		"action_ts": fmt.Sprintf("%d.000000", s.now().Unix())}
+	payload["actions"] = []any{action}
+	payload["state"] = map[string]any{"values": map[string]any{blockID: map[string]any{fmt.Sprint(el["action_id"]): map[string]any{"type": el["type"], key: val}}}}
+	return s.roundTrip(ctx, "interactive", payload)
+}
+
+// findMenu finds a select menu by placeholder, or an overflow menu holding option.
+func findMenu(blocks []any, placeholder, option string) (string, map[string]any, bool) {
+	for _, b := range blocks {
+		bm, _ := b.(map[string]any)
+		blockID, _ := bm["block_id"].(string)
+		for _, el := range blockElements(bm) {
+			typ, _ := el["type"].(string)
+			if !messageSelectable[typ] {
+				continue
+			}
+			if typ == "overflow" && placeholder == "" {
+				if _, err := pickOption(el, option); err == nil {
+					return blockID, el, true
+				}
+				continue
+			}
+			if textOf(el["placeholder"]) == placeholder {
+				return blockID, el, true
+			}
+		}
+	}
+	return "", nil, false
 }

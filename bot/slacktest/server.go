@@ -180,9 +180,8 @@ func (s *Server) Close() {
 	default:
 	}
 	close(s.closed)
+	s.srv.Close() // no new requests; waits for running handlers
 	s.closeAllConns()
-	s.srv.CloseClientConnections()
-	s.srv.Close()
 	s.wg.Wait()
 }
 

@@ -99,6 +99,12 @@ func (s *Server) appsConnectionsOpen(r *request) (result, *apiError) {
 // serveSocket upgrades a ticketed request to the Socket Mode websocket.
 func (s *Server) serveSocket(w http.ResponseWriter, r *http.Request) {
 	ticket := r.URL.Query().Get("ticket")
+	select {
+	case <-s.closed:
+		http.Error(w, "server closing", http.StatusServiceUnavailable)
+		return
+	default:
+	}
 	s.mu.Lock()
 	ok := s.sock.tickets[ticket]
 	delete(s.sock.tickets, ticket)

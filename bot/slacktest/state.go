@@ -1,5 +1,7 @@
 package slacktest
 
+import "strings"
+
 // stateValues builds a view's state.values as Slack sends it: every stateful
 // element of input and actions blocks, with what the person entered or the
 // element's initial value; callers hold s.mu.
@@ -59,7 +61,7 @@ func initialState(el map[string]any) map[string]any {
 		return nil
 	}
 	st := map[string]any{"type": typ, keys[0]: el[keys[1]]}
-	if el[keys[1]] == nil && len(keys[0]) > 9 && keys[0][len(keys[0])-1] == 's' {
+	if el[keys[1]] == nil && strings.HasSuffix(keys[0], "s") {
 		st[keys[0]] = []any{}
 	}
 	return st

@@ -13,8 +13,12 @@ import (
 func TestValidateBlocks(t *testing.T) {
 	x := func(n int) string { return strings.Repeat("x", n) }
 	txt := func(typ string, n int) string { return `{"type":"` + typ + `","text":"` + x(n) + `"}` }
-	opt := func(text, value int) string { return `{"text":` + txt("plain_text", text) + `,"value":"` + x(value) + `"}` }
-	many := func(item string, n int) string { return "[" + strings.TrimSuffix(strings.Repeat(item+",", n), ",") + "]" }
+	opt := func(text, value int) string {
+		return `{"text":` + txt("plain_text", text) + `,"value":"` + x(value) + `"}`
+	}
+	many := func(item string, n int) string {
+		return "[" + strings.TrimSuffix(strings.Repeat(item+",", n), ",") + "]"
+	}
 	btn := func(text, value int) string {
 		return `{"type":"button","action_id":"b","text":` + txt("plain_text", text) + `,"value":"` + x(value) + `"}`
 	}
