@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/treetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -393,7 +394,7 @@ func TestPNGWidthCap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := buildScene(randomTree(t, 7, 150), nil, Options{}, m)
+	s := buildScene(treetest.Generate(7, 150), nil, Options{}, m)
 	if err := r.layout(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
@@ -435,7 +436,7 @@ func TestPNGWidthCap(t *testing.T) {
 func TestConcurrentRendering(t *testing.T) {
 	r1, r2 := newRenderer(t), newRenderer(t)
 	frt, a := smallFRT(t)
-	trees := []*tree.Tree{randomTree(t, 1, 8), randomTree(t, 2, 12), frt}
+	trees := []*tree.Tree{treetest.Generate(1, 8), treetest.Generate(2, 12), frt}
 	opt := Options{Scale: 0.75}
 	want := make([][]byte, len(trees))
 	for i, tr := range trees {
@@ -524,7 +525,7 @@ func TestLegendListsOnlyUsedLooks(t *testing.T) {
 }
 
 func TestSubtrees(t *testing.T) {
-	big := randomTree(t, 3, 60)
+	big := treetest.Generate(3, 60)
 	tests := []struct {
 		name      string
 		make      func(testing.TB) (*tree.Tree, *tree.Analysis)
@@ -587,7 +588,7 @@ func countRoots(t *tree.Tree) int {
 func BenchmarkRender(b *testing.B) {
 	r := newRenderer(b)
 	for _, n := range []int{30, 150, 500} {
-		tr := randomTree(b, 42, n)
+		tr := treetest.Generate(42, n)
 		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				if err := r.PNG(context.Background(), tr, nil, Options{}, io.Discard); err != nil {
