@@ -9,7 +9,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-		"os"
+	"os"
 	"slices"
 	"time"
 
