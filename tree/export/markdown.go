@@ -154,7 +154,11 @@ func (w *markdownWriter) rootName(r tree.Root) string {
 func (w *markdownWriter) coreCauses() {
 	w.heading("Core causes")
 	if len(w.a.CoreCauses) == 0 {
-		w.printf("No single root cause explains at least %s of the impact.", percent(w.a.Threshold))
+		threshold := w.a.Threshold
+		if threshold == 0 {
+			threshold = tree.DefaultThreshold
+		}
+		w.printf("No single root cause explains at least %s of the impact.", percent(threshold))
 		if len(w.a.Cover.Roots) > 1 {
 			w.printf(" The minimal cover set below names the roots that explain the UDEs together.")
 		}
