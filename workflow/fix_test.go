@@ -1,0 +1,131 @@
+package workflow_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// acceptAll reviews every link twice so the analysis counts it.
+func (e *env) acceptAll(id int64) {
+	e.t.Helper()
+	for _, g := range e.tree(id).Groups() {
+		e.must(e.svc.Review(e.ctx, alice, id, g.ID, true))
+		e.must(e.svc.Review(e.ctx, bob, id, g.ID, true))
+	}
+}
+
+func TestProposeFixAndFinish(t *testing.T) {
+	e, id := challengeEnv(t)
+	e.acceptAll(id)
+	e.phase(id, workflow.PhaseFixing)
+	tests := []struct {
+		name  string
+		in    workflow.FixInput
+		code  string
+		field string
+	}{
+		{name: "empty injection", in: workflow.FixInput{Node: 3}, code: workflow.EInvalid, field: "injection"},
+		{name: "unknown node", in: workflow.FixInput{Node: 77, Injection: "x"}, code: workflow.ENotFound, field: "node"},
+		{name: "past due", in: workflow.FixInput{Node: 3, Injection: "x", Due: e.clock.Now().AddDate(0, 0, -3)}, code: workflow.EInvalid, field: "due"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.svc.ProposeFix(e.ctx, alice, id, tc.in)
+			if workflow.ErrorCode(err) != tc.code || workflow.ErrorField(err) != tc.field {
+				t.Fatalf("err = %v, want %s/%s", err, tc.code, tc.field)
+			}
+		})
+	}
+	// #3 feeds both UDEs, but #1 also needs #4 (AND): fixing #3 removes both.
+	res := e.must(e.svc.ProposeFix(e.ctx, alice, id, workflow.FixInput{Node: 3, Injection: "Add an index and a query timeout",
+		Owner: bob.UserID, Due: e.clock.Now().AddDate(0, 0, 14)}))
+	if res.Elimination == nil || !slices.Equal(res.Elimination.Removed, []tree.NodeID{1, 5}) {
+		t.Fatalf("elimination of #3 = %+v, want UDEs #1 and #5 removed", res.Elimination)
+	}
+	res = e.must(e.svc.ProposeFix(e.ctx, bob, id, workflow.FixInput{Node: 4, Injection: "Configure a circuit breaker"}))
+	if !slices.Equal(res.Elimination.Removed, []tree.NodeID{1}) || !slices.Equal(res.Elimination.Remaining, []tree.NodeID{5}) ||
+		!slices.Equal(res.Combined.Removed, []tree.NodeID{1, 5}) {
+		t.Fatalf("fix #4 alone %+v, combined %+v", res.Elimination, res.Combined)
+	}
+	e.clock.Add(72 * time.Hour)
+	if _, err := e.svc.Finish(e.ctx, alice, id); workflow.ErrorCode(err) != workflow.EForbidden {
+		t.Fatalf("participant finish: %v", err)
+	}
+	sum, err := e.svc.Finish(e.ctx, fac, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.CoreCauses) != 1 || sum.CoreCauses[0].Node != 3 || sum.CoreCauses[0].Share != 1 || len(sum.CoreCauses[0].Chains) != 2 {
+		t.Fatalf("core causes = %+v", sum.CoreCauses)
+	}
+	if len(sum.Fixes) != 2 || !strings.Contains(sum.Statements, "IF [A slow SQL query exhausts the DB pool]") {
+		t.Fatalf("summary fixes %d, statements:\n%s", len(sum.Fixes), sum.Statements)
+	}
+	if sum.Duration != 72*time.Hour || sum.InPhase[workflow.PhaseFixing] != 72*time.Hour {
+		t.Fatalf("durations %v %v", sum.Duration, sum.InPhase)
+	}
+	if len(sum.Open.UnreviewedLinks)+len(sum.Open.OpenReservations) != 0 {
+		t.Fatalf("open items = %+v, want none", sum.Open)
+	}
+	for _, who := range []string{alice.UserID, bob.UserID, fac.UserID} {
+		if strings.Contains(sum.Statements, who) {
+			t.Fatalf("statements name %s", who)
+		}
+	}
+	// The core cause is remembered for later RCAs.
+	sim, err := e.svc.SimilarPastCauses(e.ctx, "A slow SQL query exhausts the database pool")
+	if err != nil || len(sim) != 1 || sim[0].Past.RCAID != id || sim[0].Past.Node != 3 {
+		t.Fatalf("similar = %+v, %v", sim, err)
+	}
+	none, _ := e.svc.SimilarPastCauses(e.ctx, "Certificate renewal is manual")
+	if len(none) != 0 {
+		t.Fatalf("unrelated text matched %+v", none)
+	}
+}
+
+func TestUnreviewedLinksAreOpenItems(t *testing.T) {
+	e, id := challengeEnv(t)
+	e.must(e.svc.Review(e.ctx, alice, id, 1, true))
+	e.must(e.svc.Review(e.ctx, bob, id, 1, true))
+	sum, err := e.svc.Summary(e.ctx, alice, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(sum.Open.UnreviewedLinks, []tree.GroupID{2, 3}) || !slices.Equal(sum.Analysis.Unreviewed, []tree.GroupID{2, 3}) {
+		t.Fatalf("unreviewed = %v / %v", sum.Open.UnreviewedLinks, sum.Analysis.Unreviewed)
+	}
+}
+
+func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
+	e := newEnv(t)
+	for i, title := range []string{"First outage", "Second outage"} {
+		r, err := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: title, Participants: []string{alice.UserID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.must(e.svc.AddSymptom(e.ctx, alice, r.ID, workflow.SymptomInput{Text: "Checkout fails " + title}))
+		cause := []string{"Deploys skip the canary stage", "Deploys always skip the canary stage"}[i]
+		e.must(e.svc.AddCauses(e.ctx, alice, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
+		e.phase(r.ID, workflow.PhaseChallenging)
+		e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
+		e.phase(r.ID, workflow.PhaseFixing)
+		if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec, err := e.svc.RecurringCauses(e.ctx)
+	if err != nil || len(rec) != 1 || len(rec[0]) != 2 {
+		t.Fatalf("recurring = %+v, %v", rec, err)
+	}
+	r, _ := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: "Third"})
+	e.must(e.svc.AddSymptom(e.ctx, fac, r.ID, workflow.SymptomInput{Text: "Errors"}))
+	res := e.must(e.svc.AddCauses(e.ctx, fac, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{"Deploys skip canary stage"}}))
+	if len(res.Similar) != 2 || res.Similar[0].Node != 2 {
+		t.Fatalf("similar on new node = %+v", res.Similar)
+	}
+}
