@@ -46,7 +46,11 @@ func TestPlanReminder(t *testing.T) {
 		{name: "wiring with an unexplained node", slot: slot, post: true, pending: 1,
 			in: func() workflow.ReminderInput { return base(workflow.PhaseWiring) }},
 		{name: "wiring with the only unexplained node skipped", slot: slot, post: false, pending: 0,
-			in: func() workflow.ReminderInput { in := base(workflow.PhaseWiring); in.Skips = []tree.NodeID{3}; return in }},
+			in: func() workflow.ReminderInput {
+				in := base(workflow.PhaseWiring)
+				in.Skips = []tree.NodeID{3}
+				return in
+			}},
 		{name: "closed never reminds", slot: slot, in: func() workflow.ReminderInput {
 			in := base(workflow.PhaseClosed)
 			in.RCA.Due = now.AddDate(0, 0, -5)
