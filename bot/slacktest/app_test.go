@@ -21,7 +21,7 @@ type echoApp struct {
 }
 
 // startApp connects an echo app to the fake and runs it until the test ends.
-func startApp(t *testing.T, fake *slacktest.Server) *echoApp {
+func startApp(t testing.TB, fake *slacktest.Server) *echoApp {
 	t.Helper()
 	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()),
 		slack.OptionAPIURL(fake.APIURL()), slack.OptionRetry(2))

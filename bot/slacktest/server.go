@@ -1,6 +1,7 @@
 package slacktest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -323,10 +324,7 @@ func (s *Server) faultLocked(method string) *fault {
 }
 
 // waitFor blocks until cond (called with s.mu held) returns true or ctx ends.
-func (s *Server) waitFor(ctx interface {
-	Done() <-chan struct{}
-	Err() error
-}, cond func() bool) error {
+func (s *Server) waitFor(ctx context.Context, cond func() bool) error {
 	for {
 		s.mu.Lock()
 		ok := cond()
