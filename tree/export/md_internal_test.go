@@ -1,6 +1,10 @@
 package export
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
 
 func TestMd(t *testing.T) {
 	tests := []struct {
@@ -64,4 +68,38 @@ func TestWrap(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzMd checks that every Markdown-special character md writes is escaped,
+// and that dropping the escapes gives back the collapsed text.
+func FuzzMd(f *testing.F) {
+	for _, s := range []string{"<!channel>", "# x", "1. x", `a\b`, "**x**", "- [ ] x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return // node texts and titles are valid UTF-8
+		}
+		got := md(s)
+		var plain []rune
+		escaped := false
+		for i, r := range []rune(got) {
+			switch {
+			case escaped:
+				escaped = false
+				plain = append(plain, r)
+			case r == '\\':
+				escaped = true
+			case strings.ContainsRune(markdownSpecial, r):
+				t.Fatalf("md(%q) = %q has a raw %q", s, got, r)
+			case i == 0 && strings.ContainsRune("#-+", r):
+				t.Fatalf("md(%q) = %q starts with a raw %q", s, got, r)
+			default:
+				plain = append(plain, r)
+			}
+		}
+		if string(plain) != collapse(s) {
+			t.Fatalf("md(%q) = %q unescapes to %q, want %q", s, got, string(plain), collapse(s))
+		}
+	})
 }
