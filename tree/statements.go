@@ -574,6 +574,7 @@ type stAttr struct {
 func (p *stParser) attrs() ([]stAttr, *SyntaxError) {
 	p.next()
 	var out []stAttr
+	seen := map[string]bool{}
 	if p.isPunct(")") {
 		p.next()
 		return nil, nil
@@ -584,9 +585,10 @@ func (p *stParser) attrs() ([]stAttr, *SyntaxError) {
 			return nil, p.expected("an attribute name", tok)
 		}
 		a := stAttr{name: strings.ToLower(tok.val), col: tok.col}
-		if slices.ContainsFunc(out, func(b stAttr) bool { return b.name == a.name }) {
+		if seen[a.name] {
 			return nil, stErr(p.line, tok.col, ErrSyntax, "attribute %s is given twice", a.name)
 		}
+		seen[a.name] = true
 		if p.isPunct("=") {
 			p.next()
 			v := p.next()
