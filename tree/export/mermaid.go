@@ -94,26 +94,60 @@ func mermaidClass(n *tree.Node, r roles) string {
 
 // mermaidWriter accumulates a flowchart and the styling it needs.
 type mermaidWriter struct {
-	b        strings.Builder
-	classes  map[string][]string // class name → element ids
-	disputed []int               // indexes of disputed links
-	links    int                 // links written so far
+	b       strings.Builder
+	classes map[string][]string // class name → element ids
+	looks   map[linkLook][]int  // indexes of the links with a special look
+	links   int                 // links written so far
+}
+
+// linkLook is how a link is drawn.
+type linkLook int
+
+// The looks of a link: plain, disputed in the challenge pass, or left out
+// of the analysis because it is not accepted yet.
+const (
+	lookPlain linkLook = iota
+	lookDisputed
+	lookLeftOut
+)
+
+// mermaidLinkStyles are the linkStyle of the special looks, in output order.
+var mermaidLinkStyles = []struct {
+	look  linkLook
+	style string
+}{
+	{lookDisputed, "stroke:" + colourVermillion + ",stroke-width:2px,stroke-dasharray:6 4"},
+	{lookLeftOut, "stroke:#999999,stroke-width:1px,stroke-dasharray:2 3"},
 }
 
 // Mermaid renders t as a Mermaid `flowchart BT` (causes below, UDEs on top):
 // numbered, wrapped and escaped node labels, AND groups as small junction
 // nodes, and classes in the PNG palette for UDEs, root and core causes,
 // premises, injections, desired effects, disputed links and unverified
-// nodes. a may be nil; then roots are found from the links alone.
+// nodes. Links the analysis left out as not yet accepted are thin and grey.
+// a may be nil; then roots are found from the links alone.
 func Mermaid(t *tree.Tree, a *tree.Analysis) []byte {
-	w := &mermaidWriter{classes: map[string][]string{}}
+	w := &mermaidWriter{classes: map[string][]string{}, looks: map[linkLook][]int{}}
 	w.header(t.Title)
 	r := nodeRoles(t, a)
 	for _, n := range t.Nodes() {
 		w.node(n, r)
 	}
+	leftOut := map[tree.GroupID]bool{}
+	if a != nil {
+		for _, id := range a.Unreviewed {
+			leftOut[id] = true
+		}
+	}
 	for _, g := range t.Groups() {
-		w.group(g)
+		look := lookPlain
+		switch {
+		case g.Status == tree.StatusDisputed:
+			look = lookDisputed
+		case leftOut[g.ID]:
+			look = lookLeftOut
+		}
+		w.group(g, look)
 	}
 	w.styles()
 	return []byte(w.b.String())
@@ -140,23 +174,22 @@ func (w *mermaidWriter) node(n *tree.Node, r roles) {
 }
 
 // group writes a plain link, or an AND junction with its links.
-func (w *mermaidWriter) group(g *tree.Group) {
-	disputed := g.Status == tree.StatusDisputed
+func (w *mermaidWriter) group(g *tree.Group, look linkLook) {
 	effect := fmt.Sprintf("n%d", int(g.Effect))
 	if !g.IsAnd() {
-		w.link(fmt.Sprintf("n%d", int(g.Causes[0])), effect, true, disputed)
+		w.link(fmt.Sprintf("n%d", int(g.Causes[0])), effect, true, look)
 		return
 	}
 	j := fmt.Sprintf("g%d", int(g.ID))
 	fmt.Fprintf(&w.b, "    %s((\"AND\"))\n", j)
 	w.classes["junction"] = append(w.classes["junction"], j)
-	if disputed {
+	if look == lookDisputed {
 		w.classes["disputed"] = append(w.classes["disputed"], j)
 	}
 	for _, c := range g.Causes {
-		w.link(fmt.Sprintf("n%d", int(c)), j, false, disputed)
+		w.link(fmt.Sprintf("n%d", int(c)), j, false, look)
 	}
-	w.link(j, effect, true, disputed)
+	w.link(j, effect, true, look)
 }
 
 // mermaidLinkOps are the edge operators keyed by {arrow head, disputed}.
@@ -165,12 +198,13 @@ var mermaidLinkOps = map[[2]bool]string{
 	{true, true}: "-.->", {false, true}: "-.-",
 }
 
-// link writes one edge; disputed edges are dotted and styled later.
-func (w *mermaidWriter) link(from, to string, arrow, disputed bool) {
-	op := mermaidLinkOps[[2]bool{arrow, disputed}]
+// link writes one edge; disputed edges are dotted, and special looks are
+// styled at the end.
+func (w *mermaidWriter) link(from, to string, arrow bool, look linkLook) {
+	op := mermaidLinkOps[[2]bool{arrow, look == lookDisputed}]
 	fmt.Fprintf(&w.b, "    %s %s %s\n", from, op, to)
-	if disputed {
-		w.disputed = append(w.disputed, w.links)
+	if look != lookPlain {
+		w.looks[look] = append(w.looks[look], w.links)
 	}
 	w.links++
 }
@@ -185,11 +219,15 @@ func (w *mermaidWriter) styles() {
 			fmt.Fprintf(&w.b, "    class %s %s\n", strings.Join(ids, ","), c.name)
 		}
 	}
-	if len(w.disputed) > 0 {
-		idx := make([]string, len(w.disputed))
-		for i, d := range w.disputed {
+	for _, ls := range mermaidLinkStyles {
+		links := w.looks[ls.look]
+		if len(links) == 0 {
+			continue
+		}
+		idx := make([]string, len(links))
+		for i, d := range links {
 			idx[i] = fmt.Sprint(d)
 		}
-		fmt.Fprintf(&w.b, "    linkStyle %s stroke:%s,stroke-width:2px,stroke-dasharray:6 4\n", strings.Join(idx, ","), colourVermillion)
+		fmt.Fprintf(&w.b, "    linkStyle %s %s\n", strings.Join(idx, ","), ls.style)
 	}
 }

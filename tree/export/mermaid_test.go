@@ -149,34 +149,57 @@ func TestMermaidStructure(t *testing.T) {
 // linkLine matches an edge definition.
 var linkLine = regexp.MustCompile(`^    ([ng]\d+) (-->|---|-\.->|-\.-) ([ng]\d+)$`)
 
-func TestMermaidDisputedLinkStyle(t *testing.T) {
+func TestMermaidLinkStyles(t *testing.T) {
 	h, hA := hostile(t)
 	chart := string(export.Mermaid(h, hA))
-	var dotted []string
+	leftOut := map[tree.GroupID]bool{}
+	for _, id := range hA.Unreviewed {
+		leftOut[id] = true
+	}
+	// Expected link indexes, counting links as the chart writes them: one per
+	// plain link, causes+1 per AND group.
+	var disputed, grey []string
 	index := 0
-	for _, line := range strings.Split(chart, "\n") {
-		m := linkLine.FindStringSubmatch(line)
-		if m == nil {
-			continue
-		}
-		if strings.HasPrefix(m[2], "-.") {
-			dotted = append(dotted, strconv.Itoa(index))
-		}
-		index++
-	}
-	wantLinks := 0
 	for _, g := range h.Groups() {
-		wantLinks++
+		n := 1
 		if g.IsAnd() {
-			wantLinks += len(g.Causes)
+			n += len(g.Causes)
+		}
+		for range n {
+			switch {
+			case g.Status == tree.StatusDisputed:
+				disputed = append(disputed, strconv.Itoa(index))
+			case leftOut[g.ID]:
+				grey = append(grey, strconv.Itoa(index))
+			}
+			index++
 		}
 	}
-	if index != wantLinks {
-		t.Errorf("chart has %d links, want %d", index, wantLinks)
+	links, dotted := 0, 0
+	for _, line := range strings.Split(chart, "\n") {
+		if m := linkLine.FindStringSubmatch(line); m != nil {
+			links++
+			if strings.HasPrefix(m[2], "-.") {
+				dotted++
+			}
+		}
 	}
-	want := "    linkStyle " + strings.Join(dotted, ",") + " "
-	if len(dotted) == 0 || !strings.Contains(chart, want) {
-		t.Errorf("chart lacks %q for its dotted links", want)
+	tests := []struct {
+		name string
+		want string
+	}{
+		{name: "disputed links are vermillion and dashed", want: "    linkStyle " + strings.Join(disputed, ",") + " stroke:#D55E00,"},
+		{name: "links left out are grey", want: "    linkStyle " + strings.Join(grey, ",") + " stroke:#999999,"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(chart, tt.want) {
+				t.Errorf("chart lacks %q", tt.want)
+			}
+		})
+	}
+	if links != index || dotted != len(disputed) || len(grey) == 0 {
+		t.Errorf("chart has %d links, %d dotted; want %d, %d (and some left out, got %d)", links, dotted, index, len(disputed), len(grey))
 	}
 }
 
