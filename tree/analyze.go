@@ -256,6 +256,9 @@ func (az *analyzer) idsOf(nodes []int) []NodeID {
 // inside a loop root itself need no chain).
 func (az *analyzer) buildChains() {
 	g := az.g
+	if len(az.a.CoreCauses) == 0 {
+		return
+	}
 	p := pathSearch{
 		via:   make([]int, len(g.ids)),
 		prev:  make([]int, len(g.ids)),

@@ -108,6 +108,10 @@ func newEliminator(g *graph) *eliminator {
 		inTouched: make([]bool, g.numComps()),
 		localNeed: make([]int, len(g.gEffect)),
 		localHold: make([]bool, len(g.ids)),
+		// Fixing every root at once kills most of the tree: size the logs for it.
+		died:       make([]int, 0, len(g.ids)),
+		unmetLog:   make([]int, 0, len(g.causes)),
+		supportLog: make([]int, 0, len(g.gEffect)),
 	}
 	for v := range g.ids {
 		e.seeded[v] = g.source[g.comp[v]]

@@ -245,6 +245,13 @@ warn no_core_cause
 warn unremovable_udes`,
 		},
 		{
+			name: "only unexplained UDEs: no root, no core cause",
+			src:  "UDE [U1]\nUDE [U2]\nIF [U1] THEN [U2]",
+			want: `unexplained [U1 U2]
+warn unexplained_udes
+warn no_core_cause`,
+		},
+		{
 			name: "no UDEs",
 			src:  "IF [A] THEN [B]",
 			want: `dangling [A B]

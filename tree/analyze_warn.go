@@ -31,13 +31,11 @@ func (az *analyzer) warn() {
 // warnCore explains why there is no core cause, if there is none.
 func (az *analyzer) warnCore() {
 	a := az.a
-	if len(a.CoreCauses) > 0 || len(a.Roots) == 0 {
-		if len(a.Roots) == 0 && len(a.Unexplained) < len(a.UDEs) {
-			az.add(WarnNoCoreCause, "No root cause explains any symptom yet: keep asking “why?” until you reach causes nothing else in the tree explains.")
-		}
-		if len(a.Roots) == 0 && len(a.Unexplained) == len(a.UDEs) {
-			az.add(WarnNoCoreCause, "No root cause explains any symptom yet: add causes to the symptoms.")
-		}
+	if len(a.CoreCauses) > 0 {
+		return
+	}
+	if len(a.Roots) == 0 {
+		az.add(WarnNoCoreCause, "No root cause explains any symptom yet: keep asking “why did this happen?” until you reach causes that nothing else in the tree explains.")
 		return
 	}
 	best := a.Roots[0]
