@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
+	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -481,7 +483,7 @@ func TestClosedRenderer(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 	tr, a := smallFRT(t)
-	if err := r.PNG(context.Background(), tr, a, Options{}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "closed") {
+	if err := r.PNG(context.Background(), tr, a, Options{}, &bytes.Buffer{}); !errors.Is(err, ErrClosed) {
 		t.Errorf("PNG after Close: err = %v, want ErrClosed", err)
 	}
 }
@@ -596,5 +598,109 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestDocsExampleImage keeps docs/example-tree.png (the shared example as
+// the bot posts it) in step with the renderer; -update rewrites it.
+func TestDocsExampleImage(t *testing.T) {
+	r := newRenderer(t)
+	tr, a := paymentOutage(t)
+	var buf bytes.Buffer
+	if err := r.PNG(context.Background(), tr, a, Options{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("..", "..", "docs", "example-tree.png")
+	if *update {
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatalf("open (run with -update to create it): %v", err)
+	}
+	defer f.Close()
+	got, err := png.DecodeConfig(f)
+	if err != nil {
+		t.Fatalf("decode %s: %v", path, err)
+	}
+	want, err := png.DecodeConfig(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Width != want.Width || got.Height != want.Height {
+		t.Errorf("%s is %dx%d, a fresh render is %dx%d; run go test -update", path, got.Width, got.Height, want.Width, want.Height)
+	}
+}
+
+func TestRenderEdgeCases(t *testing.T) {
+	long := strings.Repeat("x", tree.MaxTextRunes)
+	tests := []struct {
+		name   string
+		nodes  []tree.Node
+		groups []tree.Group
+	}{
+		{name: "empty tree"},
+		{name: "one UDE", nodes: []tree.Node{{Kind: tree.KindUDE, Text: "Checkout is down"}}},
+		{name: "loop", nodes: []tree.Node{{Text: "Queue grows"}, {Text: "Workers slow down"}, {Kind: tree.KindUDE, Text: "Orders are late"}},
+			groups: []tree.Group{{Effect: 1, Causes: []tree.NodeID{2}}, {Effect: 2, Causes: []tree.NodeID{1}}, {Effect: 3, Causes: []tree.NodeID{1}}}},
+		{name: "hostile text", nodes: []tree.Node{{Kind: tree.KindUDE, Text: `a\b "q" <script>&amp; ]]> {x} | <@U123>`}, {Text: long}},
+			groups: []tree.Group{{Effect: 1, Causes: []tree.NodeID{2}, Status: tree.StatusDisputed}}},
+	}
+	r := newRenderer(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := build(t, tt.name+" <&>", tt.nodes, tt.groups)
+			var svg, pngBuf bytes.Buffer
+			if err := r.SVG(context.Background(), tr, nil, Options{Scale: 0.5}, &svg); err != nil {
+				t.Fatalf("SVG: %v", err)
+			}
+			dec := xml.NewDecoder(&svg)
+			texts := 0
+			for {
+				tok, err := dec.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("SVG is not well-formed XML: %v", err)
+				}
+				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "text" {
+					texts++
+				}
+			}
+			if texts < 2*len(tt.nodes) {
+				t.Errorf("SVG has %d text elements for %d nodes", texts, len(tt.nodes))
+			}
+			if err := r.PNG(context.Background(), tr, nil, Options{Scale: 0.5}, &pngBuf); err != nil {
+				t.Fatalf("PNG: %v", err)
+			}
+			if _, err := png.Decode(&pngBuf); err != nil {
+				t.Fatalf("PNG does not decode: %v", err)
+			}
+		})
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	r := newRenderer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	tr, a := smallFRT(t)
+	if err := r.PNG(ctx, tr, a, Options{}, io.Discard); !errors.Is(err, context.Canceled) {
+		t.Errorf("PNG with a canceled context: err = %v, want context.Canceled", err)
+	}
+}
+
+func BenchmarkNewRenderer(b *testing.B) {
+	for b.Loop() {
+		r, err := New(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
