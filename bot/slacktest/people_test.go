@@ -82,6 +82,7 @@ func openForm(t *testing.T, ctx context.Context, u slacktest.User, ch slacktest.
 }
 
 func TestFormInputsReachTheApp(t *testing.T) {
+	t.Parallel()
 	fake, _, alice, ch := setup(t)
 	ctx := testCtx(t)
 	bob := fake.AddUser("bob")
@@ -126,6 +127,7 @@ func TestFormInputsReachTheApp(t *testing.T) {
 }
 
 func TestPersonCannotPickWhatIsNotOffered(t *testing.T) {
+	t.Parallel()
 	_, _, alice, ch := setup(t)
 	ctx := testCtx(t)
 	view := openForm(t, ctx, alice, ch)
@@ -149,6 +151,7 @@ func TestPersonCannotPickWhatIsNotOffered(t *testing.T) {
 }
 
 func TestResponseActionsChangeTheStack(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		title     string
@@ -187,6 +190,7 @@ func TestResponseActionsChangeTheStack(t *testing.T) {
 }
 
 func TestShortcutResponseURLAndDM(t *testing.T) {
+	t.Parallel()
 	fake, _, alice, ch := setup(t)
 	ctx := testCtx(t)
 	msg, err := alice.Post(ch.ID, "payments were down for 45 minutes")
@@ -213,6 +217,7 @@ func TestShortcutResponseURLAndDM(t *testing.T) {
 }
 
 func TestInChannelAckAndMessageMenus(t *testing.T) {
+	t.Parallel()
 	fake, _, alice, ch := setup(t)
 	ctx := testCtx(t)
 	if _, err := alice.SlashCommand(ctx, ch.ID, "/echo", "public"); err != nil {
@@ -243,6 +248,7 @@ func TestInChannelAckAndMessageMenus(t *testing.T) {
 }
 
 func TestHomeButtonAndEventGiveUp(t *testing.T) {
+	t.Parallel()
 	fake, _, alice, _ := setup(t)
 	ctx := testCtx(t)
 	if _, err := alice.OpenHome(ctx); err != nil {

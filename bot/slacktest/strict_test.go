@@ -74,6 +74,7 @@ func (w *world) open(m slack.ModalViewRequest) (*slack.ViewResponse, error) {
 }
 
 func TestStrictness(t *testing.T) {
+	t.Parallel()
 	long := func(n int) string { return strings.Repeat("x", n) }
 	dividers := func(n int) []slack.Block {
 		out := make([]slack.Block, n)
@@ -277,6 +278,7 @@ func TestStrictness(t *testing.T) {
 }
 
 func TestInvalidBlocksCarryErrors(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	err := w.post(section(strings.Repeat("x", 3001)))
 	var se slack.SlackErrorResponse
@@ -289,6 +291,7 @@ func TestInvalidBlocksCarryErrors(t *testing.T) {
 }
 
 func TestLongTextIsTruncated(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	form := url.Values{"token": {w.fake.BotToken()}, "channel": {w.ch.ID}, "text": {strings.Repeat("y", 40001)}}
 	resp, err := http.PostForm(w.fake.APIURL()+"chat.postMessage", form)
@@ -313,6 +316,7 @@ func TestLongTextIsTruncated(t *testing.T) {
 }
 
 func TestCompleteUploadOnlyOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	up, err := w.api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{FileName: "a.png", FileSize: 3})

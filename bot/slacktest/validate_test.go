@@ -11,6 +11,7 @@ import (
 )
 
 func TestValidateBlocks(t *testing.T) {
+	t.Parallel()
 	x := func(n int) string { return strings.Repeat("x", n) }
 	txt := func(typ string, n int) string { return `{"type":"` + typ + `","text":"` + x(n) + `"}` }
 	opt := func(text, value int) string {
@@ -87,6 +88,7 @@ func TestValidateBlocks(t *testing.T) {
 }
 
 func TestValidateBlocksAcceptsSlackGoTypes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		blocks any
@@ -106,6 +108,7 @@ func TestValidateBlocksAcceptsSlackGoTypes(t *testing.T) {
 }
 
 func TestValidateView(t *testing.T) {
+	t.Parallel()
 	x := func(n int) string { return strings.Repeat("x", n) }
 	input := `{"type":"input","block_id":"i","label":{"type":"plain_text","text":"L"},"element":{"type":"plain_text_input"}}`
 	tests := []struct {
@@ -141,6 +144,7 @@ func TestValidateView(t *testing.T) {
 }
 
 func TestPlainText(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		blocks string
