@@ -308,3 +308,23 @@ func parseTime(s string) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// Settings returns the SQLite settings of the writer connection that matter
+// for durability and integrity: journal_mode, synchronous (0 off, 1 normal,
+// 2 full), foreign_keys and busy_timeout.
+func (db *DB) Settings(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("storage: settings: %w", err)
+	}
+	defer conn.Close()
+	for _, name := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout"} {
+		var v string
+		if err := conn.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v); err != nil {
+			return nil, fmt.Errorf("storage: settings: %s: %w", name, err)
+		}
+		out[name] = v
+	}
+	return out, nil
+}

@@ -400,3 +400,17 @@ func loadTree(tb testing.TB, db *storage.DB, id int64) *tree.Tree {
 	}
 	return tr
 }
+
+func TestSettings(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	got, err := db.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"journal_mode": "wal", "synchronous": "1", "foreign_keys": "1", "busy_timeout": "10000"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}

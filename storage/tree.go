@@ -21,11 +21,16 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 		}
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
-	tr := tree.New(title)
-	if err := t.loadNodes(rcaID, tr); err != nil {
+	nodes, err := t.loadNodes(rcaID)
+	if err != nil {
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
-	if err := t.loadGroups(rcaID, tr); err != nil {
+	groups, err := t.loadGroups(rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+	}
+	tr, err := tree.Build(title, nodes, groups)
+	if err != nil {
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
 	if err := t.bumpCounters(rcaID, tr); err != nil {
@@ -34,33 +39,32 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 	return tr, nil
 }
 
-func (t *Tx) loadNodes(rcaID int64, tr *tree.Tree) error {
+func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT num, kind, text, weight, evidence, unverified, root_marked,
 		blame_worded FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
 	if err != nil {
-		return fmt.Errorf("query nodes: %w", err)
+		return nil, fmt.Errorf("query nodes: %w", err)
 	}
 	defer rows.Close()
+	var out []tree.Node
 	for rows.Next() {
 		var n tree.Node
 		var unverified, root, blame int
 		if err := rows.Scan(&n.ID, &n.Kind, &n.Text, &n.Weight, &n.Evidence, &unverified, &root, &blame); err != nil {
-			return fmt.Errorf("scan node: %w", err)
+			return nil, fmt.Errorf("scan node: %w", err)
 		}
 		n.Unverified, n.RootMarked, n.BlameWorded = unverified != 0, root != 0, blame != 0
-		if _, err := tr.AddNode(n); err != nil {
-			return fmt.Errorf("node %s: %w", n.ID, err)
-		}
+		out = append(out, n)
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
-func (t *Tx) loadGroups(rcaID int64, tr *tree.Tree) error {
+func (t *Tx) loadGroups(rcaID int64) ([]tree.Group, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT g.num, g.effect, g.status, c.node_num FROM groups g
 		JOIN group_causes c ON c.rca_id = g.rca_id AND c.group_num = g.num
 		WHERE g.rca_id = ? AND g.deleted_at IS NULL ORDER BY g.num, c.position`, rcaID)
 	if err != nil {
-		return fmt.Errorf("query links: %w", err)
+		return nil, fmt.Errorf("query links: %w", err)
 	}
 	defer rows.Close()
 	var groups []tree.Group
@@ -68,7 +72,7 @@ func (t *Tx) loadGroups(rcaID int64, tr *tree.Tree) error {
 		var g tree.Group
 		var cause tree.NodeID
 		if err := rows.Scan(&g.ID, &g.Effect, &g.Status, &cause); err != nil {
-			return fmt.Errorf("scan link: %w", err)
+			return nil, fmt.Errorf("scan link: %w", err)
 		}
 		if n := len(groups); n > 0 && groups[n-1].ID == g.ID {
 			groups[n-1].Causes = append(groups[n-1].Causes, cause)
@@ -78,14 +82,9 @@ func (t *Tx) loadGroups(rcaID int64, tr *tree.Tree) error {
 		groups = append(groups, g)
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("query links: %w", err)
+		return nil, fmt.Errorf("query links: %w", err)
 	}
-	for _, g := range groups {
-		if _, err := tr.AddGroup(g); err != nil {
-			return fmt.Errorf("link %d: %w", g.ID, err)
-		}
-	}
-	return nil
+	return groups, nil
 }
 
 // bumpCounters makes tr number new nodes and links above every number used in
