@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -309,52 +310,47 @@ func (s *Server) missingRequiredLocked(v *viewRec) []string {
 	return missing
 }
 
-// applySubmissionAck changes the view stack according to response_action.
+// applySubmissionAck changes the view stack according to response_action
+// and records what Slack would show as a generic error.
 func (s *Server) applySubmissionAck(u User, v *viewRec, ack *Ack) {
-	b := ack.body()
-	fail := func(detail string) {
+	s.mu.Lock()
+	detail := s.applyResponseActionLocked(u.ID, v, ack.body())
+	s.notifyLocked()
+	s.mu.Unlock()
+	if detail != "" {
 		s.recordFailure(Failure{Kind: "generic_error", EnvelopeID: ack.EnvelopeID, Type: "view_submission", Detail: detail})
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	defer s.notifyLocked()
+}
+
+// applyResponseActionLocked applies one response_action and returns why it
+// failed, or ""; callers hold s.mu.
+func (s *Server) applyResponseActionLocked(user string, v *viewRec, b ackBody) string {
 	switch b.ResponseAction {
 	case "":
-		s.popLocked(u.ID, v.id)
+		s.popLocked(user, v.id)
 	case "clear":
-		s.st.stacks[u.ID] = nil
+		s.st.stacks[user] = nil
 	case "errors":
-		if bad := s.badErrorKeys(v, b.Errors); len(bad) > 0 {
-			s.mu.Unlock()
-			fail("errors keyed by non-input block_ids: " + strings.Join(bad, ", "))
-			s.mu.Lock()
-			return
+		if bad := badErrorKeys(v, b.Errors); len(bad) > 0 {
+			return "errors keyed by non-input block_ids: " + strings.Join(bad, ", ")
 		}
 		v.errors = b.Errors
 	case "update", "push":
 		m, errs := s.ackView(b.View)
-		if len(errs) > 0 {
-			s.mu.Unlock()
-			fail("invalid view in response_action " + b.ResponseAction + ": " + strings.Join(errs, "; "))
-			s.mu.Lock()
-			return
-		}
-		if b.ResponseAction == "update" {
+		switch {
+		case len(errs) > 0:
+			return "invalid view in response_action " + b.ResponseAction + ": " + strings.Join(errs, "; ")
+		case b.ResponseAction == "update":
 			s.replaceLocked(v, m)
-			return
+		case len(s.st.stacks[user]) >= 3:
+			return "push_limit_reached"
+		default:
+			s.pushLocked(user, m)
 		}
-		if len(s.st.stacks[u.ID]) >= 3 {
-			s.mu.Unlock()
-			fail("push_limit_reached")
-			s.mu.Lock()
-			return
-		}
-		s.pushLocked(u.ID, m)
 	default:
-		s.mu.Unlock()
-		fail("unknown response_action " + b.ResponseAction)
-		s.mu.Lock()
+		return "unknown response_action " + b.ResponseAction
 	}
+	return ""
 }
 
 // ackView decodes and validates a view sent in an ack; callers hold s.mu.
@@ -378,7 +374,7 @@ func (s *Server) ackView(raw json.RawMessage) (map[string]any, []string) {
 }
 
 // badErrorKeys returns the keys of a response_action errors map that are not input block_ids.
-func (s *Server) badErrorKeys(v *viewRec, errs map[string]string) []string {
+func badErrorKeys(v *viewRec, errs map[string]string) []string {
 	inputs := map[string]bool{}
 	blocks, _ := v.raw["blocks"].([]any)
 	for _, b := range blocks {
@@ -396,6 +392,7 @@ func (s *Server) badErrorKeys(v *viewRec, errs map[string]string) []string {
 	if len(errs) == 0 {
 		bad = append(bad, "(empty errors map)")
 	}
+	sort.Strings(bad)
 	return bad
 }
 

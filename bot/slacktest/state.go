@@ -3,14 +3,14 @@ package slacktest
 import "strings"
 
 // stateValues builds a view's state.values as Slack sends it: every stateful
-// element of input and actions blocks, with what the person entered or the
-// element's initial value; callers hold s.mu.
+// element of input, actions and section blocks, with what the person entered or the
+// element's initial value (section accessories included); callers hold s.mu.
 func (s *Server) stateValues(v *viewRec) map[string]any {
 	out := map[string]any{}
 	blocks, _ := v.raw["blocks"].([]any)
 	for _, b := range blocks {
 		bm, ok := b.(map[string]any)
-		if !ok || (bm["type"] != "input" && bm["type"] != "actions") {
+		if !ok || (bm["type"] != "input" && bm["type"] != "actions" && bm["type"] != "section") {
 			continue
 		}
 		blockID, _ := bm["block_id"].(string)
