@@ -63,8 +63,10 @@ type markdownWriter struct {
 	a *tree.Analysis
 }
 
+// printf appends formatted text to the report.
 func (w *markdownWriter) printf(format string, args ...any) { fmt.Fprintf(&w.b, format, args...) }
 
+// heading starts a section; text must already be escaped.
 func (w *markdownWriter) heading(text string) { w.printf("\n## %s\n\n", text) }
 
 // Markdown renders a readable report of t and its analysis a: the UDEs and
@@ -109,7 +111,7 @@ func (w *markdownWriter) title() {
 			udes++
 		}
 	}
-	w.printf("# %s\n\nA Current State Tree of %d nodes and %d links explaining %d undesirable effects.\n",
+	w.printf("# %s\n\nA Current State Tree of %d nodes and %d links, with %d undesirable effects.\n",
 		title, w.t.NumNodes(), w.t.NumGroups(), udes)
 }
 
