@@ -133,7 +133,7 @@ func (az *analyzer) findRoots() {
 }
 
 // computeRemoves fills Root.Removes with one incremental elimination per root
-// and finds the UDEs that fixing every root removes.
+// and finds (with one full fixpoint) the UDEs that fixing every root removes.
 func (az *analyzer) computeRemoves() {
 	g := az.g
 	az.el = newEliminator(g)
@@ -143,17 +143,18 @@ func (az *analyzer) computeRemoves() {
 		az.a.Roots[i].Removes = az.udeIDs(az.el.died[m.died:])
 		az.el.undo(m)
 	}
-	m := az.el.mark()
+	cut := make([]bool, len(g.ids))
 	for _, c := range az.rootComps {
-		az.el.kill(g.members(c))
+		for _, v := range g.members(c) {
+			cut[v] = true
+		}
 	}
-	for _, v := range az.el.died[m.died:] {
-		if g.isUDE[v] {
+	after := g.fixpoint(cut)
+	for v, u := range g.isUDE {
+		if u && az.el.holds[v] && !after[v] {
 			az.removable = append(az.removable, v)
 		}
 	}
-	az.el.undo(m)
-	slices.Sort(az.removable)
 }
 
 // udeIDs returns the IDs of the UDEs among node indexes, sorted.

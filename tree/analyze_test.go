@@ -3,6 +3,7 @@ package tree_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -819,6 +820,50 @@ func TestAnalyzeGolden(t *testing.T) {
 			}
 			if !bytes.Equal(got, want) {
 				t.Errorf("%s differs from the analysis:\n%s", path, got)
+			}
+		})
+	}
+}
+
+func TestBuild(t *testing.T) {
+	nodes := []tree.Node{{Kind: tree.KindUDE, Text: "U"}, {Text: "A"}, {Text: "B"}}
+	tests := []struct {
+		name    string
+		groups  []tree.Group
+		wantErr error
+	}{
+		{name: "valid AND and OR groups", groups: []tree.Group{{Effect: 1, Causes: []tree.NodeID{2, 3}}, {Effect: 1, Causes: []tree.NodeID{2}}}},
+		{name: "duplicate group in another order", groups: []tree.Group{{Effect: 1, Causes: []tree.NodeID{2, 3}}, {Effect: 1, Causes: []tree.NodeID{3, 2}}}, wantErr: tree.ErrDuplicateLink},
+		{name: "self link", groups: []tree.Group{{Effect: 2, Causes: []tree.NodeID{2}}}, wantErr: tree.ErrSelfLink},
+		{name: "unknown cause", groups: []tree.Group{{Effect: 1, Causes: []tree.NodeID{9}}}, wantErr: tree.ErrUnknownNode},
+		{name: "unknown effect", groups: []tree.Group{{Effect: 9, Causes: []tree.NodeID{2}}}, wantErr: tree.ErrUnknownNode},
+		{name: "repeated cause", groups: []tree.Group{{Effect: 1, Causes: []tree.NodeID{2, 2}}}, wantErr: tree.ErrInvalidNode},
+		{name: "no cause", groups: []tree.Group{{Effect: 1}}, wantErr: tree.ErrInvalidNode},
+		{name: "taken link number", groups: []tree.Group{{ID: 4, Effect: 1, Causes: []tree.NodeID{2}}, {ID: 4, Effect: 1, Causes: []tree.NodeID{3}}}, wantErr: tree.ErrDuplicateLink},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			built, err := tree.Build("t", nodes, tc.groups)
+			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
+				t.Fatalf("error = %v, want %v", err, tc.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			// The same lists through AddNode/AddGroup give the same tree.
+			want := tree.New("t")
+			for _, n := range nodes {
+				if _, err := want.AddNode(n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, g := range tc.groups {
+				if _, err := want.AddGroup(g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got, exp := string(tree.Format(built)), string(tree.Format(want)); got != exp {
+				t.Errorf("built:\n%s\nwant:\n%s", got, exp)
 			}
 		})
 	}
