@@ -165,6 +165,7 @@ type Tree struct {
 	nodes     map[NodeID]*Node
 	byText    map[string]NodeID
 	groups    map[GroupID]*Group
+	keys      map[string]GroupID // groupKey(effect, sorted causes) → group, to find duplicates fast
 	nextNode  NodeID
 	nextGroup GroupID
 }
@@ -176,6 +177,7 @@ func New(title string) *Tree {
 		nodes:     map[NodeID]*Node{},
 		byText:    map[string]NodeID{},
 		groups:    map[GroupID]*Group{},
+		keys:      map[string]GroupID{},
 		nextNode:  1,
 		nextGroup: 1,
 	}
@@ -241,7 +243,7 @@ func (t *Tree) AddGroup(g Group) (*Group, error) {
 		return nil, fmt.Errorf("%w: link %d", ErrDuplicateLink, g.ID)
 	}
 	g.Causes = slices.Clone(g.Causes)
-	t.groups[g.ID] = &g
+	t.putGroup(&g)
 	if g.ID >= t.nextGroup {
 		t.nextGroup = g.ID + 1
 	}
@@ -269,22 +271,33 @@ func (t *Tree) checkGroup(g Group, skip GroupID) error {
 		}
 		seen[c] = true
 	}
-	for _, other := range t.groups {
-		if other.ID != skip && other.Effect == g.Effect && sameSet(other.Causes, g.Causes) {
-			return fmt.Errorf("%w: %s ⇒ %s", ErrDuplicateLink, joinIDs(g.Causes), g.Effect)
-		}
+	if other, ok := t.keys[keyOf(g.Effect, g.Causes)]; ok && other != skip {
+		return fmt.Errorf("%w: %s ⇒ %s", ErrDuplicateLink, joinIDs(g.Causes), g.Effect)
 	}
 	return nil
 }
 
-func sameSet(a, b []NodeID) bool {
-	if len(a) != len(b) {
-		return false
+// keyOf identifies a group by its effect and its set of causes.
+func keyOf(effect NodeID, causes []NodeID) string {
+	sorted := slices.Clone(causes)
+	slices.Sort(sorted)
+	return groupKey(effect, sorted)
+}
+
+// putGroup stores g and indexes it.
+func (t *Tree) putGroup(g *Group) {
+	t.groups[g.ID] = g
+	t.keys[keyOf(g.Effect, g.Causes)] = g.ID
+}
+
+// dropGroup deletes the group numbered id and its index entry.
+func (t *Tree) dropGroup(id GroupID) {
+	g := t.groups[id]
+	key := keyOf(g.Effect, g.Causes)
+	if t.keys[key] == id {
+		delete(t.keys, key)
 	}
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(x, y)
+	delete(t.groups, id)
 }
 
 func joinIDs(ids []NodeID) string {
@@ -401,7 +414,9 @@ func (t *Tree) SetCauses(id GroupID, causes []NodeID) error {
 	if err := t.checkGroup(next, id); err != nil {
 		return err
 	}
+	t.dropGroup(id)
 	g.Causes = slices.Clone(causes)
+	t.putGroup(g)
 	return nil
 }
 
@@ -418,7 +433,9 @@ func (t *Tree) Flip(id GroupID) error {
 	if err := t.checkGroup(next, id); err != nil {
 		return err
 	}
+	t.dropGroup(id)
 	g.Effect, g.Causes = next.Effect, next.Causes
+	t.putGroup(g)
 	return nil
 }
 
@@ -427,7 +444,7 @@ func (t *Tree) RemoveGroup(id GroupID) error {
 	if _, ok := t.groups[id]; !ok {
 		return fmt.Errorf("%w: %d", ErrUnknownGroup, id)
 	}
-	delete(t.groups, id)
+	t.dropGroup(id)
 	return nil
 }
 
@@ -438,33 +455,22 @@ func (t *Tree) RemoveNode(id NodeID) error {
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrUnknownNode, id)
 	}
-	for gid, g := range t.groups {
-		if g.Effect == id {
-			delete(t.groups, gid)
-			continue
-		}
-		g.Causes = slices.DeleteFunc(g.Causes, func(c NodeID) bool { return c == id })
-		if len(g.Causes) == 0 {
-			delete(t.groups, gid)
-		}
-	}
-	t.dropDuplicateGroups()
-	delete(t.byText, n.Text)
-	delete(t.nodes, id)
-	return nil
-}
-
-// dropDuplicateGroups keeps the lowest-numbered of groups that became equal.
-func (t *Tree) dropDuplicateGroups() {
-	groups := t.Groups()
-	for i, g := range groups {
-		for _, h := range groups[:i] {
-			if _, alive := t.groups[h.ID]; alive && h.Effect == g.Effect && sameSet(h.Causes, g.Causes) {
-				delete(t.groups, g.ID)
-				break
+	for _, g := range t.Groups() {
+		switch {
+		case g.Effect == id:
+			t.dropGroup(g.ID)
+		case slices.Contains(g.Causes, id):
+			t.dropGroup(g.ID)
+			g.Causes = slices.DeleteFunc(g.Causes, func(c NodeID) bool { return c == id })
+			// Keep the group unless it is now empty or equals a lower-numbered one.
+			if _, dup := t.keys[keyOf(g.Effect, g.Causes)]; len(g.Causes) > 0 && !dup {
+				t.putGroup(g)
 			}
 		}
 	}
+	delete(t.byText, n.Text)
+	delete(t.nodes, id)
+	return nil
 }
 
 // Clone returns a deep copy of the tree.
@@ -479,6 +485,9 @@ func (t *Tree) Clone() *Tree {
 		cp := *g
 		cp.Causes = slices.Clone(g.Causes)
 		c.groups[id] = &cp
+	}
+	for k, id := range t.keys {
+		c.keys[k] = id
 	}
 	c.nextNode, c.nextGroup = t.nextNode, t.nextGroup
 	return c

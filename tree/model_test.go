@@ -166,7 +166,8 @@ func TestEditing(t *testing.T) {
 		t.Fatalf("Flip of an AND group: %v", err)
 	}
 
-	// Removing #3 and #4 turns group 1 into #2 ⇒ #1, a duplicate of group 2: one is kept.
+	// Removing #3 and #4 turns group 1 into #2 ⇒ #1, a duplicate of the
+	// untouched group 2, which is kept.
 	if err := tr.RemoveNode(3); err != nil {
 		t.Fatal(err)
 	}
@@ -174,14 +175,17 @@ func TestEditing(t *testing.T) {
 		t.Fatal(err)
 	}
 	groups := tr.Groups()
-	if len(groups) != 1 || groups[0].ID != 1 || !reflect.DeepEqual(groups[0].Causes, []tree.NodeID{2}) {
+	if len(groups) != 1 || groups[0].ID != 2 || !reflect.DeepEqual(groups[0].Causes, []tree.NodeID{2}) {
 		t.Fatalf("groups after RemoveNode = %+v", groups)
 	}
-	if err := tr.RemoveGroup(1); err != nil || tr.NumGroups() != 0 {
+	if err := tr.RemoveGroup(2); err != nil || tr.NumGroups() != 0 {
 		t.Fatalf("RemoveGroup: %v, %d left", err, tr.NumGroups())
 	}
-	if err := tr.RemoveGroup(1); !errors.Is(err, tree.ErrUnknownGroup) {
+	if err := tr.RemoveGroup(2); !errors.Is(err, tree.ErrUnknownGroup) {
 		t.Fatalf("second RemoveGroup: %v", err)
+	}
+	if _, err := tr.AddGroup(tree.Group{Effect: 1, Causes: []tree.NodeID{2}}); err != nil {
+		t.Fatalf("re-adding a removed link: %v", err)
 	}
 }
 

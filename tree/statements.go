@@ -791,7 +791,7 @@ func (a *stApplier) fail(err *SyntaxError) {
 func (a *stApplier) rollback() {
 	t := a.t
 	for _, id := range a.ch.NewGroups {
-		delete(t.groups, id)
+		t.dropGroup(id)
 	}
 	for _, id := range a.ch.NewNodes {
 		delete(t.byText, t.nodes[id].Text)
