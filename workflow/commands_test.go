@@ -407,3 +407,52 @@ func TestReopenDatabaseKeepsEverything(t *testing.T) {
 		t.Fatalf("outsider reading a private rca: %v", err)
 	}
 }
+
+// TestIDsBelongToRCA uses node, link and reservation ids of one RCA in another.
+func TestIDsBelongToRCA(t *testing.T) {
+	e := newEnv(t)
+	big := e.start(false)
+	e.seed(big)
+	e.phase(big, workflow.PhaseChallenging)
+	raised := e.must(e.svc.Raise(e.ctx, alice, big, workflow.RaiseInput{Group: 3, Category: workflow.CatClarity}))
+	small := e.start(false)
+	e.must(e.svc.AddSymptom(e.ctx, alice, small, workflow.SymptomInput{Text: "Only node"}))
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{name: "cause id of another rca", run: func() error {
+			_, err := e.svc.AddCauses(e.ctx, alice, small, workflow.AddCausesInput{Effect: 1, Existing: []tree.NodeID{4}})
+			return err
+		}},
+		{name: "effect id of another rca", run: func() error {
+			_, err := e.svc.AddCauses(e.ctx, alice, small, workflow.AddCausesInput{Effect: 5, NewTexts: []string{"x"}})
+			return err
+		}},
+		{name: "delete node of another rca", run: func() error { _, err := e.svc.Delete(e.ctx, bob, small, 4); return err }},
+		{name: "edit node of another rca", run: func() error {
+			s := "y"
+			_, err := e.svc.Edit(e.ctx, bob, small, workflow.EditInput{Node: 3, Text: &s})
+			return err
+		}},
+		{name: "delete link of another rca", run: func() error { _, err := e.svc.DeleteLink(e.ctx, fac, small, 2); return err }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.run(); workflow.ErrorCode(err) != workflow.ENotFound {
+				t.Fatalf("err = %v, want not_found", err)
+			}
+		})
+	}
+	other := e.start(false)
+	e.must(e.svc.AddSymptom(e.ctx, alice, other, workflow.SymptomInput{Text: "U"}))
+	e.must(e.svc.AddCauses(e.ctx, alice, other, workflow.AddCausesInput{Effect: 1, NewTexts: []string{"C"}}))
+	e.phase(other, workflow.PhaseChallenging)
+	_, err := e.svc.Repair(e.ctx, alice, other, workflow.RepairInput{Reservation: raised.Reservation, Action: workflow.RepairDismiss})
+	if workflow.ErrorCode(err) != workflow.ENotFound {
+		t.Fatalf("repairing another rca's reservation: %v, want not_found", err)
+	}
+	if _, err := e.svc.Review(e.ctx, alice, other, 3, true); workflow.ErrorCode(err) != workflow.ENotFound {
+		t.Fatalf("reviewing another rca's link: %v, want not_found", err)
+	}
+}

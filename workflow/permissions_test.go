@@ -1,6 +1,9 @@
 package workflow_test
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/untangle-rca/untangle/workflow"
@@ -112,5 +115,84 @@ func TestErrorHelpers(t *testing.T) {
 				t.Errorf("ErrorMessage of internal error = %q, want a generic sentence", msg)
 			}
 		})
+	}
+}
+
+// TestPermissionMatrix checks every role × phase × command against a literal
+// specification: the phases letters are c(ollecting) w(iring) h (challenging)
+// f(ixing) x (closed); who is anyone, member or lead.
+func TestPermissionMatrix(t *testing.T) {
+	spec := map[workflow.Command]struct{ phases, who string }{
+		workflow.CmdView: {"cwhfx", "anyone"}, workflow.CmdJoin: {"cwhf", "anyone"},
+		workflow.CmdAddParticipants: {"cwhf", "lead"}, workflow.CmdBindChannel: {"cwhfx", "lead"},
+		workflow.CmdSetReminder: {"cwhf", "lead"}, workflow.CmdAddSymptom: {"cw", "member"},
+		workflow.CmdAddCauses: {"cw", "member"}, workflow.CmdPaste: {"cw", "member"},
+		workflow.CmdMarkRoot: {"w", "member"}, workflow.CmdSkip: {"w", "member"},
+		workflow.CmdEdit: {"cwh", "member"}, workflow.CmdDelete: {"cwh", "member"}, workflow.CmdUndo: {"cwh", "member"},
+		workflow.CmdReview: {"h", "member"}, workflow.CmdRaise: {"h", "member"}, workflow.CmdRepair: {"h", "member"},
+		workflow.CmdDecide: {"h", "lead"}, workflow.CmdProposeFix: {"f", "member"},
+		workflow.CmdAdvance: {"cwh", "lead"}, workflow.CmdStepBack: {"whf", "lead"},
+		workflow.CmdFinish: {"f", "lead"}, workflow.CmdReopen: {"x", "lead"},
+	}
+	letters := map[workflow.Phase]string{workflow.PhaseCollecting: "c", workflow.PhaseWiring: "w",
+		workflow.PhaseChallenging: "h", workflow.PhaseFixing: "f", workflow.PhaseClosed: "x"}
+	roles := []struct {
+		name    string
+		user    string
+		private bool
+		rank    int // 0 outsider, 1 member, 2 lead
+	}{
+		{name: "facilitator", user: "UF", rank: 2},
+		{name: "creator", user: "UC", rank: 2},
+		{name: "participant", user: "UP", rank: 1},
+		{name: "outsider of public", user: "UX", rank: 0},
+		{name: "outsider of private", user: "UX", private: true, rank: -1},
+		{name: "participant of private", user: "UP", private: true, rank: 1},
+	}
+	if len(spec) != len(workflow.Rules()) {
+		t.Fatalf("spec has %d commands, Rules() %d", len(spec), len(workflow.Rules()))
+	}
+	for _, role := range roles {
+		for _, phase := range workflow.Phases {
+			for cmd, s := range spec {
+				want := ""
+				switch {
+				case role.rank < 0, role.rank == 0 && s.who != "anyone", role.rank == 1 && s.who == "lead":
+					want = workflow.EForbidden
+				case !strings.Contains(s.phases, letters[phase]):
+					want = workflow.EWrongPhase
+				}
+				r := &workflow.RCA{ID: 1, Creator: "UC", Facilitator: "UF", Participants: []string{"UC", "UF", "UP"},
+					Phase: phase, Private: role.private}
+				if got := workflow.ErrorCode(workflow.Check(r, role.user, cmd)); got != want {
+					t.Errorf("%s × %s × %s = %q, want %q", role.name, phase, cmd, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestDocsListEveryRule keeps docs/workflow.md's permission table in sync with Rules().
+func TestDocsListEveryRule(t *testing.T) {
+	doc, err := os.ReadFile("../docs/workflow.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range workflow.Rules() {
+		phases := make([]string, len(r.Phases))
+		for i, p := range r.Phases {
+			phases[i] = string(p)
+		}
+		who := "participant"
+		switch {
+		case r.Facilitator:
+			who = "facilitator"
+		case r.Command == workflow.CmdView || r.Command == workflow.CmdJoin:
+			who = "anyone"
+		}
+		row := fmt.Sprintf("| `%s` | %s | %s |", r.Command, strings.Join(phases, ", "), who)
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/workflow.md lacks the row %s", row)
+		}
 	}
 }
