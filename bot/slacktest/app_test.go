@@ -123,6 +123,11 @@ func (a *echoApp) slash(ctx context.Context, evt socketmode.Event, cmd slack.Sla
 		over := slack.NewOverflowBlockElement("more", slack.NewOptionBlockObject("arch", plain("Archive"), nil))
 		_, _, _ = a.api.PostMessageContext(ctx, cmd.ChannelID, slack.MsgOptionText("menu", false),
 			slack.MsgOptionBlocks(slack.NewActionBlock("menu_actions", sel, over)))
+	case "ephemeral-buttons":
+		a.client.Ack(*evt.Request)
+		_, _ = a.api.PostEphemeralContext(ctx, cmd.ChannelID, cmd.UserID, slack.MsgOptionText("choose", false),
+			slack.MsgOptionBlocks(slack.NewActionBlock("eph", slack.NewButtonBlockElement("replace", "", plain("Replace")),
+				slack.NewButtonBlockElement("dismiss", "", plain("Dismiss")))))
 	case "public":
 		a.client.Ack(*evt.Request, map[string]any{"text": "for everyone", "response_type": "in_channel"})
 	case "buttons":
@@ -183,6 +188,10 @@ func (a *echoApp) blockAction(ctx context.Context, cb slack.InteractionCallback)
 		_, _ = a.api.UploadFileContext(ctx, slack.UploadFileParameters{
 			Content: "digraph{}", Filename: "tree.dot", FileSize: 9, Channel: cb.Channel.ID, Title: "Tree",
 		})
+	case "replace":
+		_, _, _ = a.api.PostMessageContext(ctx, "", slack.MsgOptionReplaceOriginal(cb.ResponseURL), slack.MsgOptionText("replaced", false))
+	case "dismiss":
+		_, _, _ = a.api.PostMessageContext(ctx, "", slack.MsgOptionDeleteOriginal(cb.ResponseURL))
 	case "refresh":
 		a.publishHome(ctx, cb.User.ID, "Refreshed")
 	case "sev_pick", "more":

@@ -162,25 +162,32 @@ func (s *Server) shareFiles(c *channelRec, items []completeItem, r *request) res
 // responseURL is a response_url issued with a slash command or message action.
 type responseURL struct {
 	user, channel string
+	source        *Message // the message acted on, nil for slash commands
 	uses          int
 }
 
 // issueResponseURLLocked creates a response_url; callers hold s.mu.
-func (s *Server) issueResponseURLLocked(user, channel string) string {
+func (s *Server) issueResponseURLLocked(user, channel string, source *Message) string {
 	id := s.nextID("R")
-	s.st.respURLs[id] = &responseURL{user: user, channel: channel}
+	s.st.respURLs[id] = &responseURL{user: user, channel: channel, source: source}
 	return strings.TrimSuffix(s.apiURL, "api/") + "response/" + id
 }
 
-// serveResponseURL accepts a JSON message posted to a response_url (≤5 uses).
+// responseBody is a message posted to a response_url.
+type responseBody struct {
+	Text            string          `json:"text"`
+	Blocks          json.RawMessage `json:"blocks"`
+	ResponseType    string          `json:"response_type"`
+	ThreadTS        string          `json:"thread_ts"`
+	ReplaceOriginal bool            `json:"replace_original"`
+	DeleteOriginal  bool            `json:"delete_original"`
+}
+
+// serveResponseURL accepts a JSON message posted to a response_url (≤5 uses):
+// a new reply, or replace_original/delete_original of the message acted on.
 func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	id := strings.TrimPrefix(r.URL.Path, "/response/")
-	var body struct {
-		Text         string          `json:"text"`
-		Blocks       json.RawMessage `json:"blocks"`
-		ResponseType string          `json:"response_type"`
-		ThreadTS     string          `json:"thread_ts"`
-	}
+	var body responseBody
 	if err := json.NewDecoder(r.Body).Decode(&body); err != nil {
 		http.Error(w, "invalid_payload", http.StatusBadRequest)
 		return
@@ -193,14 +200,69 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ru.uses++
+	w.Header().Set("Content-Type", "application/json")
 	if errs := ValidateBlocks(SurfaceMessage, orEmpty(body.Blocks)); len(errs) > 0 {
-		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_blocks", "errors": errs})
 		return
 	}
-	s.postReplyLocked(ru.user, ru.channel, body.Text, body.Blocks, body.ResponseType == "in_channel", body.ThreadTS, "response_url")
-	w.Header().Set("Content-Type", "application/json")
+	if code := s.respondLocked(ru, body); code != "" {
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": code})
+		return
+	}
+	s.notifyLocked()
 	_, _ = w.Write([]byte(`{"ok":true}`))
+}
+
+// respondLocked applies a response_url message; callers hold s.mu.
+func (s *Server) respondLocked(ru *responseURL, body responseBody) string {
+	if !body.ReplaceOriginal && !body.DeleteOriginal {
+		s.postReplyLocked(ru.user, ru.channel, body.Text, body.Blocks, body.ResponseType == "in_channel", body.ThreadTS, "response_url")
+		return ""
+	}
+	if ru.source == nil {
+		return "no_original_message"
+	}
+	if ru.source.Ephemeral {
+		return s.editEphemeralLocked(ru.source.TS, body)
+	}
+	c := s.st.channels[ru.source.Channel]
+	for i, m := range c.msgs {
+		if m.TS != ru.source.TS {
+			continue
+		}
+		if body.DeleteOriginal {
+			c.msgs = append(c.msgs[:i], c.msgs[i+1:]...)
+			return ""
+		}
+		m.Text, m.Blocks, m.Edited = body.Text, nilIfEmpty(body.Blocks), true
+		return ""
+	}
+	return "message_not_found"
+}
+
+// editEphemeralLocked replaces or deletes an ephemeral message; callers hold s.mu.
+func (s *Server) editEphemeralLocked(ts string, body responseBody) string {
+	for i := range s.st.ephemerals {
+		m := &s.st.ephemerals[i]
+		if m.TS != ts {
+			continue
+		}
+		if body.DeleteOriginal {
+			s.st.ephemerals = append(s.st.ephemerals[:i], s.st.ephemerals[i+1:]...)
+			return ""
+		}
+		m.Text, m.Blocks, m.Edited = body.Text, nilIfEmpty(body.Blocks), true
+		return ""
+	}
+	return "message_not_found"
+}
+
+// nilIfEmpty drops absent or null blocks.
+func nilIfEmpty(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	return b
 }
 
 // orEmpty turns absent blocks into an empty list.
@@ -213,9 +275,7 @@ func orEmpty(b json.RawMessage) json.RawMessage {
 
 // postReplyLocked shows a reply to a person's command: in the channel or only to them.
 func (s *Server) postReplyLocked(user, channel, text string, blocks json.RawMessage, inChannel bool, thread, source string) {
-	if len(blocks) == 0 || string(blocks) == "null" {
-		blocks = nil
-	}
+	blocks = nilIfEmpty(blocks)
 	m := Message{Channel: channel, TS: s.nextTS(), ThreadTS: thread, User: BotUserID, Text: text, Blocks: blocks, Source: source}
 	if c, ok := s.st.channels[channel]; ok && inChannel {
 		c.msgs = append(c.msgs, &m)

@@ -19,7 +19,8 @@ func (s *Server) viewPayloadLocked(u User, v *viewRec, typ string) map[string]an
 
 // Select picks option in the input labelled label of an open view: the option
 // text of a static select, radio buttons or checkboxes (toggled), a user name
-// or id for users_select, a YYYY-MM-DD date for datepicker, HH:mm for
+// or id for users_select (multi_users_select toggles), a channel name or id
+// for channels_select and conversations_select, a YYYY-MM-DD date for datepicker, HH:mm for
 // timepicker; for external_select it types option, sends block_suggestion
 // and picks the returned option with that text. A section whose text is label
 // with a select accessory works too and, like dispatch_action inputs, sends
@@ -97,6 +98,11 @@ func (u User) choose(ctx context.Context, v *viewRec, blockID string, el map[str
 	case "users_select":
 		id, err := u.findUser(option)
 		return "selected_user", id, err
+	case "multi_users_select":
+		return u.toggleUser(v, blockID, el, option)
+	case "conversations_select", "channels_select":
+		id, err := u.findChannel(option)
+		return stateKey[typ][0], id, err
 	case "datepicker":
 		if !pickDate.MatchString(option) {
 			return "", nil, fmt.Errorf("date %q is not YYYY-MM-DD", option)
@@ -177,6 +183,48 @@ func (u User) toggle(v *viewRec, blockID string, el map[string]any, option strin
 		next = []any{}
 	}
 	return "selected_options", next, nil
+}
+
+// toggleUser adds or removes a person in a multi_users_select.
+func (u User) toggleUser(v *viewRec, blockID string, el map[string]any, ref string) (string, any, error) {
+	if v == nil {
+		return "", nil, fmt.Errorf("multi_users_select is only supported in views")
+	}
+	id, err := u.findUser(ref)
+	if err != nil {
+		return "", nil, err
+	}
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	actionID, _ := el["action_id"].(string)
+	cur, ok := v.values[blockID][actionID]
+	if !ok {
+		cur = initialState(el)
+	}
+	prev, _ := cur["selected_users"].([]any)
+	next := []any{}
+	removed := false
+	for _, p := range prev {
+		if p == id {
+			removed = true
+			continue
+		}
+		next = append(next, p)
+	}
+	if !removed {
+		next = append(next, id)
+	}
+	return "selected_users", next, nil
+}
+
+// findChannel resolves a channel by name (with or without #) or id.
+func (u User) findChannel(ref string) (string, error) {
+	u.s.mu.Lock()
+	defer u.s.mu.Unlock()
+	if c := u.s.lookupChannelLocked(ref); c != nil && !c.im {
+		return c.id, nil
+	}
+	return "", fmt.Errorf("channel %q: %w", ref, ErrNotFound)
 }
 
 // findUser resolves a person by name or id.

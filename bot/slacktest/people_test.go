@@ -33,6 +33,8 @@ func formModal(channel string) slack.ModalViewRequest {
 			in("owner_block", "Facilitator", slack.NewOptionsSelectBlockElement("users_select", nil, "owner"), false),
 			in("due_block", "Due date", slack.NewDatePickerBlockElement("due"), true),
 			in("svc_block", "Service", svc, true),
+			in("people_block", "Participants", slack.NewOptionsMultiSelectBlockElement("multi_users_select", nil, "people"), true),
+			in("chan_block", "Related channel", slack.NewOptionsSelectBlockElement("channels_select", nil, "chan"), true),
 		}},
 	}
 }
@@ -63,7 +65,8 @@ func (a *echoApp) submitForm(ctx context.Context, evt socketmode.Event, cb slack
 		}
 		summary := strings.Join([]string{"form:", title, v["impact_block"]["impact"].SelectedOption.Value,
 			strings.Join(areas, "+"), v["owner_block"]["owner"].SelectedUser, v["due_block"]["due"].SelectedDate,
-			v["svc_block"]["svc"].SelectedOption.Value}, " ")
+			v["svc_block"]["svc"].SelectedOption.Value, strings.Join(v["people_block"]["people"].SelectedUsers, "+"),
+			v["chan_block"]["chan"].SelectedChannel}, " ")
 		_, _, _ = a.api.PostMessageContext(ctx, cb.View.PrivateMetadata, slack.MsgOptionText(summary, false))
 	}
 }
@@ -101,6 +104,10 @@ func TestFormInputsReachTheApp(t *testing.T) {
 		{name: "user", label: "Facilitator", pick: "bob"},
 		{name: "date", label: "Due date", pick: "2026-12-01"},
 		{name: "external", label: "Service", pick: "payr"},
+		{name: "participant", label: "Participants", pick: "bob"},
+		{name: "participant two", label: "Participants", pick: "alice"},
+		{name: "participant removed", label: "Participants", pick: "bob"},
+		{name: "channel", label: "Related channel", pick: "#incident"},
 	}
 	for _, st := range steps {
 		var err error
@@ -120,7 +127,7 @@ func TestFormInputsReachTheApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "form: Checkout down h net " + bob.ID + " 2026-12-01 payroll"
+	want := "form: Checkout down h net " + bob.ID + " 2026-12-01 payroll " + alice.ID + " " + ch.ID
 	if msg.Text != want {
 		t.Fatalf("summary = %q, want %q", msg.Text, want)
 	}
@@ -140,6 +147,7 @@ func TestPersonCannotPickWhatIsNotOffered(t *testing.T) {
 		{name: "external too short", label: "Service", pick: "p"},
 		{name: "external no match", label: "Service", pick: "zzz"},
 		{name: "unknown label", label: "Nope", pick: "x"},
+		{name: "unknown channel", label: "Related channel", pick: "#nope"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,5 +286,39 @@ func waitUntil(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestResponseURLReplacesAndDeletesOriginal(t *testing.T) {
+	t.Parallel()
+	fake, _, alice, ch := setup(t)
+	ctx := testCtx(t)
+	if _, err := alice.SlashCommand(ctx, ch.ID, "/echo", "ephemeral-buttons"); err != nil {
+		t.Fatal(err)
+	}
+	eph, err := alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool { return m.Text == "choose" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.ClickButton(ctx, eph, "Replace"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { e := alice.Ephemerals(); return len(e) == 1 && e[0].Text == "replaced" && e[0].Edited })
+	if _, err := alice.ClickButton(ctx, eph, "Replace"); err == nil {
+		t.Fatal("clicked a button that the replacement removed")
+	}
+	if _, err := alice.SlashCommand(ctx, ch.ID, "/echo", "ephemeral-buttons"); err != nil {
+		t.Fatal(err)
+	}
+	eph, err = alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool { return m.Text == "choose" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.ClickButton(ctx, eph, "Dismiss"); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, func() bool { return len(alice.Ephemerals()) == 1 })
+	if len(fake.Messages(ch.ID)) != 0 {
+		t.Fatalf("channel messages = %+v, want none", fake.Messages(ch.ID))
 	}
 }

@@ -56,7 +56,7 @@ func (u User) SlashCommand(ctx context.Context, channelID, command, text string)
 		"token": "fake-verification-token", "team_id": TeamID, "team_domain": TeamDomain,
 		"channel_id": c.id, "channel_name": c.name, "user_id": u.ID, "user_name": u.Name,
 		"command": command, "text": text, "api_app_id": AppID, "is_enterprise_install": "false",
-		"response_url": s.issueResponseURLLocked(u.ID, c.id), "trigger_id": s.issueTriggerLocked(u.ID),
+		"response_url": s.issueResponseURLLocked(u.ID, c.id, nil), "trigger_id": s.issueTriggerLocked(u.ID),
 	}
 	s.mu.Unlock()
 	ack, err := s.roundTrip(ctx, "slash_commands", payload)
@@ -174,7 +174,7 @@ func (s *Server) messageActionPayloadLocked(u User, m Message, typ string) map[s
 		"type": typ, "team": teamJSON(), "user": u.userJSON(), "api_app_id": AppID,
 		"token": "fake-verification-token", "container": container,
 		"trigger_id": s.issueTriggerLocked(u.ID), "channel": map[string]any{"id": m.Channel, "name": c.name},
-		"response_url": s.issueResponseURLLocked(u.ID, m.Channel), "is_enterprise_install": false,
+		"response_url": s.issueResponseURLLocked(u.ID, m.Channel, &m), "is_enterprise_install": false,
 	}
 	if !m.Ephemeral {
 		p["message"] = messageJSON(&m)
