@@ -17,6 +17,9 @@ import (
 // ErrNoAck is returned when the app did not ack an envelope in time.
 var ErrNoAck = errors.New("slacktest: app did not ack in time")
 
+// MaxAckBytes is the ack size from which Slack silently drops an ack (slack-go refuses them too).
+const MaxAckBytes = 20480
+
 // MaxConnections is the number of simultaneous Socket Mode connections Slack allows per app.
 const MaxConnections = 10
 
@@ -211,6 +214,10 @@ func (s *Server) readLoop(c *wsConn) {
 		var a ackFrame
 		if err := json.Unmarshal(data, &a); err != nil || a.EnvelopeID == "" {
 			s.recordFailure(Failure{Kind: "invalid_ack", Detail: string(data)})
+			continue
+		}
+		if len(data) >= MaxAckBytes {
+			s.recordFailure(Failure{Kind: "invalid_ack", EnvelopeID: a.EnvelopeID, Detail: fmt.Sprintf("ack of %d bytes dropped (limit %d)", len(data), MaxAckBytes)})
 			continue
 		}
 		s.mu.Lock()

@@ -2,6 +2,7 @@ package slacktest_test
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -112,5 +113,42 @@ func TestSocketHandshakeHelloAndPings(t *testing.T) {
 	case <-pings:
 	case <-time.After(2 * time.Second):
 		t.Fatal("no ping frame within 2s at a 50ms ping interval")
+	}
+}
+
+func TestOversizedAckIsDropped(t *testing.T) {
+	t.Parallel()
+	fake := slacktest.New(t, slacktest.WithAckTimeout(300*time.Millisecond))
+	alice := fake.AddUser("alice")
+	ch := fake.AddChannel("big", slacktest.ChannelOptions{Members: []slacktest.User{alice}})
+	wsURL := openConnection(t, fake, fake.AppToken(), "")["url"].(string)
+	conn, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	go func() { // a raw app that acks everything with a huge payload
+		for {
+			var env struct {
+				EnvelopeID string `json:"envelope_id"`
+			}
+			if err := conn.ReadJSON(&env); err != nil {
+				return
+			}
+			if env.EnvelopeID != "" {
+				_ = conn.WriteJSON(map[string]any{"envelope_id": env.EnvelopeID, "payload": map[string]any{"text": strings.Repeat("x", slacktest.MaxAckBytes)}})
+			}
+		}
+	}()
+	ctx := testCtx(t)
+	if _, err := alice.SlashCommand(ctx, ch.ID, "/echo", "x"); !errors.Is(err, slacktest.ErrNoAck) {
+		t.Fatalf("err = %v, want ErrNoAck for a dropped oversized ack", err)
+	}
+	kinds := map[string]bool{}
+	for _, f := range fake.Failures() {
+		kinds[f.Kind] = true
+	}
+	if !kinds["invalid_ack"] || !kinds["ack_timeout"] {
+		t.Fatalf("failures = %+v, want invalid_ack and ack_timeout", fake.Failures())
 	}
 }
