@@ -32,13 +32,19 @@ const (
 	loopsPer      = 150  // one loop per this many nodes
 )
 
+// groupKey identifies a group: its effect and up to three sorted causes.
+type groupKey struct {
+	effect tree.NodeID
+	causes [3]tree.NodeID
+}
+
 // layered is the generator's working state.
 type layered struct {
 	rng    *rand.Rand
 	layers [][]tree.NodeID // layer → nodes ordered by position
 	nodes  []tree.Node
 	groups []tree.Group
-	keys   map[string]bool // effect and sorted causes of every group
+	keys   map[groupKey]bool // effect and sorted causes of every group
 }
 
 // Generate returns a deterministic random tree of n nodes (see the package
@@ -46,7 +52,7 @@ type layered struct {
 func Generate(seed int64, nodes int) *tree.Tree {
 	l := &layered{
 		rng:  rand.New(rand.NewPCG(uint64(seed), 0x7e57_7ee5)),
-		keys: map[string]bool{},
+		keys: map[groupKey]bool{},
 	}
 	l.makeNodes(max(nodes, 0))
 	for i := 0; i+1 < len(l.layers); i++ {
@@ -197,7 +203,8 @@ func (l *layered) groupCauses(effect tree.NodeID, causes []tree.NodeID) {
 func (l *layered) addGroup(effect tree.NodeID, causes []tree.NodeID) bool {
 	sorted := slices.Clone(causes)
 	slices.Sort(sorted)
-	key := fmt.Sprint(effect, sorted)
+	key := groupKey{effect: effect}
+	copy(key.causes[:], sorted)
 	if l.keys[key] || slices.Contains(sorted, effect) {
 		return false
 	}
