@@ -25,7 +25,7 @@ func startApp(t testing.TB, fake *slacktest.Server) *echoApp {
 	t.Helper()
 	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()),
 		slack.OptionAPIURL(fake.APIURL()), slack.OptionRetry(2))
-	client := socketmode.New(api, socketmode.OptionPingInterval(time.Second))
+	client := socketmode.New(api, socketmode.OptionPingInterval(2*time.Second))
 	app := &echoApp{api: api, client: client}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
@@ -202,7 +202,7 @@ func (a *echoApp) blockAction(ctx context.Context, cb slack.InteractionCallback)
 // setup starts a fake with fast timings, an app, a person and a channel they share.
 func setup(t *testing.T, opts ...slacktest.Option) (*slacktest.Server, *echoApp, slacktest.User, slacktest.Channel) {
 	t.Helper()
-	base := []slacktest.Option{slacktest.WithPingInterval(200 * time.Millisecond), slacktest.WithAckTimeout(time.Second),
+	base := []slacktest.Option{slacktest.WithPingInterval(100 * time.Millisecond), slacktest.WithAckTimeout(time.Second),
 		slacktest.WithRedelivery(200*time.Millisecond, 3)}
 	fake := slacktest.New(t, append(base, opts...)...)
 	app := startApp(t, fake)
@@ -424,7 +424,7 @@ func TestReconnects(t *testing.T) {
 	}{
 		{name: "dropped", fault: fake.DropConnections},
 		{name: "disconnect frame", fault: func() { fake.SendDisconnect("refresh_requested") }},
-		{name: "pings paused", fault: func() { fake.PausePings(1500 * time.Millisecond) }},
+		{name: "pings paused", fault: func() { fake.PausePings(2500 * time.Millisecond) }},
 	}
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {

@@ -466,3 +466,16 @@ func (s *Server) Bookmarks(channelID string) []Bookmark {
 func (c Channel) String() string {
 	return fmt.Sprintf("%s(#%s)", c.ID, c.Name)
 }
+
+// AddMember puts a person into a channel as if someone else had invited them.
+func (s *Server) AddMember(channelID string, u User) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookupChannelLocked(channelID)
+	if c == nil || c.im {
+		return fmt.Errorf("add %s to %s: %w", u.Name, channelID, ErrNotFound)
+	}
+	c.members[u.ID] = true
+	s.notifyLocked()
+	return nil
+}

@@ -118,6 +118,139 @@ func TestStrictness(t *testing.T) {
 			return w.post(slack.NewDividerBlock(), slack.NewSectionBlock(plain("a"), nil, nil, slack.SectionBlockOptionBlockID("x")),
 				slack.NewSectionBlock(plain("b"), nil, nil, slack.SectionBlockOptionBlockID("x")))
 		}},
+		{name: "context 11 elements", want: "invalid_blocks", call: func(w *world) error {
+			var els []slack.MixedElement
+			for i := 0; i < 11; i++ {
+				els = append(els, plain("c"))
+			}
+			return w.post(slack.NewContextBlock("", els...))
+		}},
+		{name: "actions 26 elements", want: "invalid_blocks", call: func(w *world) error {
+			var els []slack.BlockElement
+			for i := 0; i < 26; i++ {
+				els = append(els, slack.NewButtonBlockElement(string(rune('a'+i)), "", plain("b")))
+			}
+			return w.post(slack.NewActionBlock("", els...))
+		}},
+		{name: "11 section fields", want: "invalid_blocks", call: func(w *world) error {
+			var fields []*slack.TextBlockObject
+			for i := 0; i < 11; i++ {
+				fields = append(fields, plain("f"))
+			}
+			return w.post(slack.NewSectionBlock(nil, fields, nil))
+		}},
+		{name: "section field 2001", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewSectionBlock(nil, []*slack.TextBlockObject{plain(long(2001))}, nil))
+		}},
+		{name: "button value 2001", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewActionBlock("", slack.NewButtonBlockElement("b", long(2001), plain("Go"))))
+		}},
+		{name: "button url 3001", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewActionBlock("", slack.NewButtonBlockElement("b", "", plain("Go")).WithURL("https://"+long(2993))))
+		}},
+		{name: "option text 76", want: "invalid_blocks", call: func(w *world) error {
+			sel := slack.NewOptionsSelectBlockElement("static_select", plain("Pick"), "s", slack.NewOptionBlockObject("v", plain(long(76)), nil))
+			return w.post(slack.NewActionBlock("", sel))
+		}},
+		{name: "101 select options", want: "invalid_blocks", call: func(w *world) error {
+			var opts []*slack.OptionBlockObject
+			for i := 0; i < 101; i++ {
+				opts = append(opts, slack.NewOptionBlockObject(long(i+1), plain("o"), nil))
+			}
+			return w.post(slack.NewActionBlock("", slack.NewOptionsSelectBlockElement("static_select", plain("Pick"), "s", opts...)))
+		}},
+		{name: "block_id 256", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewSectionBlock(plain("a"), nil, nil, slack.SectionBlockOptionBlockID(long(256))))
+		}},
+		{name: "action_id 256", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewActionBlock("", slack.NewButtonBlockElement(long(256), "", plain("Go"))))
+		}},
+		{name: "placeholder 151", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewActionBlock("", slack.NewOptionsSelectBlockElement("users_select", plain(long(151)), "u")))
+		}},
+		{name: "placeholder mrkdwn", want: "invalid_blocks", call: func(w *world) error {
+			md := slack.NewTextBlockObject("mrkdwn", "pick", false, false)
+			return w.post(slack.NewActionBlock("", slack.NewOptionsSelectBlockElement("users_select", md, "u")))
+		}},
+		{name: "confirm text 301", want: "invalid_blocks", call: func(w *world) error {
+			c := slack.NewConfirmationBlockObject(plain("Sure?"), plain(long(301)), plain("Yes"), plain("No"))
+			return w.post(slack.NewActionBlock("", slack.NewButtonBlockElement("b", "", plain("Go")).WithConfirm(c)))
+		}},
+		{name: "confirm button 31", want: "invalid_blocks", call: func(w *world) error {
+			c := slack.NewConfirmationBlockObject(plain("Sure?"), plain("Really"), plain(long(31)), plain("No"))
+			return w.post(slack.NewActionBlock("", slack.NewButtonBlockElement("b", "", plain("Go")).WithConfirm(c)))
+		}},
+		{name: "image without alt text", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewImageBlock("https://example.com/tree.png", "", "", nil))
+		}},
+		{name: "image url not http", want: "invalid_blocks", call: func(w *world) error {
+			return w.post(slack.NewImageBlock("file:///etc/passwd", "tree", "", nil))
+		}},
+		{name: "101 blocks in a modal", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.Blocks.BlockSet = dividers(101) }))
+			return err
+		}},
+		{name: "100 blocks in a modal ok", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.Blocks.BlockSet = dividers(100) }))
+			return err
+		}},
+		{name: "input label 2001", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) {
+				m.Submit = plain("Save")
+				m.Blocks.BlockSet = []slack.Block{slack.NewInputBlock("i", plain(long(2001)), nil, slack.NewPlainTextInputBlockElement(nil, "t"))}
+			}))
+			return err
+		}},
+		{name: "input hint 2001", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) {
+				m.Submit = plain("Save")
+				m.Blocks.BlockSet = []slack.Block{slack.NewInputBlock("i", plain("L"), plain(long(2001)), slack.NewPlainTextInputBlockElement(nil, "t"))}
+			}))
+			return err
+		}},
+		{name: "modal submit 25", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.Submit = plain(long(25)) }))
+			return err
+		}},
+		{name: "modal close 25", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.Close = plain(long(25)) }))
+			return err
+		}},
+		{name: "modal title mrkdwn", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.Title = slack.NewTextBlockObject("mrkdwn", "a", false, false) }))
+			return err
+		}},
+		{name: "callback_id 256", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.CallbackID = long(256) }))
+			return err
+		}},
+		{name: "external_id 256", want: "invalid_arguments", call: func(w *world) error {
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.ExternalID = long(256) }))
+			return err
+		}},
+		{name: "duplicate external_id", want: "duplicate_external_id", call: func(w *world) error {
+			if _, err := w.open(modal(func(m *slack.ModalViewRequest) { m.ExternalID = "rca-1" })); err != nil {
+				return err
+			}
+			_, err := w.open(modal(func(m *slack.ModalViewRequest) { m.ExternalID = "rca-1" }))
+			return err
+		}},
+		{name: "publish home for unknown user", want: "user_not_found", call: func(w *world) error {
+			_, err := w.api.PublishView("U404", slack.HomeTabViewRequest{Type: slack.VTHomeTab}, "")
+			return err
+		}},
+		{name: "channel name empty", want: "invalid_name_required", call: func(w *world) error {
+			_, err := w.api.CreateConversation(slack.CreateConversationParams{ChannelName: ""})
+			return err
+		}},
+		{name: "channel name with space", want: "invalid_name_specials", call: func(w *world) error {
+			_, err := w.api.CreateConversation(slack.CreateConversationParams{ChannelName: "rca 1"})
+			return err
+		}},
+		{name: "alt_txt 1001", want: "alt_txt_too_large", call: func(w *world) error {
+			_, err := w.api.GetUploadURLExternalContext(context.Background(), slack.GetUploadURLExternalParameters{FileName: "a.png", FileSize: 1, AltTxt: long(1001)})
+			return err
+		}},
 		{name: "archived channel", want: "is_archived", call: func(w *world) error {
 			_, _, err := w.api.PostMessage(w.archived.ID, slack.MsgOptionText("x", false))
 			return err

@@ -126,7 +126,13 @@ func TestWebAPIHappyPaths(t *testing.T) {
 			if _, err := w.api.PostEphemeral(w.ch.ID, bob.ID, slack.MsgOptionText("x", false)); slackErr(err) != "user_not_in_channel" {
 				t.Fatalf("ephemeral to non-member: %v", err)
 			}
-			if e := w.alice.Ephemerals(); len(e) != 1 || e[0].Text != "only you" || len(bob.Ephemerals()) != 0 {
+			if err := w.fake.AddMember(w.ch.ID, bob); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.api.PostEphemeral(w.ch.ID, bob.ID, slack.MsgOptionText("now you", false)); err != nil {
+				t.Fatalf("ephemeral after joining: %v", err)
+			}
+			if e := w.alice.Ephemerals(); len(e) != 1 || e[0].Text != "only you" || len(bob.Ephemerals()) != 1 {
 				t.Fatalf("ephemerals = %+v", e)
 			}
 		}},
