@@ -557,11 +557,7 @@ func ComputeProgress(in ReminderInput) *Progress {
 			p.Unreviewed++
 		}
 	}
-	for _, r := range in.Reservations {
-		if r.Status == ResOpen {
-			p.OpenReservations++
-		}
-	}
+	p.OpenReservations = len(liveOpen(in.Tree, in.Reservations))
 	step := NextStep(in.Tree, in.Skips)
 	p.Unexplained, p.Skipped = step.Remaining+len(step.Skipped), len(step.Skipped)
 	reviewed := map[string]bool{}
@@ -580,6 +576,22 @@ func ComputeProgress(in ReminderInput) *Progress {
 	}
 	p.Done = pendingWork(p) == 0
 	return p
+}
+
+// liveOpen returns the open reservations whose link or node still exists.
+func liveOpen(t *tree.Tree, res []Reservation) []Reservation {
+	var out []Reservation
+	for _, r := range res {
+		if r.Status != ResOpen {
+			continue
+		}
+		_, linkOK := t.Group(r.Group)
+		_, nodeOK := t.Node(r.Node)
+		if (r.Group != 0 && linkOK) || (r.Group == 0 && nodeOK) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // pendingWork counts what the current phase still waits for.

@@ -271,3 +271,16 @@ func TestProgressCounts(t *testing.T) {
 		t.Fatalf("not reviewed = %v, done = %v", p.NotReviewed, p.Done)
 	}
 }
+
+func TestReservationOnRemovedLinkIsNotPending(t *testing.T) {
+	e, id := challengeEnv(t)
+	e.must(e.svc.Raise(e.ctx, carol, id, workflow.RaiseInput{Group: 3, Category: workflow.CatClarity}))
+	if p, _ := e.svc.Progress(e.ctx, fac, id); p.OpenReservations != 1 {
+		t.Fatalf("open reservations = %d, want 1", p.OpenReservations)
+	}
+	e.must(e.svc.DeleteLink(e.ctx, fac, id, 3))
+	p, err := e.svc.Progress(e.ctx, fac, id)
+	if err != nil || p.OpenReservations != 0 || p.Links != 2 {
+		t.Fatalf("after removing the link: %+v, %v", p, err)
+	}
+}

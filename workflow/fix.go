@@ -191,11 +191,7 @@ func openItems(t *tree.Tree, a *tree.Analysis, ress []Reservation) OpenItems {
 			o.DisputedLinks = append(o.DisputedLinks, g.ID)
 		}
 	}
-	for _, r := range ress {
-		if r.Status == ResOpen {
-			o.OpenReservations = append(o.OpenReservations, r)
-		}
-	}
+	o.OpenReservations = liveOpen(t, ress)
 	return o
 }
 

@@ -20,6 +20,19 @@ type WalkStep struct {
 // number, then their causes breadth-first (links by number, causes in order),
 // then any node not reached, by number.
 func WalkOrder(t *tree.Tree) []tree.NodeID {
+	return walkOrder(t, groupsInto(t))
+}
+
+// groupsInto indexes the groups by effect, each list ordered by number.
+func groupsInto(t *tree.Tree) map[tree.NodeID][]*tree.Group {
+	into := map[tree.NodeID][]*tree.Group{}
+	for _, g := range t.Groups() {
+		into[g.Effect] = append(into[g.Effect], g)
+	}
+	return into
+}
+
+func walkOrder(t *tree.Tree, into map[tree.NodeID][]*tree.Group) []tree.NodeID {
 	seen := map[tree.NodeID]bool{}
 	var order, queue []tree.NodeID
 	visit := func(id tree.NodeID) {
@@ -29,19 +42,22 @@ func WalkOrder(t *tree.Tree) []tree.NodeID {
 			queue = append(queue, id)
 		}
 	}
-	for _, n := range nodesOfKind(t, tree.KindUDE) {
-		visit(n.ID)
+	nodes := t.Nodes()
+	for _, n := range nodes {
+		if n.Kind == tree.KindUDE {
+			visit(n.ID)
+		}
 	}
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
-		for _, g := range t.GroupsInto(id) {
+		for _, g := range into[id] {
 			for _, c := range g.Causes {
 				visit(c)
 			}
 		}
 	}
-	for _, n := range t.Nodes() {
+	for _, n := range nodes {
 		if !seen[n.ID] {
 			order = append(order, n.ID)
 		}
@@ -51,23 +67,24 @@ func WalkOrder(t *tree.Tree) []tree.NodeID {
 
 // needsCause reports whether the walk should ask about n: a UDE, cause or
 // premise with no link into it that nobody marked as a root.
-func needsCause(t *tree.Tree, n *tree.Node) bool {
+func needsCause(n *tree.Node, into map[tree.NodeID][]*tree.Group) bool {
 	switch n.Kind {
 	case tree.KindInjection, tree.KindDesiredEffect:
 		return false
 	}
-	return !n.RootMarked && len(t.GroupsInto(n.ID)) == 0
+	return !n.RootMarked && len(into[n.ID]) == 0
 }
 
 // NextStep computes the walk over t with the given skipped nodes.
 func NextStep(t *tree.Tree, skipped []tree.NodeID) WalkStep {
 	var step WalkStep
-	for _, id := range WalkOrder(t) {
+	into := groupsInto(t)
+	for _, id := range walkOrder(t, into) {
 		n, _ := t.Node(id)
-		if p := sufficiencyPrompt(t, id); p != "" {
-			step.Prompts = append(step.Prompts, p)
+		if gs := into[id]; len(gs) == 1 && len(gs[0].Causes) == 1 {
+			step.Prompts = append(step.Prompts, sufficiencyPrompt(t, id))
 		}
-		if !needsCause(t, n) {
+		if !needsCause(n, into) {
 			continue
 		}
 		if slices.Contains(skipped, id) {
