@@ -1,16 +1,16 @@
 package render
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/goccy/go-graphviz"
-	"github.com/goccy/go-graphviz/cgraph"
 )
 
 // Renderer lays out and paints trees. It is safe for concurrent use; layouts
@@ -18,8 +18,7 @@ import (
 // instance, painting and encoding run in parallel.
 type Renderer struct {
 	gv     *graphviz.Graphviz
-	mu     *sync.Mutex
-	closed bool
+	closed bool // guarded by layoutMu
 }
 
 // layoutMu serialises every call into go-graphviz: the library keeps a single
@@ -39,13 +38,13 @@ func New(ctx context.Context) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: start graphviz: %w", err)
 	}
-	return &Renderer{gv: gv, mu: &layoutMu}, nil
+	return &Renderer{gv: gv}, nil
 }
 
 // Close frees the Graphviz context. Calling it twice is harmless.
 func (r *Renderer) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	layoutMu.Lock()
+	defer layoutMu.Unlock()
 	if r.closed {
 		return nil
 	}
@@ -60,8 +59,8 @@ func (r *Renderer) Close() error {
 // and label positions in it, in layout units with y pointing down.
 func (r *Renderer) layout(ctx context.Context, s *scene) error {
 	src := s.dot()
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	layoutMu.Lock()
+	defer layoutMu.Unlock()
 	if r.closed {
 		return ErrClosed
 	}
@@ -73,38 +72,85 @@ func (r *Renderer) layout(ctx context.Context, s *scene) error {
 		return fmt.Errorf("render: parse dot: %w", err)
 	}
 	defer g.Close()
-	// Rendering to the "dot" format makes Graphviz attach pos, bb and lp
-	// attributes to the graph, which we read back below.
-	if err := r.gv.Render(ctx, g, graphviz.XDOT, io.Discard); err != nil {
+	// One call returns every position as JSON ("json0" leaves out the
+	// drawing operations); reading attributes object by object would cost a
+	// WebAssembly call (and its stack allocation) each.
+	var out bytes.Buffer
+	if err := r.gv.Render(ctx, g, graphviz.Format("json0"), &out); err != nil {
 		return fmt.Errorf("render: layout: %w", err)
 	}
-	return readLayout(g, s)
+	return readLayout(out.Bytes(), s)
 }
 
-// readLayout copies positions from the laid-out graph into the scene.
-func readLayout(g *cgraph.Graph, s *scene) error {
-	bb, err := parsePoints(g.GetStr("bb"))
+// gvLayout is the part of Graphviz's JSON output we read.
+type gvLayout struct {
+	BB      string `json:"bb"`
+	Objects []struct {
+		Name string `json:"name"`
+		Pos  string `json:"pos"`
+	} `json:"objects"`
+	Edges []struct {
+		ID  string `json:"id"`
+		Pos string `json:"pos"`
+		LP  string `json:"lp"`
+	} `json:"edges"`
+}
+
+// readLayout copies positions from Graphviz's JSON into the scene, with y
+// flipped to point down.
+func readLayout(data []byte, s *scene) error {
+	var gl gvLayout
+	if err := json.Unmarshal(data, &gl); err != nil {
+		return fmt.Errorf("render: read layout: %w", err)
+	}
+	bb, err := parsePoints(gl.BB)
 	if err != nil || len(bb) != 2 {
-		return fmt.Errorf("render: graph bounding box %q: %w", g.GetStr("bb"), errBadLayout)
+		return fmt.Errorf("render: graph bounding box %q: %w", gl.BB, errBadLayout)
 	}
 	top := bb[1].Y
 	flip := func(p point) point { return point{p.X, top - p.Y} }
+	nodes := make(map[string]*sceneNode, len(s.nodes))
+	for _, n := range s.nodes {
+		nodes[n.name] = n
+	}
+	placed := 0
+	for _, o := range gl.Objects {
+		n, ok := nodes[o.Name]
+		if !ok {
+			continue // a subgraph
+		}
+		pts, err := parsePoints(o.Pos)
+		if err != nil || len(pts) != 1 {
+			return fmt.Errorf("render: node %s position %q: %w", o.Name, o.Pos, errBadLayout)
+		}
+		n.pos = flip(pts[0])
+		placed++
+	}
+	if placed != len(s.nodes) {
+		return fmt.Errorf("render: %d of %d nodes placed: %w", placed, len(s.nodes), errBadLayout)
+	}
+	return readEdges(gl, s, flip)
+}
+
+func readEdges(gl gvLayout, s *scene, flip func(point) point) error {
 	edges := make(map[string]*sceneEdge, len(s.edges))
 	for _, e := range s.edges {
 		edges[e.key] = e
 	}
-	for _, n := range s.nodes {
-		gn, err := g.NodeByName(n.name)
-		if err != nil || gn == nil {
-			return fmt.Errorf("render: node %s missing after layout: %w", n.name, errBadLayout)
+	for _, ge := range gl.Edges {
+		e, ok := edges[ge.ID]
+		if !ok {
+			return fmt.Errorf("render: unknown edge %q after layout: %w", ge.ID, errBadLayout)
 		}
-		pts, err := parsePoints(gn.GetStr("pos"))
-		if err != nil || len(pts) != 1 {
-			return fmt.Errorf("render: node %s position %q: %w", n.name, gn.GetStr("pos"), errBadLayout)
+		if err := e.setSpline(ge.Pos, flip); err != nil {
+			return fmt.Errorf("render: edge %s: %w", ge.ID, err)
 		}
-		n.pos = flip(pts[0])
-		if err := readEdges(g, gn, edges, flip); err != nil {
-			return err
+		if ge.LP != "" {
+			pts, err := parsePoints(ge.LP)
+			if err != nil || len(pts) != 1 {
+				return fmt.Errorf("render: edge %s label position %q: %w", ge.ID, ge.LP, errBadLayout)
+			}
+			e.labelPos = flip(pts[0])
 		}
 	}
 	for key, e := range edges {
@@ -116,31 +162,6 @@ func readLayout(g *cgraph.Graph, s *scene) error {
 }
 
 var errBadLayout = errors.New("unexpected graphviz layout")
-
-func readEdges(g *cgraph.Graph, n *cgraph.Node, edges map[string]*sceneEdge, flip func(point) point) error {
-	ge, err := g.FirstOut(n)
-	for ; err == nil && ge != nil; ge, err = g.NextOut(ge) {
-		key := ge.GetStr("id")
-		e, ok := edges[key]
-		if !ok {
-			return fmt.Errorf("render: unknown edge %q after layout: %w", key, errBadLayout)
-		}
-		if err := e.setSpline(ge.GetStr("pos"), flip); err != nil {
-			return fmt.Errorf("render: edge %s: %w", key, err)
-		}
-		if lp := ge.GetStr("lp"); lp != "" {
-			pts, err := parsePoints(lp)
-			if err != nil || len(pts) != 1 {
-				return fmt.Errorf("render: edge %s label position %q: %w", key, lp, errBadLayout)
-			}
-			e.labelPos = flip(pts[0])
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("render: walk edges: %w", err)
-	}
-	return nil
-}
 
 // setSpline parses a Graphviz edge pos: optional "s,x,y" and "e,x,y" arrow
 // points followed by 3n+1 bezier control points.

@@ -148,8 +148,8 @@ func (p *picture) placeLegend(m *metrics) float64 {
 }
 
 // draw paints the whole picture on c.
+// The back end paints the white background.
 func (p *picture) draw(c canvas) {
-	c.rect(0, 0, p.w, p.h, 0, paint{fill: colWhite})
 	if p.scene.title != "" {
 		c.text(p.scene.title, margin, p.titleY, fontTitle, colInk, 0)
 	}

@@ -16,8 +16,8 @@ const (
 	// MinReadableScale keeps node text at 14 px or more.
 	MinReadableScale = 14.0 / textSize
 	// MaxReadableNodes is the size above which a tree should be split with
-	// Subtrees: beyond it a picture capped at DefaultMaxWidth gets text smaller
-	// than 14 px.
+	// Subtrees without trying: beyond it a picture capped at DefaultMaxWidth
+	// nearly always gets text smaller than 14 px. Below it, Fit tells.
 	MaxReadableNodes = 120
 )
 
@@ -54,9 +54,10 @@ func (o Options) maxWidth() float64 {
 // callers should render Subtrees instead of one picture.
 func NeedsSplit(t *tree.Tree) bool { return t.NumNodes() > MaxReadableNodes }
 
-// defaultMetrics measures at scale 1, for layout.
+// embeddedFonts parses the embedded fonts once; the result is never modified.
 var embeddedFonts = sync.OnceValues(loadFonts)
 
+// defaultMetrics measures at scale 1, for layout.
 func defaultMetrics() (*metrics, error) {
 	f, err := embeddedFonts()
 	if err != nil {
@@ -88,6 +89,17 @@ func (r *Renderer) SVG(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt 
 		return fmt.Errorf("render: svg of %q: %w", pic.scene.title, err)
 	}
 	return nil
+}
+
+// Fit lays t out and reports the scale its picture would be drawn at with
+// opt, and whether that keeps node text readable (scale ≥ MinReadableScale,
+// text of 14 px or more). When it does not, render Subtrees instead.
+func (r *Renderer) Fit(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) (scale float64, readable bool, err error) {
+	pic, err := r.picture(ctx, t, a, opt)
+	if err != nil {
+		return 0, false, err
+	}
+	return pic.scale, pic.scale >= MinReadableScale, nil
 }
 
 // picture builds, lays out and frames the scene.

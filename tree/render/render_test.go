@@ -435,6 +435,35 @@ func TestPNGWidthCap(t *testing.T) {
 	}
 }
 
+func TestFit(t *testing.T) {
+	r := newRenderer(t)
+	small, a := paymentOutage(t)
+	tests := []struct {
+		name     string
+		tree     *tree.Tree
+		opt      Options
+		readable bool
+	}{
+		{name: "shared example", tree: small, readable: true},
+		{name: "shared example squeezed", tree: small, opt: Options{MaxWidth: 400}, readable: false},
+		{name: "big generated tree", tree: treetest.Generate(5, 200), readable: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			scale, readable, err := r.Fit(context.Background(), tt.tree, a, tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if readable != tt.readable {
+				t.Errorf("readable = %v at scale %.2f, want %v", readable, scale, tt.readable)
+			}
+			if NeedsSplit(tt.tree) && readable {
+				t.Errorf("NeedsSplit says split but Fit says readable")
+			}
+		})
+	}
+}
+
 func TestConcurrentRendering(t *testing.T) {
 	r1, r2 := newRenderer(t), newRenderer(t)
 	frt, a := smallFRT(t)

@@ -25,7 +25,9 @@ func (p *picture) svg(w io.Writer) error {
 	fmt.Fprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%s\" height=\"%s\" viewBox=\"0 0 %s %s\" role=\"img\">\n",
 		f1(W), f1(H), f1(p.w), f1(p.h))
 	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n", escape(p.scene.title), svgStyle)
-	p.draw(&svgCanvas{b: &b})
+	c := &svgCanvas{b: &b}
+	c.rect(0, 0, p.w, p.h, 0, paint{fill: colWhite})
+	p.draw(c)
 	b.WriteString("</svg>\n")
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(b.String()); err != nil {
