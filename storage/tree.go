@@ -15,7 +15,11 @@ import (
 // always bring a deleted node back under its old number.
 func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 	var title string
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT title FROM rcas WHERE id = ?`, rcaID).Scan(&title); err != nil {
+	var maxNode, maxGroup int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT title,
+		(SELECT COALESCE(MAX(num), 0) FROM nodes WHERE rca_id = rcas.id),
+		(SELECT COALESCE(MAX(num), 0) FROM groups WHERE rca_id = rcas.id)
+		FROM rcas WHERE id = ?`, rcaID).Scan(&title, &maxNode, &maxGroup); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("There is no RCA #%d.", rcaID)
 		}
@@ -33,7 +37,7 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
-	if err := t.bumpCounters(rcaID, tr); err != nil {
+	if err := bumpCounters(tr, maxNode, maxGroup); err != nil {
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
 	return tr, nil
@@ -88,17 +92,9 @@ func (t *Tx) loadGroups(rcaID int64) ([]tree.Group, error) {
 }
 
 // bumpCounters makes tr number new nodes and links above every number used in
-// the RCA, by adding and removing placeholders (tree has no counter setter).
-func (t *Tx) bumpCounters(rcaID int64, tr *tree.Tree) error {
-	var maxNode, maxGroup int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(MAX(num), 0) FROM nodes WHERE rca_id = ?`, rcaID).
-		Scan(&maxNode); err != nil {
-		return fmt.Errorf("max node number: %w", err)
-	}
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT COALESCE(MAX(num), 0) FROM groups WHERE rca_id = ?`, rcaID).
-		Scan(&maxGroup); err != nil {
-		return fmt.Errorf("max link number: %w", err)
-	}
+// the RCA (maxNode, maxGroup), by adding and removing placeholders (tree has
+// no counter setter).
+func bumpCounters(tr *tree.Tree, maxNode, maxGroup int) error {
 	var temp []tree.NodeID
 	if tree.NodeID(maxNode) >= tr.NextNodeID() {
 		if _, err := tr.AddNode(tree.Node{ID: tree.NodeID(maxNode), Text: placeholder(tr, "n")}); err != nil {
