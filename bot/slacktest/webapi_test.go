@@ -162,6 +162,15 @@ func TestWebAPIHappyPaths(t *testing.T) {
 				t.Fatalf("dms = %+v", dms)
 			}
 		}},
+		{name: "conversations.open", run: func(t *testing.T, w *world) {
+			c, _, _, err := w.api.OpenConversation(&slack.OpenConversationParameters{Users: []string{w.alice.ID}})
+			if err != nil || !strings.HasPrefix(c.ID, "D") {
+				t.Fatalf("channel = %+v, err = %v", c, err)
+			}
+			if _, _, err := w.api.PostMessage(c.ID, slack.MsgOptionText("hello", false)); err != nil || len(w.alice.DMs()) != 1 {
+				t.Fatalf("post to DM: %v, dms = %v", err, w.alice.DMs())
+			}
+		}},
 		{name: "blocks get ids", run: func(t *testing.T, w *world) {
 			_, ts, err := w.api.PostMessage(w.ch.ID, slack.MsgOptionBlocks(slack.NewActionBlock("", slack.NewButtonBlockElement("", "v", plain("Go")))))
 			if err != nil {
@@ -179,4 +188,42 @@ func TestWebAPIHappyPaths(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, newWorld(t)) })
 	}
+}
+
+func TestServerOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		opts []slacktest.Option
+		run  func(t *testing.T, fake *slacktest.Server)
+	}{
+		{name: "home tab disabled", opts: []slacktest.Option{slacktest.WithHomeTab(false)}, run: func(t *testing.T, fake *slacktest.Server) {
+			u := fake.AddUser("alice")
+			api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+			_, err := api.PublishView(u.ID, slack.HomeTabViewRequest{Type: slack.VTHomeTab}, "")
+			if slackErr(err) != "not_enabled" {
+				t.Fatalf("publish: %v, want not_enabled", err)
+			}
+		}},
+		{name: "custom tokens", opts: []slacktest.Option{slacktest.WithBotToken("xoxb-custom"), slacktest.WithAppToken("xapp-custom")}, run: func(t *testing.T, fake *slacktest.Server) {
+			if _, err := slack.New("xoxb-custom", slack.OptionAPIURL(fake.APIURL())).AuthTest(); err != nil {
+				t.Fatalf("custom bot token refused: %v", err)
+			}
+			if _, err := slack.New(slacktest.DefaultBotToken, slack.OptionAPIURL(fake.APIURL())).AuthTest(); slackErr(err) != "invalid_auth" {
+				t.Fatalf("default token: %v, want invalid_auth", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.run(t, slacktest.New(t, tt.opts...)) })
+	}
+	if _, err := slacktest.NewServer(slacktest.WithBotToken("not-a-bot-token")); err == nil {
+		t.Fatal("NewServer accepted a bot token without the xoxb- prefix")
+	}
+	s, err := slacktest.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s.Close() // closing twice is harmless
 }
