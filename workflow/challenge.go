@@ -109,8 +109,9 @@ func (c *challenge) status(g *tree.Group) tree.LinkStatus {
 	return tree.StatusUnreviewed
 }
 
-// setStatus stores a link's new status (not an undoable tree change).
-func setStatus(tx Tx, r *RCA, actor Actor, g *tree.Group, status tree.LinkStatus) error {
+// setStatus stores a link's new status; it is not an undoable tree change,
+// and the calling command records the status in its own audit entry.
+func setStatus(tx Tx, r *RCA, g *tree.Group, status tree.LinkStatus) error {
 	if g.Status == status {
 		return nil
 	}
@@ -119,9 +120,18 @@ func setStatus(tx Tx, r *RCA, actor Actor, g *tree.Group, status tree.LinkStatus
 	if err := tx.ApplyChange(r.ID, TreeChange{Groups: []GroupChange{{Before: copyGroup(g), After: after}}}); err != nil {
 		return err
 	}
-	before := g.Status
 	g.Status = status
-	return audit(tx, r.ID, actor, "link_status", fmt.Sprintf("link %d", g.ID), before, status)
+	return nil
+}
+
+// linkAudit is what a challenge command records about a link.
+type linkAudit struct {
+	Holds       *bool           `json:"holds,omitempty"`
+	Reservation *Reservation    `json:"reservation,omitempty"`
+	Unverified  bool            `json:"unverified,omitempty"`
+	Dismissed   []int64         `json:"dismissed,omitempty"`
+	Accept      *bool           `json:"accept,omitempty"`
+	Status      tree.LinkStatus `json:"status,omitempty"`
 }
 
 func (c *challenge) group(id tree.GroupID) (*tree.Group, error) {
@@ -147,18 +157,15 @@ func (s *Service) Review(ctx context.Context, actor Actor, rcaID int64, group tr
 		if err := tx.PutReview(Review{RCAID: r.ID, Group: group, User: actor.UserID, Holds: holds}); err != nil {
 			return err
 		}
-		if err := audit(tx, r.ID, actor, "review", fmt.Sprintf("link %d", group), nil, holds); err != nil {
-			return err
-		}
 		if c.reviews, err = tx.Reviews(r.ID); err != nil {
 			return err
 		}
 		res.Groups = []tree.GroupID{group}
-		if err := setStatus(tx, r, actor, g, c.status(g)); err != nil {
+		if err := setStatus(tx, r, g, c.status(g)); err != nil {
 			return err
 		}
 		res.Status = g.Status
-		return nil
+		return audit(tx, r.ID, actor, "review", fmt.Sprintf("link %d", group), nil, linkAudit{Holds: &holds, Status: g.Status})
 	})
 }
 
@@ -207,35 +214,38 @@ func (s *Service) Raise(ctx context.Context, actor Actor, rcaID int64, in RaiseI
 		if res.Reservation, err = tx.AddReservation(rv); err != nil {
 			return err
 		}
-		if err := audit(tx, r.ID, actor, "raise", fmt.Sprintf("reservation %d", rv.ID), nil, rv); err != nil {
-			return err
-		}
+		entry := linkAudit{Reservation: rv}
 		if in.Node != 0 {
-			return markUnverified(tx, r, actor, c.t, in, res)
+			if entry.Unverified, err = markUnverified(tx, r, c.t, in, res); err != nil {
+				return err
+			}
+		} else {
+			c.res = append(c.res, *rv)
+			g, _ := c.t.Group(in.Group)
+			res.Groups = []tree.GroupID{g.ID}
+			if err := setStatus(tx, r, g, c.status(g)); err != nil {
+				return err
+			}
+			res.Status, entry.Status = g.Status, g.Status
 		}
-		c.res = append(c.res, *rv)
-		g, _ := c.t.Group(in.Group)
-		res.Groups = []tree.GroupID{g.ID}
-		if err := setStatus(tx, r, actor, g, c.status(g)); err != nil {
-			return err
-		}
-		res.Status = g.Status
-		return nil
+		return audit(tx, r.ID, actor, "raise", fmt.Sprintf("reservation %d", rv.ID), nil, entry)
 	})
 }
 
-func markUnverified(tx Tx, r *RCA, actor Actor, t *tree.Tree, in RaiseInput, res *Result) error {
+// markUnverified flags the node of an entity-existence reservation and
+// reports whether it changed it.
+func markUnverified(tx Tx, r *RCA, t *tree.Tree, in RaiseInput, res *Result) (bool, error) {
 	res.Existing = []tree.NodeID{in.Node}
 	n, _ := t.Node(in.Node)
 	if in.Category != CatEntityExistence || n.Unverified {
-		return nil
+		return false, nil
 	}
 	after := *n
 	after.Unverified = true
 	if err := tx.ApplyChange(r.ID, TreeChange{Nodes: []NodeChange{{Before: copyNode(n), After: &after}}}); err != nil {
-		return err
+		return false, err
 	}
-	return audit(tx, r.ID, actor, "unverified", fmt.Sprintf("node %s", n.ID), false, true)
+	return true, nil
 }
 
 // RepairInput settles a reservation.
@@ -274,7 +284,12 @@ func (s *Service) Repair(ctx context.Context, actor Actor, rcaID int64, in Repai
 		if err := s.applyRepair(tx, r, actor, c, rv, in, res); err != nil {
 			return err
 		}
-		return s.resolve(tx, r, actor, rv, in, res)
+		before := *rv
+		if err := s.resolve(tx, r, rv, in, res); err != nil {
+			return err
+		}
+		return audit(tx, r.ID, actor, "resolve", fmt.Sprintf("reservation %d", rv.ID), before,
+			linkAudit{Reservation: rv, Status: res.Status})
 	})
 }
 
@@ -434,18 +449,15 @@ func addPredicted(t *tree.Tree, rv *Reservation, g *tree.Group, in RepairInput, 
 	return nil
 }
 
-// resolve closes the reservation and recomputes its link's status.
-func (s *Service) resolve(tx Tx, r *RCA, actor Actor, rv *Reservation, in RepairInput, res *Result) error {
-	before := *rv
+// resolve closes the reservation and recomputes its link's status; the
+// caller audits.
+func (s *Service) resolve(tx Tx, r *RCA, rv *Reservation, in RepairInput, res *Result) error {
 	rv.Status, rv.ResolvedAt = ResResolved, s.clock.Now().UTC()
 	if in.Action == RepairDismiss {
 		rv.Status = ResDismissed
 	}
 	rv.Resolution = strings.TrimSpace(string(in.Action) + ": " + strings.TrimSpace(in.Note+" "+in.Evidence))
 	if err := tx.UpdateReservation(rv); err != nil {
-		return err
-	}
-	if err := audit(tx, r.ID, actor, "resolve", fmt.Sprintf("reservation %d", rv.ID), before, rv); err != nil {
 		return err
 	}
 	res.Reservation = rv.ID
@@ -455,7 +467,7 @@ func (s *Service) resolve(tx Tx, r *RCA, actor Actor, rv *Reservation, in Repair
 	}
 	if rv.Group != 0 {
 		if g, ok := c.t.Group(rv.Group); ok {
-			if err := setStatus(tx, r, actor, g, c.status(g)); err != nil {
+			if err := setStatus(tx, r, g, c.status(g)); err != nil {
 				return err
 			}
 			res.Status = g.Status
@@ -483,19 +495,24 @@ func (s *Service) Decide(ctx context.Context, actor Actor, rcaID int64, group tr
 			})
 			return err
 		}
+		entry := linkAudit{Accept: &accept, Status: tree.StatusAccepted}
 		for i := range c.res {
 			if rv := &c.res[i]; rv.Group == group && rv.Status == ResOpen {
 				in := RepairInput{Action: RepairDismiss, Note: "accepted by the facilitator"}
-				if err := s.resolve(tx, r, actor, rv, in, res); err != nil {
+				if err := s.resolve(tx, r, rv, in, res); err != nil {
 					return err
 				}
+				entry.Dismissed = append(entry.Dismissed, rv.ID)
 			}
 		}
 		if g, err = loadGroup(tx, r, group); err != nil {
 			return err
 		}
 		res.Status = tree.StatusAccepted
-		return setStatus(tx, r, actor, g, tree.StatusAccepted)
+		if err := setStatus(tx, r, g, tree.StatusAccepted); err != nil {
+			return err
+		}
+		return audit(tx, r.ID, actor, "decide", fmt.Sprintf("link %d", group), nil, entry)
 	})
 }
 
