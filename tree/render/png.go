@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 
@@ -37,8 +36,7 @@ func (p *picture) png(w io.Writer) error {
 	c.dc.SetLineJoinRound()
 	c.dc.SetLineCapRound()
 	p.draw(c)
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(w, c.dc.Image()); err != nil {
+	if err := encodePNG(w, c.img); err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
 	return nil
