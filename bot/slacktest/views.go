@@ -275,6 +275,11 @@ func (s *Server) viewJSON(v *viewRec) map[string]any {
 			out[k] = ""
 		}
 	}
+	for _, k := range []string{"clear_on_close", "notify_on_close"} {
+		if _, ok := out[k]; !ok {
+			out[k] = false
+		}
+	}
 	out["state"] = map[string]any{"values": s.stateValues(v)}
 	return out
 }
