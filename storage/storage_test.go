@@ -414,3 +414,50 @@ func TestSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestMigrateEmptyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpen(t, path)
+	if v, err := db.SchemaVersion(context.Background()); err != nil || v < 1 {
+		t.Fatalf("schema version of a migrated empty file = %d, %v", v, err)
+	}
+	createRCA(t, db)
+}
+
+func TestOpenRejectsGarbage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "garbage.db")
+	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storage.Open(context.Background(), path); err == nil {
+		t.Fatal("Open of a non-database file succeeded")
+	}
+}
+
+func TestPruneDeliveries(t *testing.T) {
+	now := epoch
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "rca.db"),
+		storage.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i, key := range []string{"old", "new"} {
+		now = epoch.Add(time.Duration(i) * 48 * time.Hour)
+		if _, err := db.Update(context.Background(), key, func(workflow.Tx) ([]byte, error) { return nil, nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.PruneDeliveries(context.Background(), epoch.Add(24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("PruneDeliveries = %d, %v; want 1", n, err)
+	}
+	for key, want := range map[string]bool{"old": false, "new": true} {
+		if got, _ := db.Handled(context.Background(), key); got != want {
+			t.Errorf("Handled(%s) = %v, want %v", key, got, want)
+		}
+	}
+}
