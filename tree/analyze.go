@@ -72,11 +72,11 @@ type analyzer struct {
 	g *graph
 	a *Analysis
 
-	rootComps []int // component of each root, in Roots order
-	explained []int // UDE node indexes some root explains, ascending
+	rootComps []int32 // component of each root, in Roots order
+	explained []int32 // UDE node indexes some root explains, ascending
 	el        *eliminator
-	removable []int // UDE node indexes that fixing every root removes
-	depths    []int // per component
+	removable []int32 // UDE node indexes that fixing every root removes
+	depths    []int   // per component
 }
 
 // collectUDEs lists the UDEs and their total impact.
@@ -94,8 +94,8 @@ func (az *analyzer) collectUDEs() {
 func (az *analyzer) findRoots() {
 	g := az.g
 	az.depths = g.udeDepth()
-	var comps []int
-	for c := range g.numComps() {
+	var comps []int32
+	for c := range int32(g.numComps()) {
 		if !g.source[c] || az.depths[c] < 0 {
 			continue
 		}
@@ -156,13 +156,13 @@ func (az *analyzer) computeRemoves() {
 	after := g.fixpoint(cut)
 	for v, u := range g.isUDE {
 		if u && az.el.holds[v] && !after[v] {
-			az.removable = append(az.removable, v)
+			az.removable = append(az.removable, int32(v))
 		}
 	}
 }
 
 // udeIDs returns the IDs of the UDEs among node indexes, sorted.
-func (az *analyzer) udeIDs(nodes []int) []NodeID {
+func (az *analyzer) udeIDs(nodes []int32) []NodeID {
 	var out []NodeID
 	for _, v := range nodes {
 		if az.g.isUDE[v] {
@@ -176,7 +176,7 @@ func (az *analyzer) udeIDs(nodes []int) []NodeID {
 // findLoopsAndDangling lists every loop and every node that reaches no UDE.
 func (az *analyzer) findLoopsAndDangling() {
 	g := az.g
-	for c := range g.numComps() {
+	for c := range int32(g.numComps()) {
 		if g.compSize(c) > 1 {
 			loop := make([]NodeID, 0, g.compSize(c))
 			for _, v := range g.members(c) {
@@ -211,7 +211,7 @@ func (az *analyzer) rank() {
 		)
 	})
 	sorted := make([]Root, len(roots))
-	comps := make([]int, len(roots))
+	comps := make([]int32, len(roots))
 	for k, i := range order {
 		sorted[k] = roots[i]
 		comps[k] = az.rootComps[i]
@@ -233,22 +233,35 @@ func (az *analyzer) markCore() {
 // searchSets finds Cover and Fix.
 func (az *analyzer) searchSets(limit int) {
 	g := az.g
-	rootElems := make([][]int, len(az.a.Roots))
-	rootNodes := make([][]int, len(az.a.Roots))
+	rootElems := make([][]int32, len(az.a.Roots))
+	rootNodes := make([][]int32, len(az.a.Roots))
 	for i, r := range az.a.Roots {
 		for _, id := range r.Explains {
-			rootElems[i] = append(rootElems[i], g.mustIndex(id))
+			rootElems[i] = append(rootElems[i], int32(g.mustIndex(id)))
 		}
 		rootNodes[i] = g.members(az.rootComps[i])
 	}
-	cover, exact := minimalCover(az.explained, rootElems, limit)
+	elems := make([][]int, len(rootElems))
+	for i, es := range rootElems {
+		elems[i] = widen(es)
+	}
+	cover, exact := minimalCover(widen(az.explained), elems, limit)
 	az.a.Cover = RootSet{Roots: cover, Covered: az.idsOf(az.explained), Exact: exact}
-	fix, exact := minimalFix(az.el, az.removable, rootNodes, rootElems, limit)
+	fix, exact := minimalFix(az.el, widen(az.removable), rootNodes, elems, limit)
 	az.a.Fix = RootSet{Roots: fix, Covered: az.idsOf(az.removable), Exact: exact}
 }
 
+// widen converts indexes to int for the set searches.
+func widen(s []int32) []int {
+	out := make([]int, len(s))
+	for i, v := range s {
+		out[i] = int(v)
+	}
+	return out
+}
+
 // idsOf maps node indexes to IDs.
-func (az *analyzer) idsOf(nodes []int) []NodeID {
+func (az *analyzer) idsOf(nodes []int32) []NodeID {
 	out := make([]NodeID, len(nodes))
 	for i, v := range nodes {
 		out[i] = az.g.ids[v]
@@ -265,12 +278,12 @@ func (az *analyzer) buildChains() {
 		return
 	}
 	p := pathSearch{
-		via:   make([]int, len(g.ids)),
-		prev:  make([]int, len(g.ids)),
-		stamp: make([]int, len(g.ids)),
+		via:   make([]int32, len(g.ids)),
+		prev:  make([]int32, len(g.ids)),
+		stamp: make([]int32, len(g.ids)),
 	}
 	for k, ri := range az.a.CoreCauses {
-		p.mark = k + 1
+		p.mark = int32(k + 1)
 		queue := slices.Clone(g.members(az.rootComps[ri]))
 		for _, v := range queue {
 			p.stamp[v], p.via[v] = p.mark, -1
@@ -284,7 +297,7 @@ func (az *analyzer) buildChains() {
 			}
 		}
 		for _, id := range az.a.Roots[ri].Explains {
-			if c, ok := p.chainTo(g, g.mustIndex(id)); ok {
+			if c, ok := p.chainTo(g, int32(g.mustIndex(id))); ok {
 				az.a.Chains = append(az.a.Chains, c)
 			}
 		}
@@ -293,12 +306,12 @@ func (az *analyzer) buildChains() {
 
 // pathSearch records, per node, the group and the cause a search reached it by.
 type pathSearch struct {
-	via, prev, stamp []int
-	mark             int
+	via, prev, stamp []int32
+	mark             int32
 }
 
 // chainTo walks back from node u to the search's start.
-func (p *pathSearch) chainTo(g *graph, u int) (Chain, bool) {
+func (p *pathSearch) chainTo(g *graph, u int32) (Chain, bool) {
 	if p.stamp[u] != p.mark || p.via[u] < 0 {
 		return Chain{}, false
 	}

@@ -48,13 +48,13 @@ func Eliminate(t *Tree, neutralised []NodeID, opt Options) Elimination {
 // neutralised (see Eliminate).
 func (g *graph) fixpoint(cut []bool) []bool {
 	holds := make([]bool, len(g.ids))
-	need := make([]int, len(g.gEffect))
+	need := make([]int32, len(g.gEffect))
 	for gi := range need {
 		need[gi] = g.causeStart[gi+1] - g.causeStart[gi]
 	}
-	var queue []int
-	for c := range g.numComps() {
-		if !g.source[c] || slices.ContainsFunc(g.members(c), func(v int) bool { return cut[v] }) {
+	var queue []int32
+	for c := range int32(g.numComps()) {
+		if !g.source[c] || slices.ContainsFunc(g.members(c), func(v int32) bool { return cut[v] }) {
 			continue
 		}
 		for _, v := range g.members(c) {
@@ -82,16 +82,16 @@ func (g *graph) fixpoint(cut []bool) []bool {
 type eliminator struct {
 	g       *graph
 	holds   []bool
-	seeded  []bool // members of a source component: hold without support
-	unmet   []int  // group → causes not holding
-	support []int  // node → groups into it with every cause holding
+	seeded  []bool  // members of a source component: hold without support
+	unmet   []int32 // group → causes not holding
+	support []int32 // node → groups into it with every cause holding
 
-	died, unmetLog, supportLog []int
-	work                       []int
-	touched                    []int
-	inTouched                  []bool // component → queued for a loop re-check
-	localNeed                  []int  // scratch per group for loop re-checks
-	localHold                  []bool // scratch per node for loop re-checks
+	died, unmetLog, supportLog []int32
+	work                       []int32
+	touched                    []int32
+	inTouched                  []bool  // component → queued for a loop re-check
+	localNeed                  []int32 // scratch per group for loop re-checks
+	localHold                  []bool  // scratch per node for loop re-checks
 }
 
 // elimMark is a point to undo to.
@@ -103,21 +103,21 @@ func newEliminator(g *graph) *eliminator {
 		g:         g,
 		holds:     g.fixpoint(make([]bool, len(g.ids))),
 		seeded:    make([]bool, len(g.ids)),
-		unmet:     make([]int, len(g.gEffect)),
-		support:   make([]int, len(g.ids)),
+		unmet:     make([]int32, len(g.gEffect)),
+		support:   make([]int32, len(g.ids)),
 		inTouched: make([]bool, g.numComps()),
-		localNeed: make([]int, len(g.gEffect)),
+		localNeed: make([]int32, len(g.gEffect)),
 		localHold: make([]bool, len(g.ids)),
 		// Fixing every root at once kills most of the tree: size the logs for it.
-		died:       make([]int, 0, len(g.ids)),
-		unmetLog:   make([]int, 0, len(g.causes)),
-		supportLog: make([]int, 0, len(g.gEffect)),
+		died:       make([]int32, 0, len(g.ids)),
+		unmetLog:   make([]int32, 0, len(g.causes)),
+		supportLog: make([]int32, 0, len(g.gEffect)),
 	}
 	for v := range g.ids {
 		e.seeded[v] = g.source[g.comp[v]]
 	}
 	for gi, eff := range g.gEffect {
-		for _, c := range g.groupCauses(gi) {
+		for _, c := range g.groupCauses(int32(gi)) {
 			if !e.holds[c] {
 				e.unmet[gi]++
 			}
@@ -150,7 +150,7 @@ func (e *eliminator) undo(m elimMark) {
 
 // kill neutralises the nodes and propagates; the nodes that stopped holding
 // are appended to e.died.
-func (e *eliminator) kill(nodes []int) {
+func (e *eliminator) kill(nodes []int32) {
 	for _, v := range nodes {
 		if e.holds[v] {
 			e.die(v)
@@ -173,7 +173,7 @@ func (e *eliminator) kill(nodes []int) {
 }
 
 // die records that v stops holding and updates the groups it is a cause in.
-func (e *eliminator) die(v int) {
+func (e *eliminator) die(v int32) {
 	g := e.g
 	e.holds[v] = false
 	e.died = append(e.died, v)
@@ -202,9 +202,9 @@ func (e *eliminator) die(v int) {
 // recheckLoop recomputes, inside loop component c, which holding members are
 // still supported from outside the loop (directly or through other members),
 // and kills the rest.
-func (e *eliminator) recheckLoop(c int) {
+func (e *eliminator) recheckLoop(c int32) {
 	g := e.g
-	var queue []int
+	var queue []int32
 	for _, v := range g.members(c) {
 		e.localHold[v] = false
 		if !e.holds[v] {
@@ -216,7 +216,7 @@ func (e *eliminator) recheckLoop(c int) {
 			continue
 		}
 		for _, gi := range g.into(v) {
-			n := 0
+			var n int32
 			for _, x := range g.groupCauses(gi) {
 				if !e.holds[x] || g.comp[x] == c {
 					n++

@@ -9,33 +9,33 @@ import (
 // on: nodes are numbered 0..n-1 in NodeID order, and only the groups that
 // count (all of them, or the accepted ones) are kept, in GroupID order.
 type graph struct {
-	ids    []NodeID       // node index → NodeID
-	dense  []int          // NodeID → node index + 1 (0: none), when numbers are dense
-	sparse map[NodeID]int // NodeID → node index otherwise
-	isUDE  []bool         // node index → the node is a UDE
-	impact []int          // node index → UDE impact weight (0 for other kinds)
+	ids    []NodeID         // node index → NodeID
+	dense  []int32          // NodeID → node index + 1 (0: none), when numbers are dense
+	sparse map[NodeID]int32 // NodeID → node index otherwise
+	isUDE  []bool           // node index → the node is a UDE
+	impact []int            // node index → UDE impact weight (0 for other kinds)
 
 	gids       []GroupID // group index → GroupID
-	gEffect    []int     // group index → effect node index
-	causeStart []int     // group index → start of its causes in causes
-	causes     []int     // the causes of every group, concatenated
+	gEffect    []int32   // group index → effect node index
+	causeStart []int32   // group index → start of its causes in causes
+	causes     []int32   // the causes of every group, concatenated
 
-	inStart  []int // node index → start of its incoming groups in inGroups
-	inGroups []int // group indexes by effect
-	outStart []int // node index → start of its outgoing groups in outGroups
-	outGrp   []int // group indexes by cause
+	inStart  []int32 // node index → start of its incoming groups in inGroups
+	inGroups []int32 // group indexes by effect
+	outStart []int32 // node index → start of its outgoing groups in outGroups
+	outGrp   []int32 // group indexes by cause
 
 	// Strongly connected components, numbered in Tarjan completion order, so
 	// every edge between components goes from a higher to a lower number.
-	comp        []int  // node index → component
-	compStart   []int  // component → start of its members in compMembers
-	compMembers []int  // node indexes by component, ascending
-	succStart   []int  // component → start of its successors in succ (CSR)
-	succ        []int  // successor components (repeats allowed)
-	predStart   []int  // component → start of its predecessors in pred
-	pred        []int  // predecessor components (repeats allowed)
-	inLoop      []bool // node → its component has several nodes
-	source      []bool // component has no edge into it from outside
+	comp        []int32 // node index → component
+	compStart   []int32 // component → start of its members in compMembers
+	compMembers []int32 // node indexes by component, ascending
+	succStart   []int32 // component → start of its successors in succ (CSR)
+	succ        []int32 // successor components (repeats allowed)
+	predStart   []int32 // component → start of its predecessors in pred
+	pred        []int32 // predecessor components (repeats allowed)
+	inLoop      []bool  // node → its component has several nodes
+	source      []bool  // component has no edge into it from outside
 }
 
 // newGraph indexes the counted groups of t; the others are returned by ID.
@@ -47,16 +47,16 @@ func newGraph(t *Tree, acceptedOnly bool) (*graph, []GroupID) {
 		impact: make([]int, len(nodes)),
 	}
 	if int(t.nextNode) <= 2*len(nodes)+64 {
-		g.dense = make([]int, t.nextNode)
+		g.dense = make([]int32, t.nextNode)
 	} else {
-		g.sparse = make(map[NodeID]int, len(nodes))
+		g.sparse = make(map[NodeID]int32, len(nodes))
 	}
 	for i, n := range nodes {
 		g.ids[i] = n.ID
 		if g.dense != nil {
-			g.dense[n.ID] = i + 1
+			g.dense[n.ID] = int32(i) + 1
 		} else {
-			g.sparse[n.ID] = i
+			g.sparse[n.ID] = int32(i)
 		}
 		g.isUDE[i] = n.Kind == KindUDE
 		g.impact[i] = n.Impact()
@@ -64,20 +64,20 @@ func newGraph(t *Tree, acceptedOnly bool) (*graph, []GroupID) {
 	groups := orderedGroups(t)
 	var skipped []GroupID
 	g.gids = make([]GroupID, 0, len(groups))
-	g.gEffect = make([]int, 0, len(groups))
-	g.causeStart = make([]int, 1, len(groups)+1)
-	g.causes = make([]int, 0, 2*len(groups))
+	g.gEffect = make([]int32, 0, len(groups))
+	g.causeStart = make([]int32, 1, len(groups)+1)
+	g.causes = make([]int32, 0, 2*len(groups))
 	for _, grp := range groups {
 		if acceptedOnly && grp.Status != StatusAccepted {
 			skipped = append(skipped, grp.ID)
 			continue
 		}
 		g.gids = append(g.gids, grp.ID)
-		g.gEffect = append(g.gEffect, g.mustIndex(grp.Effect))
+		g.gEffect = append(g.gEffect, int32(g.mustIndex(grp.Effect)))
 		for _, c := range grp.Causes {
-			g.causes = append(g.causes, g.mustIndex(c))
+			g.causes = append(g.causes, int32(g.mustIndex(c)))
 		}
-		g.causeStart = append(g.causeStart, len(g.causes))
+		g.causeStart = append(g.causeStart, int32(len(g.causes)))
 	}
 	g.buildAdjacency()
 	g.buildComponents()
@@ -88,12 +88,12 @@ func newGraph(t *Tree, acceptedOnly bool) (*graph, []GroupID) {
 func (g *graph) indexOf(id NodeID) (int, bool) {
 	if g.dense == nil {
 		v, ok := g.sparse[id]
-		return v, ok
+		return int(v), ok
 	}
 	if id < 0 || int(id) >= len(g.dense) || g.dense[id] == 0 {
 		return 0, false
 	}
-	return g.dense[id] - 1, true
+	return int(g.dense[id]) - 1, true
 }
 
 // mustIndex returns the node index of an id the tree guarantees to exist.
@@ -132,27 +132,27 @@ func orderedGroups(t *Tree) []*Group {
 }
 
 // groupCauses returns the cause node indexes of group gi.
-func (g *graph) groupCauses(gi int) []int {
+func (g *graph) groupCauses(gi int32) []int32 {
 	return g.causes[g.causeStart[gi]:g.causeStart[gi+1]]
 }
 
 // into returns the groups whose effect is node v.
-func (g *graph) into(v int) []int { return g.inGroups[g.inStart[v]:g.inStart[v+1]] }
+func (g *graph) into(v int32) []int32 { return g.inGroups[g.inStart[v]:g.inStart[v+1]] }
 
 // from returns the groups that have node v among their causes.
-func (g *graph) from(v int) []int { return g.outGrp[g.outStart[v]:g.outStart[v+1]] }
+func (g *graph) from(v int32) []int32 { return g.outGrp[g.outStart[v]:g.outStart[v+1]] }
 
 // members returns the nodes of component c.
-func (g *graph) members(c int) []int { return g.compMembers[g.compStart[c]:g.compStart[c+1]] }
+func (g *graph) members(c int32) []int32 { return g.compMembers[g.compStart[c]:g.compStart[c+1]] }
 
 // buildAdjacency fills the incoming and outgoing group lists (CSR form).
 func (g *graph) buildAdjacency() {
 	n := len(g.ids)
-	g.inStart = make([]int, n+1)
-	g.outStart = make([]int, n+1)
+	g.inStart = make([]int32, n+1)
+	g.outStart = make([]int32, n+1)
 	for gi, e := range g.gEffect {
 		g.inStart[e+1]++
-		for _, c := range g.groupCauses(gi) {
+		for _, c := range g.groupCauses(int32(gi)) {
 			g.outStart[c+1]++
 		}
 	}
@@ -160,15 +160,15 @@ func (g *graph) buildAdjacency() {
 		g.inStart[v+1] += g.inStart[v]
 		g.outStart[v+1] += g.outStart[v]
 	}
-	g.inGroups = make([]int, g.inStart[n])
-	g.outGrp = make([]int, g.outStart[n])
+	g.inGroups = make([]int32, g.inStart[n])
+	g.outGrp = make([]int32, g.outStart[n])
 	inFill := slices.Clone(g.inStart[:n])
 	outFill := slices.Clone(g.outStart[:n])
 	for gi, e := range g.gEffect {
-		g.inGroups[inFill[e]] = gi
+		g.inGroups[inFill[e]] = int32(gi)
 		inFill[e]++
-		for _, c := range g.groupCauses(gi) {
-			g.outGrp[outFill[c]] = gi
+		for _, c := range g.groupCauses(int32(gi)) {
+			g.outGrp[outFill[c]] = int32(gi)
 			outFill[c]++
 		}
 	}
@@ -179,18 +179,18 @@ func (g *graph) buildAdjacency() {
 func (g *graph) buildComponents() {
 	n := len(g.ids)
 	const unvisited = -1
-	order := make([]int, n)
-	low := make([]int, n)
+	order := make([]int32, n)
+	low := make([]int32, n)
 	onStack := make([]bool, n)
-	g.comp = make([]int, n)
+	g.comp = make([]int32, n)
 	for v := range n {
 		order[v] = unvisited
 	}
-	type frame struct{ v, next int }
-	var stack []int
+	type frame struct{ v, next int32 }
+	var stack []int32
 	var frames []frame
-	counter, ncomp := 0, 0
-	for start := range n {
+	var counter, ncomp int32
+	for start := range int32(n) {
 		if order[start] != unvisited {
 			continue
 		}
@@ -202,7 +202,7 @@ func (g *graph) buildComponents() {
 		for len(frames) > 0 {
 			f := &frames[len(frames)-1]
 			out := g.from(f.v)
-			if f.next < len(out) {
+			if int(f.next) < len(out) {
 				w := g.gEffect[out[f.next]]
 				f.next++
 				switch {
@@ -238,24 +238,24 @@ func (g *graph) buildComponents() {
 			ncomp++
 		}
 	}
-	g.buildCondensation(ncomp)
+	g.buildCondensation(int(ncomp))
 }
 
 // buildCondensation groups members by component and links the components.
 func (g *graph) buildCondensation(ncomp int) {
 	n := len(g.ids)
-	g.compStart = make([]int, ncomp+1)
+	g.compStart = make([]int32, ncomp+1)
 	for v := range n {
 		g.compStart[g.comp[v]+1]++
 	}
 	for c := range ncomp {
 		g.compStart[c+1] += g.compStart[c]
 	}
-	g.compMembers = make([]int, n)
+	g.compMembers = make([]int32, n)
 	fill := slices.Clone(g.compStart[:ncomp])
 	for v := range n { // ascending, so members come out sorted
 		c := g.comp[v]
-		g.compMembers[fill[c]] = v
+		g.compMembers[fill[c]] = int32(v)
 		fill[c]++
 	}
 	g.source = make([]bool, ncomp)
@@ -266,9 +266,9 @@ func (g *graph) buildCondensation(ncomp int) {
 	for v := range n {
 		g.inLoop[v] = g.compSize(g.comp[v]) > 1
 	}
-	g.succStart = make([]int, ncomp+1)
-	g.predStart = make([]int, ncomp+1)
-	g.eachCrossEdge(func(from, to int) {
+	g.succStart = make([]int32, ncomp+1)
+	g.predStart = make([]int32, ncomp+1)
+	g.eachCrossEdge(func(from, to int32) {
 		g.succStart[from+1]++
 		g.predStart[to+1]++
 		g.source[to] = false
@@ -277,11 +277,11 @@ func (g *graph) buildCondensation(ncomp int) {
 		g.succStart[c+1] += g.succStart[c]
 		g.predStart[c+1] += g.predStart[c]
 	}
-	g.succ = make([]int, g.succStart[ncomp])
-	g.pred = make([]int, g.predStart[ncomp])
+	g.succ = make([]int32, g.succStart[ncomp])
+	g.pred = make([]int32, g.predStart[ncomp])
 	sf := slices.Clone(g.succStart[:ncomp])
 	pf := slices.Clone(g.predStart[:ncomp])
-	g.eachCrossEdge(func(from, to int) {
+	g.eachCrossEdge(func(from, to int32) {
 		g.succ[sf[from]] = to
 		sf[from]++
 		g.pred[pf[to]] = from
@@ -290,10 +290,10 @@ func (g *graph) buildCondensation(ncomp int) {
 }
 
 // eachCrossEdge calls f for every cause→effect link between two components.
-func (g *graph) eachCrossEdge(f func(from, to int)) {
+func (g *graph) eachCrossEdge(f func(from, to int32)) {
 	for gi, e := range g.gEffect {
 		ce := g.comp[e]
-		for _, c := range g.groupCauses(gi) {
+		for _, c := range g.groupCauses(int32(gi)) {
 			if cc := g.comp[c]; cc != ce {
 				f(cc, ce)
 			}
@@ -302,19 +302,19 @@ func (g *graph) eachCrossEdge(f func(from, to int)) {
 }
 
 // compSucc returns the components that component c has links into.
-func (g *graph) compSucc(c int) []int { return g.succ[g.succStart[c]:g.succStart[c+1]] }
+func (g *graph) compSucc(c int32) []int32 { return g.succ[g.succStart[c]:g.succStart[c+1]] }
 
 // compPred returns the components with links into component c.
-func (g *graph) compPred(c int) []int { return g.pred[g.predStart[c]:g.predStart[c+1]] }
+func (g *graph) compPred(c int32) []int32 { return g.pred[g.predStart[c]:g.predStart[c+1]] }
 
 // numComps returns the number of strongly connected components.
 func (g *graph) numComps() int { return len(g.source) }
 
 // compSize returns the number of nodes in component c.
-func (g *graph) compSize(c int) int { return g.compStart[c+1] - g.compStart[c] }
+func (g *graph) compSize(c int32) int { return int(g.compStart[c+1] - g.compStart[c]) }
 
 // hasUDE reports whether component c contains a UDE.
-func (g *graph) hasUDE(c int) bool {
+func (g *graph) hasUDE(c int32) bool {
 	for _, v := range g.members(c) {
 		if g.isUDE[v] {
 			return true
@@ -328,7 +328,7 @@ func (g *graph) hasUDE(c int) bool {
 // it reaches none.
 func (g *graph) udeDepth() []int {
 	depth := make([]int, g.numComps())
-	for c := range depth { // successors have lower numbers
+	for c := range int32(len(depth)) { // successors have lower numbers
 		depth[c] = -1
 		if g.hasUDE(c) {
 			depth[c] = 0
@@ -346,27 +346,27 @@ func (g *graph) udeDepth() []int {
 // reachable from it in ascending order. It walks the UDEs 64 at a time and,
 // for each batch, only the components that can reach the batch, so the cost is
 // the total size of the batches' ancestries (at worst UDEs/64 × (nodes+links)).
-func (g *graph) explains(roots []int) [][]int {
-	out := make([][]int, len(roots))
-	rootOf := make([]int, g.numComps())
+func (g *graph) explains(roots []int32) [][]int32 {
+	out := make([][]int32, len(roots))
+	rootOf := make([]int32, g.numComps())
 	for c := range rootOf {
 		rootOf[c] = -1
 	}
 	for i, c := range roots {
-		rootOf[c] = i
+		rootOf[c] = int32(i)
 	}
-	var udes []int
+	var udes []int32
 	for v, u := range g.isUDE {
 		if u {
-			udes = append(udes, v)
+			udes = append(udes, int32(v))
 		}
 	}
-	mark := make([]int, g.numComps())
+	mark := make([]int32, g.numComps())
 	reach := make([]uint64, g.numComps())
-	var list []int
+	var list []int32
 	for s := 0; s < len(udes); s += 64 {
 		batch := udes[s:min(s+64, len(udes))]
-		stamp := s/64 + 1
+		stamp := int32(s/64 + 1)
 		list = list[:0]
 		for k, v := range batch {
 			c := g.comp[v]
@@ -399,22 +399,4 @@ func (g *graph) explains(roots []int) [][]int {
 		}
 	}
 	return out
-}
-
-// reachable marks the components reachable from the given ones.
-func (g *graph) reachable(from []int) []bool {
-	seen := make([]bool, g.numComps())
-	queue := slices.Clone(from)
-	for _, c := range queue {
-		seen[c] = true
-	}
-	for i := 0; i < len(queue); i++ {
-		for _, s := range g.compSucc(queue[i]) {
-			if !seen[s] {
-				seen[s] = true
-				queue = append(queue, s)
-			}
-		}
-	}
-	return seen
 }

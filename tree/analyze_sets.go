@@ -63,8 +63,8 @@ func (p *coverProblem) gain(r int) int {
 // it stops holding once the chosen roots are neutralised.
 type fixProblem struct {
 	el        *eliminator
-	rootNodes [][]int // root → its node indexes
-	isElem    []bool  // node → is an element
+	rootNodes [][]int32 // root → its node indexes
+	isElem    []bool    // node → is an element
 	marks     []elimMark
 }
 
@@ -372,7 +372,7 @@ func minimalCover(elems []int, rootElems [][]int, limit int) ([]int, bool) {
 
 // minimalFix finds the smallest set of roots whose fix removes every element
 // (removable UDE node indexes), using the eliminator; exact up to limit roots.
-func minimalFix(el *eliminator, elems []int, rootNodes, rootElems [][]int, limit int) ([]int, bool) {
+func minimalFix(el *eliminator, elems []int, rootNodes [][]int32, rootElems [][]int, limit int) ([]int, bool) {
 	if len(elems) == 0 {
 		return nil, true
 	}

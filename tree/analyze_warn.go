@@ -59,7 +59,7 @@ func (az *analyzer) warnCore() {
 
 // warnUnremovable names UDEs that fixing every root cause would leave.
 func (az *analyzer) warnUnremovable() {
-	removed := make(map[int]bool, len(az.removable))
+	removed := make(map[int32]bool, len(az.removable))
 	for _, v := range az.removable {
 		removed[v] = true
 	}
