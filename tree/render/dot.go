@@ -31,7 +31,7 @@ func (s *scene) dot() []byte {
 	fmt.Fprintf(&b, "  // %s\n", strings.ReplaceAll(s.title, "\n", " "))
 	fmt.Fprintf(&b, "  graph [rankdir=BT, nodesep=0.3, ranksep=0.45, splines=spline, outputorder=edgesfirst, pad=0.2, label=%s, labelloc=t, fontname=\"Helvetica-Bold\", fontsize=%s];\n",
 		quote(s.title), num(titleSize))
-	fmt.Fprintf(&b, "  node [fontname=\"Helvetica\", fontsize=%s, fixedsize=true, margin=0];\n", num(textSize))
+	fmt.Fprintf(&b, "  node [fontname=\"Helvetica\", fontsize=%s, fixedsize=shape, margin=0];\n", num(textSize))
 	fmt.Fprintf(&b, "  edge [color=%q, penwidth=1.8, arrowsize=1.0, fontname=\"Helvetica-Bold\", fontsize=%s];\n", cssColor(colLink), num(headSize))
 	for _, n := range s.nodes {
 		b.WriteString("  ")
