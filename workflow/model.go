@@ -210,41 +210,69 @@ type Store interface {
 // Tx is one transaction. Lookups return an *Error with ENotFound when the
 // row does not exist; unique violations come back as EConflict.
 type Tx interface {
+	// CreateRCA inserts r with its participants and returns the new id.
 	CreateRCA(r *RCA) (int64, error)
+	// RCA returns the RCA numbered id, with its participants (ENotFound).
 	RCA(id int64) (*RCA, error)
+	// UpdateRCA saves r's editable fields and phase (ENotFound).
 	UpdateRCA(r *RCA) error
+	// AddParticipants adds users to the RCA, ignoring those already in it.
 	AddParticipants(rcaID int64, users []string) error
+	// RCAByChannel returns the RCA bound to a channel (ENotFound).
 	RCAByChannel(channelID string) (*RCA, error)
+	// ListRCAs returns the RCAs user may see, open ones first, newest first.
 	ListRCAs(user string) ([]RCA, error)
+	// OpenRCAs returns every RCA that is not closed.
 	OpenRCAs() ([]RCA, error)
 
+	// Tree loads the RCA's live nodes and links; new ones get numbers never used before.
 	Tree(rcaID int64) (*tree.Tree, error)
+	// ApplyChange writes a tree change; a node or link added under a deleted number comes back.
 	ApplyChange(rcaID int64, ch TreeChange) error
+	// NodeInfo returns the author and source of a live node (ENotFound).
 	NodeInfo(rcaID int64, id tree.NodeID) (NodeInfo, error)
 
+	// Skips returns the nodes skipped in the wiring walk.
 	Skips(rcaID int64) ([]tree.NodeID, error)
+	// SetSkip remembers or forgets a skip.
 	SetSkip(rcaID int64, id tree.NodeID, skipped bool) error
 
+	// Reviews returns every review of the RCA.
 	Reviews(rcaID int64) ([]Review, error)
+	// PutReview records a user's verdict on a link, replacing an earlier one.
 	PutReview(r Review) error
+	// ClearReviews forgets the reviews of a link.
 	ClearReviews(rcaID int64, group tree.GroupID) error
+	// Reservations returns every reservation of the RCA, oldest first.
 	Reservations(rcaID int64) ([]Reservation, error)
+	// AddReservation inserts r and returns its id.
 	AddReservation(r *Reservation) (int64, error)
+	// UpdateReservation saves r's status and resolution (ENotFound).
 	UpdateReservation(r *Reservation) error
 
+	// Fixes returns the fixes proposed in the RCA, oldest first.
 	Fixes(rcaID int64) ([]Fix, error)
+	// AddFix inserts f and returns its id.
 	AddFix(f *Fix) (int64, error)
+	// PutCoreCauses replaces the remembered core causes of an RCA.
 	PutCoreCauses(rcaID int64, causes []PastCause) error
+	// PastCauses returns every remembered core cause, newest first.
 	PastCauses() ([]PastCause, error)
 
+	// Reminder returns the RCA's reminder state (zero when never reminded).
 	Reminder(rcaID int64) (ReminderState, error)
+	// PutReminder saves the RCA's reminder state.
 	PutReminder(s ReminderState) error
+	// SlackRef returns the value stored under key, or "".
 	SlackRef(rcaID int64, key string) (string, error)
+	// PutSlackRef stores value under key, replacing any earlier value.
 	PutSlackRef(rcaID int64, key, value string) error
 
+	// Audit appends e to the audit log, setting its id and time.
 	Audit(e *AuditEntry) (int64, error)
+	// AuditLog returns the RCA's audit entries, oldest first.
 	AuditLog(rcaID int64) ([]AuditEntry, error)
 	// LastUndoable returns the newest tree change of the RCA by actor (any
-	// actor when actor is "") that no "undo" entry references yet.
+	// actor when actor is "") that no "undo" entry references yet (ENotFound).
 	LastUndoable(rcaID int64, actor string) (*AuditEntry, error)
 }
