@@ -11,6 +11,10 @@ import (
 // it the best set found so far is returned and marked not exact.
 const searchBudget = 20_000_000
 
+// pruneBudget bounds the work (nodes + links per fixpoint, times roots) spent
+// dropping redundant roots from a greedy fix set.
+const pruneBudget = 4_000_000
+
 // greedyTries is how many candidate roots the greedy fix search tries (by
 // elimination) before it commits to one, per step.
 const greedyTries = 8
@@ -387,6 +391,7 @@ func minimalFix(el *eliminator, elems []int, rootNodes [][]int32, rootElems [][]
 		p.undo()
 	}
 	slices.Sort(greedy)
+	greedy = pruneFix(el.g, greedy, rootNodes, elems)
 	if len(greedy) == s.lowerBound(len(rootElems)) {
 		return greedy, true
 	}
@@ -396,4 +401,32 @@ func minimalFix(el *eliminator, elems []int, rootNodes [][]int32, rootElems [][]
 	best, exact := s.exact(greedy, len(rootElems))
 	slices.Sort(best)
 	return best, exact
+}
+
+// pruneFix drops roots from a greedy fix set (sorted, best-ranked first) when
+// the others already remove every element, trying the worst-ranked first, with
+// one full fixpoint per root; it is skipped when that would exceed pruneBudget.
+func pruneFix(g *graph, set []int, rootNodes [][]int32, elems []int) []int {
+	if len(set)*(len(g.ids)+len(g.causes)) > pruneBudget {
+		return set
+	}
+	cut := make([]bool, len(g.ids))
+	mark := func(r int, on bool) {
+		for _, v := range rootNodes[r] {
+			cut[v] = on
+		}
+	}
+	for _, r := range set {
+		mark(r, true)
+	}
+	for i := len(set) - 1; i >= 0; i-- {
+		mark(set[i], false)
+		holds := g.fixpoint(cut)
+		if slices.ContainsFunc(elems, func(e int) bool { return holds[e] }) {
+			mark(set[i], true)
+			continue
+		}
+		set = slices.Delete(set, i, i+1)
+	}
+	return set
 }
