@@ -11,10 +11,10 @@ import (
 )
 
 // DOT returns the tree as Graphviz DOT: deterministic (nodes by number,
-// junctions and edges by link), causes below effects, node sizes measured
-// with the embedded fonts so that any Graphviz lays it out like ours. a may be
-// nil; then roots are the causes with no incoming link and no core cause is
-// marked.
+// junctions and edges by link), causes below effects, node shapes sized from
+// the embedded fonts (fixedsize=shape) so that edges meet the boxes we paint,
+// and labels readable by native Graphviz too. a may be nil; then roots are the
+// causes with no incoming link and no core cause is marked.
 func DOT(t *tree.Tree, a *tree.Analysis, opt Options) []byte {
 	m, err := defaultMetrics()
 	if err != nil {

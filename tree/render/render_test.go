@@ -733,3 +733,34 @@ func BenchmarkNewRenderer(b *testing.B) {
 		}
 	}
 }
+
+// TestSubtreesOfBigTreeAreReadable checks the splitting rule end to end: a
+// tree past MaxReadableNodes is unreadable in one picture, and each of its
+// subtrees (rendered with the whole tree's analysis) is readable.
+func TestSubtreesOfBigTreeAreReadable(t *testing.T) {
+	r := newRenderer(t)
+	big := treetest.Generate(1, 300)
+	a := tree.Analyze(big, tree.Options{})
+	if !NeedsSplit(big) {
+		t.Fatalf("NeedsSplit(%d nodes) = false", big.NumNodes())
+	}
+	if _, readable, err := r.Fit(context.Background(), big, a, Options{}); err != nil || readable {
+		t.Fatalf("whole tree: readable = %v, err = %v; want unreadable", readable, err)
+	}
+	subs, err := Subtrees(big, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) < 2 {
+		t.Fatalf("%d subtrees", len(subs))
+	}
+	for _, s := range subs {
+		scale, readable, err := r.Fit(context.Background(), s, a, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !readable || NeedsSplit(s) {
+			t.Errorf("subtree %q (%d nodes) is drawn at scale %.2f, below %.2f", s.Title, s.NumNodes(), scale, MinReadableScale)
+		}
+	}
+}
