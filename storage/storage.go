@@ -66,11 +66,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.write.SetMaxOpenConns(1)
 	db.write.SetConnMaxLifetime(0)
 	db.write.SetConnMaxIdleTime(0)
-	if db.read, err = sql.Open("sqlite3", dsn(path, "deferred")); err != nil {
+	if db.read, err = sql.Open("sqlite3", dsn(path, "deferred")+"&_query_only=1"); err != nil {
 		db.write.Close()
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}
-	db.read.SetMaxOpenConns(4)
+	db.read.SetMaxOpenConns(4) // query-only: a write through View fails instead of racing the writer
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -271,7 +271,14 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 			return fmt.Errorf("storage: backup to %s: %w", dest, err)
 		}
 	}
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
+	// The reader pool is query-only, so the copy gets its own connection; it
+	// reads one WAL snapshot and never blocks the writer.
+	conn, err := sql.Open("sqlite3", dsn(db.path, "deferred"))
+	if err != nil {
+		return fmt.Errorf("storage: backup to %s: %w", dest, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, dest); err != nil {
 		return fmt.Errorf("storage: backup to %s: %w", dest, err)
 	}
 	return nil

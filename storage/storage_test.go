@@ -461,3 +461,58 @@ func TestPruneDeliveries(t *testing.T) {
 		}
 	}
 }
+
+func TestViewIsReadOnly(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	err := db.View(context.Background(), func(tx workflow.Tx) error {
+		_, err := tx.CreateRCA(&workflow.RCA{Title: "x", Creator: "U1", Facilitator: "U1", Phase: workflow.PhaseCollecting})
+		return err
+	})
+	if err == nil {
+		t.Fatal("a write inside View succeeded")
+	}
+}
+
+func TestBackupWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	db := mustOpen(t, filepath.Join(dir, "rca.db"))
+	id := createRCA(t, db)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+					_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
+					return nil, err
+				}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	dest := filepath.Join(dir, "live-copy.db")
+	err := db.Backup(context.Background(), dest)
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("Backup during writes: %v", err)
+	}
+	raw, err := sql.Open("sqlite3", dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var check string
+	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check of the copy = %q, %v", check, err)
+	}
+}
