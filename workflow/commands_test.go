@@ -456,3 +456,23 @@ func TestIDsBelongToRCA(t *testing.T) {
 		t.Fatalf("reviewing another rca's link: %v, want not_found", err)
 	}
 }
+
+func TestBotRefs(t *testing.T) {
+	e := newEnv(t)
+	id := e.start(true)
+	if err := e.svc.StoreRef(e.ctx, id, "walk_ts", "1.2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.StoreRef(e.ctx, 404, "walk_ts", "1.2"); workflow.ErrorCode(err) != workflow.ENotFound {
+		t.Fatalf("StoreRef on a missing rca: %v", err)
+	}
+	if v, err := e.svc.LoadRef(e.ctx, id, "walk_ts"); err != nil || v != "1.2" {
+		t.Fatalf("LoadRef = %q, %v", v, err)
+	}
+	if _, err := e.svc.SlackRef(e.ctx, eve, id, "walk_ts"); workflow.ErrorCode(err) != workflow.EForbidden {
+		t.Fatalf("outsider reading a private rca's ref: %v", err)
+	}
+	if err := e.svc.SetSlackRef(e.ctx, eve, id, "walk_ts", "9"); workflow.ErrorCode(err) != workflow.EForbidden {
+		t.Fatalf("outsider writing a private rca's ref: %v", err)
+	}
+}

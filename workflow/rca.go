@@ -271,3 +271,33 @@ func nodesOfKind(t *tree.Tree, k tree.Kind) []*tree.Node {
 	}
 	return out
 }
+
+// StoreRef stores a Slack reference for the bot's own bookkeeping (a
+// reminder job has no acting user); it checks no permission, so never pass
+// user input as rcaID without checking it first.
+func (s *Service) StoreRef(ctx context.Context, rcaID int64, key, value string) error {
+	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
+		if _, err := tx.RCA(rcaID); err != nil {
+			return nil, err
+		}
+		return nil, tx.PutSlackRef(rcaID, key, value)
+	})
+	if err != nil {
+		return fmt.Errorf("store ref %q of rca %d: %w", key, rcaID, err)
+	}
+	return nil
+}
+
+// LoadRef returns a Slack reference stored by StoreRef or SetSlackRef, or ""; no permission check.
+func (s *Service) LoadRef(ctx context.Context, rcaID int64, key string) (string, error) {
+	var v string
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		v, err = tx.SlackRef(rcaID, key)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("load ref %q of rca %d: %w", key, rcaID, err)
+	}
+	return v, nil
+}
