@@ -91,6 +91,7 @@ func frame(s *scene, opt Options, m1 *metrics) (*picture, error) {
 		p.h += p.placeLegend(m1)
 	}
 	p.scale = math.Min(opt.scale(), opt.maxWidth()/p.w)
+	p.scale = math.Min(p.scale, math.Sqrt(MaxPixels/(p.w*p.h)))
 	f, err := embeddedFonts()
 	if err != nil {
 		return nil, err

@@ -19,6 +19,9 @@ const (
 	// Subtrees without trying: beyond it a picture capped at DefaultMaxWidth
 	// nearly always gets text smaller than 14 px. Below it, Fit tells.
 	MaxReadableNodes = 120
+	// MaxPixels bounds the raster (width × height) so a long chain of causes
+	// cannot make a picture of hundreds of megabytes; the scale is lowered to fit.
+	MaxPixels = 24_000_000
 )
 
 // Options tunes a picture. The zero value is ready to use.

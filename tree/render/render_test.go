@@ -464,6 +464,37 @@ func TestFit(t *testing.T) {
 	}
 }
 
+func TestPixelBudget(t *testing.T) {
+	var nodes []tree.Node
+	var groups []tree.Group
+	for i := 1; i <= 400; i++ {
+		nodes = append(nodes, tree.Node{Text: fmt.Sprintf("Step %d of a very long chain of causes", i)})
+		if i > 1 {
+			groups = append(groups, tree.Group{Effect: tree.NodeID(i - 1), Causes: []tree.NodeID{tree.NodeID(i)}})
+		}
+	}
+	chain := build(t, "A long chain", nodes, groups)
+	r := newRenderer(t)
+	m, err := defaultMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := buildScene(chain, nil, Options{}, m)
+	if err := r.layout(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	pic, err := frame(s, Options{Scale: 3}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if px := math.Ceil(pic.w*pic.scale) * math.Ceil(pic.h*pic.scale); px > MaxPixels*1.01 {
+		t.Errorf("raster of %.0f pixels, want at most %d", px, MaxPixels)
+	}
+	if pic.scale >= 3 {
+		t.Errorf("scale %.2f was not lowered for a %.0f-unit-tall picture", pic.scale, pic.h)
+	}
+}
+
 func TestConcurrentRendering(t *testing.T) {
 	r1, r2 := newRenderer(t), newRenderer(t)
 	frt, a := smallFRT(t)
