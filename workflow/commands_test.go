@@ -157,10 +157,19 @@ func TestAddCauses(t *testing.T) {
 	if got := e.tree(id); got.NumNodes() != 5 || got.NumGroups() != 3 {
 		t.Fatalf("failed commands changed the tree: %d nodes, %d links", got.NumNodes(), got.NumGroups())
 	}
+	// The same cause named twice (by text and by number) is one cause.
+	res := e.must(e.svc.AddCauses(e.ctx, carol, id, workflow.AddCausesInput{Effect: 4, Logic: workflow.LogicAnd,
+		NewTexts: []string{"Breaker library was removed", "Breaker library was removed"}, Existing: []tree.NodeID{}}))
+	if len(res.NewNodes) != 1 || len(res.Groups) != 1 {
+		t.Fatalf("duplicate cause = %+v, want one node and one link", res)
+	}
+	if g, _ := e.tree(id).Group(res.Groups[0]); len(g.Causes) != 1 {
+		t.Fatalf("link = %+v, want a single cause", g)
+	}
 	// OR with an existing text reuses the node.
-	res := e.must(e.svc.AddCauses(e.ctx, carol, id, workflow.AddCausesInput{Effect: 5,
+	res = e.must(e.svc.AddCauses(e.ctx, carol, id, workflow.AddCausesInput{Effect: 5,
 		NewTexts: []string{"Payment API times out", "Refund worker has one replica"}}))
-	if !slices.Equal(res.Existing, []tree.NodeID{2}) || !slices.Equal(res.NewNodes, []tree.NodeID{6}) || len(res.Groups) != 2 {
+	if !slices.Equal(res.Existing, []tree.NodeID{2}) || !slices.Equal(res.NewNodes, []tree.NodeID{7}) || len(res.Groups) != 2 {
 		t.Fatalf("OR add = %+v", res)
 	}
 }

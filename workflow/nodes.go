@@ -140,7 +140,8 @@ func wireCauses(t *tree.Tree, in AddCausesInput, res *Result) error {
 		res.NewNodes = append(res.NewNodes, n.ID)
 	}
 	markBlame(t, res.NewNodes)
-	sets := [][]tree.NodeID{slices.Compact(causes)}
+	causes = dedupe(causes)
+	sets := [][]tree.NodeID{causes}
 	if in.Logic == LogicOr {
 		sets = sets[:0]
 		for _, c := range causes {
@@ -155,6 +156,16 @@ func wireCauses(t *tree.Tree, in AddCausesInput, res *Result) error {
 		res.Groups = append(res.Groups, g.ID)
 	}
 	return nil
+}
+
+// dedupe drops repeated ids, keeping the first of each in order.
+func dedupe(ids []tree.NodeID) []tree.NodeID {
+	seen := map[tree.NodeID]bool{}
+	return slices.DeleteFunc(ids, func(id tree.NodeID) bool {
+		dup := seen[id]
+		seen[id] = true
+		return dup
+	})
 }
 
 // sufficiencyPrompt asks whether a lone cause is enough for effect, when the
