@@ -301,9 +301,9 @@ func drawQMark(c canvas, cx, cy float64) {
 // drawBlameMark is the blame-wording marker: a "!" in a warning triangle.
 func drawBlameMark(c canvas, cx, cy float64) {
 	r := markerSize / 2
-	tri := []point{{cx, cy - r - 1}, {cx + r + 1, cy + r}, {cx - r - 1, cy + r}}
+	tri := []point{{cx, cy - r - 2}, {cx + r + 1, cy + r}, {cx - r - 1, cy + r}}
 	c.polygon(tri, paint{fill: colBlameMark, stroke: colInk, width: 1})
-	c.text("!", cx, cy+r-2, fontHead, colInk, 0.5)
+	c.text("!", cx, cy+r-3.5, fontHead, colInk, 0.5)
 }
 
 func (p *picture) drawLegend(c canvas) {
