@@ -82,6 +82,9 @@ func (e *env) start(private bool) int64 {
 	return r.ID
 }
 
+// key returns the test context with an idempotency key.
+func (e *env) key(k string) context.Context { return workflow.WithKey(e.ctx, k) }
+
 func (e *env) must(res *workflow.Result, err error) *workflow.Result {
 	e.t.Helper()
 	if err != nil {
