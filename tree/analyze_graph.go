@@ -102,19 +102,20 @@ func (g *graph) mustIndex(id NodeID) int {
 	return v
 }
 
-// orderedNodes returns the nodes by number; when numbers are dense it walks
-// them instead of sorting.
+// orderedNodes returns the nodes by number; when numbers are dense it places
+// them by number in one pass over the map instead of sorting.
 func orderedNodes(t *Tree) []*Node {
 	if int(t.nextNode) > 2*len(t.nodes)+64 {
 		return t.Nodes()
 	}
-	out := make([]*Node, 0, len(t.nodes))
-	for id := NodeID(0); id < t.nextNode; id++ {
-		if n, ok := t.nodes[id]; ok {
-			out = append(out, n)
+	slots := make([]*Node, t.nextNode)
+	for id, n := range t.nodes {
+		if id < 0 || int(id) >= len(slots) {
+			return t.Nodes() // numbering out of step with nextNode: stay correct
 		}
+		slots[id] = n
 	}
-	return out
+	return slices.DeleteFunc(slots, func(n *Node) bool { return n == nil })
 }
 
 // orderedGroups returns the groups by number, like orderedNodes.
@@ -122,13 +123,14 @@ func orderedGroups(t *Tree) []*Group {
 	if int(t.nextGroup) > 2*len(t.groups)+64 {
 		return t.Groups()
 	}
-	out := make([]*Group, 0, len(t.groups))
-	for id := GroupID(0); id < t.nextGroup; id++ {
-		if g, ok := t.groups[id]; ok {
-			out = append(out, g)
+	slots := make([]*Group, t.nextGroup)
+	for id, g := range t.groups {
+		if id < 0 || int(id) >= len(slots) {
+			return t.Groups()
 		}
+		slots[id] = g
 	}
-	return out
+	return slices.DeleteFunc(slots, func(g *Group) bool { return g == nil })
 }
 
 // groupCauses returns the cause node indexes of group gi.
