@@ -89,3 +89,37 @@ func TestConcurrentCommands(t *testing.T) {
 		t.Fatalf("reviewers = %d, want %d (a review was lost)", n, len(users))
 	}
 }
+
+// TestConcurrentRedelivery delivers the same key from 10 goroutines at once:
+// exactly one applies it, the others get its result back.
+func TestConcurrentRedelivery(t *testing.T) {
+	e := newEnv(t)
+	id := e.start(false)
+	before := e.auditCount(id)
+	var wg sync.WaitGroup
+	results := make([]*workflow.Result, 10)
+	errs := make([]error, 10)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = e.svc.AddSymptom(e.key("Ev-same"), alice, id, workflow.SymptomInput{Text: "Login fails"})
+		}()
+	}
+	wg.Wait()
+	applied := 0
+	for i, res := range results {
+		if errs[i] != nil {
+			t.Fatalf("delivery %d: %v", i, errs[i])
+		}
+		if !res.Replayed {
+			applied++
+		}
+		if len(res.NewNodes) != 1 || res.NewNodes[0] != 1 {
+			t.Fatalf("delivery %d result = %+v, want node #1", i, res)
+		}
+	}
+	if applied != 1 || e.auditCount(id) != before+1 || e.tree(id).NumNodes() != 1 {
+		t.Fatalf("applied %d times, audit +%d, %d nodes; want once", applied, e.auditCount(id)-before, e.tree(id).NumNodes())
+	}
+}
