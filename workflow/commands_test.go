@@ -98,6 +98,9 @@ func TestAddSymptom(t *testing.T) {
 	if !ok || n.Kind != tree.KindUDE || n.Weight != 3 || n.Evidence != "https://grafana/d/1" {
 		t.Fatalf("node #1 = %+v", n)
 	}
+	if link, err := e.svc.SourceLink(e.ctx, bob, id, 1); err != nil || link != "https://x.slack.com/archives/C1/p1" {
+		t.Fatalf("SourceLink = %q, %v", link, err)
+	}
 	if _, err := e.svc.AddSymptom(e.ctx, alice, 999, workflow.SymptomInput{Text: "z"}); workflow.ErrorCode(err) != workflow.ENotFound {
 		t.Fatalf("unknown rca: %v, want not_found", err)
 	}

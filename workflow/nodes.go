@@ -583,3 +583,15 @@ func findGroup(gs []tree.Group, id tree.GroupID) *tree.Group {
 	}
 	return nil
 }
+
+// SourceLink returns the Slack message a node was made from ("" when it was
+// typed in). The author is not returned: nodes are never attributed.
+func (s *Service) SourceLink(ctx context.Context, actor Actor, rcaID int64, node tree.NodeID) (string, error) {
+	var link string
+	err := s.view(ctx, actor, rcaID, func(tx Tx, r *RCA) error {
+		info, err := tx.NodeInfo(r.ID, node)
+		link = info.SourceLink
+		return err
+	})
+	return link, err
+}
