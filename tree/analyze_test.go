@@ -868,3 +868,41 @@ func TestBuild(t *testing.T) {
 		})
 	}
 }
+
+func ExampleAnalyze() {
+	t, err := tree.Parse([]byte(`UDE [Checkout was down for 40 minutes]
+UDE [Alerts fired 15 minutes late]
+IF [A slow query exhausts the pool] AND [No circuit breaker is configured] THEN [Checkout was down for 40 minutes]
+IF [Resilience work never wins in planning] THEN [No circuit breaker is configured]
+IF [Resilience work never wins in planning] THEN [Alert thresholds are never reviewed]
+IF [Alert thresholds are never reviewed] THEN [Alerts fired 15 minutes late]`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	a := tree.Analyze(t, tree.Options{})
+	for _, i := range a.CoreCauses {
+		r := a.Roots[i]
+		n, _ := t.Node(r.Nodes[0])
+		fmt.Printf("core cause %s %q explains %d/%d UDEs (%.0f %%), fixing it removes %d\n",
+			n.ID, n.Text, len(r.Explains), len(a.UDEs), r.Share*100, len(r.Removes))
+	}
+	fmt.Println(tree.ChainText(t, a.Chains[0]))
+	// Output:
+	// core cause #5 "Resilience work never wins in planning" explains 2/2 UDEs (100 %), fixing it removes 2
+	// IF [Resilience work never wins in planning] THEN [No circuit breaker is configured]
+	// IF [A slow query exhausts the pool] AND [No circuit breaker is configured] THEN [Checkout was down for 40 minutes]
+}
+
+func ExampleEliminate() {
+	t, _ := tree.Parse([]byte(`UDE [U]
+IF [A] AND [B] THEN [U]
+IF [C] THEN [U]`))
+	a, _ := t.NodeByText("A")
+	c, _ := t.NodeByText("C")
+	fmt.Println(tree.Eliminate(t, []tree.NodeID{a.ID}, tree.Options{}).Removed)
+	fmt.Println(tree.Eliminate(t, []tree.NodeID{a.ID, c.ID}, tree.Options{}).Removed)
+	// Output:
+	// []
+	// [#1]
+}

@@ -2,6 +2,7 @@ package treetest_test
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/untangle-rca/untangle/tree"
@@ -129,4 +130,16 @@ func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
 		treetest.Generate(1, 1000)
 	}
+}
+
+func ExampleGenerate() {
+	t := treetest.Generate(1, 150)
+	udes := 0
+	for _, n := range t.Nodes() {
+		if n.Kind == tree.KindUDE {
+			udes++
+		}
+	}
+	fmt.Println(t.NumNodes(), "nodes,", udes, "UDEs")
+	// Output: 150 nodes, 8 UDEs
 }
