@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -103,6 +104,60 @@ func (r *Renderer) Fit(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt 
 		return 0, false, err
 	}
 	return pic.scale, pic.scale >= MinReadableScale, nil
+}
+
+// Image is one rendered picture and the title drawn on it.
+type Image struct {
+	Title string
+	PNG   []byte
+}
+
+// ReadablePNGs renders t as one PNG when its text stays readable within the
+// width cap (see Fit), and otherwise as one PNG per subtree (see Subtrees),
+// titled after the cause each starts from. This is what to post in Slack.
+func (r *Renderer) ReadablePNGs(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) ([]Image, error) {
+	if !NeedsSplit(t) {
+		pic, err := r.picture(ctx, t, a, opt)
+		if err != nil {
+			return nil, err
+		}
+		if pic.scale >= MinReadableScale {
+			img, err := pic.image()
+			return []Image{img}, err
+		}
+	}
+	base := opt.Title
+	if base == "" {
+		base = t.Title
+	}
+	subs, err := subtrees(t, a, base)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Image, 0, len(subs))
+	for _, sub := range subs {
+		subOpt := opt
+		subOpt.Title = sub.Title
+		pic, err := r.picture(ctx, sub, a, subOpt)
+		if err != nil {
+			return nil, err
+		}
+		img, err := pic.image()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, img)
+	}
+	return out, nil
+}
+
+// image encodes the picture as an Image.
+func (p *picture) image() (Image, error) {
+	var buf bytes.Buffer
+	if err := p.png(&buf); err != nil {
+		return Image{}, fmt.Errorf("render: png of %q: %w", p.scene.title, err)
+	}
+	return Image{Title: p.scene.title, PNG: buf.Bytes()}, nil
 }
 
 // picture builds, lays out and frames the scene.

@@ -464,6 +464,51 @@ func TestFit(t *testing.T) {
 	}
 }
 
+func TestReadablePNGs(t *testing.T) {
+	r := newRenderer(t)
+	small, smallA := paymentOutage(t)
+	big := treetest.Generate(1, 300)
+	bigA := tree.Analyze(big, tree.Options{})
+	bigSubs, err := Subtrees(big, bigA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		tree   *tree.Tree
+		a      *tree.Analysis
+		opt    Options
+		images int
+		title  string // prefix of every title
+	}{
+		{name: "small tree: one image", tree: small, a: smallA, images: 1, title: "Payment routing outage"},
+		{name: "big tree: one per subtree", tree: big, a: bigA, opt: Options{Title: "Big RCA", Scale: 0.9}, images: len(bigSubs), title: "Big RCA — from #"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			imgs, err := r.ReadablePNGs(context.Background(), tt.tree, tt.a, tt.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(imgs) != tt.images {
+				t.Fatalf("%d images, want %d", len(imgs), tt.images)
+			}
+			for _, img := range imgs {
+				if !strings.HasPrefix(img.Title, tt.title) {
+					t.Errorf("title %q, want prefix %q", img.Title, tt.title)
+				}
+				cfg, err := png.DecodeConfig(bytes.NewReader(img.PNG))
+				if err != nil {
+					t.Fatalf("%q: %v", img.Title, err)
+				}
+				if cfg.Width > DefaultMaxWidth {
+					t.Errorf("%q is %d px wide", img.Title, cfg.Width)
+				}
+			}
+		})
+	}
+}
+
 func TestPixelBudget(t *testing.T) {
 	var nodes []tree.Node
 	var groups []tree.Group

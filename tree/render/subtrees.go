@@ -16,9 +16,14 @@ import (
 // that every root with no incoming link. Titles say which cause each tree
 // starts from.
 func Subtrees(t *tree.Tree, a *tree.Analysis) ([]*tree.Tree, error) {
+	return subtrees(t, a, t.Title)
+}
+
+// subtrees is Subtrees with the titles built from base.
+func subtrees(t *tree.Tree, a *tree.Analysis, base string) ([]*tree.Tree, error) {
 	var out []*tree.Tree
 	for _, start := range subtreeStarts(t, a) {
-		sub, err := subtree(t, start)
+		sub, err := subtree(t, start, base)
 		if err != nil {
 			return nil, err
 		}
@@ -56,7 +61,7 @@ func subtreeStarts(t *tree.Tree, a *tree.Analysis) [][]tree.NodeID {
 }
 
 // subtree copies the part of t reachable from start.
-func subtree(t *tree.Tree, start []tree.NodeID) (*tree.Tree, error) {
+func subtree(t *tree.Tree, start []tree.NodeID, base string) (*tree.Tree, error) {
 	from := make(map[tree.NodeID][]*tree.Group)
 	for _, g := range t.Groups() {
 		for _, c := range g.Causes {
@@ -94,7 +99,7 @@ func subtree(t *tree.Tree, start []tree.NodeID) (*tree.Tree, error) {
 	for id := range reach {
 		keep[id] = true
 	}
-	title := fmt.Sprintf("%s — from %s", t.Title, start[0])
+	title := fmt.Sprintf("%s — from %s", base, start[0])
 	sub := tree.New(title)
 	for _, n := range t.Nodes() {
 		if keep[n.ID] {
