@@ -12,9 +12,14 @@ import (
 
 // Tx is one transaction; it implements workflow.Tx.
 type Tx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	now time.Time
+	ctx   context.Context
+	tx    *sql.Tx
+	now   time.Time
+	trees *treeCache
+	dirty bool // the transaction changed a tree: its trees are not committed yet
+	// pending holds, per RCA, the cached tree with this transaction's changes
+	// applied; DB.Update caches it once the transaction has committed.
+	pending map[int64]cachedTree
 }
 
 var _ workflow.Tx = (*Tx)(nil)

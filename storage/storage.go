@@ -33,6 +33,7 @@ type DB struct {
 	read   *sql.DB
 	now    func() time.Time
 	newest int
+	trees  *treeCache
 }
 
 var _ workflow.Store = (*DB)(nil)
@@ -43,6 +44,10 @@ type Option func(*DB)
 // WithClock makes the database stamp rows with now instead of the wall clock.
 func WithClock(now func() time.Time) Option { return func(db *DB) { db.now = now } }
 
+// WithoutTreeCache makes every tree load read the tables (for measuring the
+// cold path and for debugging).
+func WithoutTreeCache() Option { return func(db *DB) { db.trees.disabled = true } }
+
 // Open opens (creating if needed) the database file at path, its directory
 // included, enables WAL, foreign keys and a busy timeout, and applies any
 // pending migration. A database written by a newer untangle is refused.
@@ -50,7 +55,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("storage: open %q: give a plain file path", path)
 	}
-	db := &DB{path: path, now: func() time.Time { return time.Now() }}
+	db := &DB{path: path, now: func() time.Time { return time.Now() }, trees: newTreeCache()}
 	for _, o := range opts {
 		o(db)
 	}
@@ -195,7 +200,7 @@ func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 		return nil, fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{ctx: ctx, tx: sqlTx, now: db.now().UTC()}
+	tx := &Tx{ctx: ctx, tx: sqlTx, now: db.now().UTC(), trees: db.trees}
 	if key != "" {
 		var res []byte
 		err := sqlTx.QueryRowContext(ctx, `SELECT result FROM deliveries WHERE key = ?`, key).Scan(&res)
@@ -219,6 +224,9 @@ func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 	if err := sqlTx.Commit(); err != nil {
 		return nil, fmt.Errorf("storage: commit: %w", mapErr(err))
 	}
+	for id, p := range tx.pending {
+		db.trees.put(id, p.version, p.tree)
+	}
 	return res, nil
 }
 
@@ -229,7 +237,7 @@ func (db *DB) View(ctx context.Context, fn func(workflow.Tx) error) error {
 		return fmt.Errorf("storage: begin read: %w", err)
 	}
 	defer sqlTx.Rollback()
-	return fn(&Tx{ctx: ctx, tx: sqlTx, now: db.now().UTC()})
+	return fn(&Tx{ctx: ctx, tx: sqlTx, now: db.now().UTC(), trees: db.trees})
 }
 
 // Handled reports whether a delivery key has been recorded.

@@ -516,3 +516,46 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("integrity_check of the copy = %q, %v", check, err)
 	}
 }
+
+// TestTreeCacheSeesOnlyCommittedTrees loads a tree (caching it), changes it
+// in a transaction that rolls back, then in one that commits, and checks what
+// every later load sees.
+func TestTreeCacheSeesOnlyCommittedTrees(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rca.db")
+	db := mustOpen(t, path)
+	id := createRCA(t, db)
+	update(t, db, func(tx workflow.Tx) error {
+		return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}}}})
+	})
+	first := loadTree(t, db, id)
+	first.SetText(1, "mutated by a caller") // callers get their own copy
+	boom := errors.New("boom")
+	_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+		if err := tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 2, Text: "B"}}}}); err != nil {
+			return nil, err
+		}
+		inside, err := tx.Tree(id)
+		if err != nil || inside.NumNodes() != 2 {
+			t.Errorf("inside the transaction: %v nodes, %v; want 2", inside.NumNodes(), err)
+		}
+		return nil, boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	got := loadTree(t, db, id)
+	if n, _ := got.Node(1); got.NumNodes() != 1 || n.Text != "A" {
+		t.Fatalf("after rollback: %d nodes, #1 %q; want 1 node saying A", got.NumNodes(), n.Text)
+	}
+	update(t, db, func(tx workflow.Tx) error {
+		return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 2, Text: "C"}}}})
+	})
+	if got := loadTree(t, db, id); got.NumNodes() != 2 {
+		t.Fatalf("after commit: %d nodes, want 2", got.NumNodes())
+	}
+	db.Close()
+	db = mustOpen(t, path)
+	if got := loadTree(t, db, id); got.NumNodes() != 2 {
+		t.Fatalf("after reopen: %d nodes, want 2", got.NumNodes())
+	}
+}

@@ -13,32 +13,55 @@ import (
 // numbers. New nodes and links added to the returned tree get numbers above
 // every number ever used in the RCA, deleted ones included, so an undo can
 // always bring a deleted node back under its old number.
+//
+// A tree read from committed data (the transaction has changed no tree yet)
+// is cached under the RCA's tree_version, which every ApplyChange bumps; the
+// next load at the same version is a clone of the cached tree.
 func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 	var title string
 	var maxNode, maxGroup int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT title,
+	var version int64
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT title, tree_version,
 		(SELECT COALESCE(MAX(num), 0) FROM nodes WHERE rca_id = rcas.id),
 		(SELECT COALESCE(MAX(num), 0) FROM groups WHERE rca_id = rcas.id)
-		FROM rcas WHERE id = ?`, rcaID).Scan(&title, &maxNode, &maxGroup); err != nil {
+		FROM rcas WHERE id = ?`, rcaID).Scan(&title, &version, &maxNode, &maxGroup); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, notFound("There is no RCA #%d.", rcaID)
 		}
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
-	nodes, err := t.loadNodes(rcaID)
+	if !t.dirty {
+		if tr, ok := t.trees.get(rcaID, version); ok {
+			tr.Title = title
+			return tr, nil
+		}
+	}
+	tr, err := t.buildTree(rcaID, title, maxNode, maxGroup)
 	if err != nil {
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+	}
+	if !t.dirty {
+		t.trees.put(rcaID, version, tr)
+	}
+	return tr, nil
+}
+
+// buildTree reads the RCA's live nodes and links into a tree.
+func (t *Tx) buildTree(rcaID int64, title string, maxNode, maxGroup int) (*tree.Tree, error) {
+	nodes, err := t.loadNodes(rcaID)
+	if err != nil {
+		return nil, err
 	}
 	groups, err := t.loadGroups(rcaID)
 	if err != nil {
-		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+		return nil, err
 	}
 	tr, err := tree.Build(title, nodes, groups)
 	if err != nil {
-		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+		return nil, err
 	}
 	if err := bumpCounters(tr, maxNode, maxGroup); err != nil {
-		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
+		return nil, err
 	}
 	return tr, nil
 }
@@ -208,6 +231,98 @@ func placeholder(tr *tree.Tree, tag string) string {
 // then links. A node or link that was deleted earlier comes back when the
 // change adds it under its old number.
 func (t *Tx) ApplyChange(rcaID int64, ch workflow.TreeChange) error {
+	t.dirty = true
+	var version int64
+	err := t.tx.QueryRowContext(t.ctx, `UPDATE rcas SET tree_version = tree_version + 1 WHERE id = ?
+		RETURNING tree_version`, rcaID).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("There is no RCA #%d.", rcaID)
+	}
+	if err != nil {
+		return fmt.Errorf("storage: rca %d: bump tree version: %w", rcaID, err)
+	}
+	if err := t.writeChange(rcaID, ch); err != nil {
+		return err
+	}
+	t.advance(rcaID, version, ch)
+	return nil
+}
+
+// advance applies ch to the cached tree of the version before, so that the
+// tree this transaction leaves can be cached when it commits. Without a
+// cached base, or if the change does not apply cleanly, nothing is cached.
+func (t *Tx) advance(rcaID, version int64, ch workflow.TreeChange) {
+	if t.pending == nil {
+		t.pending = map[int64]cachedTree{}
+	}
+	base, ok := t.pending[rcaID]
+	if !ok || base.version != version-1 {
+		tr, hit := t.trees.get(rcaID, version-1)
+		if !hit {
+			delete(t.pending, rcaID)
+			return
+		}
+		base = cachedTree{version: version - 1, tree: tr}
+	}
+	if err := applyToTree(base.tree, ch); err != nil {
+		delete(t.pending, rcaID)
+		return
+	}
+	t.pending[rcaID] = cachedTree{version: version, tree: base.tree}
+}
+
+// applyToTree makes in memory the change writeChange makes in the tables.
+func applyToTree(tr *tree.Tree, ch workflow.TreeChange) error {
+	for _, c := range ch.Groups {
+		if c.Before != nil {
+			if err := tr.RemoveGroup(c.Before.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range ch.Nodes {
+		if c.Before != nil && c.After == nil {
+			if err := tr.RemoveNode(c.Before.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range ch.Nodes {
+		if err := applyNodeToTree(tr, c); err != nil {
+			return err
+		}
+	}
+	for _, c := range ch.Groups {
+		if c.After != nil {
+			if _, err := tr.AddGroup(*c.After); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func applyNodeToTree(tr *tree.Tree, c workflow.NodeChange) error {
+	switch {
+	case c.After == nil:
+		return nil
+	case c.Before == nil:
+		_, err := tr.AddNode(*c.After)
+		return err
+	}
+	n, ok := tr.Node(c.After.ID)
+	if !ok {
+		return fmt.Errorf("node %s is not in the cached tree", c.After.ID)
+	}
+	if err := tr.SetText(n.ID, c.After.Text); err != nil {
+		return err
+	}
+	*n = *c.After
+	return nil
+}
+
+// writeChange writes the rows of a tree change.
+func (t *Tx) writeChange(rcaID int64, ch workflow.TreeChange) error {
 	for _, pass := range []bool{true, false} {
 		for _, c := range ch.Nodes {
 			if (c.After == nil) != pass {

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/tree/treetest"
 	"github.com/untangle-rca/untangle/workflow"
@@ -79,10 +80,24 @@ func storeGenerated(b *testing.B, e *env, nodes int) int64 {
 	return id
 }
 
-// BenchmarkLoadAnalyze1000 loads a stored 1,000-node RCA and analyses it.
+// BenchmarkLoadAnalyze1000 loads a stored 1,000-node RCA and analyses it,
+// cold (every load reads the tables) and warm (the tree cache serves it).
 func BenchmarkLoadAnalyze1000(b *testing.B) {
+	b.Run("cold", func(b *testing.B) { benchLoadAnalyze(b, storage.WithoutTreeCache()) })
+	b.Run("warm", func(b *testing.B) { benchLoadAnalyze(b) })
+}
+
+func benchLoadAnalyze(b *testing.B, opts ...storage.Option) {
 	e := newEnv(b)
 	id := storeGenerated(b, e, 1000)
+	if len(opts) > 0 {
+		e.db.Close()
+		db, err := storage.Open(e.ctx, e.path, opts...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.db, e.svc = db, workflow.New(db, e.clock)
+	}
 	b.ResetTimer()
 	for range b.N {
 		tr, err := e.svc.Tree(e.ctx, alice, id)
