@@ -44,7 +44,10 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"serve", "run the Slack bot (Socket Mode)", runServe},
 		{"analyze", "analyse a tree file and write pictures and reports", runAnalyze},
+		{"manifest", "print the Slack app manifest (YAML)", runManifest},
+		{"backup", "copy the live database safely", runBackup},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", nil},
 	}

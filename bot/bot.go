@@ -1,0 +1,148 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Config configures a Bot.
+type Config struct {
+	BotToken string // xoxb-…
+	AppToken string // xapp-…, for Socket Mode
+	APIURL   string // Web API base URL with a trailing slash; "" means Slack's
+	Location *time.Location
+	Logger   *slog.Logger
+	// PingInterval is how long the Socket Mode client waits for Slack's ping
+	// before it reconnects; 0 keeps slack-go's default (30 s).
+	PingInterval time.Duration
+	// AckBudget bounds the work done before an envelope is acknowledged; 0 means 2.5 s.
+	AckBudget time.Duration
+	// AfterBudget bounds the slow work done after an acknowledgement; 0 means 2 min.
+	AfterBudget time.Duration
+	// HTTPClient carries Web API calls; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+}
+
+// Bot is the Slack side of untangle: it receives Socket Mode envelopes,
+// routes them to handlers that call the workflow, and answers in Slack.
+type Bot struct {
+	cfg       Config
+	api       *slack.Client
+	sm        *socketmode.Client
+	svc       *workflow.Service
+	log       *slog.Logger
+	botUserID string
+	rt        *routes
+	inflight  sync.WaitGroup
+}
+
+// New returns a Bot for the workflow service. It does not connect yet.
+func New(cfg Config, svc *workflow.Service) (*Bot, error) {
+	if cfg.BotToken == "" || cfg.AppToken == "" {
+		return nil, errors.New("bot: both the bot token and the app-level token are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.AckBudget == 0 {
+		cfg.AckBudget = 2500 * time.Millisecond
+	}
+	if cfg.AfterBudget == 0 {
+		cfg.AfterBudget = 2 * time.Minute
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	opts := []slack.Option{slack.OptionAppLevelToken(cfg.AppToken), slack.OptionHTTPClient(cfg.HTTPClient)}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	api := slack.New(cfg.BotToken, opts...)
+	var smOpts []socketmode.Option
+	if cfg.PingInterval > 0 {
+		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
+	}
+	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger}
+	b.rt = b.buildRoutes()
+	return b, nil
+}
+
+// Check verifies the bot token with auth.test and remembers the bot's user id.
+func (b *Bot) Check(ctx context.Context) error {
+	resp, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		return fmt.Errorf("Slack did not accept the bot token (auth.test: %w); check SLACK_BOT_TOKEN and SLACK_API_URL", err)
+	}
+	b.botUserID = resp.UserID
+	b.log.Info("connected to Slack", "team", resp.Team, "bot_user", resp.UserID)
+	return nil
+}
+
+// Run connects over Socket Mode and handles envelopes until ctx is done.
+// Then it stops taking new envelopes (Slack redelivers those to another
+// connection), waits for the ones in flight and returns nil.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.botUserID == "" {
+		if err := b.Check(ctx); err != nil {
+			return err
+		}
+	}
+	connCtx, stopConn := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopConn()
+	connErr := make(chan error, 1)
+	go func() { connErr <- b.sm.RunContext(connCtx) }()
+
+	for {
+		select {
+		case <-ctx.Done():
+			b.log.Info("shutting down: finishing envelopes in flight")
+			b.inflight.Wait()
+			stopConn()
+			return nil
+		case err := <-connErr:
+			b.inflight.Wait()
+			if err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("socket mode: %w", err)
+			}
+			return nil
+		case evt := <-b.sm.Events:
+			b.receive(ctx, evt)
+		}
+	}
+}
+
+// receive starts handling one Socket Mode event.
+func (b *Bot) receive(ctx context.Context, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Info("connecting to Slack")
+	case socketmode.EventTypeConnected:
+		b.log.Info("socket mode connected")
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorBadMessage:
+		b.log.Warn("socket mode problem", "type", string(evt.Type), "detail", fmt.Sprint(evt.Data))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("Slack rejected the app-level token; check SLACK_APP_TOKEN")
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+		if evt.Request == nil {
+			return
+		}
+		b.inflight.Add(1)
+		go func() {
+			defer b.inflight.Done()
+			b.handle(context.WithoutCancel(ctx), evt)
+		}()
+	}
+}

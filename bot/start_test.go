@@ -1,0 +1,118 @@
+package bot_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/untangle-rca/untangle/bot/slacktest"
+)
+
+func TestStartRCAThroughTheModal(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, bob := fake.AddUser("alice"), fake.AddUser("bob")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Payment outage", bob)
+
+	if !strings.HasPrefix(ch.Name, "rca-") || !strings.HasSuffix(ch.Name, "-payment-outage") {
+		t.Errorf("channel name %q", ch.Name)
+	}
+	for _, u := range []string{alice.ID, bob.ID, slacktest.BotUserID} {
+		if !slices.Contains(ch.Members, u) {
+			t.Errorf("%s is not in %s: %v", u, ch.Name, ch.Members)
+		}
+	}
+	eventually(t, ctx, "dashboard pinned", func() bool {
+		c, _ := fake.Channel(ch.ID)
+		return slices.Contains(c.Pinned, dash.TS) && strings.Contains(c.Topic, "Payment outage")
+	})
+	text := dash.PlainText()
+	for _, want := range []string{"collecting symptoms", "Add symptom", "Start wiring", "Paste statements", "0 symptoms"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dashboard lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Finish RCA") || strings.Contains(text, "Start challenge pass") {
+		t.Errorf("dashboard offers actions of later phases:\n%s", text)
+	}
+
+	// A second RCA with the same title on the same day gets a suffixed channel.
+	ch2, _ := startRCA(t, ctx, fake, bob, general.ID, "Payment outage")
+	if ch2.Name != ch.Name+"-2" {
+		t.Errorf("second channel %q, want %q", ch2.Name, ch.Name+"-2")
+	}
+}
+
+func TestStartModalFieldErrors(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	if _, err := alice.SlashCommand(ctx, general.ID, "/rca", "start"); err != nil {
+		t.Fatal(err)
+	}
+	view, err := alice.WaitForView(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.FillInput(view, "Title", "   "); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.FillInput(view, "Incident link", "not a link"); err != nil {
+		t.Fatal(err)
+	}
+	ack, err := alice.SubmitView(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := ack.Errors()
+	if len(errs) != 1 {
+		t.Fatalf("want one field error, got %v", errs)
+	}
+	for field := range errs {
+		if field != "title" && field != "incident_link" {
+			t.Fatalf("error on unexpected field %q", field)
+		}
+	}
+	for _, c := range fake.Channels() {
+		if strings.HasPrefix(c.Name, "rca-") {
+			t.Fatalf("a refused start created %s", c.Name)
+		}
+	}
+}
+
+func TestSlashHelpListStatus(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	for _, text := range []string{"", "help", "frobnicate"} {
+		ack, err := alice.SlashCommand(ctx, general.ID, "/rca", text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ack.Text(), "/rca start") {
+			t.Errorf("/rca %s: %q", text, ack.Text())
+		}
+	}
+	ack, _ := alice.SlashCommand(ctx, general.ID, "/rca", "status")
+	if !strings.Contains(ack.Text(), "this channel has no RCA") {
+		t.Errorf("status outside an RCA channel: %q", ack.Text())
+	}
+	ch, _ := startRCA(t, ctx, fake, alice, general.ID, "DB <!channel> down")
+	ack, _ = alice.SlashCommand(ctx, ch.ID, "/rca", "status")
+	if !strings.Contains(string(ack.Payload), "collecting symptoms") {
+		t.Errorf("status in the RCA channel: %s", ack.Payload)
+	}
+	ack, _ = alice.SlashCommand(ctx, general.ID, "/rca", "list")
+	if !strings.Contains(string(ack.Payload), `DB \u0026lt;!channel\u0026gt; down`) && !strings.Contains(string(ack.Payload), "DB &lt;!channel&gt; down") {
+		t.Errorf("list must show the escaped title: %s", ack.Payload)
+	}
+}
