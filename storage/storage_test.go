@@ -559,3 +559,44 @@ func TestTreeCacheSeesOnlyCommittedTrees(t *testing.T) {
 		t.Fatalf("after reopen: %d nodes, want 2", got.NumNodes())
 	}
 }
+
+// TestNumbersAfterDeletingAlmostEverything covers the placeholder paths of
+// the number reservation: one live node left, and none.
+func TestNumbersAfterDeletingAlmostEverything(t *testing.T) {
+	tests := []struct {
+		name     string
+		deleteUD bool // also delete the UDE
+		live     int
+	}{
+		{name: "one live node", live: 1},
+		{name: "no live node", deleteUD: true, live: 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+			id := createRCA(t, db)
+			u := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "U"}
+			c := &tree.Node{ID: 2, Text: "C"}
+			g := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}
+			update(t, db, func(tx workflow.Tx) error {
+				return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: u}, {After: c}},
+					Groups: []workflow.GroupChange{{After: g}}})
+			})
+			del := workflow.TreeChange{Nodes: []workflow.NodeChange{{Before: c}}, Groups: []workflow.GroupChange{{Before: g}}}
+			if tc.deleteUD {
+				del.Nodes = append(del.Nodes, workflow.NodeChange{Before: u})
+			}
+			update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, del) })
+			tr := loadTree(t, db, id)
+			if tr.NumNodes() != tc.live || tr.NumGroups() != 0 || tr.NextNodeID() != 3 {
+				t.Fatalf("%d nodes, %d links, next %s; want %d, 0, #3", tr.NumNodes(), tr.NumGroups(), tr.NextNodeID(), tc.live)
+			}
+			a, _ := tr.AddNode(tree.Node{Text: "A"})
+			b, _ := tr.AddNode(tree.Node{Text: "B"})
+			ng, err := tr.AddGroup(tree.Group{Effect: a.ID, Causes: []tree.NodeID{b.ID}})
+			if err != nil || ng.ID != 2 {
+				t.Fatalf("new link = %+v, %v; want number 2", ng, err)
+			}
+		})
+	}
+}

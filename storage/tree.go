@@ -167,12 +167,17 @@ func reserveGroupBetween(tr *tree.Tree, id tree.GroupID) bool {
 }
 
 // reserveGroup adds a throw-away link numbered id into a placeholder node
-// (reusing the node placeholder or a free number below the node counter when
-// there is one) from any other node, so the node counter moves as little as possible.
+// from any other node, taking placeholders from free numbers below the node
+// counter first, so the node counter does not move.
 func reserveGroup(tr *tree.Tree, id tree.GroupID, temp *[]tree.NodeID) error {
-	effect, err := placeholderNode(tr, temp)
-	if err != nil {
-		return err
+	effect := tree.NodeID(0)
+	if len(*temp) > 0 {
+		effect = (*temp)[0]
+	} else {
+		var err error
+		if effect, err = newPlaceholder(tr, temp); err != nil {
+			return err
+		}
 	}
 	cause := tree.NodeID(0)
 	for _, n := range tr.Nodes() {
@@ -182,13 +187,9 @@ func reserveGroup(tr *tree.Tree, id tree.GroupID, temp *[]tree.NodeID) error {
 		}
 	}
 	if cause == 0 {
-		if cause, err = placeholderNode(tr, temp); err != nil || cause == effect {
-			n, err := tr.AddNode(tree.Node{Text: placeholder(tr, "g")})
-			if err != nil {
-				return fmt.Errorf("reserve link numbers: %w", err)
-			}
-			cause = n.ID
-			*temp = append(*temp, cause)
+		var err error
+		if cause, err = newPlaceholder(tr, temp); err != nil {
+			return err
 		}
 	}
 	if _, err := tr.AddGroup(tree.Group{ID: id, Effect: effect, Causes: []tree.NodeID{cause}}); err != nil {
@@ -197,12 +198,9 @@ func reserveGroup(tr *tree.Tree, id tree.GroupID, temp *[]tree.NodeID) error {
 	return nil
 }
 
-// placeholderNode returns an existing placeholder or adds one, preferring a
-// free number below the node counter.
-func placeholderNode(tr *tree.Tree, temp *[]tree.NodeID) (tree.NodeID, error) {
-	if len(*temp) > 0 {
-		return (*temp)[0], nil
-	}
+// newPlaceholder adds a placeholder node under the lowest free number below
+// the node counter, or the next number when there is none.
+func newPlaceholder(tr *tree.Tree, temp *[]tree.NodeID) (tree.NodeID, error) {
 	id := tree.NodeID(0)
 	for n := tree.NodeID(1); n < tr.NextNodeID(); n++ {
 		if _, used := tr.Node(n); !used {
