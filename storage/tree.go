@@ -60,9 +60,8 @@ func (t *Tx) buildTree(rcaID int64, title string, maxNode, maxGroup int) (*tree.
 	if err != nil {
 		return nil, err
 	}
-	if err := bumpCounters(tr, maxNode, maxGroup); err != nil {
-		return nil, err
-	}
+	// Numbers of deleted nodes and links are never reused.
+	tr.ReserveNumbers(tree.NodeID(maxNode), tree.GroupID(maxGroup))
 	return tr, nil
 }
 
@@ -112,117 +111,6 @@ func (t *Tx) loadGroups(rcaID int64) ([]tree.Group, error) {
 		return nil, fmt.Errorf("query links: %w", err)
 	}
 	return groups, nil
-}
-
-// bumpCounters makes tr number new nodes and links above every number used in
-// the RCA (maxNode, maxGroup), by adding and removing placeholders (tree has
-// no counter setter).
-func bumpCounters(tr *tree.Tree, maxNode, maxGroup int) error {
-	var temp []tree.NodeID
-	if tree.NodeID(maxNode) >= tr.NextNodeID() {
-		if _, err := tr.AddNode(tree.Node{ID: tree.NodeID(maxNode), Text: placeholder(tr, "n")}); err != nil {
-			return fmt.Errorf("reserve node numbers: %w", err)
-		}
-		temp = append(temp, tree.NodeID(maxNode))
-	}
-	if _, ok := tr.Group(tree.GroupID(maxGroup)); maxGroup > 0 && !ok && !hasGroupAbove(tr, maxGroup) {
-		if reused := reserveGroupBetween(tr, tree.GroupID(maxGroup)); !reused {
-			if err := reserveGroup(tr, tree.GroupID(maxGroup), &temp); err != nil {
-				return err
-			}
-		}
-	}
-	for _, id := range temp {
-		if err := tr.RemoveNode(id); err != nil {
-			return fmt.Errorf("reserve numbers: %w", err)
-		}
-	}
-	return nil
-}
-
-func hasGroupAbove(tr *tree.Tree, n int) bool {
-	gs := tr.Groups()
-	return len(gs) > 0 && int(gs[len(gs)-1].ID) > n
-}
-
-// reserveGroupBetween moves the link counter past id with a throw-away link
-// between two existing nodes, and reports whether it found a pair.
-func reserveGroupBetween(tr *tree.Tree, id tree.GroupID) bool {
-	nodes := tr.Nodes()
-	tries := 0
-	for _, a := range nodes {
-		for _, b := range nodes {
-			if a.ID == b.ID {
-				continue
-			}
-			if tries++; tries > 64 {
-				return false
-			}
-			if _, err := tr.AddGroup(tree.Group{ID: id, Effect: a.ID, Causes: []tree.NodeID{b.ID}}); err == nil {
-				return tr.RemoveGroup(id) == nil
-			}
-		}
-	}
-	return false
-}
-
-// reserveGroup adds a throw-away link numbered id into a placeholder node
-// from any other node, taking placeholders from free numbers below the node
-// counter first, so the node counter does not move.
-func reserveGroup(tr *tree.Tree, id tree.GroupID, temp *[]tree.NodeID) error {
-	effect := tree.NodeID(0)
-	if len(*temp) > 0 {
-		effect = (*temp)[0]
-	} else {
-		var err error
-		if effect, err = newPlaceholder(tr, temp); err != nil {
-			return err
-		}
-	}
-	cause := tree.NodeID(0)
-	for _, n := range tr.Nodes() {
-		if n.ID != effect {
-			cause = n.ID
-			break
-		}
-	}
-	if cause == 0 {
-		var err error
-		if cause, err = newPlaceholder(tr, temp); err != nil {
-			return err
-		}
-	}
-	if _, err := tr.AddGroup(tree.Group{ID: id, Effect: effect, Causes: []tree.NodeID{cause}}); err != nil {
-		return fmt.Errorf("reserve link numbers: %w", err)
-	}
-	return nil
-}
-
-// newPlaceholder adds a placeholder node under the lowest free number below
-// the node counter, or the next number when there is none.
-func newPlaceholder(tr *tree.Tree, temp *[]tree.NodeID) (tree.NodeID, error) {
-	id := tree.NodeID(0)
-	for n := tree.NodeID(1); n < tr.NextNodeID(); n++ {
-		if _, used := tr.Node(n); !used {
-			id = n
-			break
-		}
-	}
-	n, err := tr.AddNode(tree.Node{ID: id, Text: placeholder(tr, "g")})
-	if err != nil {
-		return 0, fmt.Errorf("reserve link numbers: %w", err)
-	}
-	*temp = append(*temp, n.ID)
-	return n.ID, nil
-}
-
-func placeholder(tr *tree.Tree, tag string) string {
-	for i := 0; ; i++ {
-		text := fmt.Sprintf("untangle placeholder %s%d", tag, i)
-		if _, taken := tr.NodeByText(text); !taken {
-			return text
-		}
-	}
 }
 
 // ApplyChange writes a tree change: nodes first (deletions, then the rest),

@@ -362,6 +362,14 @@ func (t *Tree) NumGroups() int { return len(t.groups) }
 // NextNodeID returns the number the next added node will get.
 func (t *Tree) NextNodeID() NodeID { return t.nextNode }
 
+// ReserveNumbers makes the tree number new nodes above lastNode and new
+// groups above lastGroup, so numbers of deleted items are never reused. It
+// never lowers the counters.
+func (t *Tree) ReserveNumbers(lastNode NodeID, lastGroup GroupID) {
+	t.nextNode = max(t.nextNode, lastNode+1)
+	t.nextGroup = max(t.nextGroup, lastGroup+1)
+}
+
 // GroupsInto returns the groups whose effect is id, ordered by number.
 func (t *Tree) GroupsInto(id NodeID) []*Group {
 	var out []*Group
