@@ -10,23 +10,21 @@ import (
 
 // Okabe–Ito colours (colour-blind safe), the palette tree/render paints with too.
 const (
-	colourVermillion = "#D55E00" // UDE; disputed links
-	colourOrange     = "#E69F00" // core cause
-	colourYellow     = "#F0E442" // root cause
-	colourSkyBlue    = "#56B4E9" // premise
-	colourGreen      = "#009E73" // injection
-	colourPurple     = "#CC79A7" // desired effect
+	colourVermillion = "#D55E00" // UDE borders; disputed links
+	colourGreen      = "#009E73" // injection and desired-effect borders
+	colourPurple     = "#CC79A7" // premise borders
 )
 
 // mermaidClassDefs are the Mermaid classes, in the order they are declared.
 var mermaidClassDefs = []struct{ name, style string }{
-	{"ude", "fill:" + colourVermillion + ",stroke:#7A3600,color:#FFFFFF"},
-	{"cause", "fill:#FFFFFF,stroke:#555555,color:#000000"},
-	{"root", "fill:" + colourYellow + ",stroke:#7A7300,color:#000000"},
-	{"core", "fill:" + colourOrange + ",stroke:#000000,stroke-width:3px,color:#000000,font-weight:bold"},
-	{"premise", "fill:" + colourSkyBlue + ",stroke:#1F5F85,color:#000000"},
-	{"injection", "fill:" + colourGreen + ",stroke:#004D38,color:#FFFFFF"},
-	{"desired", "fill:" + colourPurple + ",stroke:#7A3D62,color:#000000"},
+	// The same fills and borders as the PNG and SVG of tree/render.
+	{"ude", "fill:#F9D9C4,stroke:" + colourVermillion + ",stroke-width:3px,color:#1A1A1A"},
+	{"cause", "fill:#FFFFFF,stroke:#0072B2,color:#1A1A1A"},
+	{"root", "fill:#DDEFFA,stroke:#0072B2,stroke-width:2px,color:#1A1A1A"},
+	{"core", "fill:#FBE3AE,stroke:#000000,stroke-width:4px,color:#1A1A1A,font-weight:bold"},
+	{"premise", "fill:#F5E1EC,stroke:" + colourPurple + ",stroke-width:2px,color:#1A1A1A"},
+	{"injection", "fill:#CCEBE3,stroke:" + colourGreen + ",stroke-width:2px,color:#1A1A1A"},
+	{"desired", "fill:#E3F4EE,stroke:" + colourGreen + ",stroke-width:3px,color:#1A1A1A"},
 	{"junction", "fill:#FFFFFF,stroke:#000000,color:#000000,font-size:10px"},
 	{"disputed", "stroke:" + colourVermillion + ",stroke-width:2px,stroke-dasharray:6 4"},
 	{"unverified", "stroke-dasharray:3 3"},
