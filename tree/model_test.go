@@ -301,3 +301,20 @@ func modelGroups(gs []*tree.Group) []tree.Group {
 	}
 	return out
 }
+
+func TestReserveNumbers(t *testing.T) {
+	tr := modelTree(t, []string{"effect", "a"}, []tree.NodeID{1, 2})
+	tr.ReserveNumbers(9, 4)
+	n, err := tr.AddNode(tree.Node{Text: "new"})
+	if err != nil || n.ID != 10 {
+		t.Fatalf("node after ReserveNumbers(9, 4): %v, %v", n, err)
+	}
+	g, err := tr.AddGroup(tree.Group{Effect: 1, Causes: []tree.NodeID{10}})
+	if err != nil || g.ID != 5 {
+		t.Fatalf("group after ReserveNumbers(9, 4): %v, %v", g, err)
+	}
+	tr.ReserveNumbers(3, 1) // never lowers
+	if tr.NextNodeID() != 11 {
+		t.Fatalf("ReserveNumbers lowered the counter to %d", tr.NextNodeID())
+	}
+}
