@@ -44,6 +44,7 @@ type Bot struct {
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
+	ops       *ops // metrics and connection state (bot/metrics.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.
@@ -66,6 +67,8 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
 	}
+	ops := newOps()
+	cfg.HTTPClient = ops.wrapClient(cfg.HTTPClient) // metrics and retries (metrics.go, retry.go)
 	opts := []slack.Option{slack.OptionAppLevelToken(cfg.AppToken), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
@@ -75,7 +78,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.PingInterval > 0 {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
-	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger}
+	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger, ops: ops}
 	b.rt = b.buildRoutes()
 	return b, nil
 }
@@ -126,6 +129,7 @@ func (b *Bot) Run(ctx context.Context) error {
 
 // receive starts handling one Socket Mode event.
 func (b *Bot) receive(ctx context.Context, evt socketmode.Event) {
+	b.ops.observeConnection(evt.Type)
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Info("connecting to Slack")

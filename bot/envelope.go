@@ -81,6 +81,7 @@ func (b *Bot) handle(ctx context.Context, evt socketmode.Event) {
 	b.safely(r, "handler", func() { b.route(ackCtx, evt, r) })
 	cancel()
 	b.ack(req, r)
+	b.ops.acked(req.Type, time.Since(start))
 	r.log.Debug("acknowledged", "ms", time.Since(start).Milliseconds())
 	if len(r.after) == 0 {
 		return
