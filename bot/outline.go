@@ -1,0 +1,241 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Ids of the outline message.
+const (
+	actOutlinePrev = "outline_prev"
+	actOutlineNext = "outline_next"
+	refOutline     = "outline_ts"   // the outline message's timestamp
+	refOutlinePage = "outline_page" // the page it shows, 1-based
+
+	// outlinePageLines is how many nodes one outline page lists; with a
+	// header, a context line and the page buttons it stays under 50 blocks
+	// even when every line needs its own section.
+	outlinePageLines = 40
+	// maxOutlineLine bounds one node's line (its text is at most 300 runes,
+	// escaping may grow it).
+	maxOutlineLine = 1200
+)
+
+func (b *Bot) outlineRoutes(rt *routes) {
+	rt.actions[actOutline] = b.clickOutline
+	rt.actions[actOutlinePrev] = b.clickOutlinePage
+	rt.actions[actOutlineNext] = b.clickOutlinePage
+}
+
+// outlineLines lists the tree's nodes: symptoms (UDEs) first, then the other
+// nodes with what they cause, each by number. Texts are escaped.
+func outlineLines(t *tree.Tree) []string {
+	nodes := t.Nodes()
+	slices.SortStableFunc(nodes, func(a, b *tree.Node) int {
+		if ua, ub := a.Kind == tree.KindUDE, b.Kind == tree.KindUDE; ua != ub {
+			if ua {
+				return -1
+			}
+			return 1
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	lines := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		lines = append(lines, outlineLine(t, n))
+	}
+	return lines
+}
+
+// outlineLine is one node: number, marks, text and its effects.
+func outlineLine(t *tree.Tree, n *tree.Node) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "*%s* ", n.ID)
+	if n.Kind == tree.KindUDE {
+		sb.WriteString(":red_circle: ")
+	}
+	sb.WriteString(truncateEscaped(n.Text, maxOutlineLine-200))
+	if n.Kind == tree.KindUDE {
+		sb.WriteString(" _(" + weightName(n.Impact()) + " impact)_")
+	}
+	if n.Unverified {
+		sb.WriteString(" :grey_question:")
+	}
+	if n.RootMarked {
+		sb.WriteString(" :anchor: root")
+	}
+	if effects := effectsOf(t, n.ID); effects != "" {
+		sb.WriteString("\n      → causes " + effects)
+	}
+	return Truncate(sb.String(), maxOutlineLine)
+}
+
+// effectsOf lists the nodes id causes, naming AND partners: "#1, #2 (with #7)".
+func effectsOf(t *tree.Tree, id tree.NodeID) string {
+	groups := t.GroupsFrom(id)
+	parts := make([]string, 0, len(groups))
+	for _, g := range groups {
+		part := g.Effect.String()
+		if g.IsAnd() {
+			var with []string
+			for _, c := range g.Causes {
+				if c != id {
+					with = append(with, c.String())
+				}
+			}
+			part += " (with " + strings.Join(with, " and ") + ")"
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// weightName is an impact weight as people say it.
+func weightName(w int) string {
+	for _, x := range weights {
+		if x.value == w {
+			return strings.ToLower(x.label)
+		}
+	}
+	return strconv.Itoa(w)
+}
+
+// outlinePages is the number of pages n lines take.
+func outlinePages(n int) int {
+	if n == 0 {
+		return 1
+	}
+	return (n + outlinePageLines - 1) / outlinePageLines
+}
+
+// outlineBlocks is one page (1-based, clamped) of the outline message.
+func outlineBlocks(rca *workflow.RCA, lines []string, page int) []slack.Block {
+	pages := outlinePages(len(lines))
+	page = min(max(page, 1), pages)
+	from := (page - 1) * outlinePageLines
+	to := min(from+outlinePageLines, len(lines))
+
+	blocks := []slack.Block{header(":card_index_dividers: Outline: " + rca.Title)}
+	summary := fmt.Sprintf("%s, symptoms first. Each node's number is how you refer to it in statements.", plural(len(lines), "node"))
+	if pages > 1 {
+		summary = fmt.Sprintf("Page %d of %d · ", page, pages) + summary
+	}
+	blocks = append(blocks, contextBlock(summary))
+	if len(lines) == 0 {
+		blocks = append(blocks, section("_No nodes yet. Add the first symptom with the button on the dashboard._"))
+	}
+	blocks = append(blocks, pagedSections(lines[from:to], maxMessageBlocks-3)...)
+	var nav []slack.BlockElement
+	if page > 1 {
+		nav = append(nav, button(":arrow_left: Previous page", actOutlinePrev, rcaValue(rca.ID, int64(page-1)), ""))
+	}
+	if page < pages {
+		nav = append(nav, button("Next page :arrow_right:", actOutlineNext, rcaValue(rca.ID, int64(page+1)), ""))
+	}
+	if len(nav) > 0 {
+		blocks = append(blocks, actions("outline_nav", nav...))
+	}
+	return clipMessage(blocks)
+}
+
+// outlineFor builds the outline page of an RCA's current tree.
+func (b *Bot) outlineFor(ctx context.Context, actor workflow.Actor, rca *workflow.RCA, page int) ([]slack.Block, error) {
+	t, err := b.svc.Tree(ctx, actor, rca.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load the tree of RCA %d: %w", rca.ID, err)
+	}
+	return outlineBlocks(rca, outlineLines(t), page), nil
+}
+
+func outlineFallback(rca *workflow.RCA) slack.MsgOption {
+	return slack.MsgOptionText("Outline: "+Escape(rca.Title), false)
+}
+
+// refreshOutline brings the RCA's outline message up to date with the tree,
+// keeping the page it shows; it posts the outline when there is none yet (or
+// it was deleted). Failures are logged: the change itself is already saved.
+func (b *Bot) refreshOutline(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	if err := b.syncOutline(ctx, actor, rcaID, 0); err != nil {
+		r.log.Warn("refresh the outline", "rca", rcaID, "error", err)
+	}
+}
+
+// syncOutline updates (or posts) the outline at page, or at the stored page
+// when page is 0.
+func (b *Bot) syncOutline(ctx context.Context, actor workflow.Actor, rcaID int64, page int) error {
+	rca, err := b.svc.RCA(ctx, actor, rcaID)
+	if err != nil || rca.ChannelID == "" {
+		return err
+	}
+	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refOutline)
+	if err != nil {
+		return err
+	}
+	if page == 0 {
+		s, _ := b.svc.SlackRef(ctx, actor, rcaID, refOutlinePage)
+		page, _ = strconv.Atoi(s)
+	}
+	blocks, err := b.outlineFor(ctx, actor, rca, page)
+	if err != nil {
+		return err
+	}
+	if ts != "" {
+		_, _, _, err = b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))
+		if err == nil || !isSlackError(err, "message_not_found") {
+			return err
+		}
+	}
+	_, ts, err = b.api.PostMessageContext(ctx, rca.ChannelID, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
+		return fmt.Errorf("post the outline: %w", err)
+	}
+	return b.svc.SetSlackRef(ctx, actor, rcaID, refOutline, ts)
+}
+
+// clickOutline posts the outline, or refreshes it and points to it.
+func (b *Bot) clickOutline(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
+	if err != nil {
+		r.later(func(ctx context.Context) { b.fail(ctx, r, cb, err) })
+		return
+	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	r.later(func(ctx context.Context) {
+		if err := b.syncOutline(ctx, actor, rca.ID, 0); err != nil {
+			b.fail(ctx, r, cb, err)
+		}
+	})
+}
+
+// clickOutlinePage shows another page of the outline in place.
+func (b *Bot) clickOutlinePage(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	rca, items, err := b.rcaForAction(ctx, cb, act.Value)
+	if err == nil && len(items) != 1 {
+		err = workflow.Errorf(workflow.ENotFound, "this button is out of date. Use the buttons on the pinned dashboard.")
+	}
+	if err != nil {
+		r.later(func(ctx context.Context) { b.fail(ctx, r, cb, err) })
+		return
+	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	page := int(items[0])
+	r.later(func(ctx context.Context) {
+		// Only participants may store the page; others still see it turn.
+		_ = b.svc.SetSlackRef(ctx, actor, rca.ID, refOutlinePage, strconv.Itoa(page))
+		blocks, err := b.outlineFor(ctx, actor, rca, page)
+		if err == nil {
+			_, _, _, err = b.api.UpdateMessageContext(ctx, cb.Channel.ID, cb.Container.MessageTs, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))
+		}
+		if err != nil {
+			b.fail(ctx, r, cb, err)
+		}
+	})
+}

@@ -1,0 +1,161 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/untangle-rca/untangle/bot/slacktest"
+)
+
+// symptomTitle is the title of the Add symptom modal (design §3).
+const symptomTitle = "Add symptom"
+
+// symptomOpenModal clicks "Add symptom" on the dashboard and waits for the modal.
+func symptomOpenModal(t *testing.T, ctx context.Context, u slacktest.User, dash slacktest.Message) slacktest.View {
+	t.Helper()
+	if _, err := u.ClickButton(ctx, dash, ":heavy_plus_sign: Add symptom"); err != nil {
+		t.Fatalf("click Add symptom: %v", err)
+	}
+	v, err := u.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "add_symptom" })
+	if err != nil {
+		t.Fatalf("Add symptom modal: %v", err)
+	}
+	if v.Title != symptomTitle {
+		t.Errorf("modal title %q, want %q", v.Title, symptomTitle)
+	}
+	return v
+}
+
+// symptomSubmit fills the open Add symptom modal and submits it, returning the field errors.
+func symptomSubmit(t *testing.T, ctx context.Context, u slacktest.User, v slacktest.View, text, impact string) map[string]string {
+	t.Helper()
+	if text != "" {
+		if err := u.FillInput(v, "Symptom", text); err != nil {
+			t.Fatalf("fill statement: %v", err)
+		}
+	}
+	if impact != "" {
+		if err := u.Select(ctx, v, "Impact", impact); err != nil {
+			t.Fatalf("select impact: %v", err)
+		}
+	}
+	ack, err := u.SubmitView(ctx)
+	if err != nil {
+		t.Fatalf("submit: %v", err)
+	}
+	return ack.Errors()
+}
+
+// symptomAdd adds one symptom through the dashboard and the modal.
+func symptomAdd(t *testing.T, ctx context.Context, u slacktest.User, dash slacktest.Message, text, impact string) {
+	t.Helper()
+	v := symptomOpenModal(t, ctx, u, dash)
+	if errs := symptomSubmit(t, ctx, u, v, text, impact); len(errs) > 0 {
+		t.Fatalf("symptom %q refused: %v", text, errs)
+	}
+}
+
+// symptomOutline waits for the outline message of channel to satisfy match.
+func symptomOutline(t *testing.T, ctx context.Context, fake *slacktest.Server, channel string, match func(string) bool) slacktest.Message {
+	t.Helper()
+	m, err := fake.WaitForMessage(ctx, channel, func(m slacktest.Message) bool {
+		return strings.HasPrefix(m.Text, "Outline:") && match(m.PlainText())
+	})
+	if err != nil {
+		var texts []string
+		for _, m := range fake.Messages(channel) {
+			texts = append(texts, m.PlainText())
+		}
+		t.Fatalf("outline not as expected: %v\nmessages:\n%s", err, strings.Join(texts, "\n---\n"))
+	}
+	return m
+}
+
+// symptomLeaks returns the mention markup found unescaped in the mrkdwn and
+// fallback texts of what the bot showed, which would ping people.
+func symptomLeaks(text string, blocks json.RawMessage) []string {
+	var found []string
+	check := func(s string) {
+		for _, bad := range []string{"<!channel>", "<@U123>"} {
+			if strings.Contains(s, bad) {
+				found = append(found, bad+" in "+s)
+			}
+		}
+	}
+	check(text)
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if x["type"] == "mrkdwn" {
+				s, _ := x["text"].(string)
+				check(s)
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	var tree any
+	if len(blocks) > 0 && json.Unmarshal(blocks, &tree) == nil {
+		walk(tree)
+	}
+	return found
+}
+
+func TestSymptomFieldErrors(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Queue backlog")
+
+	tests := []struct {
+		name string
+		text string
+		want string // a word of the error on the "text" input
+	}{
+		{name: "whitespace only", text: "  \n\t  ", want: "write something"},
+		{name: "301 characters", text: strings.Repeat("x", 301), want: "300"},
+		{name: "301 characters after trimming", text: "  " + strings.Repeat("é", 301) + "  ", want: "300"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := symptomOpenModal(t, ctx, alice, dash)
+			errs := symptomSubmit(t, ctx, alice, v, tc.text, "")
+			if !strings.Contains(errs["text"], tc.want) {
+				t.Errorf("errors %v, want one on text mentioning %q", errs, tc.want)
+			}
+			if cur, ok := alice.CurrentView(); !ok || cur.CallbackID != "add_symptom" {
+				t.Errorf("the modal must stay open with the error")
+			}
+			if err := alice.CloseView(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	t.Run("empty", func(t *testing.T) {
+		symptomOpenModal(t, ctx, alice, dash)
+		if _, err := alice.SubmitView(ctx); err == nil || !strings.Contains(err.Error(), "required") {
+			t.Errorf("an empty statement must be refused as a required field, got %v", err)
+		}
+		if err := alice.CloseView(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, f := range fake.Failures() {
+		t.Errorf("Slack would have shown an error: %+v", f)
+	}
+	for _, m := range fake.Messages(ch.ID) {
+		if strings.HasPrefix(m.Text, "Outline:") {
+			t.Errorf("refused symptoms must not reach the outline: %s", m.PlainText())
+		}
+	}
+}
