@@ -48,6 +48,7 @@ func commands() []command {
 		{"analyze", "analyse a tree file and write pictures and reports", runAnalyze},
 		{"manifest", "print the Slack app manifest (YAML)", runManifest},
 		{"backup", "copy the live database safely", runBackup},
+		{"healthcheck", "exit 0 when the running bot is healthy (Docker HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", nil},
 	}

@@ -49,9 +49,17 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	b, err := bot.New(bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
+		RemindCron: cfg.RemindCron,
 	}, svc)
 	if err != nil {
 		return err
+	}
+	if cfg.HTTPAddr != "" {
+		stopHTTP, err := startOpsServer(cfg.HTTPAddr, b, db, log)
+		if err != nil {
+			return err
+		}
+		defer stopHTTP()
 	}
 	if err := b.Check(ctx); err != nil {
 		return err

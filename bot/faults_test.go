@@ -1,0 +1,326 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/untangle-rca/untangle/bot"
+	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// opsApp is a running bot with its operations endpoints served over HTTP.
+type opsApp struct {
+	bot  *bot.Bot
+	db   *storage.DB
+	logs *syncBuffer
+	url  string // base URL of /healthz and /metrics
+}
+
+// opsStartApp runs the real bot against fake like startApp, with a Socket
+// Mode ping timeout of ping (0 keeps the default) and its /healthz and
+// /metrics served by an httptest server.
+func opsStartApp(t *testing.T, fake *slacktest.Server, ping time.Duration) *opsApp {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	b, err := bot.New(bot.Config{
+		BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(), PingInterval: ping,
+		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	}, workflow.New(db, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := b.Handler(bot.Probes{
+		Database: func(ctx context.Context) error { _, err := db.SchemaVersion(ctx); return err },
+		OpenRCAs: func(ctx context.Context) (int, error) { return openCount(ctx, db) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	before := fake.Connects()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wctx, wcancel := context.WithTimeout(context.Background(), testTimeout)
+	defer wcancel()
+	if err := fake.WaitForConnectsAtLeast(wctx, before+1); err != nil {
+		t.Fatalf("bot did not connect: %v\nlogs:\n%s", err, logs.String())
+	}
+	t.Cleanup(func() {
+		srv.Close()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("bot Run returned %v", err)
+		}
+		db.Close()
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", logs.String())
+		}
+	})
+	return &opsApp{bot: b, db: db, logs: logs, url: srv.URL}
+}
+
+// openCount counts the RCAs that are not closed.
+func openCount(ctx context.Context, db *storage.DB) (int, error) {
+	var n int
+	err := db.View(ctx, func(tx workflow.Tx) error {
+		open, err := tx.OpenRCAs()
+		n = len(open)
+		return err
+	})
+	return n, err
+}
+
+// get fetches path from the operations server.
+func (a *opsApp) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(a.url + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// metric returns the value of the sample line starting with series ("" when absent).
+func metric(body, series string) string {
+	for _, line := range strings.Split(body, "\n") {
+		if rest, ok := strings.CutPrefix(line, series+" "); ok {
+			return rest
+		}
+	}
+	return ""
+}
+
+// rcaChannels returns the channels the bot created for RCAs.
+func rcaChannels(fake *slacktest.Server) []slacktest.Channel {
+	var out []slacktest.Channel
+	for _, c := range fake.Channels() {
+		if strings.HasPrefix(c.Name, "rca-") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// dashboards counts the dashboard messages of an RCA channel.
+func dashboards(fake *slacktest.Server, channel string) int {
+	n := 0
+	for _, m := range fake.Messages(channel) {
+		if strings.Contains(m.PlainText(), "Add symptom") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestFaultsHealthAndMetrics(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	a := opsStartApp(t, fake, 0)
+	ctx := testCtx(t)
+
+	eventually(t, ctx, "healthy", func() bool { code, _ := a.get(t, "/healthz"); return code == http.StatusOK })
+	_, body := a.get(t, "/healthz")
+	var h bot.Health
+	if err := json.Unmarshal([]byte(body), &h); err != nil || !h.OK || h.SocketMode != "connected" || h.Database != "ok" {
+		t.Fatalf("/healthz = %s (%v)", body, err)
+	}
+	startRCA(t, ctx, fake, alice, general.ID, "Metrics outage")
+
+	_, body = a.get(t, "/metrics")
+	checks := []struct {
+		name, series string
+		want         func(v string) bool
+	}{
+		{name: "one open RCA", series: "untangle_open_rcas", want: func(v string) bool { return v == "1" }},
+		{name: "slash commands counted", series: `untangle_envelopes_total{type="slash_commands"}`, want: func(v string) bool { return v == "1" }},
+		{name: "interactions counted", series: `untangle_envelopes_total{type="interactive"}`, want: func(v string) bool { return v != "" && v != "0" }},
+		{name: "ack latency observed", series: `untangle_ack_seconds_count{type="slash_commands"}`, want: func(v string) bool { return v == "1" }},
+		{name: "dashboard post counted", series: `untangle_slack_api_calls_total{method="chat.postMessage"}`, want: func(v string) bool { return v != "" && v != "0" }},
+		{name: "connected", series: "untangle_socket_mode_connected", want: func(v string) bool { return v == "1" }},
+	}
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			if v := metric(body, c.series); !c.want(v) {
+				t.Errorf("%s = %q", c.series, v)
+			}
+		})
+	}
+	if strings.Contains(body, fake.BotToken()) || strings.Contains(body, fake.AppToken()) {
+		t.Error("/metrics shows a token")
+	}
+}
+
+func TestFaultsHealthzFailsWhenTheDatabaseIsGone(t *testing.T) {
+	fake := slacktest.New(t)
+	a := opsStartApp(t, fake, 0)
+	ctx := testCtx(t)
+	eventually(t, ctx, "healthy", func() bool { code, _ := a.get(t, "/healthz"); return code == http.StatusOK })
+	if err := a.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, body := a.get(t, "/healthz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"ok":false`) {
+		t.Fatalf("/healthz with a closed database = %d %s", code, body)
+	}
+}
+
+func TestFaultsWebAPIErrorsAreRetried(t *testing.T) {
+	// The methods of the start flow: the modal, the channel, the dashboard.
+	cases := []struct {
+		name, method string
+		inject       func(fake *slacktest.Server, method string)
+	}{
+		{name: "views.open rate limited", method: "views.open", inject: func(f *slacktest.Server, m string) { f.InjectRateLimit(m, 1, 1) }},
+		{name: "views.open unavailable", method: "views.open", inject: func(f *slacktest.Server, m string) { f.InjectServerError(m, 2) }},
+		{name: "conversations.create rate limited", method: "conversations.create", inject: func(f *slacktest.Server, m string) { f.InjectRateLimit(m, 2, 0) }},
+		{name: "conversations.create unavailable", method: "conversations.create", inject: func(f *slacktest.Server, m string) { f.InjectServerError(m, 2) }},
+		{name: "conversations.invite unavailable", method: "conversations.invite", inject: func(f *slacktest.Server, m string) { f.InjectServerError(m, 1) }},
+		{name: "chat.postMessage rate limited", method: "chat.postMessage", inject: func(f *slacktest.Server, m string) { f.InjectRateLimit(m, 1, 1) }},
+		{name: "chat.postMessage unavailable", method: "chat.postMessage", inject: func(f *slacktest.Server, m string) { f.InjectServerError(m, 3) }},
+		{name: "pins.add rate limited", method: "pins.add", inject: func(f *slacktest.Server, m string) { f.InjectRateLimit(m, 1, 0) }},
+		{name: "conversations.setTopic unavailable", method: "conversations.setTopic", inject: func(f *slacktest.Server, m string) { f.InjectServerError(m, 1) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			fake := slacktest.New(t)
+			alice, bob := fake.AddUser("alice"), fake.AddUser("bob")
+			general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
+			a := opsStartApp(t, fake, 0)
+			ctx := testCtx(t)
+			c.inject(fake, c.method)
+
+			ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Retry outage", bob)
+			eventually(t, ctx, "dashboard pinned and topic set", func() bool {
+				got, _ := fake.Channel(ch.ID)
+				return len(got.Pinned) == 1 && got.Pinned[0] == dash.TS && strings.Contains(got.Topic, "Retry outage")
+			})
+			var failed, ok int
+			for _, call := range fake.CallsTo(c.method) {
+				if call.Status == http.StatusOK && call.Error == "" {
+					ok++
+				} else {
+					failed++
+				}
+			}
+			if failed == 0 || ok == 0 {
+				t.Errorf("%s: %d failed and %d good calls; want the fault and a retry", c.method, failed, ok)
+			}
+			if n := len(rcaChannels(fake)); n != 1 {
+				t.Errorf("%d RCA channels, want 1", n)
+			}
+			if n := dashboards(fake, ch.ID); n != 1 {
+				t.Errorf("%d dashboards, want 1", n)
+			}
+			if fs := fake.Failures(); len(fs) > 0 {
+				t.Errorf("Slack would have shown errors: %+v", fs)
+			}
+			_, body := a.get(t, "/metrics")
+			if !strings.Contains(body, `untangle_slack_api_retries_total{method="`+c.method+`"`) {
+				t.Errorf("no retry of %s in /metrics", c.method)
+			}
+		})
+	}
+}
+
+func TestFaultsConnectionLossReconnects(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func(fake *slacktest.Server)
+	}{
+		{name: "disconnect refresh_requested", fault: func(f *slacktest.Server) { f.SendDisconnect("refresh_requested") }},
+		{name: "dropped TCP connection", fault: func(f *slacktest.Server) { f.DropConnections() }},
+		{name: "no pings", fault: func(f *slacktest.Server) { f.PausePings(2 * time.Second) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			fake := slacktest.New(t, slacktest.WithPingInterval(100*time.Millisecond))
+			alice := fake.AddUser("alice")
+			general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+			a := opsStartApp(t, fake, 500*time.Millisecond)
+			ctx := testCtx(t)
+			startRCA(t, ctx, fake, alice, general.ID, "Before the fault")
+
+			before := fake.Connects()
+			c.fault(fake)
+			if err := fake.WaitForConnectsAtLeast(ctx, before+1); err != nil {
+				t.Fatalf("bot did not reconnect: %v", err)
+			}
+			eventually(t, ctx, "healthy again", func() bool { code, _ := a.get(t, "/healthz"); return code == http.StatusOK })
+
+			ch, _ := startRCA(t, ctx, fake, alice, general.ID, "After the fault")
+			ack, err := alice.SlashCommand(ctx, ch.ID, "/rca", "list")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, title := range []string{"Before the fault", "After the fault"} {
+				if !strings.Contains(ack.Text(), title) {
+					t.Errorf("/rca list lacks %q:\n%s", title, ack.Text())
+				}
+			}
+			if n := len(rcaChannels(fake)); n != 2 {
+				t.Errorf("%d RCA channels, want 2", n)
+			}
+			if fs := fake.Failures(); len(fs) > 0 {
+				t.Errorf("Slack would have shown errors: %+v", fs)
+			}
+		})
+	}
+}
+
+// TestFaultsEventRedeliveryIsAckedOnce sends an event the bot has no use for
+// while its connection is being replaced: Slack redelivers unacked events,
+// and each delivery must be acknowledged exactly once.
+func TestFaultsEventRedeliveryIsAckedOnce(t *testing.T) {
+	fake := slacktest.New(t, slacktest.WithRedelivery(100*time.Millisecond, 3))
+	alice := fake.AddUser("alice")
+	opsStartApp(t, fake, 0)
+	ctx := testCtx(t)
+	var ids []string
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			id, err := fake.SendEvent(ctx, map[string]any{"type": "member_joined_channel", "user": alice.ID, "channel": "C0NONE"})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			ids = append(ids, id)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		eventually(t, ctx, "event acked", func() bool { return fake.Acked(id) })
+		if n := fake.Deliveries(id); n != 1 {
+			t.Errorf("event %s delivered %d times; an acked event is not redelivered", id, n)
+		}
+	}
+}
