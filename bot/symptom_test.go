@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -157,5 +158,51 @@ func TestSymptomFieldErrors(t *testing.T) {
 		if strings.HasPrefix(m.Text, "Outline:") {
 			t.Errorf("refused symptoms must not reach the outline: %s", m.PlainText())
 		}
+	}
+}
+
+// TestOutlinePagination adds more symptoms than one outline page lists and
+// turns the pages in place.
+func TestOutlinePagination(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Many symptoms")
+
+	const n = 45
+	for i := 1; i <= n; i++ {
+		symptomAdd(t, ctx, alice, dash, fmt.Sprintf("Region %d reports elevated error rates", i), "")
+	}
+	outline := symptomOutline(t, ctx, fake, ch.ID, func(s string) bool {
+		return strings.Contains(s, fmt.Sprintf("%d nodes", n)) && strings.Contains(s, "Page 1 of 2")
+	})
+	if strings.Contains(outline.PlainText(), "*#41*") || !strings.Contains(outline.PlainText(), "*#40*") {
+		t.Errorf("page 1 must list #1 to #40:\n%s", outline.PlainText())
+	}
+	if _, err := alice.ClickButton(ctx, outline, "Next page :arrow_right:"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "page 2 in place", func() bool {
+		m, _ := fake.Message(ch.ID, outline.TS)
+		return strings.Contains(m.PlainText(), "Page 2 of 2") && strings.Contains(m.PlainText(), "*#45*")
+	})
+	// A change keeps the page being read.
+	symptomAdd(t, ctx, alice, dash, "Status page is stale", "")
+	eventually(t, ctx, "refresh keeps page 2", func() bool {
+		m, _ := fake.Message(ch.ID, outline.TS)
+		return strings.Contains(m.PlainText(), "Page 2 of 2") && strings.Contains(m.PlainText(), "*#46*")
+	})
+	cur, _ := fake.Message(ch.ID, outline.TS)
+	if _, err := alice.ClickButton(ctx, cur, ":arrow_left: Previous page"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "back on page 1", func() bool {
+		m, _ := fake.Message(ch.ID, outline.TS)
+		return strings.Contains(m.PlainText(), "Page 1 of 2") && strings.Contains(m.PlainText(), "*#1*")
+	})
+	for _, f := range fake.Failures() {
+		t.Errorf("Slack would have shown an error: %+v", f)
 	}
 }

@@ -1,0 +1,162 @@
+package bot_test
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/untangle-rca/untangle/bot"
+	"github.com/untangle-rca/untangle/bot/slacktest"
+)
+
+// manifestScopes lists every Web API method the bot calls and the bot-token
+// scopes it needs (Slack's method docs); "" means no scope is needed.
+//
+//	method                         scopes                          used for
+//	auth.test                      —                               startup check
+//	apps.connections.open          — (app token: connections:write) Socket Mode
+//	chat.postMessage               chat:write, im:write (DMs)      dashboard, outline, cards, DMs
+//	chat.postEphemeral             chat:write                      private answers and hints
+//	chat.update                    chat:write                      dashboard and outline updates
+//	chat.getPermalink              —                               the shortcut keeps the message link
+//	conversations.create           channels:manage, groups:write   the RCA channel (public/private)
+//	conversations.invite           channels:manage, groups:write   participants
+//	conversations.setTopic         channels:manage, groups:write   topic
+//	conversations.setPurpose       channels:manage, groups:write   purpose
+//	conversations.info             channels:read, groups:read      channel state
+//	conversations.open             im:write                        DM the facilitator
+//	pins.add                       pins:write                      pin the dashboard
+//	bookmarks.add                  bookmarks:write                 incident link
+//	views.open/push/update/publish —                               modals and the Home tab
+//	users.info                     users:read                      names and time zones
+//	files.getUploadURLExternal     files:write                     tree pictures, reports
+//	files.completeUploadExternal   files:write                     tree pictures, reports
+//	(slash command /rca)           commands
+var manifestScopes = map[string][]string{
+	"auth.test":                    nil,
+	"apps.connections.open":        nil,
+	"chat.postMessage":             {"chat:write", "im:write"},
+	"chat.postEphemeral":           {"chat:write"},
+	"chat.update":                  {"chat:write"},
+	"chat.getPermalink":            nil,
+	"conversations.create":         {"channels:manage", "groups:write"},
+	"conversations.invite":         {"channels:manage", "groups:write"},
+	"conversations.setTopic":       {"channels:manage", "groups:write"},
+	"conversations.setPurpose":     {"channels:manage", "groups:write"},
+	"conversations.info":           {"channels:read", "groups:read"},
+	"conversations.open":           {"im:write"},
+	"pins.add":                     {"pins:write"},
+	"bookmarks.add":                {"bookmarks:write"},
+	"views.open":                   nil,
+	"views.push":                   nil,
+	"views.update":                 nil,
+	"views.publish":                nil,
+	"users.info":                   {"users:read"},
+	"files.getUploadURLExternal":   {"files:write"},
+	"files.completeUploadExternal": {"files:write"},
+	"(slash command)":              {"commands"},
+}
+
+// manifestBotScopes reads the bot scopes listed in a manifest.
+func manifestBotScopes(manifest string) []string {
+	var scopes []string
+	in := false
+	for _, line := range strings.Split(manifest, "\n") {
+		switch {
+		case strings.TrimSpace(line) == "bot:":
+			in = true
+		case in && strings.HasPrefix(line, "      - "):
+			scopes = append(scopes, strings.TrimPrefix(line, "      - "))
+		case in:
+			in = false
+		}
+	}
+	sort.Strings(scopes)
+	return scopes
+}
+
+func TestManifest(t *testing.T) {
+	m := bot.Manifest(bot.ManifestOptions{})
+	tests := []struct {
+		name string
+		want string
+	}{
+		{name: "socket mode", want: "socket_mode_enabled: true"},
+		{name: "interactivity", want: "interactivity:\n    is_enabled: true"},
+		{name: "slash command", want: "- command: /rca"},
+		{name: "shortcut callback id", want: "callback_id: " + bot.ShortcutAddSymptom},
+		{name: "shortcut label", want: `name: "Add to RCA as symptom"`},
+		{name: "message shortcut", want: "type: message"},
+		{name: "home tab", want: "home_tab_enabled: true"},
+		{name: "home event", want: "bot_events:\n      - app_home_opened"},
+		{name: "default name", want: `name: "untangle"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(m, tc.want) {
+				t.Errorf("manifest lacks %q:\n%s", tc.want, m)
+			}
+		})
+	}
+	if named := bot.Manifest(bot.ManifestOptions{Name: `RCA "bot"`}); !strings.Contains(named, `name: "RCA \"bot\""`) {
+		t.Errorf("custom name not quoted:\n%s", named)
+	}
+
+	var need []string
+	for _, scopes := range manifestScopes {
+		for _, s := range scopes {
+			if !slices.Contains(need, s) {
+				need = append(need, s)
+			}
+		}
+	}
+	sort.Strings(need)
+	declared := append([]string{}, bot.BotScopes...)
+	sort.Strings(declared)
+	if !slices.Equal(need, declared) {
+		t.Errorf("BotScopes %v, but the methods used need exactly %v", declared, need)
+	}
+	if got := manifestBotScopes(m); !slices.Equal(got, declared) {
+		t.Errorf("manifest scopes %v, want BotScopes %v", got, declared)
+	}
+}
+
+// TestManifestCoversCalls runs the issue #4 flows and checks that every Web
+// API method the bot called is in the scope table above.
+func TestManifestCoversCalls(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, bob := fake.AddUser("alice"), fake.AddUser("bob")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Login failures", bob)
+	symptomAdd(t, ctx, bob, dash, "Login fails for 12% of users", "High")
+	msg, _ := alice.Post(ch.ID, "SSO callback returns 500")
+	if _, err := alice.MessageShortcut(ctx, msg, bot.ShortcutAddSymptom); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "add_symptom" }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.OpenHome(ctx); err != nil {
+		t.Fatal(err)
+	}
+	symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "#1") })
+
+	seen := map[string]bool{}
+	for _, c := range fake.Calls() {
+		seen[c.Method] = true
+	}
+	for method := range seen {
+		if _, ok := manifestScopes[method]; !ok {
+			t.Errorf("the bot called %s, which the scope table does not list", method)
+		}
+	}
+	for _, want := range []string{"chat.getPermalink", "views.publish", "chat.postEphemeral", "chat.update"} {
+		if !seen[want] {
+			t.Errorf("the flow did not call %s", want)
+		}
+	}
+}
