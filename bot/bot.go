@@ -44,7 +44,8 @@ type Bot struct {
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
-	ops       *ops // metrics and connection state (bot/metrics.go)
+	media     media // rendered pictures per tree version (bot/render.go)
+	ops       *ops  // metrics and connection state (bot/metrics.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.
