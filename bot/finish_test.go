@@ -1,0 +1,110 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+func TestFinishPostsSummaryFilesAndClosesTheRCA(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorld(t, ctx)
+	w.pasteExample(t, ctx)
+	w.advanceTo(t, ctx, workflow.PhaseChallenging)
+	w.acceptAll(t, ctx)
+	w.advanceTo(t, ctx, workflow.PhaseFixing)
+	tr, err := w.setup.Tree(ctx, w.actor(w.alice), w.rcaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpi, ok := tr.NodeByText(kpiCause)
+	if !ok {
+		t.Fatal("the example has no KPI node")
+	}
+	if _, err := w.setup.ProposeFix(ctx, w.actor(w.bob), w.rcaID, workflow.FixInput{Node: kpi.ID, Injection: "Quality KPIs weigh as much as delivery speed", Owner: w.carol.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil {
+		t.Fatal(err)
+	}
+	const finishButton = ":checkered_flag: Finish RCA"
+	eventually(t, ctx, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
+
+	// Only the facilitator may finish: the button and the command say so kindly.
+	if _, err := w.bob.ClickButton(ctx, w.dashboard(), finishButton); err != nil {
+		t.Fatal(err)
+	}
+	waitEphemeral(t, ctx, w.bob, "Only the facilitator")
+	ack, err := w.bob.SlashCommand(ctx, w.ch.ID, "/rca", "finish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ack.Text(), "Only the facilitator") {
+		t.Errorf("/rca finish by a participant: %q", ack.Text())
+	}
+
+	// The facilitator is asked to confirm, then the RCA closes.
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), finishButton); err != nil {
+		t.Fatal(err)
+	}
+	confirm := waitEphemeral(t, ctx, w.alice, "read-only")
+	if !strings.Contains(string(confirm.Blocks), `"confirm"`) {
+		t.Errorf("the finish button has no confirmation dialog: %s", confirm.Blocks)
+	}
+	if _, err := w.alice.ClickButton(ctx, confirm, finishButton); err != nil {
+		t.Fatal(err)
+	}
+	summary := w.waitMessages(t, ctx, "RCA closed", 1).PlainText()
+	for _, want := range []string{
+		"Payment outage", "*Symptoms*", "The core payment routing service was down for 45 minutes",
+		kpiCause + " — explains 3/3 (100% of impact) · fixing it alone removes 3/3",
+		"IF ", "THEN ", "Quality KPIs weigh as much as delivery speed", "Owner: <@" + w.carol.ID + ">",
+		"Together they remove 3/3 symptoms", "*Open items:* none",
+	} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("summary lacks %q:\n%s", want, summary)
+		}
+	}
+	w.waitFiles(t, ctx, "cst.png", 2)
+	w.waitFiles(t, ctx, "frt.png", 1)
+	report := w.waitFiles(t, ctx, "rca-report.md", 1)[0]
+	for _, want := range []string{"Planned fixes", "Quality KPIs weigh as much as delivery speed", "owner: carol", "Open items", "Key facts"} {
+		if !bytes.Contains(report.Bytes, []byte(want)) {
+			t.Errorf("report lacks %q:\n%s", want, report.Bytes)
+		}
+	}
+	export := w.waitFiles(t, ctx, "rca-tree.json", 1)[0]
+	back := tree.New("")
+	if err := json.Unmarshal(export.Bytes, back); err != nil || back.NumNodes() != tr.NumNodes() {
+		t.Errorf("the JSON export does not read back (%v): %d nodes, want %d", err, back.NumNodes(), tr.NumNodes())
+	}
+	eventually(t, ctx, "topic says closed", func() bool {
+		c, _ := w.fake.Channel(w.ch.ID)
+		return strings.Contains(c.Topic, "closed")
+	})
+
+	// Read-only: a stale button answers kindly.
+	core := w.waitMessages(t, ctx, "Propose fix", 1)
+	if _, err := w.bob.ClickButton(ctx, core, "Propose fix"); err != nil {
+		t.Fatal(err)
+	}
+	waitEphemeral(t, ctx, w.bob, "This RCA is closed. The facilitator can reopen it.")
+
+	// Reopening is the facilitator's.
+	ack, _ = w.bob.SlashCommand(ctx, w.ch.ID, "/rca", "reopen")
+	if !strings.Contains(ack.Text(), "Only the facilitator") {
+		t.Errorf("/rca reopen by a participant: %q", ack.Text())
+	}
+	ack, _ = w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "reopen")
+	if !strings.Contains(ack.Text(), "Reopened") {
+		t.Errorf("/rca reopen: %q", ack.Text())
+	}
+	eventually(t, ctx, "topic back in planning fixes", func() bool {
+		c, _ := w.fake.Channel(w.ch.ID)
+		return strings.Contains(c.Topic, "planning fixes")
+	})
+}
