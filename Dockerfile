@@ -1,0 +1,33 @@
+# untangle: the Slack bot for blameless root-cause analysis.
+#
+#   docker build -t untangle --build-arg VERSION=v1.0.0 .
+#   docker run -d --name untangle -v untangle-data:/data \
+#     -e SLACK_BOT_TOKEN_FILE=/run/secrets/bot -e SLACK_APP_TOKEN_FILE=/run/secrets/app untangle
+#
+# See docs/operations.md.
+
+# ---- build: CGO is needed by github.com/mattn/go-sqlite3 ----
+FROM golang:1.26-bookworm AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=""
+RUN CGO_ENABLED=1 go build -trimpath \
+      -ldflags "-s -w -X main.version=${VERSION}" \
+      -o /out/untangle ./cmd/untangle \
+ && /out/untangle version \
+ && mkdir -p /out/data
+
+# ---- runtime: glibc, CA certificates and tzdata, no shell, user nonroot (65532) ----
+FROM gcr.io/distroless/base-debian12:nonroot
+COPY --from=build /out/untangle /usr/local/bin/untangle
+COPY --from=build --chown=65532:65532 /out/data /data
+ENV UNTANGLE_DB=/data/untangle.db \
+    UNTANGLE_HTTP_ADDR=:8080
+VOLUME ["/data"]
+EXPOSE 8080
+USER 65532:65532
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["/usr/local/bin/untangle", "healthcheck"]
+ENTRYPOINT ["/usr/local/bin/untangle", "serve"]

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+var (
+	crashSeed  = flag.Uint64("crash.seed", 0, "seed of the crash test's kill points (0: from the clock)")
+	crashKills = flag.Int("crash.kills", 22, "how many times the crash test kills the bot")
+)
+
+// crashRig runs the real untangle binary against a fake Slack, killing and
+// restarting it on the same database.
+type crashRig struct {
+	t        *testing.T
+	bin, dir string
+	fake     *slacktest.Server
+	addr     string
+	cmd      *exec.Cmd
+	logs     []*os.File
+}
+
+// buildBinary compiles untangle into dir, as the Dockerfile does (CGO, -trimpath).
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "untangle")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs `untangle serve` and waits until its /healthz answers 200.
+func (r *crashRig) start(ctx context.Context) {
+	r.t.Helper()
+	logf, err := os.Create(filepath.Join(r.dir, fmt.Sprintf("serve-%02d.log", len(r.logs))))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.logs = append(r.logs, logf)
+	cmd := exec.Command(r.bin, "serve")
+	cmd.Env = append(os.Environ(),
+		"SLACK_BOT_TOKEN="+r.fake.BotToken(), "SLACK_APP_TOKEN="+r.fake.AppToken(), "SLACK_API_URL="+r.fake.APIURL(),
+		"UNTANGLE_DB="+filepath.Join(r.dir, "untangle.db"), "UNTANGLE_HTTP_ADDR="+r.addr)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		r.t.Fatal(err)
+	}
+	r.cmd = cmd
+	check := exec.Command(r.bin, "healthcheck", "--addr", r.addr, "--timeout", "500ms")
+	for {
+		if out, err := exec.CommandContext(ctx, check.Path, check.Args[1:]...).CombinedOutput(); err == nil {
+			if !strings.Contains(string(out), `"socket_mode":"connected"`) {
+				r.t.Fatalf("healthy without Socket Mode: %s", out)
+			}
+			return
+		}
+		select {
+		case <-ctx.Done():
+			r.t.Fatalf("untangle serve never became healthy; log %s", logf.Name())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// kill sends SIGKILL and reaps the process.
+func (r *crashRig) kill() {
+	_ = r.cmd.Process.Signal(syscall.SIGKILL)
+	_ = r.cmd.Wait()
+}
+
+// stop ends the process gracefully with SIGTERM and checks its exit code.
+func (r *crashRig) stop() {
+	r.t.Helper()
+	_ = r.cmd.Process.Signal(syscall.SIGTERM)
+	if err := r.cmd.Wait(); err != nil {
+		r.t.Errorf("untangle serve after SIGTERM: %v", err)
+	}
+}
+
+// startRCA runs the start flow as u; it reports whether the submission was
+// acknowledged without field errors.
+func startRCA(ctx context.Context, u slacktest.User, channel, title string) (bool, error) {
+	if _, err := u.SlashCommand(ctx, channel, "/rca", "start "+title); err != nil {
+		return false, err
+	}
+	if _, err := u.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Start an RCA" }); err != nil {
+		return false, err
+	}
+	ack, err := u.SubmitView(ctx)
+	if err != nil {
+		return false, err
+	}
+	if errs := ack.Errors(); len(errs) > 0 {
+		return false, fmt.Errorf("refused: %v", errs)
+	}
+	return true, nil
+}
+
+func TestCrashSafetyUnderSIGKILL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills it 20+ times")
+	}
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("crash seed %d (rerun with -crash.seed=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 0))
+	dir := t.TempDir()
+	fake := slacktest.New(t, slacktest.WithAckTimeout(time.Second))
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	r := &crashRig{t: t, bin: buildBinary(t, dir), dir: dir, fake: fake, addr: freeAddr(t)}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	acked := map[string]bool{}
+	tried := 0
+	for kill := range *crashKills {
+		r.start(ctx)
+		deadline := time.Now().Add(time.Duration(rng.IntN(700)) * time.Millisecond)
+		killed := make(chan struct{})
+		go func() {
+			time.Sleep(time.Until(deadline))
+			r.kill()
+			close(killed)
+		}()
+		for time.Now().Before(deadline) {
+			tried++
+			title := fmt.Sprintf("Crash %d-%d", kill, tried)
+			actx, acancel := context.WithTimeout(ctx, 3*time.Second)
+			ok, err := startRCA(actx, alice, general.ID, title)
+			acancel()
+			if ok {
+				acked[title] = true
+			} else if err != nil && !errors.Is(err, slacktest.ErrNoAck) && !strings.Contains(err.Error(), "connection") &&
+				!errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, slacktest.ErrNotFound) {
+				t.Logf("kill %d: %s: %v", kill, title, err)
+			}
+		}
+		<-killed
+	}
+	r.start(ctx)
+	final := "After the crashes"
+	if ok, err := startRCA(ctx, alice, general.ID, final); !ok {
+		t.Fatalf("the flow does not complete after the crashes: %v", err)
+	}
+	acked[final] = true
+	eventually(ctx, t, "the last dashboard", func() bool { return dashboardFor(fake, final) })
+	r.stop()
+	t.Logf("%d kills, %d starts tried, %d acknowledged", *crashKills, tried, len(acked))
+	checkExactlyOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, acked, fake)
+}
+
+// dashboardFor reports whether an RCA channel shows the dashboard of title.
+func dashboardFor(fake *slacktest.Server, title string) bool {
+	for _, c := range fake.Channels() {
+		for _, m := range fake.Messages(c.ID) {
+			if strings.HasPrefix(c.Name, "rca-") && strings.Contains(m.PlainText(), "RCA: "+title) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkExactlyOnce opens the database the killed processes wrote and checks
+// that every acknowledged start is there once and nothing is there twice.
+func checkExactlyOnce(t *testing.T, dbPath, user string, acked map[string]bool, fake *slacktest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, err := workflow.New(db, nil).List(ctx, workflow.Actor{UserID: user})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, rca := range list {
+		count[rca.Title]++
+	}
+	for title, n := range count {
+		if n > 1 {
+			t.Errorf("%q stored %d times", title, n)
+		}
+	}
+	for title := range acked {
+		if count[title] != 1 {
+			t.Errorf("acknowledged %q stored %d times, want 1", title, count[title])
+		}
+	}
+	for _, rca := range list {
+		if rca.ChannelID == "" {
+			// Known gap: nothing resumes the channel set-up after a restart.
+			t.Logf("RCA %q has no channel: the process died between saving it and creating the channel", rca.Title)
+			continue
+		}
+		dashboards := 0
+		for _, m := range fake.Messages(rca.ChannelID) {
+			if strings.Contains(m.PlainText(), "RCA: "+rca.Title) {
+				dashboards++
+			}
+		}
+		if dashboards > 1 {
+			t.Errorf("RCA %q has %d dashboards", rca.Title, dashboards)
+		}
+	}
+}
+
+// eventually polls cond until it holds or ctx ends.
+func eventually(ctx context.Context, t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
