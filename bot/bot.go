@@ -31,6 +31,11 @@ type Config struct {
 	AfterBudget time.Duration
 	// HTTPClient carries Web API calls; nil means a client with a 30 s timeout.
 	HTTPClient *http.Client
+	// RemindCron is the default reminder schedule in Location (five cron
+	// fields; a leading seconds field is accepted for tests); "" means "0 10 * * 1-5".
+	RemindCron string
+	// Now tells the time to the reminder scheduler; nil means time.Now.
+	Now func() time.Time
 }
 
 // Bot is the Slack side of untangle: it receives Socket Mode envelopes,
@@ -104,6 +109,7 @@ func (b *Bot) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	defer b.startReminders(ctx)()
 	connCtx, stopConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopConn()
 	connErr := make(chan error, 1)

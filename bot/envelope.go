@@ -65,6 +65,7 @@ func (b *Bot) buildRoutes() *routes {
 	}
 	b.commandRoutes(rt)
 	b.startRoutes(rt)
+	b.remindRoutes(rt)
 	b.renderRoutes(rt)
 	b.symptomRoutes(rt)
 	return rt

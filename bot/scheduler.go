@@ -1,0 +1,248 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// The reminder scheduler is a ticker on robfig/cron: one cron entry fires at
+// the start of every minute (every second when the default schedule has a
+// seconds field, which tests use), and each tick evaluates every open RCA's
+// own schedule against the clock. Schedules live in the database
+// (workflow.ReminderState.Spec), so a change made with /rca remind, in this
+// process or another, is picked up at the next tick and survives restarts.
+// docs/reminders.md explains the choice.
+
+// defaultRemindCron is the schedule when Config.RemindCron is empty.
+const defaultRemindCron = "0 10 * * 1-5"
+
+// remindOffSpec is the schedule stored for "/rca remind off": February 31st
+// never comes, so the RCA is never reminded. The workflow accepts only valid
+// cron lines (or "" for the default), and this one is valid.
+const remindOffSpec = "0 0 31 2 *"
+
+// remindParser parses reminder schedules: the five standard fields with an
+// optional leading seconds field, descriptors such as @daily, and CRON_TZ=.
+func remindParser() cron.Parser {
+	return cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+}
+
+// scheduler posts the reminders of every open RCA. Its ticks are serialised
+// by mu, so two firings racing in one process post once: the second sees the
+// slot the first recorded.
+type scheduler struct {
+	b   *Bot
+	def cron.Schedule // the default schedule
+
+	mu    sync.Mutex
+	prev  time.Time        // the clock at the last completed tick; zero before the first
+	known map[int64]string // open RCAs seen so far → their facilitator
+	retry map[int64]bool   // RCAs whose last reminder failed and must be retried
+}
+
+// now is the reminder clock: Config.Now, or the wall clock.
+func (b *Bot) now() time.Time {
+	if b.cfg.Now != nil {
+		return b.cfg.Now()
+	}
+	return time.Now()
+}
+
+// newScheduler returns a scheduler with the default schedule of cfg.
+func (b *Bot) newScheduler() (*scheduler, error) {
+	spec := b.cfg.RemindCron
+	if strings.TrimSpace(spec) == "" {
+		spec = defaultRemindCron
+	}
+	def, err := remindParser().Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("the reminder schedule %q (UNTANGLE_REMIND_CRON) is not a valid cron line: %w", spec, err)
+	}
+	return &scheduler{b: b, def: def, known: map[int64]string{}, retry: map[int64]bool{}}, nil
+}
+
+// tickSpec is how often the scheduler looks at the RCAs: every minute, or
+// every second when the default schedule is a seconds-level one.
+func tickSpec(defaultSpec string) string {
+	if len(strings.Fields(defaultSpec)) == 6 {
+		return "* * * * * *"
+	}
+	return "0 * * * * *"
+}
+
+// startReminders starts the reminder scheduler and returns the function that
+// stops it, waiting for a tick in progress to finish.
+func (b *Bot) startReminders(ctx context.Context) (stop func()) {
+	s, err := b.newScheduler()
+	if err != nil {
+		b.log.Error("reminders are off", "error", err)
+		return func() {}
+	}
+	c := cron.New(cron.WithLocation(b.cfg.Location), cron.WithParser(remindParser()))
+	tickCtx := context.WithoutCancel(ctx)
+	if _, err := c.AddFunc(tickSpec(b.cfg.RemindCron), func() { s.tick(tickCtx) }); err != nil {
+		b.log.Error("reminders are off", "error", err)
+		return func() {}
+	}
+	c.Start()
+	b.log.Info("reminders scheduled", "default", b.cfg.RemindCron, "zone", b.cfg.Location.String())
+	return func() { <-c.Stop().Done() }
+}
+
+// tick runs one firing: it finds the open RCAs and reminds each whose own
+// schedule has a slot that has not been handled yet.
+func (s *scheduler) tick(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, s.b.cfg.AfterBudget)
+	defer cancel()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.b.now()
+	rems, err := s.collect(ctx, now)
+	if err != nil {
+		s.b.log.Error("reminders: could not load the open RCAs", "error", err)
+		return
+	}
+	ids := make([]int64, 0, len(s.known))
+	for id := range s.known {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := s.remindOne(ctx, id, rems[id], now); err != nil {
+			s.b.log.Error("reminder failed; retrying at the next tick", "rca", id, "error", err)
+			s.retry[id] = true
+			continue
+		}
+		delete(s.retry, id)
+	}
+	s.prev = now
+}
+
+// collect adds the open RCAs to s.known: those the workflow says have pending
+// work or an overdue due date, and the public ones (whose fixes may be due).
+// It returns the workflow's reminders by RCA.
+func (s *scheduler) collect(ctx context.Context, now time.Time) (map[int64]*workflow.Reminder, error) {
+	list, err := s.b.svc.Reminders(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	rems := make(map[int64]*workflow.Reminder, len(list))
+	for i := range list {
+		rems[list[i].RCAID] = &list[i]
+		s.known[list[i].RCAID] = list[i].Facilitator
+	}
+	public, err := s.b.svc.List(ctx, workflow.Actor{UserID: workflow.SystemUser})
+	if err != nil {
+		return nil, fmt.Errorf("list public rcas: %w", err)
+	}
+	for _, r := range public {
+		if r.Phase != workflow.PhaseClosed {
+			s.known[r.ID] = r.Facilitator
+		}
+	}
+	return rems, nil
+}
+
+// scheduleFor returns the schedule of an RCA's stored spec; false when
+// reminders are off for it.
+func (s *scheduler) scheduleFor(spec string) (cron.Schedule, bool) {
+	switch strings.TrimSpace(spec) {
+	case "":
+		return s.def, true
+	case remindOffSpec:
+		return nil, false
+	}
+	sched, err := remindParser().Parse(spec)
+	if err != nil {
+		s.b.log.Warn("stored reminder schedule is not valid; using the default", "spec", spec, "error", err)
+		return s.def, true
+	}
+	return sched, true
+}
+
+// remindOne handles one RCA at one tick: when its schedule has a slot after
+// the last one handled, it posts what the policy asks for and records the
+// slot, so a restart or a second firing never posts it again.
+func (s *scheduler) remindOne(ctx context.Context, id int64, rem *workflow.Reminder, now time.Time) error {
+	actor := workflow.Actor{UserID: s.known[id]}
+	rca, err := s.b.svc.RCA(ctx, actor, id)
+	if code := workflow.ErrorCode(err); code == workflow.ENotFound || code == workflow.EForbidden {
+		delete(s.known, id)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if rca.Phase == workflow.PhaseClosed {
+		delete(s.known, id)
+		return nil
+	}
+	s.known[id] = rca.Facilitator
+	actor = workflow.Actor{UserID: rca.Facilitator}
+	st, err := s.b.svc.ReminderState(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	sched, on := s.scheduleFor(st.Spec)
+	if !on {
+		return nil
+	}
+	after := later(rca.CreatedAt, st.LastReminded)
+	if !s.prev.IsZero() && !s.retry[id] {
+		after = later(after, s.prev)
+	}
+	slot := latestSlot(sched, after, now, s.b.cfg.Location)
+	if slot.IsZero() {
+		return nil
+	}
+	nudged, err := s.b.sendReminder(ctx, rca, rem, st, now)
+	if err != nil {
+		return err
+	}
+	return s.b.svc.MarkReminded(ctx, id, slot, nudged)
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// latestSlot returns the latest firing time of sched in (after, now],
+// evaluated in loc, or the zero time when there is none. Missed firings
+// collapse into the latest one, so downtime produces one catch-up reminder.
+func latestSlot(sched cron.Schedule, after, now time.Time, loc *time.Location) time.Time {
+	if !now.After(after) {
+		return time.Time{}
+	}
+	// Look back over growing windows, so a frequent schedule is searched
+	// over a short span and a rare one over a long one.
+	windows := [...]time.Duration{2 * time.Minute, 2 * time.Hour, 25 * time.Hour, 8 * 24 * time.Hour, 32 * 24 * time.Hour, 367 * 24 * time.Hour}
+	for _, back := range windows {
+		from := later(now.Add(-back), after)
+		t := sched.Next(from.In(loc))
+		if t.IsZero() || t.After(now) {
+			if !from.After(after) {
+				return time.Time{}
+			}
+			continue
+		}
+		for {
+			n := sched.Next(t)
+			if n.IsZero() || n.After(now) {
+				return t
+			}
+			t = n
+		}
+	}
+	return time.Time{}
+}
