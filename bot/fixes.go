@@ -261,6 +261,12 @@ func futureTree(sum *workflow.Summary) (*tree.Tree, error) {
 			}
 		}
 	}
+	// New nodes are numbered after every CST number, so no #N means two things.
+	var lastGroup tree.GroupID
+	for _, g := range cst.Groups() {
+		lastGroup = max(lastGroup, g.ID)
+	}
+	frt.ReserveNumbers(cst.NextNodeID()-1, lastGroup)
 	injections, err := addInjections(frt, sum.Fixes)
 	if err != nil {
 		return nil, err
