@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/slack-go/slack"
 
@@ -76,8 +77,11 @@ var weights = []struct {
 // symptomRoutes registers the symptom features of issue #4: the Add symptom
 // modal, the message shortcut, the outline and the App Home.
 func (b *Bot) symptomRoutes(rt *routes) {
+	refresh := &coalescer{running: map[int64]bool{}, dirty: map[int64]bool{}}
 	rt.actions[actAddSymptom] = b.clickAddSymptom
-	rt.views[viewAddSymptom] = b.submitAddSymptom
+	rt.views[viewAddSymptom] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
+		b.submitAddSymptom(ctx, r, cb, refresh)
+	}
 	b.shortcutRoutes(rt)
 	b.outlineRoutes(rt)
 	b.homeRoutes(rt)
@@ -147,7 +151,7 @@ func symptomInput(cb *slack.InteractionCallback, meta symptomMeta) (workflow.Sym
 	return in, nil
 }
 
-func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
+func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.InteractionCallback, refresh *coalescer) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	meta, err := parseSymptomMeta(cb.View.PrivateMetadata)
 	var in workflow.SymptomInput
@@ -165,9 +169,45 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 	r.log = r.log.With("rca", meta.RCA)
 	r.later(func(ctx context.Context) {
 		b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res)
-		b.refreshDashboard(ctx, r, actor, meta.RCA)
-		b.refreshOutline(ctx, r, actor, meta.RCA)
+		refresh.do(meta.RCA, func() {
+			b.refreshDashboard(ctx, r, actor, meta.RCA)
+			b.refreshOutline(ctx, r, actor, meta.RCA)
+		})
 	})
+}
+
+// coalescer runs at most one refresh per RCA at a time: a request that
+// arrives while one runs makes it run once more afterwards instead of
+// starting its own, so a burst of symptoms costs two refreshes, not one each,
+// and the last run always sees the latest change. It lives as long as the
+// Bot's routes.
+type coalescer struct {
+	mu      sync.Mutex
+	running map[int64]bool
+	dirty   map[int64]bool
+}
+
+// do runs f for key now, or marks key for one more run by the caller running it.
+func (c *coalescer) do(key int64, f func()) {
+	c.mu.Lock()
+	if c.running[key] {
+		c.dirty[key] = true
+		c.mu.Unlock()
+		return
+	}
+	c.running[key] = true
+	c.mu.Unlock()
+	for {
+		f()
+		c.mu.Lock()
+		if !c.dirty[key] {
+			delete(c.running, key)
+			c.mu.Unlock()
+			return
+		}
+		delete(c.dirty, key)
+		c.mu.Unlock()
+	}
 }
 
 // symptomFeedback privately confirms a new symptom to its author, with the
