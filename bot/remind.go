@@ -116,21 +116,27 @@ func (b *Bot) describeSchedule(rca *workflow.RCA, spec, verb string) string {
 	return text + " Change it with `/rca remind <cron line>` or stop it with `/rca remind off`."
 }
 
+// reminderSent says what sendReminder posted.
+type reminderSent struct {
+	posted bool // the channel reminder
+	nudged bool // the facilitator's due-date DM
+}
+
 // sendReminder posts an RCA's reminder for one slot: the channel message
 // when work is pending, the facilitator's daily due-date DM and the fix
-// owners' due-date DMs. It reports whether the facilitator was nudged; an
-// error means the channel reminder was not posted.
-func (b *Bot) sendReminder(ctx context.Context, rca *workflow.RCA, rem *workflow.Reminder, st workflow.ReminderState, now time.Time) (bool, error) {
+// owners' due-date DMs. An error means the channel reminder was not posted.
+func (b *Bot) sendReminder(ctx context.Context, rca *workflow.RCA, rem *workflow.Reminder, st workflow.ReminderState, now time.Time) (reminderSent, error) {
 	actor := workflow.Actor{UserID: rca.Facilitator}
 	var pending, mention []string
 	if rem != nil {
 		pending, mention = rem.Pending, rem.Mention
 	}
+	var sent reminderSent
 	var fixes []workflow.Fix
 	if rca.Phase == workflow.PhaseFixing {
 		sum, err := b.svc.Summary(ctx, actor, rca.ID)
 		if err != nil {
-			return false, fmt.Errorf("load the fixes of rca %d: %w", rca.ID, err)
+			return reminderSent{}, fmt.Errorf("load the fixes of rca %d: %w", rca.ID, err)
 		}
 		for _, f := range sum.Fixes {
 			fixes = append(fixes, f.Fix)
@@ -144,20 +150,20 @@ func (b *Bot) sendReminder(ctx context.Context, rca *workflow.RCA, rem *workflow
 		fallback := "Reminder: " + strings.Join(pending, ", ")
 		if _, _, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(fallback, false),
 			slack.MsgOptionBlocks(clipMessage(blocks)...)); err != nil {
-			return false, fmt.Errorf("post the reminder of rca %d: %w", rca.ID, err)
+			return reminderSent{}, fmt.Errorf("post the reminder of rca %d: %w", rca.ID, err)
 		}
+		sent.posted = true
 	}
-	nudged := false
 	overdue := !rca.Due.IsZero() && now.After(rca.Due)
 	if dueNudge(overdue, st.LastDueNudge, now, b.cfg.Location) {
 		if _, _, err := b.api.PostMessageContext(ctx, rca.Facilitator, slack.MsgOptionText(overdueText(rca, now, b.cfg.Location), false)); err != nil {
 			b.log.Warn("due-date DM failed; trying again at the next slot", "rca", rca.ID, "error", err)
 		} else {
-			nudged = true
+			sent.nudged = true
 		}
 	}
 	b.remindFixOwners(ctx, rca, fixes, now)
-	return nudged, nil
+	return sent, nil
 }
 
 // remindFixOwners DMs each fix owner once on the last working day before

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -62,7 +63,7 @@ func (c *remindClock) Set(t time.Time) {
 // remindEnv is a bot (not connected: the scheduler only needs the Web API)
 // on a real database, a fake Slack with three people, and a scheduler.
 type remindEnv struct {
-	t               *testing.T
+	t               testing.TB
 	ctx             context.Context
 	fake            *slacktest.Server
 	clock           *remindClock
@@ -76,7 +77,7 @@ type remindEnv struct {
 	channel         slacktest.Channel
 }
 
-func newRemindEnv(t *testing.T, loc *time.Location, start time.Time) *remindEnv {
+func newRemindEnv(t testing.TB, loc *time.Location, start time.Time) *remindEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
@@ -712,6 +713,31 @@ func TestRemindNextLinkToReview(t *testing.T) {
 			if got != tc.want {
 				t.Fatalf("next link %d, want %d", got, tc.want)
 			}
+		})
+	}
+}
+
+// BenchmarkRemindTick measures a tick between slots (what runs every minute)
+// with open RCAs that all have pending work.
+func BenchmarkRemindTick(b *testing.B) {
+	for _, n := range []int{10, 100} {
+		b.Run(strconv.Itoa(n)+" open RCAs", func(b *testing.B) {
+			start := remindAt(time.UTC, 2026, 3, 2, 10, 30, 0)
+			e := newRemindEnv(b, time.UTC, start)
+			for i := range n {
+				ch := e.fake.AddChannel("rca-"+strconv.Itoa(i), slacktest.ChannelOptions{Members: []slacktest.User{e.fac}, BotMember: true})
+				if _, err := e.svc.Start(e.ctx, e.actor(e.fac), workflow.StartInput{Title: "Outage " + strconv.Itoa(i),
+					Participants: []string{e.alice.ID}, ChannelID: ch.ID}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			e.tickAt(start.Add(time.Minute))
+			b.ResetTimer()
+			for i := range b.N {
+				e.tickAt(start.Add(time.Minute + time.Duration(i+1)*time.Second))
+			}
+			b.StopTimer()
+			e.wantReminders("between slots", 0)
 		})
 	}
 }

@@ -93,7 +93,7 @@ func (b *Bot) startReminders(ctx context.Context) (stop func()) {
 		return func() {}
 	}
 	c.Start()
-	b.log.Info("reminders scheduled", "default", b.cfg.RemindCron, "zone", b.cfg.Location.String())
+	b.log.Info("reminders scheduled", "default", b.defaultSpec(), "zone", b.cfg.Location.String())
 	return func() { <-c.Stop().Done() }
 }
 
@@ -169,8 +169,10 @@ func (s *scheduler) scheduleFor(spec string) (cron.Schedule, bool) {
 }
 
 // remindOne handles one RCA at one tick: when its schedule has a slot after
-// the last one handled, it posts what the policy asks for and records the
-// slot, so a restart or a second firing never posts it again.
+// the last one handled, it posts what the policy asks for and, when it
+// posted, records the slot, so a restart or a second firing never posts it
+// again. A slot with nothing to post is not recorded (no audit entry per
+// quiet day); the ticks that follow skip it because it precedes s.prev.
 func (s *scheduler) remindOne(ctx context.Context, id int64, rem *workflow.Reminder, now time.Time) error {
 	actor := workflow.Actor{UserID: s.known[id]}
 	rca, err := s.b.svc.RCA(ctx, actor, id)
@@ -202,11 +204,11 @@ func (s *scheduler) remindOne(ctx context.Context, id int64, rem *workflow.Remin
 	if slot.IsZero() {
 		return nil
 	}
-	nudged, err := s.b.sendReminder(ctx, rca, rem, st, now)
-	if err != nil {
+	sent, err := s.b.sendReminder(ctx, rca, rem, st, now)
+	if err != nil || !sent.posted && !sent.nudged {
 		return err
 	}
-	return s.b.svc.MarkReminded(ctx, id, slot, nudged)
+	return s.b.svc.MarkReminded(ctx, id, slot, sent.nudged)
 }
 
 // later returns the later of two times.
