@@ -47,12 +47,13 @@ func (b *Bot) clickPlanFixes(ctx context.Context, r *reply, cb *slack.Interactio
 		b.fail(ctx, r, cb, err)
 		return
 	}
+	asked := time.Now()
 	r.later(func(ctx context.Context) {
 		if rca.Phase != workflow.PhaseFixing {
 			rca.Phase = workflow.PhaseFixing
 			b.setTopic(ctx, r.log, rca)
 		}
-		b.renderAndPost(ctx, r, actor, rca.ID)
+		b.renderAndPost(ctx, r, actor, rca.ID, asked)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -28,48 +29,43 @@ const renderCacheSize = 16
 // maxListed bounds the nodes named in one line of a message.
 const maxListed = 12
 
-// media caches rendered pictures per tree version and lets concurrent
-// requests for the same version share one render and one upload. The zero
-// value is ready to use; it lives in Bot.media.
+// media caches rendered pictures per tree version and remembers what was
+// last posted in each channel, so that requests for a version that was
+// posted after they were made are answered by that post. The zero value is
+// ready to use; it lives in Bot.media.
 type media struct {
+	// drawing lets one tree picture be made and posted at a time: layouts
+	// are serialised by Graphviz anyway, and painting a big tree on every
+	// core at once would starve the acknowledgements of other envelopes.
+	drawing  sync.Mutex
 	mu       sync.Mutex
 	pictures map[string][]render.Image // by version key
 	order    []string                  // keys, oldest first, for eviction
-	inflight map[string]*sharedCall
+	posted   map[string]postedVersion  // by channel
 }
 
-// sharedCall is a piece of work other callers with the same key wait for.
-type sharedCall struct {
-	done chan struct{}
-	err  error
+// postedVersion is the last tree version posted in a channel.
+type postedVersion struct {
+	key string
+	at  time.Time
 }
 
-// share runs work once for all concurrent callers with the same key and
-// reports whether this caller ran it; the others wait and get its error.
-func (m *media) share(ctx context.Context, key string, work func() error) (bool, error) {
+// postedSince reports whether the version key was posted in channel after asked.
+func (m *media) postedSince(channel, key string, asked time.Time) bool {
 	m.mu.Lock()
-	if c, ok := m.inflight[key]; ok {
-		m.mu.Unlock()
-		select {
-		case <-c.done:
-			return false, c.err
-		case <-ctx.Done():
-			return false, fmt.Errorf("wait for a render in progress: %w", ctx.Err())
-		}
-	}
-	if m.inflight == nil {
-		m.inflight = map[string]*sharedCall{}
-	}
-	c := &sharedCall{done: make(chan struct{})}
-	m.inflight[key] = c
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	p, ok := m.posted[channel]
+	return ok && p.key == key && p.at.After(asked)
+}
 
-	c.err = work()
+// markPosted records that the version key was just posted in channel.
+func (m *media) markPosted(channel, key string) {
 	m.mu.Lock()
-	delete(m.inflight, key)
-	m.mu.Unlock()
-	close(c.done)
-	return true, c.err
+	defer m.mu.Unlock()
+	if m.posted == nil {
+		m.posted = map[string]postedVersion{}
+	}
+	m.posted[channel] = postedVersion{key: key, at: time.Now()}
 }
 
 // cached returns the pictures of a version key, rendering them with draw
@@ -155,7 +151,8 @@ func (b *Bot) clickRender(ctx context.Context, r *reply, cb *slack.InteractionCa
 		return
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
-	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID) })
+	asked := time.Now()
+	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, asked) })
 }
 
 func (b *Bot) slashRender(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
@@ -169,16 +166,20 @@ func (b *Bot) slashRender(ctx context.Context, r *reply, cmd *slack.SlashCommand
 		return
 	}
 	r.ack = ephemeralAck(":frame_with_picture: Drawing the tree; the picture and its core causes follow in a moment.")
-	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID) })
+	asked := time.Now()
+	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, asked) })
 }
 
 // renderAndPost posts the tree picture and the core-cause message of an RCA
-// into its channel and brings the dashboard up to date. Concurrent requests
-// for one tree version share one upload; the others are told privately
-// where to look.
-func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+// into its channel and brings the dashboard up to date. Pictures are made
+// one at a time; a request that waited while the same version was posted
+// (two clicks at once) is told privately where to look instead of posting
+// it again.
+func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, asked time.Time) {
 	log := r.log
 	defer b.refreshDashboard(ctx, r, actor, rcaID)
+	b.media.drawing.Lock()
+	defer b.media.drawing.Unlock()
 	sum, err := b.svc.Summary(ctx, actor, rcaID)
 	if err != nil {
 		log.Error("render: load the tree", "rca", rcaID, "error", err)
@@ -186,16 +187,18 @@ func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor,
 	}
 	channel := sum.RCA.ChannelID
 	key, err := versionKey("cst", sum.Tree, sum.Analysis)
+	if err == nil && b.media.postedSince(channel, key, asked) {
+		b.whisper(ctx, log, channel, actor.UserID, ":frame_with_picture: This version of the tree was just posted; the picture and its core causes are right above.")
+		return
+	}
 	if err == nil {
-		var led bool
-		led, err = b.media.share(ctx, channel+"/"+key, func() error { return b.postCST(ctx, log, sum, key) })
-		if err == nil && !led {
-			b.whisper(ctx, log, channel, actor.UserID, ":frame_with_picture: This version of the tree was just posted; the picture and its core causes are right above.")
-		}
+		err = b.postCST(ctx, log, sum, key)
 	}
 	if err != nil {
 		b.whisper(ctx, log, channel, actor.UserID, userText(log, fmt.Errorf("render the tree of RCA %d: %w", rcaID, err)))
+		return
 	}
+	b.media.markPosted(channel, key)
 }
 
 // postCST uploads the tree pictures and then the core-cause message.
