@@ -245,7 +245,7 @@ func reminderBlocks(rca *workflow.RCA, pending, mention []string, now time.Time,
 
 // overdueText is the facilitator's daily DM once the due date has passed.
 func overdueText(rca *workflow.RCA, now time.Time, loc *time.Location) string {
-	days := int(now.Sub(rca.Due).Hours() / 24)
+	days := int(civilDay(now, loc).Sub(civilDay(rca.Due, loc)).Hours() / 24)
 	since := "today"
 	if days >= 1 {
 		since = plural(days, "day") + " ago"
@@ -254,7 +254,7 @@ func overdueText(rca *workflow.RCA, now time.Time, loc *time.Location) string {
 	if rca.ChannelID != "" {
 		where = fmt.Sprintf(" in <#%s>", rca.ChannelID)
 	}
-	return fmt.Sprintf(":hourglass: *%s*%s was due to finish on %s (%s) and is still %s. "+
+	return fmt.Sprintf(":hourglass: *%s*%s was due to finish on %s (%s) and is still open (%s). "+
 		"Finish it, or tell the team the new date. I'll remind you once a day.",
 		Escape(Truncate(rca.Title, 120)), where, rca.Due.In(loc).Format("Mon 2 Jan"), since, phaseName(rca.Phase))
 }

@@ -523,7 +523,7 @@ func TestRemindDueDates(t *testing.T) {
 	if text := e.reminders()[0].PlainText(); !strings.Contains(text, "1 fix without an owner") {
 		t.Errorf("reminder does not name the unowned fix:\n%s", text)
 	}
-	if text := e.fac.DMs()[0].Text; !strings.Contains(text, "was due to finish on Tue 24 Mar") {
+	if text := e.fac.DMs()[0].Text; !strings.Contains(text, "was due to finish on Tue 24 Mar (1 day ago) and is still open (planning fixes)") {
 		t.Errorf("due-date DM: %s", text)
 	}
 	if text := e.alice.DMs()[1].Text; !strings.Contains(text, "is due today") || !strings.Contains(text, "retries with backoff") {
