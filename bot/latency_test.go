@@ -40,11 +40,16 @@ func BenchmarkAddSymptomAck(b *testing.B) {
 			latencyReport(b, latencyMinimal(b))
 		}
 	})
-	b.Run("untangle", func(b *testing.B) {
-		for range b.N {
-			latencyReport(b, latencyUntangle(b))
-		}
-	})
+	// One RCA that grows to 1,000 symptoms (the issue's scenario), and the
+	// same load spread over five RCAs of up to 200 symptoms each, which shows
+	// how much of the latency the size of the tree costs.
+	for _, rcas := range []int{1, 5} {
+		b.Run(fmt.Sprintf("untangle-%drca", rcas), func(b *testing.B) {
+			for range b.N {
+				latencyReport(b, latencyUntangle(b, rcas))
+			}
+		})
+	}
 }
 
 // latencyReport reports the median and 99th percentile of ds.
@@ -154,9 +159,10 @@ func latencySubmit(ctx context.Context, u slacktest.User, i int) (time.Duration,
 	return d, err
 }
 
-// latencyUntangle runs the real bot on a SQLite file; the people click "Add
-// symptom" on the dashboard, fill the modal and submit it.
-func latencyUntangle(b *testing.B) []time.Duration {
+// latencyUntangle runs the real bot on a SQLite file with the people split
+// over rcas RCAs; they click "Add symptom" on their RCA's dashboard, fill the
+// modal and submit it.
+func latencyUntangle(b *testing.B, rcas int) []time.Duration {
 	fake := slacktest.New(b)
 	users, general := latencyPeople(fake)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -177,22 +183,32 @@ func latencyUntangle(b *testing.B) []time.Duration {
 	if err := fake.WaitForConnection(ctx); err != nil {
 		b.Fatal(err)
 	}
-	dash := latencyStartRCA(b, ctx, fake, users, general)
+	dash := map[string]slacktest.Message{}
+	for k := range rcas {
+		var group []slacktest.User
+		for i := k; i < len(users); i += rcas {
+			group = append(group, users[i])
+		}
+		m := latencyStartRCA(b, ctx, fake, group, general, fmt.Sprintf("Latency run %d", k))
+		for _, u := range group {
+			dash[u.ID] = m
+		}
+	}
 	b.ResetTimer()
 	return latencyRun(b, users, func(ctx context.Context, u slacktest.User, i int) (time.Duration, error) {
-		if _, err := u.ClickButton(ctx, dash, ":heavy_plus_sign: Add symptom"); err != nil {
+		if _, err := u.ClickButton(ctx, dash[u.ID], ":heavy_plus_sign: Add symptom"); err != nil {
 			return 0, err
 		}
 		return latencySubmit(ctx, u, i)
 	})
 }
 
-// latencyStartRCA starts an RCA with every user as a participant and returns its dashboard.
-func latencyStartRCA(b *testing.B, ctx context.Context, fake *slacktest.Server, users []slacktest.User, general slacktest.Channel) slacktest.Message {
+// latencyStartRCA starts an RCA with users as participants and returns its dashboard.
+func latencyStartRCA(b *testing.B, ctx context.Context, fake *slacktest.Server, users []slacktest.User, general slacktest.Channel, title string) slacktest.Message {
 	wctx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	owner := users[0]
-	if _, err := owner.SlashCommand(wctx, general.ID, "/rca", "start Latency run"); err != nil {
+	if _, err := owner.SlashCommand(wctx, general.ID, "/rca", "start "+title); err != nil {
 		b.Fatal(err)
 	}
 	v, err := owner.WaitForViewWhere(wctx, func(v slacktest.View) bool { return v.Title == "Start an RCA" })
@@ -207,7 +223,7 @@ func latencyStartRCA(b *testing.B, ctx context.Context, fake *slacktest.Server, 
 	if _, err := owner.SubmitView(wctx); err != nil {
 		b.Fatal(err)
 	}
-	dash, err := waitForMessage(wctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: Latency run") })
+	dash, err := waitForMessage(wctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: "+title+"\n") })
 	if err != nil {
 		b.Fatal(err)
 	}
