@@ -473,6 +473,23 @@ func TestRemindCatchUpAndRestarts(t *testing.T) {
 	}
 }
 
+func TestRemindRetriesAFailedPost(t *testing.T) {
+	at := func(mm int) time.Time { return remindAt(time.UTC, 2026, 3, 3, 10, mm, 1) }
+	e := newRemindEnv(t, time.UTC, at(0).AddDate(0, 0, -1))
+	e.channel = e.fake.AddChannel("rca-no-bot", slacktest.ChannelOptions{Members: []slacktest.User{e.fac}})
+	e.startRCA(time.Time{})
+	e.tickAt(at(0))
+	e.tickAt(at(1))
+	e.wantReminders("while the bot is not in the channel", 0)
+	if err := e.fake.AddMember(e.channel.ID, slacktest.User{ID: slacktest.BotUserID}); err != nil {
+		t.Fatal(err)
+	}
+	e.tickAt(at(2))
+	e.wantReminders("once the bot is in the channel", 1)
+	e.tickAt(at(3))
+	e.wantReminders("a tick later", 1)
+}
+
 func TestRemindDueDates(t *testing.T) {
 	at := func(d, hh, mm int) time.Time { return remindAt(remindBerlin, 2026, 3, d, hh, mm, 1) }
 	e := newRemindEnv(t, remindBerlin, at(23, 9, 0)) // Monday

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -104,6 +105,11 @@ func (s *scheduler) tick(ctx context.Context) {
 	defer cancel()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() {
+		if p := recover(); p != nil {
+			s.b.log.Error("panic in the reminder scheduler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		}
+	}()
 	now := s.b.now()
 	rems, err := s.collect(ctx, now)
 	if err != nil {
@@ -208,7 +214,13 @@ func (s *scheduler) remindOne(ctx context.Context, id int64, rem *workflow.Remin
 	if err != nil || !sent.posted && !sent.nudged {
 		return err
 	}
-	return s.b.svc.MarkReminded(ctx, id, slot, sent.nudged)
+	if err := s.b.svc.MarkReminded(ctx, id, slot, sent.nudged); err != nil {
+		// Not retried: the reminder is out, and a retry would post it again.
+		s.b.log.Error("reminder posted but not recorded", "rca", id, "slot", slot, "error", err)
+		return nil
+	}
+	s.b.log.Info("reminded", "rca", id, "slot", slot, "posted", sent.posted, "nudged", sent.nudged)
+	return nil
 }
 
 // later returns the later of two times.
