@@ -155,7 +155,7 @@ func (b *Bot) postDashboard(ctx context.Context, actor workflow.Actor, rca *work
 	if err != nil {
 		return err
 	}
-	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText("RCA dashboard: "+rca.Title, false), slack.MsgOptionBlocks(blocks...))
+	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText("RCA dashboard: "+Escape(rca.Title), false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		return fmt.Errorf("post dashboard: %w", err)
 	}
@@ -196,7 +196,7 @@ func (b *Bot) refreshDashboard(ctx context.Context, r *reply, actor workflow.Act
 		r.log.Warn("build dashboard", "rca", rcaID, "error", err)
 		return
 	}
-	_, _, _, err = b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, slack.MsgOptionText("RCA dashboard: "+rca.Title, false), slack.MsgOptionBlocks(blocks...))
+	_, _, _, err = b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, slack.MsgOptionText("RCA dashboard: "+Escape(rca.Title), false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		r.log.Warn("update dashboard", "rca", rcaID, "error", err)
 	}

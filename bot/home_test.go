@@ -34,8 +34,12 @@ func TestHomeShowsPrivateRCAOnlyToParticipants(t *testing.T) {
 	if ack, err := alice.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
 		t.Fatalf("start the private RCA: %v %v", err, ack)
 	}
-	if _, err := waitForMessage(ctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "Private RCA") }); err != nil {
+	dash, err := waitForMessage(ctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "Private RCA") })
+	if err != nil {
 		t.Fatalf("no dashboard for the private RCA: %v", err)
+	}
+	if leaks := symptomLeaks(dash.Text, dash.Blocks); len(leaks) > 0 {
+		t.Errorf("the dashboard echoes the title's mentions unescaped: %v", leaks)
 	}
 
 	tests := []struct {

@@ -168,3 +168,54 @@ func TestPickRCAModalFitsSlack(t *testing.T) {
 		})
 	}
 }
+
+// The Home tab's builders live in home.go; they are pure, so they are
+// checked here with the other builders of this package-internal test file.
+func TestHomeBlocksFitSlack(t *testing.T) {
+	var many []homeRCA
+	for i := 1; i <= homeMaxRCAs; i++ {
+		many = append(many, homeRCA{rca: workflow.RCA{ID: int64(i), Title: strings.Repeat("<!here> & ", 30), ChannelID: "C1", Phase: workflow.PhaseWiring},
+			prog: &workflow.Progress{Phase: workflow.PhaseWiring, UDEs: 3, Nodes: 9, Links: 8, Unexplained: 2}})
+	}
+	past := func(rca int64, title, text string) workflow.PastCause {
+		return workflow.PastCause{RCAID: rca, RCATitle: title, Text: text}
+	}
+	recurring := [][]workflow.PastCause{
+		{past(1, "DB outage", "Failover needs a manual DNS change"), past(2, "Login <@U9> failures", "Failover requires manual DNS changes")},
+	}
+	for i := 0; i < 8; i++ {
+		recurring = append(recurring, []workflow.PastCause{past(3, "A", strings.Repeat("x&", 150)), past(4, "B", "y")})
+	}
+	tests := []struct {
+		name      string
+		items     []homeRCA
+		total     int
+		recurring [][]workflow.PastCause
+		want      []string
+		wantNot   []string
+	}{
+		{name: "nothing yet", want: []string{"Start an RCA", "No RCAs you can see yet"}, wantNot: []string{"keep coming back"}},
+		{name: "more RCAs than fit", items: many, total: 75, recurring: recurring,
+			want:    []string{"and 35 more", "Causes that keep coming back", "Failover needs a manual DNS change", "2 RCAs", "Login &lt;@U9&gt; failures", "and 4 more", "&lt;!here&gt; &amp;", "2 still unexplained"},
+			wantNot: []string{"<!here>", "<@U9>"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			blocks := homeBlocks(tc.items, tc.total, tc.recurring)
+			if errs := slacktest.ValidateBlocks(slacktest.SurfaceHome, blocks); len(errs) > 0 {
+				t.Fatalf("home refused: %v", errs)
+			}
+			text := slacktest.PlainText(blocks)
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("home lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(text, w) {
+					t.Errorf("home shows %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
