@@ -81,7 +81,7 @@ func (b *Bot) handle(ctx context.Context, evt socketmode.Event) {
 	}
 	start := time.Now()
 	ackCtx, cancel := context.WithTimeout(ctx, b.cfg.AckBudget)
-	b.safely(r, "handler", func() { b.route(ackCtx, evt, r) })
+	b.safely(r, "handler", func() { b.routeOnce(ackCtx, evt, r) })
 	cancel()
 	b.ack(req, r)
 	b.ops.acked(req.Type, time.Since(start))

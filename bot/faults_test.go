@@ -324,3 +324,94 @@ func TestFaultsEventRedeliveryIsAckedOnce(t *testing.T) {
 		}
 	}
 }
+
+// submitTwice submits u's open modal from two goroutines at once, like a
+// double click on Submit, and returns the acks of the submissions that
+// reached the bot.
+func submitTwice(ctx context.Context, u slacktest.User) []*slacktest.Ack {
+	var mu sync.Mutex
+	var acks []*slacktest.Ack
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if ack, err := u.SubmitView(ctx); err == nil {
+				mu.Lock()
+				acks = append(acks, ack)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return acks
+}
+
+func TestFaultsTwiceSubmittedModalAppliesOnce(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	// The start modal: one RCA, one channel, one dashboard.
+	if _, err := alice.SlashCommand(ctx, general.ID, "/rca", "start Submitted twice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Start an RCA" }); err != nil {
+		t.Fatal(err)
+	}
+	if acks := submitTwice(ctx, alice); len(acks) != 2 {
+		t.Skipf("the fake delivered %d submissions; no double submission to test", len(acks))
+	}
+	dash, err := waitForMessage(ctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: Submitted twice") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	settle(ctx)
+	if n := len(rcaChannels(fake)); n != 1 {
+		t.Errorf("a start modal submitted twice made %d RCA channels", n)
+	}
+	ack, err := alice.SlashCommand(ctx, general.ID, "/rca", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(ack.Text(), "Submitted twice"); n != 1 {
+		t.Errorf("/rca list shows the RCA %d times:\n%s", n, ack.Text())
+	}
+
+	// The Add symptom modal: one node, no error shown for the second click.
+	v := symptomOpenModal(t, ctx, alice, dash)
+	if err := alice.FillInput(v, "Symptom", "The API returned 500s"); err != nil {
+		t.Fatal(err)
+	}
+	acks := submitTwice(ctx, alice)
+	for _, a := range acks {
+		if errs := a.Errors(); len(errs) > 0 {
+			t.Errorf("a second submission of the same modal showed errors: %v", errs)
+		}
+	}
+	outline := symptomOutline(t, ctx, fake, dash.Channel, func(s string) bool { return strings.Contains(s, "The API returned 500s") })
+	settle(ctx)
+	outline, _ = fake.Message(outline.Channel, outline.TS)
+	if strings.Contains(outline.PlainText(), "#2") || strings.Count(outline.PlainText(), "The API returned 500s") != 1 {
+		t.Errorf("a symptom modal submitted twice added two nodes:\n%s", outline.PlainText())
+	}
+	feedback := 0
+	for _, m := range alice.Ephemerals() {
+		if strings.Contains(m.PlainText(), "Added symptom") {
+			feedback++
+		}
+	}
+	if feedback != 1 {
+		t.Errorf("%d confirmations for one symptom", feedback)
+	}
+}
+
+// settle gives after-ack work that would wrongly run twice time to show.
+func settle(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(300 * time.Millisecond):
+	}
+}

@@ -20,8 +20,9 @@ import (
 // ops holds a Bot's operational state: its Prometheus registry and metrics,
 // and whether the Socket Mode connection is up. Every Bot has its own.
 type ops struct {
-	reg       *prometheus.Registry
-	connected atomic.Bool
+	reg         *prometheus.Registry
+	connected   atomic.Bool
+	submissions *submissions // view submissions seen recently (once.go)
 
 	envelopes   *prometheus.CounterVec
 	ackSeconds  *prometheus.HistogramVec
@@ -37,7 +38,8 @@ type ops struct {
 // newOps returns the operational state of a new Bot with its metrics registered.
 func newOps() *ops {
 	o := &ops{
-		reg: prometheus.NewRegistry(),
+		reg:         prometheus.NewRegistry(),
+		submissions: newSubmissions(),
 		envelopes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "untangle_envelopes_total", Help: "Socket Mode envelopes handled, by envelope type.",
 		}, []string{"type"}),
