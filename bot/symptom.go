@@ -168,7 +168,9 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 	}
 	r.log = r.log.With("rca", meta.RCA)
 	r.later(func(ctx context.Context) {
-		b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res)
+		if !res.Replayed { // a redelivered envelope was confirmed the first time
+			b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res)
+		}
 		refresh.do(meta.RCA, func() {
 			b.refreshDashboard(ctx, r, actor, meta.RCA)
 			b.refreshOutline(ctx, r, actor, meta.RCA)
@@ -247,9 +249,6 @@ func feedbackText(text string, res *workflow.Result) string {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, ":white_check_mark: Added symptom *%s*: %s", id, truncateEscaped(norm, 400))
-	if res.Replayed {
-		sb.WriteString(" _(already saved)_")
-	}
 	if len(res.Hints) > 0 {
 		sb.WriteString("\n:bulb: *Wording tips* (optional):")
 		for _, h := range res.Hints {
