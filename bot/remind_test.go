@@ -490,6 +490,89 @@ func TestRemindRetriesAFailedPost(t *testing.T) {
 	e.wantReminders("a tick later", 1)
 }
 
+func TestRemindNextItemText(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(e *remindEnv, id int64, ref func(key string) string)
+		want  []string // substrings; "@key" stands for the permalink of that ref's message
+	}{
+		{name: "collecting links the dashboard", setup: func(e *remindEnv, id int64, ref func(string) string) { ref(refDashboard) },
+			want: []string{"Open the dashboard", "@" + refDashboard, "collecting symptoms"}},
+		{name: "no message stored", setup: func(*remindEnv, int64, func(string) string) {},
+			want: []string{"pinned dashboard"}},
+		{name: "wiring links the walk", setup: func(e *remindEnv, id int64, ref func(string) string) {
+			ref(refDashboard)
+			ref(remindRefWalk)
+			if _, err := e.svc.AddSymptom(e.ctx, e.actor(e.fac), id, workflow.SymptomInput{Text: "Payments failed"}); err != nil {
+				e.t.Fatal(err)
+			}
+			if _, err := e.svc.Advance(e.ctx, e.actor(e.fac), id); err != nil {
+				e.t.Fatal(err)
+			}
+		}, want: []string{"Open the walk", "@" + remindRefWalk}},
+		{name: "challenge pass links the next card", setup: func(e *remindEnv, id int64, ref func(string) string) {
+			e.toChallenge(id)
+			ref(remindRefChallengeHeader)
+			ref(remindRefCardPrefix + "1")
+			ref(remindRefCardPrefix + "2")
+			for _, u := range []slacktest.User{e.alice, e.bob} {
+				if _, err := e.svc.Review(e.ctx, e.actor(u), id, 1, true); err != nil {
+					e.t.Fatal(err)
+				}
+			}
+		}, want: []string{"*link 2*", "Open its card", "@" + remindRefCardPrefix + "2"}},
+		{name: "challenge pass without cards links the header", setup: func(e *remindEnv, id int64, ref func(string) string) {
+			e.toChallenge(id)
+			ref(remindRefChallengeHeader)
+		}, want: []string{"*link 1*", "Open the challenge pass", "@" + remindRefChallengeHeader}},
+		{name: "every link accepted", setup: func(e *remindEnv, id int64, ref func(string) string) {
+			e.toChallenge(id)
+			for _, g := range []tree.GroupID{1, 2} {
+				for _, u := range []slacktest.User{e.alice, e.bob} {
+					if _, err := e.svc.Review(e.ctx, e.actor(u), id, g, true); err != nil {
+						e.t.Fatal(err)
+					}
+				}
+			}
+		}, want: []string{"Every link has been reviewed"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newRemindEnv(t, time.UTC, remindAt(time.UTC, 2026, 3, 2, 9, 0, 0))
+			id := e.startRCA(time.Time{})
+			links := map[string]string{}
+			ref := func(key string) string {
+				msg, err := e.fac.Post(e.channel.ID, "message for "+key)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := e.svc.StoreRef(e.ctx, id, key, msg.TS); err != nil {
+					t.Fatal(err)
+				}
+				links["@"+key] = "/archives/" + e.channel.ID + "/p" + strings.ReplaceAll(msg.TS, ".", "")
+				return msg.TS
+			}
+			tc.setup(e, id, ref)
+			rca, err := e.svc.RCA(e.ctx, e.actor(e.bob), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.bot.nextItemText(e.ctx, e.actor(e.bob), rca)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if link, ok := links[w]; ok {
+					w = link
+				}
+				if !strings.Contains(got, w) {
+					t.Errorf("answer lacks %q: %s", w, got)
+				}
+			}
+		})
+	}
+}
+
 func TestRemindDueDates(t *testing.T) {
 	at := func(d, hh, mm int) time.Time { return remindAt(remindBerlin, 2026, 3, d, hh, mm, 1) }
 	e := newRemindEnv(t, remindBerlin, at(23, 9, 0)) // Monday
