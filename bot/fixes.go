@@ -236,9 +236,9 @@ func fixMeta(fix *workflow.Fix, loc *time.Location) string {
 // desiredPrefix starts the text of a desired effect made from a removed symptom.
 const desiredPrefix = "No longer: "
 
-// futureTree builds the Future Reality Tree of a summary: every node and
-// link that still holds with all fixes in place (so remaining symptoms
-// stay), one injection node per distinct fix text, and one desired effect per
+// futureTree builds the Future Reality Tree of a summary: the symptoms that
+// remain with all fixes in place and every holding node and link that still
+// leads to them, one injection node per distinct fix text, and one desired effect per
 // symptom the fixes remove, caused by each injection that removes it alone
 // (OR), or by all injections together (AND) when only the combination does.
 func futureTree(sum *workflow.Summary) (*tree.Tree, error) {
@@ -262,6 +262,9 @@ func futureTree(sum *workflow.Summary) (*tree.Tree, error) {
 			}
 		}
 	}
+	if err := pruneToRemaining(frt, sum.Combined.Remaining); err != nil {
+		return nil, err
+	}
 	// New nodes are numbered after every CST number, so no #N means two things.
 	var lastGroup tree.GroupID
 	for _, g := range cst.Groups() {
@@ -278,6 +281,32 @@ func futureTree(sum *workflow.Summary) (*tree.Tree, error) {
 		}
 	}
 	return frt, nil
+}
+
+// pruneToRemaining removes the nodes that no longer lead to a remaining
+// symptom: with the fixes in place they are no part of any problem left.
+func pruneToRemaining(frt *tree.Tree, remaining []tree.NodeID) error {
+	keep := map[tree.NodeID]bool{}
+	queue := append([]tree.NodeID{}, remaining...)
+	for len(queue) > 0 {
+		id := queue[0]
+		queue = queue[1:]
+		if keep[id] {
+			continue
+		}
+		keep[id] = true
+		for _, g := range frt.GroupsInto(id) {
+			queue = append(queue, g.Causes...)
+		}
+	}
+	for _, n := range frt.Nodes() {
+		if !keep[n.ID] {
+			if err := frt.RemoveNode(n.ID); err != nil {
+				return fmt.Errorf("future reality tree: prune %s: %w", n.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 func allHold(ids []tree.NodeID, holding map[tree.NodeID]bool) bool {

@@ -131,12 +131,13 @@ func TestFutureTree(t *testing.T) {
 		name      string
 		tree      *tree.Tree
 		fixes     []workflow.FixOutcome
-		wantAndDE int // desired effects caused only by all injections together
+		wantAndDE int  // desired effects caused only by all injections together
+		wantBare  bool // nothing of the CST is left: every symptom is gone
 	}{
-		{name: "core cause removes all", tree: ex, fixes: []workflow.FixOutcome{fixOutcome(ex, 1, kpi.ID, "Quality KPIs count")}},
+		{name: "core cause removes all", tree: ex, fixes: []workflow.FixOutcome{fixOutcome(ex, 1, kpi.ID, "Quality KPIs count")}, wantBare: true},
 		{name: "one root removes one", tree: ex, fixes: []workflow.FixOutcome{fixOutcome(ex, 1, prod.ID, "Anonymised production data in staging")}},
-		{name: "two fixes, same text", tree: ex, fixes: []workflow.FixOutcome{fixOutcome(ex, 1, prod.ID, "Fix it"), fixOutcome(ex, 2, kpi.ID, "Fix it")}},
-		{name: "only together", tree: or, fixes: []workflow.FixOutcome{fixOutcome(or, 1, a.ID, "Cache never expires at peak"), fixOutcome(or, 2, b.ID, "Database has headroom")}, wantAndDE: 1},
+		{name: "two fixes, same text", tree: ex, fixes: []workflow.FixOutcome{fixOutcome(ex, 1, prod.ID, "Fix it"), fixOutcome(ex, 2, kpi.ID, "Fix it")}, wantBare: true},
+		{name: "only together", tree: or, fixes: []workflow.FixOutcome{fixOutcome(or, 1, a.ID, "Cache never expires at peak"), fixOutcome(or, 2, b.ID, "Database has headroom")}, wantAndDE: 1, wantBare: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,6 +182,9 @@ func TestFutureTree(t *testing.T) {
 						and++
 					}
 				}
+			}
+			if bare := count[tree.KindCause]+count[tree.KindPremise]+count[tree.KindUDE] == 0; bare != tt.wantBare {
+				t.Errorf("FRT keeps %d causes, %d premises and %d symptoms; want none: %v", count[tree.KindCause], count[tree.KindPremise], count[tree.KindUDE], tt.wantBare)
 			}
 			if and != tt.wantAndDE {
 				t.Errorf("%d AND groups into desired effects, want %d", and, tt.wantAndDE)
