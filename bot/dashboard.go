@@ -59,6 +59,7 @@ var dashboardButtons = []dashboardButton{
 	{label: ":link: Start wiring", actionID: actStartWiring, cmd: workflow.CmdAddCauses, phases: []workflow.Phase{workflow.PhaseCollecting, workflow.PhaseWiring}, style: slack.StylePrimary},
 	{label: ":clipboard: Paste statements", actionID: actPaste, cmd: workflow.CmdPaste},
 	{label: ":crossed_swords: Start challenge pass", actionID: actStartChallenge, cmd: workflow.CmdAdvance, phases: []workflow.Phase{workflow.PhaseWiring}},
+	{label: ":card_index_dividers: Outline", actionID: actOutline, cmd: workflow.CmdView},
 	{label: ":frame_with_picture: Render tree", actionID: actRender, cmd: workflow.CmdView, phases: []workflow.Phase{workflow.PhaseWiring, workflow.PhaseChallenging, workflow.PhaseFixing, workflow.PhaseClosed}},
 	{label: ":hammer_and_wrench: Plan fixes", actionID: actPlanFixes, cmd: workflow.CmdAdvance, phases: []workflow.Phase{workflow.PhaseChallenging, workflow.PhaseFixing}},
 	{label: ":checkered_flag: Finish RCA", actionID: actFinish, cmd: workflow.CmdFinish, style: slack.StyleDanger},

@@ -206,3 +206,37 @@ func TestOutlinePagination(t *testing.T) {
 		t.Errorf("Slack would have shown an error: %+v", f)
 	}
 }
+
+// TestOutlineButton posts the outline from the dashboard before any node,
+// then keeps that one message current.
+func TestOutlineButton(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Empty so far")
+
+	if _, err := alice.ClickButton(ctx, dash, ":card_index_dividers: Outline"); err != nil {
+		t.Fatal(err)
+	}
+	empty := symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "No nodes yet") })
+	symptomAdd(t, ctx, alice, dash, "Builds take 40 minutes", "")
+	eventually(t, ctx, "the same outline lists #1", func() bool {
+		m, _ := fake.Message(ch.ID, empty.TS)
+		return strings.Contains(m.PlainText(), "*#1*") && !strings.Contains(m.PlainText(), "No nodes yet")
+	})
+	// Clicking again refreshes the same message rather than posting another.
+	if _, err := alice.ClickButton(ctx, dash, ":card_index_dividers: Outline"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "one outline message", func() bool {
+		n := 0
+		for _, m := range fake.Messages(ch.ID) {
+			if strings.HasPrefix(m.Text, "Outline:") {
+				n++
+			}
+		}
+		return n == 1 && len(fake.CallsTo("chat.update")) > 0
+	})
+}
