@@ -126,44 +126,60 @@ type reminderSent struct {
 // when work is pending, the facilitator's daily due-date DM and the fix
 // owners' due-date DMs. An error means the channel reminder was not posted.
 func (b *Bot) sendReminder(ctx context.Context, rca *workflow.RCA, rem *workflow.Reminder, st workflow.ReminderState, now time.Time) (reminderSent, error) {
-	actor := workflow.Actor{UserID: rca.Facilitator}
+	var sent reminderSent
 	var pending, mention []string
 	if rem != nil {
 		pending, mention = rem.Pending, rem.Mention
 	}
-	var sent reminderSent
-	var fixes []workflow.Fix
-	if rca.Phase == workflow.PhaseFixing {
-		sum, err := b.svc.Summary(ctx, actor, rca.ID)
-		if err != nil {
-			return reminderSent{}, fmt.Errorf("load the fixes of rca %d: %w", rca.ID, err)
-		}
-		for _, f := range sum.Fixes {
-			fixes = append(fixes, f.Fix)
-		}
-		if n := unownedFixes(fixes); n > 0 {
-			pending = append(pending, fixesWithoutOwner(n))
-		}
+	fixes, err := b.fixesOf(ctx, rca)
+	if err != nil {
+		return sent, err
+	}
+	if n := unownedFixes(fixes); n > 0 {
+		pending = append(pending, fixesWithoutOwner(n))
 	}
 	if len(pending) > 0 && rca.ChannelID != "" {
 		blocks := reminderBlocks(rca, pending, mention, now, b.cfg.Location)
 		fallback := "Reminder: " + strings.Join(pending, ", ")
 		if _, _, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(fallback, false),
 			slack.MsgOptionBlocks(clipMessage(blocks)...)); err != nil {
-			return reminderSent{}, fmt.Errorf("post the reminder of rca %d: %w", rca.ID, err)
+			return sent, fmt.Errorf("post the reminder of rca %d: %w", rca.ID, err)
 		}
 		sent.posted = true
 	}
 	overdue := !rca.Due.IsZero() && now.After(rca.Due)
 	if dueNudge(overdue, st.LastDueNudge, now, b.cfg.Location) {
-		if _, _, err := b.api.PostMessageContext(ctx, rca.Facilitator, slack.MsgOptionText(overdueText(rca, now, b.cfg.Location), false)); err != nil {
-			b.log.Warn("due-date DM failed; trying again at the next slot", "rca", rca.ID, "error", err)
-		} else {
-			sent.nudged = true
-		}
+		sent.nudged = b.nudgeFacilitator(ctx, rca, now)
 	}
 	b.remindFixOwners(ctx, rca, fixes, now)
 	return sent, nil
+}
+
+// fixesOf returns the fixes of an RCA in the fixing phase (nil before).
+func (b *Bot) fixesOf(ctx context.Context, rca *workflow.RCA) ([]workflow.Fix, error) {
+	if rca.Phase != workflow.PhaseFixing {
+		return nil, nil
+	}
+	sum, err := b.svc.Summary(ctx, workflow.Actor{UserID: rca.Facilitator}, rca.ID)
+	if err != nil {
+		return nil, fmt.Errorf("load the fixes of rca %d: %w", rca.ID, err)
+	}
+	fixes := make([]workflow.Fix, 0, len(sum.Fixes))
+	for _, f := range sum.Fixes {
+		fixes = append(fixes, f.Fix)
+	}
+	return fixes, nil
+}
+
+// nudgeFacilitator DMs the facilitator that the due date has passed and
+// reports whether the DM went out.
+func (b *Bot) nudgeFacilitator(ctx context.Context, rca *workflow.RCA, now time.Time) bool {
+	text := overdueText(rca, now, b.cfg.Location)
+	if _, _, err := b.api.PostMessageContext(ctx, rca.Facilitator, slack.MsgOptionText(text, false)); err != nil {
+		b.log.Warn("due-date DM failed; trying again at the next slot", "rca", rca.ID, "error", err)
+		return false
+	}
+	return true
 }
 
 // remindFixOwners DMs each fix owner once on the last working day before
