@@ -160,7 +160,7 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 	}
 	var res *workflow.Result
 	if err == nil {
-		res, err = b.svc.AddSymptom(r.key(ctx, "symptom"), actor, meta.RCA, in)
+		res, err = b.addSymptomJoining(r.key(ctx, "symptom"), r, actor, meta.RCA, in)
 	}
 	if err != nil {
 		r.ack = viewErrors(r.log, cb, err, fieldStatement)
@@ -210,6 +210,20 @@ func (c *coalescer) do(key int64, f func()) {
 		delete(c.dirty, key)
 		c.mu.Unlock()
 	}
+}
+
+// addSymptomJoining adds the symptom; someone who is not a participant of
+// a public RCA yet (anyone in its channel may add symptoms) joins it first.
+func (b *Bot) addSymptomJoining(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, in workflow.SymptomInput) (*workflow.Result, error) {
+	res, err := b.svc.AddSymptom(ctx, actor, rcaID, in)
+	if workflow.ErrorCode(err) != workflow.EForbidden {
+		return res, err
+	}
+	if _, jerr := b.svc.Join(r.key(ctx, "join"), actor, rcaID); jerr != nil {
+		return nil, err // private, or gone: the first answer explains it
+	}
+	r.log.Info("joined the RCA to add a symptom", "rca", rcaID)
+	return b.svc.AddSymptom(ctx, actor, rcaID, in)
 }
 
 // symptomFeedback privately confirms a new symptom to its author, with the

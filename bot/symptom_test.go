@@ -240,3 +240,23 @@ func TestOutlineButton(t *testing.T) {
 		return n == 1 && len(fake.CallsTo("chat.update")) > 0
 	})
 }
+
+// TestSymptomFromChannelMember lets someone who joined the RCA channel, but
+// was not invited as a participant, add a symptom to a public RCA.
+func TestSymptomFromChannelMember(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, dave := fake.AddUser("alice"), fake.AddUser("dave")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, dave}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Open to all")
+	if err := fake.AddMember(ch.ID, dave); err != nil {
+		t.Fatal(err)
+	}
+	symptomAdd(t, ctx, dave, dash, "Docs site returns 404 for /api", "")
+	symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "Docs site returns 404") })
+	ack, err := dave.SlashCommand(ctx, general.ID, "/rca", "list")
+	if err != nil || !strings.Contains(ack.Text()+string(ack.Payload), "Open to all") {
+		t.Errorf("dave's list after joining: %v %s", err, ack.Payload)
+	}
+}
