@@ -82,7 +82,7 @@ func (b *Bot) slashStatus(ctx context.Context, r *reply, cmd *slack.SlashCommand
 		r.ack = ephemeralAck(userText(r.log, err))
 		return
 	}
-	r.ack = ephemeralBlocksAck(rca.Title, dashboardSummary(rca, prog))
+	r.ack = ephemeralBlocksAck(Escape(rca.Title), dashboardSummary(rca, prog))
 }
 
 // rcaHere returns the RCA bound to channel, with a clear message when the
