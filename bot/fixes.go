@@ -53,7 +53,7 @@ func (b *Bot) clickPlanFixes(ctx context.Context, r *reply, cb *slack.Interactio
 			rca.Phase = workflow.PhaseFixing
 			b.setTopic(ctx, r.log, rca)
 		}
-		b.renderAndPost(ctx, r, actor, rca.ID, asked)
+		b.renderAndPost(ctx, r, actor, rca.ID, rca.ChannelID, asked)
 	})
 }
 

@@ -34,14 +34,30 @@ const maxListed = 12
 // posted after they were made are answered by that post. The zero value is
 // ready to use; it lives in Bot.media.
 type media struct {
-	// drawing lets one tree picture be made and posted at a time: layouts
-	// are serialised by Graphviz anyway, and painting a big tree on every
-	// core at once would starve the acknowledgements of other envelopes.
+	// drawing lets one picture be drawn at a time: layouts are serialised
+	// by Graphviz anyway, and painting big trees on every core at once
+	// would starve the acknowledgements of other envelopes.
 	drawing  sync.Mutex
 	mu       sync.Mutex
 	pictures map[string][]render.Image // by version key
 	order    []string                  // keys, oldest first, for eviction
 	posted   map[string]postedVersion  // by channel
+	channels map[string]*sync.Mutex    // one render-and-post at a time per channel
+}
+
+// channel returns the lock that orders the renders posted into channel.
+func (m *media) channel(id string) *sync.Mutex {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.channels == nil {
+		m.channels = map[string]*sync.Mutex{}
+	}
+	l, ok := m.channels[id]
+	if !ok {
+		l = &sync.Mutex{}
+		m.channels[id] = l
+	}
+	return l
 }
 
 // postedVersion is the last tree version posted in a channel.
@@ -78,7 +94,9 @@ func (m *media) cached(key string, log *slog.Logger, draw func() ([]render.Image
 		log.Debug("render cache hit", "key", key)
 		return imgs, nil
 	}
+	m.drawing.Lock()
 	imgs, err := draw()
+	m.drawing.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +170,7 @@ func (b *Bot) clickRender(ctx context.Context, r *reply, cb *slack.InteractionCa
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
 	asked := time.Now()
-	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, asked) })
+	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, rca.ChannelID, asked) })
 }
 
 func (b *Bot) slashRender(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
@@ -167,25 +185,25 @@ func (b *Bot) slashRender(ctx context.Context, r *reply, cmd *slack.SlashCommand
 	}
 	r.ack = ephemeralAck(":frame_with_picture: Drawing the tree; the picture and its core causes follow in a moment.")
 	asked := time.Now()
-	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, asked) })
+	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, rca.ChannelID, asked) })
 }
 
 // renderAndPost posts the tree picture and the core-cause message of an RCA
-// into its channel and brings the dashboard up to date. Pictures are made
-// one at a time; a request that waited while the same version was posted
-// (two clicks at once) is told privately where to look instead of posting
-// it again.
-func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, asked time.Time) {
+// into its channel and brings the dashboard up to date. Renders for one
+// channel run one after the other; a request that waited while the same
+// version was posted (two clicks at once) is told privately where to look
+// instead of posting it again.
+func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, channel string, asked time.Time) {
 	log := r.log
 	defer b.refreshDashboard(ctx, r, actor, rcaID)
-	b.media.drawing.Lock()
-	defer b.media.drawing.Unlock()
+	lock := b.media.channel(channel)
+	lock.Lock()
+	defer lock.Unlock()
 	sum, err := b.svc.Summary(ctx, actor, rcaID)
 	if err != nil {
 		log.Error("render: load the tree", "rca", rcaID, "error", err)
 		return
 	}
-	channel := sum.RCA.ChannelID
 	key, err := versionKey("cst", sum.Tree, sum.Analysis)
 	if err == nil && b.media.postedSince(channel, key, asked) {
 		b.whisper(ctx, log, channel, actor.UserID, ":frame_with_picture: This version of the tree was just posted; the picture and its core causes are right above.")
