@@ -25,10 +25,8 @@ import (
 // defaultRemindCron is the schedule when Config.RemindCron is empty.
 const defaultRemindCron = "0 10 * * 1-5"
 
-// remindOffSpec is the schedule stored for "/rca remind off": February 31st
-// never comes, so the RCA is never reminded. The workflow accepts only valid
-// cron lines (or "" for the default), and this one is valid.
-const remindOffSpec = "0 0 31 2 *"
+// remindOffSpec is the schedule stored for "/rca remind off".
+const remindOffSpec = workflow.ReminderOff
 
 // remindParser parses reminder schedules: the five standard fields with an
 // optional leading seconds field, descriptors such as @daily, and CRON_TZ=.
@@ -132,9 +130,8 @@ func (s *scheduler) tick(ctx context.Context) {
 	s.prev = now
 }
 
-// collect adds the open RCAs to s.known: those the workflow says have pending
-// work or an overdue due date, and the public ones (whose fixes may be due).
-// It returns the workflow's reminders by RCA.
+// collect adds every open RCA to s.known (any of them may have fixes coming
+// due) and returns the workflow's reminders by RCA.
 func (s *scheduler) collect(ctx context.Context, now time.Time) (map[int64]*workflow.Reminder, error) {
 	list, err := s.b.svc.Reminders(ctx, now)
 	if err != nil {
@@ -145,14 +142,12 @@ func (s *scheduler) collect(ctx context.Context, now time.Time) (map[int64]*work
 		rems[list[i].RCAID] = &list[i]
 		s.known[list[i].RCAID] = list[i].Facilitator
 	}
-	public, err := s.b.svc.List(ctx, workflow.Actor{UserID: workflow.SystemUser})
+	open, err := s.b.svc.OpenRCAs(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list public rcas: %w", err)
+		return nil, err
 	}
-	for _, r := range public {
-		if r.Phase != workflow.PhaseClosed {
-			s.known[r.ID] = r.Facilitator
-		}
+	for _, r := range open {
+		s.known[r.ID] = r.Facilitator
 	}
 	return rems, nil
 }

@@ -177,7 +177,7 @@ type PastCause struct {
 // ReminderState is the persisted reminder schedule of an RCA.
 type ReminderState struct {
 	RCAID        int64
-	Spec         string    // cron spec; "" means the default
+	Spec         string    // cron spec; "" means the default, ReminderOff none
 	LastReminded time.Time // last channel reminder posted
 	LastDueNudge time.Time // last DM to the facilitator about the due date
 }

@@ -140,6 +140,22 @@ func (s *Service) Reminders(ctx context.Context, slot time.Time) ([]Reminder, er
 	return out, nil
 }
 
+// OpenRCAs returns every RCA that is not closed, private ones included, for
+// the bot's own jobs (reminders); it checks no permission, so its result must
+// never be shown to a user as such.
+func (s *Service) OpenRCAs(ctx context.Context) ([]RCA, error) {
+	var out []RCA
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		out, err = tx.OpenRCAs()
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list open rcas: %w", err)
+	}
+	return out, nil
+}
+
 // MarkReminded records that the reminder for slot was posted (and the
 // facilitator nudged, if nudged), so it is not posted again after a restart.
 func (s *Service) MarkReminded(ctx context.Context, rcaID int64, slot time.Time, nudged bool) error {
@@ -166,11 +182,14 @@ func (s *Service) MarkReminded(ctx context.Context, rcaID int64, slot time.Time,
 	return nil
 }
 
+// ReminderOff is the schedule of an RCA whose reminders are switched off.
+const ReminderOff = "off"
+
 // SetReminderSpec sets the RCA's reminder schedule, a standard five-field cron
-// spec ("" means the configured default). Facilitator only.
+// spec ("" means the configured default, ReminderOff none). Facilitator only.
 func (s *Service) SetReminderSpec(ctx context.Context, actor Actor, rcaID int64, spec string) (*Result, error) {
 	spec = strings.TrimSpace(spec)
-	if spec != "" {
+	if spec != "" && spec != ReminderOff {
 		if _, err := cron.ParseStandard(spec); err != nil {
 			return nil, Invalidf("schedule", "That schedule is not a valid cron line (for example 0 10 * * 1-5).")
 		}
