@@ -133,7 +133,7 @@ func (b *Bot) postFinal(ctx context.Context, log *slog.Logger, sum *workflow.Sum
 	if err != nil {
 		log.Error("prepare the final files", "rca", sum.RCA.ID, "error", err)
 	}
-	if _, err := b.uploadAll(ctx, channel, "", files); err != nil {
+	if _, err := b.uploadAll(ctx, channel, files); err != nil {
 		log.Error("upload the final files", "rca", sum.RCA.ID, "error", err)
 	}
 	if len(sum.Fixes) > 0 {

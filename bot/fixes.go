@@ -195,7 +195,7 @@ func (b *Bot) postFRT(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 	if err != nil {
 		return nil, err
 	}
-	return b.uploadAll(ctx, sum.RCA.ChannelID, "", pictureUploads("frt", imgs, frtAltText(sum)))
+	return b.uploadAll(ctx, sum.RCA.ChannelID, pictureUploads("frt", imgs, frtAltText(sum)))
 }
 
 // fixOutcomeBlocks says what a proposed fix removes on its own and what all

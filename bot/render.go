@@ -226,7 +226,7 @@ func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 		return err
 	}
 	alt := treeAltText(sum.Tree, sum.Analysis)
-	if _, err := b.uploadAll(ctx, sum.RCA.ChannelID, "", pictureUploads("cst", imgs, alt)); err != nil {
+	if _, err := b.uploadAll(ctx, sum.RCA.ChannelID, pictureUploads("cst", imgs, alt)); err != nil {
 		return err
 	}
 	blocks := coreCauseBlocks(sum.RCA.ID, sum.RCA.Phase, sum.Tree, sum.Analysis)

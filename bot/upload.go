@@ -3,9 +3,7 @@ package bot
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -13,59 +11,42 @@ import (
 // maxAltText is the longest alt text files.getUploadURLExternal accepts.
 const maxAltText = 1000
 
-// uploadRetries is how often an upload is retried after Slack rate-limits it.
-const uploadRetries = 3
-
 // upload is one file for files upload v2.
 type upload struct {
-	name    string // file name with extension, e.g. "cst.png"
-	title   string
-	alt     string // alt text for images; "" for other files
-	comment string // initial comment shown with the file; "" for none
-	data    []byte
+	name  string // file name with extension, e.g. "cst.png"
+	title string
+	alt   string // alt text for images; "" for other files
+	data  []byte
 }
 
-// uploadFile shares f into channel (into the thread of threadTS when it is
-// not empty) with files upload v2: files.getUploadURLExternal, the upload
-// itself, then files.completeUploadExternal. A rate-limited call is retried
-// after the Retry-After Slack asks for. It returns the file id.
-func (b *Bot) uploadFile(ctx context.Context, channel, threadTS string, f upload) (string, error) {
+// uploadFile shares f into channel with files upload v2: files.getUploadURLExternal, the upload
+// itself, then files.completeUploadExternal. Rate limits and Slack's
+// temporary errors are retried by the Web API transport (retry.go).
+// It returns the file id.
+func (b *Bot) uploadFile(ctx context.Context, channel string, f upload) (string, error) {
 	if len(f.data) == 0 {
 		return "", fmt.Errorf("upload %s: the file is empty", f.name)
 	}
-	params := slack.UploadFileParameters{
-		Filename:        f.name,
-		Title:           Truncate(f.title, 250),
-		AltTxt:          Truncate(f.alt, maxAltText),
-		InitialComment:  Truncate(f.comment, maxText),
-		Channel:         channel,
-		ThreadTimestamp: threadTS,
-		FileSize:        len(f.data),
+	sum, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
+		Filename: f.name,
+		Title:    Truncate(f.title, 250),
+		AltTxt:   Truncate(f.alt, maxAltText),
+		Channel:  channel,
+		FileSize: len(f.data),
+		Reader:   bytes.NewReader(f.data),
+	})
+	if err != nil {
+		return "", fmt.Errorf("upload %s: %w", f.name, err)
 	}
-	for attempt := 0; ; attempt++ {
-		params.Reader = bytes.NewReader(f.data)
-		sum, err := b.api.UploadFileContext(ctx, params)
-		if err == nil {
-			return sum.ID, nil
-		}
-		var rl *slack.RateLimitedError
-		if !errors.As(err, &rl) || attempt >= uploadRetries {
-			return "", fmt.Errorf("upload %s: %w", f.name, err)
-		}
-		select {
-		case <-ctx.Done():
-			return "", fmt.Errorf("upload %s: %w", f.name, ctx.Err())
-		case <-time.After(rl.RetryAfter):
-		}
-	}
+	return sum.ID, nil
 }
 
 // uploadAll shares files in order and returns their ids; it stops at the
 // first failure.
-func (b *Bot) uploadAll(ctx context.Context, channel, threadTS string, files []upload) ([]string, error) {
+func (b *Bot) uploadAll(ctx context.Context, channel string, files []upload) ([]string, error) {
 	ids := make([]string, 0, len(files))
 	for _, f := range files {
-		id, err := b.uploadFile(ctx, channel, threadTS, f)
+		id, err := b.uploadFile(ctx, channel, f)
 		if err != nil {
 			return ids, err
 		}
