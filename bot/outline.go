@@ -55,13 +55,19 @@ func outlineLines(t *tree.Tree) []string {
 	return lines
 }
 
+// kindMark prefixes a node's text with its kind; causes go unmarked.
+var kindMark = map[tree.Kind]string{
+	tree.KindUDE:           ":red_circle: ",
+	tree.KindPremise:       "_premise:_ ",
+	tree.KindInjection:     ":bulb: _fix:_ ",
+	tree.KindDesiredEffect: ":large_green_circle: ",
+}
+
 // outlineLine is one node: number, marks, text and its effects.
 func outlineLine(t *tree.Tree, n *tree.Node) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "*%s* ", n.ID)
-	if n.Kind == tree.KindUDE {
-		sb.WriteString(":red_circle: ")
-	}
+	sb.WriteString(kindMark[n.Kind])
 	sb.WriteString(truncateEscaped(n.Text, maxOutlineLine-200))
 	if n.Kind == tree.KindUDE {
 		sb.WriteString(" _(" + weightName(n.Impact()) + " impact)_")

@@ -123,7 +123,7 @@ func TestOutlineLines(t *testing.T) {
 	want := []string{
 		"*#2* :red_circle: Checkout fails &lt;@U1&gt; _(high impact)_",
 		"*#1* DNS TTL is 24 hours\n      → causes #2 (with #3)",
-		"*#3* Failover needs a DNS change\n      → causes #2 (with #1)",
+		"*#3* _premise:_ Failover needs a DNS change\n      → causes #2 (with #1)",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d lines %q, want %d", len(got), got, len(want))
