@@ -5,8 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,9 +180,28 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	}
 	acked[final] = true
 	eventually(ctx, t, "the last dashboard", func() bool { return dashboardFor(fake, final) })
+	metrics := r.metrics(t)
 	r.stop()
 	t.Logf("%d kills, %d starts tried, %d acknowledged", *crashKills, tried, len(acked))
-	checkExactlyOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, acked, fake)
+	open := checkExactlyOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, acked, fake)
+	if want := fmt.Sprintf("untangle_open_rcas %d\n", open); !strings.Contains(metrics, want) {
+		t.Errorf("/metrics of the real binary lacks %q", want)
+	}
+}
+
+// metrics fetches /metrics from the running binary.
+func (r *crashRig) metrics(t *testing.T) string {
+	t.Helper()
+	resp, err := http.Get("http://" + r.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }
 
 // dashboardFor reports whether an RCA channel shows the dashboard of title.
@@ -196,7 +218,8 @@ func dashboardFor(fake *slacktest.Server, title string) bool {
 
 // checkExactlyOnce opens the database the killed processes wrote and checks
 // that every acknowledged start is there once and nothing is there twice.
-func checkExactlyOnce(t *testing.T, dbPath, user string, acked map[string]bool, fake *slacktest.Server) {
+// It returns the number of RCAs.
+func checkExactlyOnce(t *testing.T, dbPath, user string, acked map[string]bool, fake *slacktest.Server) int {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, dbPath)
@@ -238,6 +261,7 @@ func checkExactlyOnce(t *testing.T, dbPath, user string, acked map[string]bool, 
 			t.Errorf("RCA %q has %d dashboards", rca.Title, dashboards)
 		}
 	}
+	return len(list)
 }
 
 // eventually polls cond until it holds or ctx ends.
@@ -249,5 +273,57 @@ func eventually(ctx context.Context, t *testing.T, what string, cond func() bool
 			t.Fatalf("timed out waiting for %s", what)
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// TestHealthcheckCommand runs `untangle healthcheck` against servers that
+// answer as a healthy and an unhealthy bot (the crash test runs it against
+// the real one).
+func TestHealthcheckCommand(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		args   func(addr string) []string
+		want   int
+	}{
+		{name: "healthy", status: http.StatusOK, args: func(a string) []string { return []string{"--addr", a} }, want: exitOK},
+		{name: "unhealthy", status: http.StatusServiceUnavailable, args: func(a string) []string { return []string{"--addr", a} }, want: exitInput},
+		{name: "nothing listening", status: 0, args: func(string) []string { return []string{"--addr", freeAddr(t), "--timeout", "1s"} }, want: exitInput},
+		{name: "no address", status: http.StatusOK, args: func(string) []string { return []string{"--addr", ""} }, want: exitUsage},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/healthz" {
+					http.NotFound(w, r)
+					return
+				}
+				w.WriteHeader(tc.status)
+				fmt.Fprintln(w, `{"ok":false}`)
+			}))
+			defer srv.Close()
+			var out, errOut strings.Builder
+			code := runHealthcheck(context.Background(), tc.args(srv.Listener.Addr().String()), stdio{out: &out, err: &errOut})
+			if code != tc.want {
+				t.Errorf("exit %d, want %d; stderr %q", code, tc.want, errOut.String())
+			}
+		})
+	}
+}
+
+func TestHealthURL(t *testing.T) {
+	tests := []struct{ name, addr, want string }{
+		{name: "port only", addr: ":8080", want: "http://127.0.0.1:8080/healthz"},
+		{name: "all IPv4", addr: "0.0.0.0:9000", want: "http://127.0.0.1:9000/healthz"},
+		{name: "all IPv6", addr: "[::]:9000", want: "http://127.0.0.1:9000/healthz"},
+		{name: "named host", addr: "untangle.internal:8080", want: "http://untangle.internal:8080/healthz"},
+		{name: "IPv6 host", addr: "[::1]:8080", want: "http://[::1]:8080/healthz"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := healthURL(tc.addr); got != tc.want {
+				t.Errorf("healthURL(%q) = %q, want %q", tc.addr, got, tc.want)
+			}
+		})
 	}
 }
