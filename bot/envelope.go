@@ -68,6 +68,7 @@ func (b *Bot) buildRoutes() *routes {
 	b.remindRoutes(rt)
 	b.renderRoutes(rt)
 	b.symptomRoutes(rt)
+	b.walkRoutes(rt)
 	return rt
 }
 

@@ -1,0 +1,380 @@
+package bot
+
+// The guided wiring walk: one message in the RCA channel, kept by
+// chat.update on the current unexplained node, with "Add cause…",
+// "Root — stop here" and "Skip for now".
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Walk ids. Button values are rcaValue(rcaID, node).
+const (
+	actWalkAddCause = "walk_add_cause"
+	actWalkRoot     = "walk_root"
+	actWalkSkip     = "walk_skip"
+	actWalkRevisit  = "walk_revisit_skipped"
+
+	// refWalk stores the timestamp of the walk message.
+	refWalk = "walk_ts"
+
+	// walkMaxEffects is how many "already causes" lines the walk shows.
+	walkMaxEffects = 10
+	// walkMaxPrompts is how many sufficiency prompts the walk shows.
+	walkMaxPrompts = 3
+)
+
+// walkRoutes registers the walk, the "Add cause" modal and "Paste statements".
+func (b *Bot) walkRoutes(rt *routes) {
+	rt.actions[actStartWiring] = b.clickStartWiring
+	rt.actions[actWalkAddCause] = b.clickWalkAddCause
+	rt.actions[actWalkRoot] = b.clickWalkRoot
+	rt.actions[actWalkSkip] = b.clickWalkSkip
+	rt.actions[actWalkRevisit] = b.clickWalkRevisit
+	b.addCauseRoutes(rt)
+	b.pasteRoutes(rt)
+}
+
+// clickStartWiring handles "Start wiring": the facilitator's click in the
+// collecting phase moves the RCA to wiring; in wiring anyone may (re)open
+// the walk message.
+func (b *Bot) clickStartWiring(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	actor := workflow.Actor{UserID: cb.User.ID}
+	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	switch rca.Phase {
+	case workflow.PhaseCollecting:
+		if !rca.IsFacilitator(actor.UserID) {
+			b.tell(ctx, r, cb, fmt.Sprintf(":hourglass_flowing_sand: The facilitator, <@%s>, starts the wiring walk once the symptoms are in. Meanwhile, keep adding symptoms.", rca.Facilitator))
+			return
+		}
+		if _, err := b.svc.Advance(r.key(ctx, "advance"), actor, rca.ID); err != nil {
+			b.fail(ctx, r, cb, err)
+			return
+		}
+	case workflow.PhaseWiring:
+	default:
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
+		return
+	}
+	r.later(func(ctx context.Context) {
+		b.postWalk(ctx, r, actor, rca.ID)
+		b.refreshDashboard(ctx, r, actor, rca.ID)
+	})
+}
+
+// postWalk posts a fresh walk message at the bottom of the RCA channel,
+// remembers it, and turns the previous one (if any) into a pointer to it.
+func (b *Bot) postWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	log := r.log.With("rca", rcaID)
+	rca, blocks, err := b.walkFor(ctx, actor, rcaID)
+	if err != nil {
+		log.Warn("build the walk", "error", err)
+		return
+	}
+	old, _ := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
+	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
+		log.Error("post the walk", "error", err)
+		return
+	}
+	if err := b.svc.SetSlackRef(ctx, actor, rcaID, refWalk, ts); err != nil {
+		log.Error("remember the walk", "error", err)
+		return
+	}
+	if old != "" && old != ts {
+		moved := []slack.Block{contextBlock(":arrow_down: The wiring walk continues in a newer message below.")}
+		if _, _, _, err := b.api.UpdateMessageContext(ctx, rca.ChannelID, old, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(moved...)); err != nil {
+			log.Warn("retire the old walk message", "error", err)
+		}
+	}
+}
+
+// walkFallback is the notification text of the walk message.
+const walkFallback = "Wiring walk"
+
+// refreshWalk moves the walk message on to the current unexplained node
+// after any change to the tree. It does nothing when no walk was posted;
+// failures are logged, since the change itself is already saved.
+func (b *Bot) refreshWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
+	if err != nil || ts == "" {
+		return
+	}
+	rca, blocks, err := b.walkFor(ctx, actor, rcaID)
+	if err != nil {
+		r.log.Warn("build the walk", "rca", rcaID, "error", err)
+		return
+	}
+	if _, _, _, err := b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		r.log.Warn("update the walk", "rca", rcaID, "error", err)
+	}
+}
+
+// afterTreeChange refreshes everything that shows the tree: the walk, the
+// dashboard and the outline. Call it in r.later after every tree change.
+func (b *Bot) afterTreeChange(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	b.refreshWalk(ctx, r, actor, rcaID)
+	b.refreshDashboard(ctx, r, actor, rcaID)
+	b.refreshOutline(ctx, r, actor, rcaID)
+}
+
+// walkFor loads what the walk message shows and builds its blocks.
+func (b *Bot) walkFor(ctx context.Context, actor workflow.Actor, rcaID int64) (*workflow.RCA, []slack.Block, error) {
+	rca, err := b.svc.RCA(ctx, actor, rcaID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load rca %d: %w", rcaID, err)
+	}
+	if rca.ChannelID == "" {
+		return nil, nil, fmt.Errorf("rca %d has no channel yet", rcaID)
+	}
+	if rca.Phase != workflow.PhaseWiring {
+		return rca, walkClosedBlocks(rca.Phase), nil
+	}
+	step, err := b.svc.Walk(ctx, actor, rcaID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("walk of rca %d: %w", rcaID, err)
+	}
+	t, err := b.svc.Tree(ctx, actor, rcaID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tree of rca %d: %w", rcaID, err)
+	}
+	return rca, walkBlocks(rcaID, step, t), nil
+}
+
+// walkBlocks is the walk message for a step: the node to explain, what it
+// already causes, the sufficiency prompts about it, the buttons and the
+// progress; or the "wiring done" state when nothing is left.
+func walkBlocks(rcaID int64, step *workflow.WalkStep, t *tree.Tree) []slack.Block {
+	if step.Node == nil {
+		return walkDoneBlocks(rcaID, step)
+	}
+	n := step.Node
+	blocks := []slack.Block{
+		section(fmt.Sprintf(":link: *Wiring walk* — why did this happen?\n*%s* %s", n.ID, truncateEscaped(n.Text, tree.MaxTextRunes+50))),
+	}
+	blocks = append(blocks, section(walkEffectsText(t, n.ID)))
+	for _, p := range walkPrompts(step, n) {
+		blocks = append(blocks, contextBlock(":thinking_face: "+Escape(p)))
+	}
+	value := rcaValue(rcaID, int64(n.ID))
+	blocks = append(blocks,
+		actions("walk_actions",
+			button("Add cause…", actWalkAddCause, value, slack.StylePrimary),
+			button("Root — stop here", actWalkRoot, value, ""),
+			button("Skip for now", actWalkSkip, value, ""),
+		),
+		contextBlock(walkProgressText(step)),
+	)
+	return clipMessage(blocks)
+}
+
+// walkEffectsText says what the node already causes, AND partners included.
+func walkEffectsText(t *tree.Tree, id tree.NodeID) string {
+	n, _ := t.Node(id)
+	from := t.GroupsFrom(id)
+	if len(from) == 0 {
+		if n != nil && n.Kind == tree.KindUDE {
+			return "_A symptom: it causes nothing else in the tree yet._"
+		}
+		return "_It causes nothing in the tree yet._"
+	}
+	lines := []string{"*Already causes*"}
+	for i, g := range from {
+		if i == walkMaxEffects {
+			lines = append(lines, fmt.Sprintf("_…and %d more._", len(from)-i))
+			break
+		}
+		lines = append(lines, "• "+walkNodeRef(t, g.Effect, 80)+walkPartners(t, g, id))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// walkPartners names the other causes of an AND group.
+func walkPartners(t *tree.Tree, g *tree.Group, self tree.NodeID) string {
+	if !g.IsAnd() {
+		return ""
+	}
+	var others []string
+	for _, c := range g.Causes {
+		if c != self {
+			others = append(others, walkNodeRef(t, c, 40))
+		}
+	}
+	return " _(only together with " + strings.Join(others, " and ") + ")_"
+}
+
+// walkNodeRef is "#N text" for mrkdwn, the text escaped and shortened.
+func walkNodeRef(t *tree.Tree, id tree.NodeID, max int) string {
+	n, ok := t.Node(id)
+	if !ok {
+		return id.String()
+	}
+	return fmt.Sprintf("*%s* %s", id, truncateEscaped(n.Text, max))
+}
+
+// walkPrompts returns the sufficiency prompts in which the node is the lone
+// cause of an effect.
+func walkPrompts(step *workflow.WalkStep, n *tree.Node) []string {
+	var out []string
+	needle := "[" + n.Text + "] always enough"
+	for _, p := range step.Prompts {
+		if strings.Contains(p, needle) && len(out) < walkMaxPrompts {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// walkProgressText is "4 nodes still unexplained · 1 skipped for now".
+func walkProgressText(step *workflow.WalkStep) string {
+	parts := []string{fmt.Sprintf(":bar_chart: %s still unexplained", plural(step.Remaining, "node"))}
+	if len(step.Skipped) > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped for now", len(step.Skipped)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// walkDoneBlocks is the walk when no unexplained node is left.
+func walkDoneBlocks(rcaID int64, step *workflow.WalkStep) []slack.Block {
+	blocks := []slack.Block{
+		section(":white_check_mark: *Wiring done.* Every node has a cause or is marked as a root where the team stops digging."),
+		section("Next: the *challenge pass*. The facilitator clicks *Start challenge pass* on the pinned dashboard, and everyone checks each IF/THEN link."),
+	}
+	if len(step.Skipped) > 0 {
+		ids := make([]string, 0, len(step.Skipped))
+		for i, id := range step.Skipped {
+			if i == 20 {
+				ids = append(ids, "…")
+				break
+			}
+			ids = append(ids, id.String())
+		}
+		blocks = append(blocks,
+			sectionWithButton(fmt.Sprintf(":fast_forward: %d skipped for now: %s", len(step.Skipped), strings.Join(ids, ", ")),
+				button("Revisit skipped", actWalkRevisit, rcaValue(rcaID), "")))
+	}
+	return blocks
+}
+
+// walkClosedBlocks is the walk once the RCA is no longer in wiring.
+func walkClosedBlocks(phase workflow.Phase) []slack.Block {
+	if phase == workflow.PhaseCollecting {
+		return []slack.Block{section(":pause_button: The wiring walk is paused while the team collects symptoms.")}
+	}
+	return []slack.Block{section(fmt.Sprintf(":white_check_mark: The wiring walk is closed: the RCA moved on to the %s.", phaseName(phase)))}
+}
+
+// walkTarget checks a walk button: the RCA, the node, and that the node is
+// still one the walk asks about. It tells the user politely when not and
+// returns ok=false.
+func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) (*workflow.RCA, tree.NodeID, bool) {
+	actor := workflow.Actor{UserID: cb.User.ID}
+	rca, items, err := b.rcaForAction(ctx, cb, act.Value)
+	if err == nil && len(items) != 1 {
+		err = workflow.Errorf(workflow.ENotFound, "this button is out of date.")
+	}
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, 0, false
+	}
+	id := tree.NodeID(items[0])
+	if rca.Phase != workflow.PhaseWiring {
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
+		return nil, 0, false
+	}
+	t, err := b.svc.Tree(ctx, actor, rca.ID)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, 0, false
+	}
+	if note := walkStaleNote(t, id); note != "" {
+		b.tell(ctx, r, cb, note)
+		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+		return nil, 0, false
+	}
+	return rca, id, true
+}
+
+// walkStaleNote explains why a walk button no longer applies to node id,
+// or returns "" when it still does.
+func walkStaleNote(t *tree.Tree, id tree.NodeID) string {
+	n, ok := t.Node(id)
+	switch {
+	case !ok:
+		return fmt.Sprintf(":information_source: %s is no longer in the tree, so the walk has moved on.", id)
+	case n.RootMarked:
+		return fmt.Sprintf(":information_source: %s is already marked as a root, so the walk has moved on. The walk message now shows the next node.", id)
+	case len(t.GroupsInto(id)) > 0:
+		return fmt.Sprintf(":information_source: %s already has a cause now, so the walk has moved on. The walk message now shows the next node; to add another cause to %s use `/rca cause %s`.", id, id, id)
+	}
+	return ""
+}
+
+func (b *Bot) clickWalkAddCause(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	rca, id, ok := b.walkTarget(ctx, r, cb, act)
+	if !ok {
+		return
+	}
+	if err := b.openAddCause(ctx, workflow.Actor{UserID: cb.User.ID}, rca.ID, id, cb.TriggerID); err != nil {
+		b.fail(ctx, r, cb, err)
+	}
+}
+
+func (b *Bot) clickWalkRoot(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	rca, id, ok := b.walkTarget(ctx, r, cb, act)
+	if !ok {
+		return
+	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	if _, err := b.svc.MarkRoot(r.key(ctx, "root"), actor, rca.ID, id, true); err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	r.later(func(ctx context.Context) { b.afterTreeChange(ctx, r, actor, rca.ID) })
+}
+
+func (b *Bot) clickWalkSkip(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	rca, id, ok := b.walkTarget(ctx, r, cb, act)
+	if !ok {
+		return
+	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	if _, err := b.svc.Skip(r.key(ctx, "skip"), actor, rca.ID, id); err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+}
+
+// clickWalkRevisit puts every skipped node back into the walk.
+func (b *Bot) clickWalkRevisit(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	actor := workflow.Actor{UserID: cb.User.ID}
+	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	step, err := b.svc.Walk(ctx, actor, rca.ID)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	for _, id := range step.Skipped {
+		if _, err := b.svc.Unskip(r.key(ctx, "unskip-"+id.String()), actor, rca.ID, id); err != nil {
+			b.fail(ctx, r, cb, err)
+			return
+		}
+	}
+	r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+}
