@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -30,6 +31,9 @@ const (
 	maxStatementInput = 3000
 	// maxMetaText bounds the message text carried in private_metadata.
 	maxMetaText = 1000
+	// refreshSettle is how long the dashboard and outline refresh after a
+	// symptom waits to gather a burst of symptoms into one update.
+	refreshSettle = 150 * time.Millisecond
 )
 
 // symptomMeta is what the Add symptom flow carries in private_metadata.
@@ -77,7 +81,7 @@ var weights = []struct {
 // symptomRoutes registers the symptom features of issue #4: the Add symptom
 // modal, the message shortcut, the outline and the App Home.
 func (b *Bot) symptomRoutes(rt *routes) {
-	refresh := &coalescer{running: map[int64]bool{}, dirty: map[int64]bool{}}
+	refresh := newCoalescer(refreshSettle)
 	rt.actions[actAddSymptom] = b.clickAddSymptom
 	rt.views[viewAddSymptom] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 		b.submitAddSymptom(ctx, r, cb, refresh)
@@ -171,7 +175,7 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 		if !res.Replayed { // a redelivered envelope was confirmed the first time
 			b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res)
 		}
-		refresh.do(meta.RCA, func() {
+		refresh.do(ctx, meta.RCA, func() {
 			b.refreshDashboard(ctx, r, actor, meta.RCA)
 			b.refreshOutline(ctx, r, actor, meta.RCA)
 		})
@@ -179,18 +183,25 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 }
 
 // coalescer runs at most one refresh per RCA at a time: a request that
-// arrives while one runs makes it run once more afterwards instead of
-// starting its own, so a burst of symptoms costs two refreshes, not one each,
-// and the last run always sees the latest change. It lives as long as the
-// Bot's routes.
+// arrives while one is waiting or running makes it run once more afterwards
+// instead of starting its own, so a burst of symptoms costs a few refreshes,
+// not one each, and the last run always sees the latest change. Each run
+// waits settle first, to gather a burst (people clicking Add at once) into
+// one refresh. It lives as long as the Bot's routes.
 type coalescer struct {
+	settle  time.Duration
 	mu      sync.Mutex
 	running map[int64]bool
 	dirty   map[int64]bool
 }
 
-// do runs f for key now, or marks key for one more run by the caller running it.
-func (c *coalescer) do(key int64, f func()) {
+// newCoalescer returns a coalescer whose runs wait settle first.
+func newCoalescer(settle time.Duration) *coalescer {
+	return &coalescer{settle: settle, running: map[int64]bool{}, dirty: map[int64]bool{}}
+}
+
+// do runs f for key, or marks key for one more run by the caller running it.
+func (c *coalescer) do(ctx context.Context, key int64, f func()) {
 	c.mu.Lock()
 	if c.running[key] {
 		c.dirty[key] = true
@@ -200,6 +211,10 @@ func (c *coalescer) do(key int64, f func()) {
 	c.running[key] = true
 	c.mu.Unlock()
 	for {
+		select {
+		case <-time.After(c.settle):
+		case <-ctx.Done():
+		}
 		f()
 		c.mu.Lock()
 		if !c.dirty[key] {
