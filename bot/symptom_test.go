@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // symptomTitle is the title of the Add symptom modal (design §3).
@@ -258,5 +260,37 @@ func TestSymptomFromChannelMember(t *testing.T) {
 	ack, err := dave.SlashCommand(ctx, general.ID, "/rca", "list")
 	if err != nil || !strings.Contains(ack.Text()+string(ack.Payload), "Open to all") {
 		t.Errorf("dave's list after joining: %v %s", err, ack.Payload)
+	}
+}
+
+// TestSymptomWordingHints sends the workflow's wording hints privately to
+// the author, and nobody else sees them.
+func TestSymptomWordingHints(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, bob := fake.AddUser("alice"), fake.AddUser("bob")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	_, dash := startRCA(t, ctx, fake, alice, general.ID, "Slow checkout", bob)
+
+	const text = "Why is checkout slow because of the cache?"
+	hints := workflow.CheckWording(tree.KindUDE, text)
+	if len(hints) == 0 {
+		t.Fatalf("the workflow has no hint for %q; pick another text", text)
+	}
+	symptomAdd(t, ctx, alice, dash, text, "")
+	m, err := alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool { return strings.Contains(m.Text, "Wording tips") })
+	if err != nil {
+		t.Fatalf("no private hints: %v", err)
+	}
+	for _, h := range hints {
+		if !strings.Contains(m.Text, h.Message) {
+			t.Errorf("hints lack %q:\n%s", h.Message, m.Text)
+		}
+	}
+	for _, e := range bob.Ephemerals() {
+		if strings.Contains(e.Text, "Wording tips") {
+			t.Errorf("bob sees alice's hints: %s", e.Text)
+		}
 	}
 }
