@@ -69,6 +69,7 @@ func (b *Bot) buildRoutes() *routes {
 	b.renderRoutes(rt)
 	b.symptomRoutes(rt)
 	b.walkRoutes(rt)
+	b.challengeRoutes(rt)
 	return rt
 }
 

@@ -1,0 +1,693 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Ids of the challenge pass: card buttons (value rcaValue(rca, link) or
+// rcaValue(rca, link, reservation)) and Slack refs.
+const (
+	actCardHolds   = "card_holds"
+	actCardRaise   = "card_raise"
+	actCardResolve = "card_resolve"
+	actCardAccept  = "card_accept"
+	actCardRemove  = "card_remove_link"
+
+	refChallengeHeader = "challenge_header_ts"
+	refCardPrefix      = "card:" // + link number: the card's message ts
+)
+
+// Pacing of the card thread.
+const (
+	// cardsBudget bounds posting a whole thread of cards, which may wait on
+	// Slack's rate limit (about one message per second per channel) for
+	// longer than the usual after-ack budget on big trees.
+	cardsBudget = 15 * time.Minute
+	// maxRateLimitWaits is how many 429 answers one call may wait out.
+	maxRateLimitWaits = 8
+	// maxCardReservations is how many open reservations a card lists with
+	// their own "Resolve…" button.
+	maxCardReservations = 20
+)
+
+// challengeRoutes registers the challenge pass. posting lets one run at a
+// time post an RCA's cards, so two clicks never post a card twice.
+func (b *Bot) challengeRoutes(rt *routes) {
+	posting := &cardPosting{running: map[int64]bool{}, again: map[int64]bool{}}
+	rt.actions[actStartChallenge] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+		b.clickStartChallenge(ctx, r, cb, act, posting)
+	}
+	rt.actions[actCardHolds] = b.clickHolds
+	rt.actions[actCardAccept] = b.clickDecide(true)
+	rt.actions[actCardRemove] = b.clickDecide(false)
+	b.reservationRoutes(rt, posting)
+}
+
+// cardPosting lets one run at a time post the cards of an RCA: a request
+// that arrives while a run is under way makes that run go once more
+// (picking up links added meanwhile) instead of racing it. It lives as long
+// as the Bot's routes.
+type cardPosting struct {
+	mu      sync.Mutex
+	running map[int64]bool
+	again   map[int64]bool
+}
+
+// do runs f for rcaID, or asks the run under way to run f once more; it
+// reports whether this caller ran f.
+func (p *cardPosting) do(rcaID int64, f func()) bool {
+	p.mu.Lock()
+	if p.running[rcaID] {
+		p.again[rcaID] = true
+		p.mu.Unlock()
+		return false
+	}
+	p.running[rcaID] = true
+	p.mu.Unlock()
+	for {
+		f()
+		p.mu.Lock()
+		if !p.again[rcaID] {
+			delete(p.running, rcaID)
+			p.mu.Unlock()
+			return true
+		}
+		delete(p.again, rcaID)
+		p.mu.Unlock()
+	}
+}
+
+// syncCards posts the missing cards of an RCA, unless a run is already
+// under way (which then runs once more). It returns the links that already
+// had a card, or nil when the request was handed to the running one.
+func (b *Bot) syncCards(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64, posting *cardPosting) []tree.GroupID {
+	var had []tree.GroupID
+	first := true
+	posting.do(rcaID, func() {
+		links := b.postCards(ctx, log, actor, rcaID)
+		if first {
+			had, first = links, false
+		}
+	})
+	return had
+}
+
+// clickStartChallenge is the dashboard's "Start challenge pass": the
+// facilitator moves the RCA to the challenging phase and the bot posts the
+// header and one card per link after the ack.
+func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction, posting *cardPosting) {
+	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	switch {
+	case !rca.IsFacilitator(actor.UserID):
+		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator))
+		return
+	case rca.Phase == workflow.PhaseChallenging:
+		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
+		r.later(func(ctx context.Context) { b.syncCards(ctx, r.log, actor, rca.ID, posting) })
+		return
+	case rca.Phase != workflow.PhaseWiring:
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: This RCA is %s, so the challenge pass cannot start now.", phaseName(rca.Phase)))
+		return
+	}
+	if _, err := b.svc.Advance(r.key(ctx, "advance"), actor, rca.ID); err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	r.later(func(ctx context.Context) {
+		b.refreshDashboard(ctx, r, actor, rca.ID)
+		// A pass started again (after a step back) redraws its old cards.
+		if had := b.syncCards(ctx, r.log, actor, rca.ID, posting); len(had) > 0 {
+			b.updateCards(ctx, r.log, actor, rca.ID, had, nil)
+		}
+	})
+}
+
+// challengeHeader is the message that opens the pass; the cards are its thread.
+func challengeHeader(rca *workflow.RCA, links int) []slack.Block {
+	need := acceptNeed(rca)
+	rule := "A link is *accepted* when two participants (all of them, if fewer) say it holds and no reservation on it is open; the facilitator can also accept or remove a disputed link."
+	if need < 2 {
+		rule = "A link is *accepted* when every participant says it holds and no reservation on it is open; the facilitator can also accept or remove a disputed link."
+	}
+	return []slack.Block{
+		header(":crossed_swords: Challenge pass"),
+		section("Every causal link of the tree is a card in this thread (" + plural(links, "link") + "). Read each one aloud as *IF … THEN …*. " +
+			"If it holds, click *Holds*. If not, click *Raise a reservation…* and pick one of the eight Categories of Legitimate Reservation: the bot then helps you repair the tree."),
+		section(rule),
+		contextBlock(":dove_of_peace: Attack the logic, not people. The pass is done when every link is accepted or removed."),
+	}
+}
+
+// acceptNeed is how many "holds" accept a link: two, or all participants if fewer.
+func acceptNeed(rca *workflow.RCA) int { return min(2, max(1, len(rca.Participants))) }
+
+// challengeState is what the cards of one RCA show.
+type challengeState struct {
+	rca     *workflow.RCA
+	t       *tree.Tree
+	open    []workflow.Reservation
+	holders map[tree.GroupID][]string // who said the link holds; nil when unknown
+	reviews map[tree.GroupID]int
+}
+
+// loadChallenge reads the RCA, its tree, open reservations and reviews.
+func (b *Bot) loadChallenge(ctx context.Context, actor workflow.Actor, rcaID int64) (*challengeState, error) {
+	rca, err := b.svc.RCA(ctx, actor, rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("load rca %d: %w", rcaID, err)
+	}
+	sum, err := b.svc.Summary(ctx, actor, rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("load summary of rca %d: %w", rcaID, err)
+	}
+	prog, err := b.svc.Progress(ctx, actor, rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("load progress of rca %d: %w", rcaID, err)
+	}
+	st := &challengeState{rca: rca, t: sum.Tree, open: sum.Open.OpenReservations, reviews: prog.ReviewsPerLink}
+	if entries, err := b.svc.AuditLog(ctx, actor, rcaID); err == nil {
+		st.holders = holdersFromAudit(entries, prog.ReviewsPerLink)
+	}
+	return st, nil
+}
+
+// reviewEntry is the part of a "review" audit entry the cards need.
+type reviewEntry struct {
+	Holds *bool `json:"holds"`
+}
+
+// treeSides is the part of a tree-change audit entry the cards need.
+type treeSides struct {
+	Groups []struct {
+		ID tree.GroupID `json:"ID"`
+	} `json:"groups"`
+}
+
+// holdersFromAudit replays the audit log to find who said each link holds:
+// reviews add or drop a user, and a repair that changes a link clears its
+// reviews as the workflow does. A link whose replayed count disagrees with
+// the stored review count is left out, so the card shows only the count.
+func holdersFromAudit(entries []workflow.AuditEntry, counts map[tree.GroupID]int) map[tree.GroupID][]string {
+	verdicts := map[tree.GroupID]map[string]bool{}
+	for _, e := range entries {
+		switch {
+		case e.Action == "review" && strings.HasPrefix(e.Subject, "link "):
+			id, err := strconv.Atoi(strings.TrimPrefix(e.Subject, "link "))
+			var rv reviewEntry
+			if err != nil || json.Unmarshal(e.After, &rv) != nil || rv.Holds == nil {
+				continue
+			}
+			g := tree.GroupID(id)
+			if verdicts[g] == nil {
+				verdicts[g] = map[string]bool{}
+			}
+			verdicts[g][e.Actor] = *rv.Holds
+		case strings.HasPrefix(e.Action, "repair_"):
+			for _, g := range changedGroups(e) {
+				delete(verdicts, g)
+			}
+		}
+	}
+	out := map[tree.GroupID][]string{}
+	for g, users := range verdicts {
+		if len(users) != counts[g] {
+			continue
+		}
+		var holds []string
+		for u, ok := range users {
+			if ok {
+				holds = append(holds, u)
+			}
+		}
+		slices.Sort(holds)
+		out[g] = holds
+	}
+	return out
+}
+
+// changedGroups returns the links present before and after a tree change.
+func changedGroups(e workflow.AuditEntry) []tree.GroupID {
+	var before, after treeSides
+	if json.Unmarshal(e.Before, &before) != nil || json.Unmarshal(e.After, &after) != nil {
+		return nil
+	}
+	var out []tree.GroupID
+	for _, a := range after.Groups {
+		for _, b := range before.Groups {
+			if a.ID == b.ID {
+				out = append(out, a.ID)
+			}
+		}
+	}
+	return out
+}
+
+// reservationsOn returns the open reservations a link's card shows: those
+// on the link and those on its nodes.
+func (st *challengeState) reservationsOn(g *tree.Group) []workflow.Reservation {
+	var out []workflow.Reservation
+	for _, rv := range st.open {
+		if rv.Group == g.ID || (rv.Group == 0 && (rv.Node == g.Effect || slices.Contains(g.Causes, rv.Node))) {
+			out = append(out, rv)
+		}
+	}
+	return out
+}
+
+// groupsTouching returns the links whose card shows a reservation on node n.
+func groupsTouching(t *tree.Tree, n tree.NodeID) []tree.GroupID {
+	var out []tree.GroupID
+	for _, g := range t.Groups() {
+		if g.Effect == n || slices.Contains(g.Causes, n) {
+			out = append(out, g.ID)
+		}
+	}
+	return out
+}
+
+// cardModel is everything one card shows; cardBlocks turns it into blocks.
+type cardModel struct {
+	RCAID     int64
+	Link      tree.GroupID
+	Statement string // IF [#3 …] AND [#5 …] THEN [#8 …], raw user text
+	Status    tree.LinkStatus
+	Gone      bool // the link no longer exists
+	Closed    bool // the challenge pass is over
+	Holders   []string
+	Reviews   int
+	Need      int
+	Open      []cardReservation
+}
+
+// cardReservation is one open reservation as a card lists it.
+type cardReservation struct {
+	ID       int64
+	Category workflow.Category
+	Node     string // "#7" when raised on a node
+	Note     string
+	RaisedBy string
+}
+
+// cardFor builds the model of link id's card from the state.
+func (st *challengeState) cardFor(id tree.GroupID, lastStatement string) cardModel {
+	m := cardModel{RCAID: st.rca.ID, Link: id, Need: acceptNeed(st.rca), Closed: st.rca.Phase != workflow.PhaseChallenging}
+	g, ok := st.t.Group(id)
+	if !ok {
+		m.Gone, m.Statement = true, lastStatement
+		return m
+	}
+	m.Statement, m.Status = tree.FormatGroupNumbered(st.t, g), g.Status
+	m.Holders, m.Reviews = st.holders[id], st.reviews[id]
+	for _, rv := range st.reservationsOn(g) {
+		cr := cardReservation{ID: rv.ID, Category: rv.Category, Note: rv.Note, RaisedBy: rv.RaisedBy}
+		if rv.Node != 0 {
+			cr.Node = rv.Node.String()
+		}
+		m.Open = append(m.Open, cr)
+	}
+	return m
+}
+
+// statusLine says where a card's link stands.
+func (m cardModel) statusLine() string {
+	var parts []string
+	switch {
+	case m.Gone:
+		return ":wastebasket: This link is no longer in the tree."
+	case m.Status == tree.StatusAccepted:
+		parts = append(parts, ":white_check_mark: *Accepted*")
+	case m.Status == tree.StatusDisputed || len(m.Open) > 0:
+		parts = append(parts, ":warning: *Disputed*")
+	default:
+		said := len(m.Holders)
+		if m.Holders == nil {
+			said = m.Reviews
+		}
+		parts = append(parts, fmt.Sprintf(":hourglass_flowing_sand: *Unreviewed* · %d of %d needed say it holds", min(said, m.Need), m.Need))
+	}
+	switch {
+	case len(m.Holders) > 0:
+		names := make([]string, len(m.Holders))
+		for i, u := range m.Holders {
+			names[i] = fmt.Sprintf("<@%s>", u)
+		}
+		parts = append(parts, "holds for "+strings.Join(names, ", "))
+	case m.Holders == nil && m.Reviews > 0:
+		parts = append(parts, plural(m.Reviews, "review"))
+	}
+	if len(m.Open) > 0 {
+		parts = append(parts, plural(len(m.Open), "open reservation"))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// cardBlocks is a challenge card: the link as IF/THEN, its status, its open
+// reservations with "Resolve…", and the buttons that fit its state.
+func cardBlocks(m cardModel) []slack.Block {
+	stmt := truncateEscaped(m.Statement, maxText-100)
+	if m.Gone {
+		return []slack.Block{section(fmt.Sprintf("*Link %d* · ~%s~", m.Link, stmt)), contextBlock(m.statusLine())}
+	}
+	blocks := []slack.Block{section(fmt.Sprintf("*Link %d* · %s", m.Link, stmt)), contextBlock(m.statusLine())}
+	for i, rv := range m.Open {
+		if i == maxCardReservations {
+			blocks = append(blocks, contextBlock(fmt.Sprintf("…and %d more open reservations.", len(m.Open)-i)))
+			break
+		}
+		text := reservationText(rv)
+		if m.Closed {
+			blocks = append(blocks, section(text))
+			continue
+		}
+		blocks = append(blocks, sectionWithButton(text, button("Resolve…", actCardResolve, rcaValue(m.RCAID, int64(m.Link), rv.ID), "")))
+	}
+	if m.Closed {
+		return clipMessage(append(blocks, contextBlock(":lock: The challenge pass is over; this card no longer takes reviews.")))
+	}
+	btns := []slack.BlockElement{
+		button("Holds", actCardHolds, rcaValue(m.RCAID, int64(m.Link)), slack.StylePrimary),
+		button("Raise a reservation…", actCardRaise, rcaValue(m.RCAID, int64(m.Link)), ""),
+	}
+	if len(m.Open) > 0 {
+		remove := button("Remove link", actCardRemove, rcaValue(m.RCAID, int64(m.Link)), slack.StyleDanger)
+		remove.Confirm = slack.NewConfirmationBlockObject(plain("Remove this link?", 100),
+			plain("The link leaves the tree and its reservations close. Undo can bring it back.", 300),
+			plain("Remove", 30), plain("Keep it", 30))
+		btns = append(btns, button("Accept", actCardAccept, rcaValue(m.RCAID, int64(m.Link)), ""), remove)
+	}
+	blocks = append(blocks, actions(fmt.Sprintf("card_%d", m.Link), btns...))
+	if len(m.Open) > 0 {
+		blocks = append(blocks, contextBlock("Only the facilitator can *Accept* or *Remove* a disputed link."))
+	}
+	return clipMessage(blocks)
+}
+
+// reservationText describes one open reservation on a card.
+func reservationText(rv cardReservation) string {
+	on := "on the link"
+	if rv.Node != "" {
+		on = "on node " + rv.Node
+	}
+	text := fmt.Sprintf(":triangular_flag_on_post: *%s* %s, raised by <@%s>", categoryLabel(rv.Category), on, rv.RaisedBy)
+	if rv.Note != "" {
+		text += "\n> " + truncateEscaped(strings.ReplaceAll(rv.Note, "\n", " "), 600)
+	}
+	return text
+}
+
+// cardFallback is a card's notification text, escaped like the blocks.
+func cardFallback(m cardModel) string {
+	return fmt.Sprintf("Link %d: %s", m.Link, truncateEscaped(m.Statement, 300))
+}
+
+// mrkdwnUnescaper reverses Escape.
+var mrkdwnUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+// postCards posts the header (once) and a card for every link that has
+// none yet, one message at a time in the header's thread, waiting out
+// Slack's rate limit. It is idempotent: links with a card are skipped, so
+// it also adds the cards of links created by repairs. It returns the links
+// that already had a card.
+func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64) []tree.GroupID {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cardsBudget)
+	defer cancel()
+	log = log.With("rca", rcaID)
+	st, err := b.loadChallenge(ctx, actor, rcaID)
+	if err != nil {
+		log.Error("load the challenge pass", "error", err)
+		return nil
+	}
+	if st.rca.Phase != workflow.PhaseChallenging || st.rca.ChannelID == "" {
+		return nil
+	}
+	headerTS, err := b.challengeThread(ctx, st)
+	if err != nil {
+		log.Error("post the challenge header", "error", err)
+		return nil
+	}
+	var had []tree.GroupID
+	for _, g := range st.t.Groups() {
+		ts, err := b.svc.LoadRef(ctx, rcaID, cardRef(g.ID))
+		if err != nil || ts != "" {
+			had = append(had, g.ID)
+			continue
+		}
+		m := st.cardFor(g.ID, "")
+		err = withRateLimit(ctx, func() error {
+			var err error
+			_, ts, err = b.api.PostMessageContext(ctx, st.rca.ChannelID, slack.MsgOptionText(cardFallback(m), false),
+				slack.MsgOptionBlocks(cardBlocks(m)...), slack.MsgOptionTS(headerTS))
+			return err
+		})
+		if err != nil {
+			log.Error("post a challenge card", "link", g.ID, "error", err)
+			return had
+		}
+		if err := b.svc.StoreRef(ctx, rcaID, cardRef(g.ID), ts); err != nil {
+			log.Error("remember a challenge card", "link", g.ID, "error", err)
+		}
+	}
+	return had
+}
+
+// challengeThread returns the header's ts, posting the header first when
+// the pass has none yet.
+func (b *Bot) challengeThread(ctx context.Context, st *challengeState) (string, error) {
+	ts, err := b.svc.LoadRef(ctx, st.rca.ID, refChallengeHeader)
+	if err != nil || ts != "" {
+		return ts, err
+	}
+	err = withRateLimit(ctx, func() error {
+		var err error
+		_, ts, err = b.api.PostMessageContext(ctx, st.rca.ChannelID, slack.MsgOptionText("Challenge pass: review every link in this thread", false),
+			slack.MsgOptionBlocks(challengeHeader(st.rca, st.t.NumGroups())...))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if err := b.svc.StoreRef(ctx, st.rca.ID, refChallengeHeader, ts); err != nil {
+		return "", fmt.Errorf("remember the challenge header: %w", err)
+	}
+	return ts, nil
+}
+
+func cardRef(id tree.GroupID) string { return refCardPrefix + strconv.Itoa(int(id)) }
+
+// updateCards redraws the cards of the given links in place. A link that
+// no longer exists keeps its last words, struck through. Clicks on one card
+// can finish in any order, so after writing it reads the state again and
+// redraws once more if it changed meanwhile: the last writer always shows
+// the latest state.
+func (b *Bot) updateCards(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64, links []tree.GroupID, lastStatement map[tree.GroupID]string) {
+	slices.Sort(links)
+	links = slices.Compact(links)
+	shown := map[tree.GroupID]string{}
+	for round := 0; round < maxRedraws; round++ {
+		st, err := b.loadChallenge(ctx, actor, rcaID)
+		if err != nil {
+			log.Warn("load the challenge pass", "rca", rcaID, "error", err)
+			return
+		}
+		changed := false
+		for _, id := range links {
+			if b.updateCard(ctx, log, st, id, lastStatement[id], shown) {
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// maxRedraws bounds the read-and-redraw rounds of updateCards.
+const maxRedraws = 3
+
+// updateCard redraws one card unless it already shows what shown records;
+// it reports whether it wrote.
+func (b *Bot) updateCard(ctx context.Context, log *slog.Logger, st *challengeState, id tree.GroupID, last string, shown map[tree.GroupID]string) bool {
+	ts, err := b.svc.LoadRef(ctx, st.rca.ID, cardRef(id))
+	if err != nil || ts == "" {
+		return false
+	}
+	m := st.cardFor(id, last)
+	if m.Gone && m.Statement == "" {
+		m.Statement = fmt.Sprintf("link %d", id)
+	}
+	blocks := cardBlocks(m)
+	key, _ := json.Marshal(blocks)
+	if shown[id] == string(key) {
+		return false
+	}
+	shown[id] = string(key)
+	err = withRateLimit(ctx, func() error {
+		_, _, _, err := b.api.UpdateMessageContext(ctx, st.rca.ChannelID, ts, slack.MsgOptionText(cardFallback(m), false), slack.MsgOptionBlocks(blocks...))
+		return err
+	})
+	if err != nil {
+		log.Warn("update a challenge card", "rca", st.rca.ID, "link", id, "error", err)
+	}
+	return true
+}
+
+// settleDashboard refreshes the dashboard and, when the counts changed
+// while it did (another click finished meanwhile), refreshes it again.
+func (b *Bot) settleDashboard(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	for round := 0; round < maxRedraws; round++ {
+		before, err := b.svc.Progress(ctx, actor, rcaID)
+		b.refreshDashboard(ctx, r, actor, rcaID)
+		after, err2 := b.svc.Progress(ctx, actor, rcaID)
+		if err != nil || err2 != nil || progressLine(before) == progressLine(after) {
+			return
+		}
+	}
+}
+
+// withRateLimit runs call, waiting out Slack's Retry-After each time it
+// answers 429, up to maxRateLimitWaits times.
+func withRateLimit(ctx context.Context, call func() error) error {
+	for wait := 0; ; wait++ {
+		err := call()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) || wait == maxRateLimitWaits {
+			return err
+		}
+		pause := max(rl.RetryAfter, 100*time.Millisecond)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting out a rate limit: %w", ctx.Err())
+		case <-time.After(pause):
+		}
+	}
+}
+
+// cardTarget loads the RCA and link of a card button and answers the
+// clicker politely when the card is stale (the pass is over or the link is
+// gone); then it redraws the card after the ack and returns ok=false.
+func (b *Bot) cardTarget(ctx context.Context, r *reply, cb *slack.InteractionCallback, value string) (*workflow.RCA, []int64, bool) {
+	rca, items, err := b.rcaForAction(ctx, cb, value)
+	if err == nil && len(items) == 0 {
+		err = workflow.Errorf(workflow.ENotFound, "this button is out of date.")
+	}
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, false
+	}
+	link := tree.GroupID(items[0])
+	actor := workflow.Actor{UserID: cb.User.ID}
+	if rca.Phase != workflow.PhaseChallenging {
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The challenge pass is over: this RCA is now %s, so this card no longer takes reviews or reservations.", phaseLabel(rca.Phase)))
+		r.later(func(ctx context.Context) { b.redrawStale(ctx, r.log, actor, rca.ID, link, cb) })
+		return nil, nil, false
+	}
+	t, err := b.svc.Tree(ctx, actor, rca.ID)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, false
+	}
+	if _, ok := t.Group(link); !ok {
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree (it was removed or changed by a repair), so there is nothing to review here. The other cards in this thread are current.", link))
+		r.later(func(ctx context.Context) { b.redrawStale(ctx, r.log, actor, rca.ID, link, cb) })
+		return nil, nil, false
+	}
+	return rca, items, true
+}
+
+// redrawStale redraws the clicked card from the current state, keeping the
+// statement it showed when its link is gone.
+func (b *Bot) redrawStale(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64, link tree.GroupID, cb *slack.InteractionCallback) {
+	b.updateCards(ctx, log, actor, rcaID, []tree.GroupID{link}, map[tree.GroupID]string{link: statementOf(cb)})
+}
+
+// statementOf recovers the IF/THEN text a clicked card showed, from its
+// notification text.
+func statementOf(cb *slack.InteractionCallback) string {
+	text := cb.Message.Text
+	if _, after, ok := strings.Cut(text, ": "); ok {
+		text = after
+	}
+	return mrkdwnUnescaper.Replace(text)
+}
+
+// clickHolds records that the clicker thinks the link holds.
+func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+	rca, items, ok := b.cardTarget(ctx, r, cb, act.Value)
+	if !ok {
+		return
+	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	link := tree.GroupID(items[0])
+	_, err := b.ensureParticipant(ctx, r, actor, rca)
+	if err == nil {
+		_, err = b.svc.Review(r.key(ctx, "review"), actor, rca.ID, link, true)
+	}
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
+	r.later(func(ctx context.Context) {
+		b.updateCards(ctx, r.log, actor, rca.ID, []tree.GroupID{link}, nil)
+		b.settleDashboard(ctx, r, actor, rca.ID)
+	})
+}
+
+// ensureParticipant lets someone who is not a participant of a public RCA
+// join it before reviewing or raising a reservation (anyone in its channel
+// may take part), and returns the RCA as it is then. Outsiders of a private
+// RCA are left to the workflow's refusal.
+func (b *Bot) ensureParticipant(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) (*workflow.RCA, error) {
+	if rca.Private || rca.IsParticipant(actor.UserID) || rca.IsFacilitator(actor.UserID) {
+		return rca, nil
+	}
+	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
+		return nil, fmt.Errorf("join rca %d: %w", rca.ID, err)
+	}
+	r.log.Info("joined the RCA to take part in the challenge pass", "rca", rca.ID)
+	return b.svc.RCA(ctx, actor, rca.ID)
+}
+
+// clickDecide returns the handler of the facilitator's "Accept" (accept)
+// or "Remove link" on a disputed card.
+func (b *Bot) clickDecide(accept bool) actionHandler {
+	return func(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
+		rca, items, ok := b.cardTarget(ctx, r, cb, act.Value)
+		if !ok {
+			return
+		}
+		actor := workflow.Actor{UserID: cb.User.ID}
+		if !rca.IsFacilitator(actor.UserID) {
+			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator))
+			return
+		}
+		link := tree.GroupID(items[0])
+		stmt := statementOf(cb)
+		if _, err := b.svc.Decide(r.key(ctx, "decide"), actor, rca.ID, link, accept); err != nil {
+			b.fail(ctx, r, cb, err)
+			return
+		}
+		r.later(func(ctx context.Context) {
+			b.updateCards(ctx, r.log, actor, rca.ID, []tree.GroupID{link}, map[tree.GroupID]string{link: stmt})
+			b.settleDashboard(ctx, r, actor, rca.ID)
+		})
+	}
+}
