@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -17,14 +19,16 @@ const (
 	defaultRetryTries   = 4                      // attempts in all, the first included
 	defaultBackoff      = 400 * time.Millisecond // first backoff; doubles each retry
 	defaultMaxRetryWait = 20 * time.Second       // a longer Retry-After is not waited for
+	maxBufferedBody     = 32 << 20               // a streamed body up to this size is kept for a retry
 )
 
 // retryTransport sends a Web API request again when Slack did not process it
 // (429 with Retry-After, 502, 503) or, for idempotent methods only, when the
 // outcome is unknown (500, 504, a broken connection). It waits with
 // exponential backoff and jitter, at least Retry-After, and never past the
-// request context's deadline. Requests whose body cannot be replayed (the
-// streamed file uploads) are sent once.
+// request context's deadline. A streamed body (the file uploads) is read
+// into memory first, up to maxBufferedBody, so it can be sent again; a
+// larger one is sent once.
 type retryTransport struct {
 	next    http.RoundTripper
 	ops     *ops
@@ -37,6 +41,10 @@ type retryTransport struct {
 // RoundTrip sends req, retrying as described on retryTransport.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	method := apiMethod(req)
+	req, err := bufferBody(req)
+	if err != nil {
+		return nil, err
+	}
 	for attempt := 1; ; attempt++ {
 		resp, err := t.next.RoundTrip(req)
 		reason, wait := t.verdict(method, resp, err, attempt)
@@ -135,6 +143,33 @@ func notSent(err error) bool {
 // replayable reports whether req's body can be sent again.
 func replayable(req *http.Request) bool {
 	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+// bufferBody returns req with a body that can be replayed: a streamed body
+// is read into memory when it is at most maxBufferedBody bytes; a larger one
+// is left as it was (it is then sent once).
+func bufferBody(req *http.Request) (*http.Request, error) {
+	if replayable(req) {
+		return req, nil
+	}
+	data, err := io.ReadAll(io.LimitReader(req.Body, maxBufferedBody+1))
+	if err != nil {
+		req.Body.Close()
+		return nil, fmt.Errorf("read the body of %s: %w", apiMethod(req), err)
+	}
+	out := req.Clone(req.Context())
+	if len(data) > maxBufferedBody {
+		out.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(data), req.Body), req.Body}
+		return out, nil
+	}
+	req.Body.Close()
+	out.ContentLength = int64(len(data))
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	out.Body, _ = out.GetBody()
+	return out, nil
 }
 
 // fitsDeadline reports whether waiting d still leaves the context alive.
