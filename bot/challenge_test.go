@@ -3,9 +3,11 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
@@ -629,4 +631,56 @@ func TestChallengePrivateRCARefusesOutsiders(t *testing.T) {
 	// A participant's click on the same card works.
 	w.click(t, ctx, w.bob, slow, "Holds")
 	w.waitEdited(t, ctx, slow, "holds for <@"+w.bob.ID+">")
+}
+
+// TestChallengeLatency measures, through the fake Slack, the time from the
+// "Start challenge pass" click to the last card of the thread (median of 5
+// passes per size), and on a 150-node tree the time from a "Holds" click to
+// its acknowledgement and to the card updated in place (medians of 20). It
+// only logs the figures, so it runs only with UNTANGLE_CHALLENGE_LATENCY=1:
+//
+//	UNTANGLE_CHALLENGE_LATENCY=1 go test -run TestChallengeLatency -v ./bot/
+func TestChallengeLatency(t *testing.T) {
+	if os.Getenv("UNTANGLE_CHALLENGE_LATENCY") == "" {
+		t.Skip("set UNTANGLE_CHALLENGE_LATENCY=1 to measure challenge-pass latency")
+	}
+	tests := []struct {
+		name  string
+		nodes int
+	}{
+		{name: "30 nodes", nodes: 30},
+		{name: "150 nodes", nodes: 150},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var toCards []time.Duration
+			var w *challengeWorld
+			var header slacktest.Message
+			var cards []slacktest.Message
+			for range 5 {
+				ctx := testCtx(t)
+				w = challengeSetUp(t, ctx, bigStatements(tt.nodes))
+				tr, _ := w.svc.Tree(ctx, workflow.Actor{UserID: w.alice.ID}, w.rcaID)
+				start := time.Now()
+				header, cards = w.startPass(t, ctx, tr.NumGroups())
+				toCards = append(toCards, time.Since(start))
+			}
+			t.Logf("%s, %d cards: click → last card posted: median %v", tt.name, len(cards), median(toCards))
+			if tt.nodes < 150 {
+				return
+			}
+			ctx := testCtx(t)
+			var acks, updates []time.Duration
+			for i := range 20 {
+				u := []slacktest.User{w.bob, w.carol}[i%2]
+				card := w.linkCard(t, ctx, header, i/2+1)
+				start := time.Now()
+				w.click(t, ctx, u, card, "Holds")
+				acks = append(acks, time.Since(start))
+				w.waitEdited(t, ctx, card, "<@"+u.ID+">")
+				updates = append(updates, time.Since(start))
+			}
+			t.Logf("%s: Holds click → ack: median %v; → card updated: median %v", tt.name, median(acks), median(updates))
+		})
+	}
 }
