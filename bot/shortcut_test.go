@@ -7,6 +7,9 @@ import (
 
 	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // TestSymptomsThroughModalAndShortcut is issue #4's end-to-end flow: two
@@ -18,7 +21,7 @@ func TestSymptomsThroughModalAndShortcut(t *testing.T) {
 	alice, bob, carol := fake.AddUser("alice"), fake.AddUser("bob"), fake.AddUser("carol")
 	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
 	random := fake.AddChannel("random", slacktest.ChannelOptions{Members: []slacktest.User{alice, carol}, BotMember: true})
-	startApp(t, fake, "")
+	a := startApp(t, fake, "")
 	ctx := testCtx(t)
 
 	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Checkout outage", bob)
@@ -121,5 +124,36 @@ func TestSymptomsThroughModalAndShortcut(t *testing.T) {
 	}
 	for _, f := range fake.Failures() {
 		t.Errorf("Slack would have shown an error: %+v", f)
+	}
+	shortcutCheckSources(t, a.dbPath, ch.ID, map[tree.NodeID]string{
+		1: "", 4: "/archives/" + ch.ID + "/p" + strings.ReplaceAll(msg.TS, ".", ""),
+		5: "/archives/" + random.ID + "/p" + strings.ReplaceAll(other.TS, ".", ""),
+	})
+}
+
+// shortcutCheckSources reads the saved symptoms' source links from the
+// database the bot writes (a second connection, as an auditor would).
+func shortcutCheckSources(t *testing.T, dbPath, channel string, want map[tree.NodeID]string) {
+	t.Helper()
+	ctx := testCtx(t)
+	db, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := workflow.New(db, nil)
+	actor := workflow.Actor{UserID: workflow.SystemUser}
+	rca, err := svc.RCAForChannel(ctx, actor, channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for node, suffix := range want {
+		link, err := svc.SourceLink(ctx, workflow.Actor{UserID: rca.Creator}, rca.ID, node)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (suffix == "" && link != "") || !strings.HasSuffix(link, suffix) {
+			t.Errorf("node %s source link %q, want one ending in %q", node, link, suffix)
+		}
 	}
 }
