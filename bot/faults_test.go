@@ -266,12 +266,12 @@ func TestFaultsConnectionLossReconnects(t *testing.T) {
 
 			before := fake.Connects()
 			c.fault(fake)
+			// Act at once: the envelope waits for the new connection.
+			ch, _ := startRCA(t, ctx, fake, alice, general.ID, "After the fault")
 			if err := fake.WaitForConnectsAtLeast(ctx, before+1); err != nil {
 				t.Fatalf("bot did not reconnect: %v", err)
 			}
 			eventually(t, ctx, "healthy again", func() bool { code, _ := a.get(t, "/healthz"); return code == http.StatusOK })
-
-			ch, _ := startRCA(t, ctx, fake, alice, general.ID, "After the fault")
 			ack, err := alice.SlashCommand(ctx, ch.ID, "/rca", "list")
 			if err != nil {
 				t.Fatal(err)
@@ -413,5 +413,108 @@ func settle(ctx context.Context) {
 	select {
 	case <-ctx.Done():
 	case <-time.After(300 * time.Millisecond):
+	}
+}
+
+// TestFaultsEveryMethodIsRetried makes the next calls of every Web API
+// method the bot uses after the start fail with 503 or 429, then adds a
+// symptom, opens the Home tab and renders the tree: everything arrives once.
+func TestFaultsEveryMethodIsRetried(t *testing.T) {
+	t.Parallel()
+	fake := slacktest.New(t)
+	alice, bob := fake.AddUser("alice"), fake.AddUser("bob")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
+	a := opsStartApp(t, fake, 0)
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Every method", bob)
+	eventually(t, ctx, "dashboard pinned", func() bool { c, _ := fake.Channel(ch.ID); return len(c.Pinned) == 1 })
+
+	faults := map[string]func(m string){
+		"views.open":                   func(m string) { fake.InjectServerError(m, 2) },
+		"chat.update":                  func(m string) { fake.InjectServerError(m, 2) },
+		"chat.postEphemeral":           func(m string) { fake.InjectRateLimit(m, 1, 0) },
+		"chat.postMessage":             func(m string) { fake.InjectServerError(m, 1) },
+		"chat.getPermalink":            func(m string) { fake.InjectServerError(m, 1) },
+		"views.publish":                func(m string) { fake.InjectRateLimit(m, 2, 0) },
+		"files.getUploadURLExternal":   func(m string) { fake.InjectServerError(m, 2) },
+		"files.completeUploadExternal": func(m string) { fake.InjectRateLimit(m, 1, 1) },
+	}
+	for m, inject := range faults {
+		inject(m)
+	}
+	symptomAdd(t, ctx, bob, dash, "Checkout answers 502 for EU cards", "High")
+	waitEphemeral(t, ctx, bob, "Added symptom")
+	symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "Checkout answers 502") })
+	eventually(t, ctx, "dashboard counts the symptom", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "1 symptom")
+	})
+	msg, err := bob.Post(ch.ID, "Refunds are stuck")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.MessageShortcut(ctx, msg, bot.ShortcutAddSymptom); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bob.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "add_symptom" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.CloseView(ctx); err != nil {
+		t.Fatal(err)
+	}
+	home, err := alice.OpenHome(ctx)
+	if err != nil || !strings.Contains(home.PlainText(), "Every method") {
+		t.Fatalf("Home tab: %v\n%s", err, home.PlainText())
+	}
+	if _, err := alice.SlashCommand(ctx, ch.ID, "/rca", "render"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "the tree picture", func() bool {
+		for _, f := range fake.Files() {
+			if f.Channel == ch.ID && strings.HasSuffix(f.Name, ".png") {
+				return true
+			}
+		}
+		return false
+	})
+	settle(ctx)
+
+	for m := range faults {
+		var failed, ok int
+		for _, call := range fake.CallsTo(m) {
+			if call.Status == http.StatusOK && call.Error == "" {
+				ok++
+			} else if call.Status >= 429 {
+				failed++
+			}
+		}
+		if failed == 0 || ok == 0 {
+			t.Errorf("%s: %d failed and %d good calls; want the fault and a retry", m, failed, ok)
+		}
+	}
+	pictures := 0
+	for _, f := range fake.Files() {
+		if f.Channel == ch.ID && strings.HasSuffix(f.Name, ".png") {
+			pictures++
+		}
+	}
+	if pictures != 1 {
+		t.Errorf("%d tree pictures, want 1", pictures)
+	}
+	confirmations := 0
+	for _, m := range bob.Ephemerals() {
+		if strings.Contains(m.PlainText(), "Added symptom") {
+			confirmations++
+		}
+	}
+	if confirmations != 1 {
+		t.Errorf("%d confirmations of one symptom", confirmations)
+	}
+	if fs := fake.Failures(); len(fs) > 0 {
+		t.Errorf("Slack would have shown errors: %+v", fs)
+	}
+	_, body := a.get(t, "/metrics")
+	if !strings.Contains(body, `untangle_slack_api_errors_total{error="http_503",method="chat.update"}`) {
+		t.Errorf("/metrics lacks the 503 errors of chat.update")
 	}
 }
