@@ -92,11 +92,21 @@ func (b *Bot) postWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaI
 		log.Error("remember the walk", "error", err)
 		return
 	}
-	if old != "" && old != ts {
-		moved := []slack.Block{contextBlock(":arrow_down: The wiring walk continues in a newer message below.")}
-		if _, _, _, err := b.api.UpdateMessageContext(ctx, rca.ChannelID, old, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(moved...)); err != nil {
-			log.Warn("retire the old walk message", "error", err)
-		}
+	// Two clicks at once both post; the one whose ts stayed stored wins and
+	// the other retires its own message.
+	if now, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk); err == nil && now != ts {
+		old = ts
+	}
+	if old != "" {
+		b.retireWalk(ctx, log, rca.ChannelID, old)
+	}
+}
+
+// retireWalk turns an old walk message into a pointer to the newer one.
+func (b *Bot) retireWalk(ctx context.Context, log interface{ Warn(string, ...any) }, channel, ts string) {
+	moved := []slack.Block{contextBlock(":arrow_down: The wiring walk continues in a newer message below.")}
+	if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(moved...)); err != nil {
+		log.Warn("retire an old walk message", "error", err)
 	}
 }
 

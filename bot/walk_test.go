@@ -301,4 +301,81 @@ func TestWalkCauseCommandChecksTheNode(t *testing.T) {
 	if msg := ack.Errors()["new_texts"]; msg == "" {
 		t.Errorf("a node as its own cause was accepted: %v", ack.Errors())
 	}
+
+	// Blame words and a hidden solution are kept, and told to the author
+	// privately with the sufficiency prompt.
+	view, _ = alice.CurrentView()
+	if err := alice.FillInput(view, "New causes", "Bob forgot to restart the indexer\nLack of monitoring on the indexer"); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := alice.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("submit: %v %v", err, ack)
+	}
+	note, err := alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool { return strings.Contains(m.Text, "Only you can see this") })
+	if err != nil {
+		t.Fatalf("no private advice: %v", err)
+	}
+	for _, want := range []string{"*#2* reads as blaming a person", ":bulb: *#3*"} {
+		if !strings.Contains(note.Text, want) {
+			t.Errorf("advice lacks %q:\n%s", want, note.Text)
+		}
+	}
+	for _, m := range fake.Messages(ch.ID) {
+		if !m.Ephemeral && strings.Contains(m.PlainText(), "blaming") {
+			t.Errorf("the blame note was posted publicly:\n%s", m.PlainText())
+		}
+	}
+}
+
+func TestWalkStartWiringRepostsOneWalk(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, bob := fake.AddUser("alice"), fake.AddUser("bob")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, bob}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Repost walk", bob)
+
+	// Wiring needs a symptom: the facilitator is told so.
+	if _, err := alice.ClickButton(ctx, dash, ":link: Start wiring"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool {
+		return strings.Contains(m.Text, "Add at least one symptom before wiring causes")
+	}); err != nil {
+		t.Fatalf("no note about the missing symptom: %v", err)
+	}
+	pasteApply(t, ctx, alice, ch.ID, "UDE [Invoices are sent twice]")
+	if _, err := alice.ClickButton(ctx, dash, ":link: Start wiring"); err != nil {
+		t.Fatal(err)
+	}
+	first := walkAt(t, ctx, fake, ch.ID, "*#1* Invoices are sent twice")
+	eventually(t, ctx, "dashboard in wiring", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "wiring causes")
+	})
+
+	// In wiring anyone may bring the walk down to the bottom of the channel;
+	// the old message points to the new one, which keeps moving.
+	if _, err := bob.ClickButton(ctx, dash, ":link: Start wiring"); err != nil {
+		t.Fatal(err)
+	}
+	second, err := fake.WaitForMessage(ctx, ch.ID, func(m slacktest.Message) bool {
+		return m.TS != first.TS && strings.Contains(m.PlainText(), walkMarker)
+	})
+	if err != nil {
+		t.Fatalf("no second walk: %v", err)
+	}
+	if _, err := fake.WaitForMessage(ctx, ch.ID, func(m slacktest.Message) bool {
+		return m.TS == first.TS && strings.Contains(m.PlainText(), "continues in a newer message below")
+	}); err != nil {
+		t.Fatalf("the old walk was not retired: %v%s", err, walkDump(fake, ch.ID))
+	}
+	if _, err := bob.ClickButton(ctx, second, "Root — stop here"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "the new walk finished", func() bool {
+		m, _ := fake.Message(ch.ID, second.TS)
+		return strings.Contains(m.PlainText(), "Wiring done")
+	})
+	walkNoFailures(t, fake)
 }
