@@ -12,15 +12,14 @@ const (
 	shortcutAddSymptomTxt = "Add to RCA as symptom"
 )
 
-// BotScopes are exactly the OAuth scopes the bot's Web API calls need.
+// BotScopes are exactly the OAuth scopes the bot's Web API calls need
+// (manifest_test.go derives them from the calls in the source).
 var BotScopes = []string{
 	"bookmarks:write", // bookmark the incident link in the RCA channel
 	"channels:manage", // create, rename topic/purpose of public RCA channels
-	"channels:read",   // conversations.info on public channels
 	"chat:write",      // post and update the dashboard, walk, cards, summaries
 	"commands",        // the /rca slash command
 	"files:write",     // upload rendered trees and reports
-	"groups:read",     // conversations.info on private RCA channels
 	"groups:write",    // create and manage private RCA channels
 	"im:write",        // DM the facilitator when an RCA is past due
 	"pins:write",      // pin the dashboard
