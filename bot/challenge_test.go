@@ -461,6 +461,8 @@ func TestChallengeRepairsOfEachCategory(t *testing.T) {
 		repair   string            // repair option to pick
 		fill     map[string]string // input label → value
 		selects  map[string]string // select label → option
+		absent   string            // a repair the resolve modal must not offer
+		initial  string            // the text input's prefilled value
 		check    func(t *testing.T, tr *tree.Tree)
 	}{
 		{name: "clarity rewords a node of the link", link: 1, category: "Clarity", repair: "Reword a node",
@@ -472,10 +474,18 @@ func TestChallengeRepairsOfEachCategory(t *testing.T) {
 				}
 			}},
 		{name: "entity existence on a node takes evidence", link: 2, category: "Entity existence", target: "#3 The database connection pool is exhausted",
-			repair: "Attach evidence", fill: map[string]string{"Evidence": "https://grafana.example/pool"},
+			repair: "Attach evidence", fill: map[string]string{"Evidence": "https://grafana.example/pool"}, absent: "Remove the link",
 			check: func(t *testing.T, tr *tree.Tree) {
 				if n, _ := tr.Node(3); n.Evidence != "https://grafana.example/pool" || n.Unverified {
 					t.Errorf("node 3 after evidence: %+v", n)
+				}
+			}},
+		{name: "clarity on a node rewords it from its text", link: 2, category: "Clarity", target: "#3 The database connection pool is exhausted",
+			repair: "Reword a node", fill: map[string]string{"New wording": "Every connection of the database pool is in use"},
+			initial: "The database connection pool is exhausted",
+			check: func(t *testing.T, tr *tree.Tree) {
+				if n, _ := tr.Node(3); n.Text != "Every connection of the database pool is in use" {
+					t.Errorf("node 3 says %q", n.Text)
 				}
 			}},
 		{name: "additional cause adds an OR link with its own card", link: 1, category: "Additional cause", repair: "Add another cause (OR)",
@@ -535,6 +545,12 @@ func TestChallengeRepairsOfEachCategory(t *testing.T) {
 			view, err = w.bob.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Resolve reservation" })
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.initial != "" && !strings.Contains(string(view.Blocks), `"initial_value":"`+tc.initial+`"`) {
+				t.Errorf("the rewording is not prefilled with %q", tc.initial)
+			}
+			if tc.absent != "" && strings.Contains(string(view.Blocks), tc.absent) {
+				t.Errorf("the resolve modal offers %q", tc.absent)
 			}
 			if err := w.bob.Select(ctx, view, "Repair", tc.repair); err != nil {
 				t.Fatal(err)

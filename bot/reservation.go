@@ -256,7 +256,7 @@ func resTextLabel(c workflow.Category) (label, placeholder string) {
 // resolveModal performs the repairs of the reservation's category. Only
 // the inputs those repairs need are shown; the workflow checks the rest.
 func resolveModal(rcaID int64, t *tree.Tree, g *tree.Group, rv workflow.Reservation) slack.ModalViewRequest {
-	acts := workflow.RepairsFor(rv.Category)
+	acts := resRepairsOffered(rv)
 	var opts []*slack.OptionBlockObject
 	for _, a := range acts {
 		opts = append(opts, optionWithDescription(resRepairs[a].label, string(a), resRepairs[a].explain))
@@ -270,7 +270,7 @@ func resolveModal(rcaID int64, t *tree.Tree, g *tree.Group, rv workflow.Reservat
 	}
 	if needs(workflow.RepairAddPremise, workflow.RepairAddCause, workflow.RepairReword, workflow.RepairAddEffect) {
 		label, ph := resTextLabel(rv.Category)
-		blocks = append(blocks, textInput(resFieldText, label, ph, "", false, tree.MaxTextRunes, true))
+		blocks = append(blocks, textInput(resFieldText, label, ph, resInitialText(t, rv, acts), false, tree.MaxTextRunes, true))
 	}
 	switch {
 	case needs(workflow.RepairAddPremise, workflow.RepairAddCause):
@@ -296,6 +296,28 @@ func resolveModal(rcaID int64, t *tree.Tree, g *tree.Group, rv workflow.Reservat
 	}
 	blocks = append(blocks, textInput(resFieldNote, "Note", "Why this settles it (kept with the reservation)", "", true, workflow.MaxNoteRunes, true))
 	return modal(viewResolve, "Resolve reservation", "Apply", rcaValue(rcaID, int64(resCardLink(rv, g)), rv.ID), blocks...)
+}
+
+// resRepairsOffered returns the repairs of the reservation's category that
+// fit its target: a node has no link to remove.
+func resRepairsOffered(rv workflow.Reservation) []workflow.RepairAction {
+	acts := workflow.RepairsFor(rv.Category)
+	if rv.Node != 0 {
+		acts = slices.DeleteFunc(acts, func(a workflow.RepairAction) bool { return a == workflow.RepairRemoveLink })
+	}
+	return acts
+}
+
+// resInitialText prefills the rewording of a node reservation with the
+// node's text, so the author edits rather than retypes it.
+func resInitialText(t *tree.Tree, rv workflow.Reservation, acts []workflow.RepairAction) string {
+	if rv.Node == 0 || !slices.Contains(acts, workflow.RepairReword) {
+		return ""
+	}
+	if n, ok := t.Node(rv.Node); ok {
+		return n.Text
+	}
+	return ""
 }
 
 // resCardLink is the link a reservation's card belongs to.
