@@ -518,3 +518,37 @@ func TestFaultsEveryMethodIsRetried(t *testing.T) {
 		t.Errorf("/metrics lacks the 503 errors of chat.update")
 	}
 }
+
+// TestFaultsRedeliveredEventActsOnce makes the fake redeliver an event
+// faster than any bot acks it, so the bot gets the same envelope again with
+// retry_attempt > 0: the Home tab is published once.
+func TestFaultsRedeliveredEventActsOnce(t *testing.T) {
+	fake := slacktest.New(t, slacktest.WithRedelivery(time.Millisecond, 3))
+	alice := fake.AddUser("alice")
+	a := startApp(t, fake, "")
+	ctx := testCtx(t)
+	redelivered := false
+	for try := 0; try < 20 && !redelivered; try++ {
+		before := len(fake.CallsTo("views.publish"))
+		id, err := fake.SendEvent(ctx, map[string]any{"type": "app_home_opened", "user": alice.ID, "tab": "home", "channel": "D0FAKE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, ctx, "event acked", func() bool { return fake.Acked(id) })
+		eventually(t, ctx, "Home published", func() bool { return len(fake.CallsTo("views.publish")) > before })
+		settle(ctx)
+		if fake.Deliveries(id) < 2 {
+			continue
+		}
+		redelivered = true
+		if n := len(fake.CallsTo("views.publish")) - before; n != 1 {
+			t.Errorf("an event delivered %d times published the Home tab %d times", fake.Deliveries(id), n)
+		}
+	}
+	if !redelivered {
+		t.Skip("the fake never redelivered an event before the ack")
+	}
+	if !strings.Contains(a.logs.String(), `"retry_attempt":1`) {
+		t.Error("the redelivery is not in the logs")
+	}
+}

@@ -12,19 +12,21 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// submissionMemory is how long a view submission is remembered to recognise
-// the same modal submitted again (a double click on Submit, a client retry).
+// submissionMemory is how long a view submission or event is remembered to
+// recognise it when it comes again (a double click on Submit, a client
+// retry, Slack redelivering an event).
 const submissionMemory = 5 * time.Minute
 
-// submissions remembers the view submissions handled recently, by view id
-// and hash: Slack sends each submission in its own envelope, so the
-// envelope id cannot tell a second submission of the same modal apart.
+// submissions remembers the view submissions and events handled recently:
+// submissions by view id, hash and values (Slack sends each submission in
+// its own envelope, so the envelope id cannot tell a second submission of
+// the same modal apart), events by envelope id.
 type submissions struct {
 	mu   sync.Mutex
 	seen map[string]*submission
 }
 
-// submission is one handled (or in-flight) view submission and its ack.
+// submission is one handled (or in-flight) envelope and its ack.
 type submission struct {
 	done chan struct{} // closed when the first handling has set ack
 	ack  any
@@ -58,11 +60,16 @@ func (s *submissions) forget(key string) {
 	delete(s.seen, key)
 }
 
-// submissionKey identifies a view submission by view id, hash and the values
-// submitted; "" for every other envelope. A view updated by the app gets a
+// submissionKey identifies an envelope that may arrive more than once: an
+// Events API envelope by its envelope id (Slack redelivers an unacked event
+// with the same id and retry_attempt > 0), and a view submission by view
+// id, hash and the values submitted; "" for every other envelope. A view updated by the app gets a
 // new hash, so each step of a multi-step modal is a submission of its own,
 // and a modal corrected after a field error submits other values.
 func submissionKey(evt socketmode.Event) string {
+	if evt.Type == socketmode.EventTypeEventsAPI && evt.Request != nil && evt.Request.EnvelopeID != "" {
+		return "envelope/" + evt.Request.EnvelopeID
+	}
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	if !ok || cb.Type != slack.InteractionTypeViewSubmission || cb.View.ID == "" || cb.View.Hash == "" {
 		return ""
@@ -81,10 +88,10 @@ func refused(ack any) bool {
 	return ok && resp != nil && resp.ResponseAction == slack.RAErrors
 }
 
-// routeOnce routes an envelope, except that a view submission already
-// handled (or being handled) is not handled again: it gets the first
-// submission's ack and no after-ack work, so a modal submitted twice
-// creates one RCA, one node, one message. A submission refused with field
+// routeOnce routes an envelope, except that a view submission or event
+// already handled (or being handled) is not handled again: it gets the first
+// one's ack and no after-ack work, so a modal submitted twice creates one
+// RCA, one node, one message, and a redelivered event acts once. A submission refused with field
 // errors is not remembered: it changed nothing, and may be sent again.
 func (b *Bot) routeOnce(ctx context.Context, evt socketmode.Event, r *reply) {
 	key := submissionKey(evt)
@@ -94,7 +101,7 @@ func (b *Bot) routeOnce(ctx context.Context, evt socketmode.Event, r *reply) {
 	}
 	sub, first := b.ops.submissions.claim(key, time.Now())
 	if !first {
-		r.log.Info("view submitted again; answering as the first submission", "view_key", key)
+		r.log.Info("envelope seen before; answering as the first one", "once_key", key)
 		select {
 		case <-sub.done:
 		case <-ctx.Done():
