@@ -166,3 +166,33 @@ func TestRetryNotSent(t *testing.T) {
 		t.Errorf("a refused connection must count as not sent: %v", err)
 	}
 }
+
+// BenchmarkTransport measures what metering and the retry wrapper add to a
+// successful Web API call over loopback.
+func BenchmarkTransport(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true,"channel":"C1","ts":"1.000001"}`)
+	}))
+	defer srv.Close()
+	clients := []struct {
+		name   string
+		client *http.Client
+	}{
+		{name: "plain", client: &http.Client{}},
+		{name: "metered-retrying", client: newOps().wrapClient(&http.Client{})},
+	}
+	for _, c := range clients {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				resp, err := c.client.Post(srv.URL+"/api/chat.postMessage", "application/x-www-form-urlencoded", strings.NewReader("channel=C1&text=hi"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+		})
+	}
+}
