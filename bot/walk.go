@@ -259,7 +259,8 @@ func walkProgressText(step *workflow.WalkStep) string {
 func walkDoneBlocks(rcaID int64, step *workflow.WalkStep) []slack.Block {
 	blocks := []slack.Block{
 		section(":white_check_mark: *Wiring done.* Every node has a cause or is marked as a root where the team stops digging."),
-		section("Next: the *challenge pass*. The facilitator clicks *Start challenge pass* on the pinned dashboard, and everyone checks each IF/THEN link."),
+		section("Next: the *challenge pass*. The facilitator starts it (here or on the pinned dashboard), and everyone checks each IF/THEN link."),
+		actions("walk_done", button(":crossed_swords: Start challenge pass", actStartChallenge, rcaValue(rcaID), slack.StylePrimary)),
 	}
 	if len(step.Skipped) > 0 {
 		ids := make([]string, 0, len(step.Skipped))
@@ -301,6 +302,7 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 	id := tree.NodeID(items[0])
 	if rca.Phase != workflow.PhaseWiring {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
+		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
 		return nil, 0, false
 	}
 	t, err := b.svc.Tree(ctx, actor, rca.ID)

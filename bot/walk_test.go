@@ -173,6 +173,16 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("walk did not finish: %v%s", err, walkDump(fake, ch.ID))
 	}
+	// The finished walk offers the challenge pass to the facilitator.
+	final, _ := fake.Message(ch.ID, walk.TS)
+	if _, err := alice.ClickButton(ctx, final, ":crossed_swords: Start challenge pass"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "dashboard in the challenge pass", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "*Phase*\n:crossed_swords: challenge pass")
+	})
+
 	walks := 0
 	for _, m := range fake.Messages(ch.ID) {
 		if strings.Contains(m.Text, "Wiring walk") {
