@@ -700,3 +700,47 @@ func TestChallengeLatency(t *testing.T) {
 		})
 	}
 }
+
+func TestChallengeNodeReservationOnEveryCard(t *testing.T) {
+	ctx := testCtx(t)
+	w := challengeSetUp(t, ctx, challengeStatements)
+	header, _ := w.startPass(t, ctx, 2)
+	first, second := w.linkCard(t, ctx, header, 1), w.linkCard(t, ctx, header, 2)
+
+	// Node #2 is the cause of link 1 and the effect of link 2.
+	w.click(t, ctx, w.bob, first, "Raise a reservation…")
+	view, err := w.bob.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Raise a reservation" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bob.Select(ctx, view, "Category", "Clarity"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bob.Select(ctx, view, "About", "#2 The payment API answers slowly"); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := w.bob.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("raise: %v %v", err, ack.Errors())
+	}
+	first = w.waitEdited(t, ctx, first, "on node #2")
+	w.waitEdited(t, ctx, second, "on node #2")
+
+	// Its raiser dismisses it from one card; both cards drop it.
+	w.click(t, ctx, w.bob, first, "Resolve…")
+	view, err = w.bob.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Resolve reservation" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bob.Select(ctx, view, "Repair", "Dismiss"); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := w.bob.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("dismiss: %v %v", err, ack.Errors())
+	}
+	for _, c := range []slacktest.Message{first, second} {
+		eventually(t, ctx, "card "+c.TS+" to drop the reservation", func() bool {
+			m, _ := w.fake.Message(c.Channel, c.TS)
+			return !strings.Contains(m.PlainText(), "on node #2")
+		})
+	}
+}

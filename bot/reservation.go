@@ -295,7 +295,11 @@ func resolveModal(rcaID int64, t *tree.Tree, g *tree.Group, rv workflow.Reservat
 		blocks = append(blocks, textInput(resFieldEvidence, "Evidence", "A link to a graph, log or ticket, or a note", "", true, workflow.MaxEvidenceRunes, true))
 	}
 	blocks = append(blocks, textInput(resFieldNote, "Note", "Why this settles it (kept with the reservation)", "", true, workflow.MaxNoteRunes, true))
-	return modal(viewResolve, "Resolve reservation", "Apply", rcaValue(rcaID, int64(resCardLink(rv, g)), rv.ID), blocks...)
+	meta := []int64{int64(resCardLink(rv, g)), rv.ID}
+	if rv.Node != 0 {
+		meta = append(meta, int64(rv.Node)) // its other cards show it too
+	}
+	return modal(viewResolve, "Resolve reservation", "Apply", rcaValue(rcaID, meta...), blocks...)
 }
 
 // resRepairsOffered returns the repairs of the reservation's category that
@@ -381,7 +385,7 @@ func repairInput(cb *slack.InteractionCallback, reservation int64) (workflow.Rep
 // repair created get cards of their own.
 func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback, posting *cardPosting) {
 	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
-	if err != nil || len(items) != 2 {
+	if err != nil || len(items) < 2 || len(items) > 3 {
 		r.ack = viewErrors(r.log, cb, workflow.Errorf(workflow.ENotFound, "This form is out of date; open it again from the card."), resFieldAction)
 		return
 	}
@@ -406,7 +410,11 @@ func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.Interaction
 					last[id] = tree.FormatGroupNumbered(before, g)
 				}
 			}
-			for _, n := range res.Existing {
+			touched := slices.Clone(res.Existing)
+			if len(items) == 3 {
+				touched = append(touched, tree.NodeID(items[2]))
+			}
+			for _, n := range touched {
 				links = append(links, groupsTouching(before, n)...)
 			}
 		}
