@@ -223,23 +223,8 @@ func pasteItems(p *workflow.Preview) []pasteItem {
 			items = append(items, pasteItem{text: "• " + l})
 		}
 	}
-	nodeLines := func(ids []tree.NodeID, numbered bool) []string {
-		out := make([]string, 0, len(ids))
-		for _, id := range ids {
-			n, ok := p.Tree.Node(id)
-			if !ok {
-				continue
-			}
-			line := truncateEscaped(n.Text, 200)
-			if numbered {
-				line = fmt.Sprintf("*%s* %s", id, line)
-			}
-			out = append(out, line)
-		}
-		return out
-	}
-	list("New nodes", nodeLines(p.NewNodes, false))
-	list("Existing nodes recognised", nodeLines(p.Existing, true))
+	list("New nodes", pasteNodeLines(p.Tree, p.NewNodes, false))
+	list("Existing nodes recognised", pasteNodeLines(p.Tree, p.Existing, true))
 	links := make([]string, len(p.NewLinks))
 	for i, l := range p.NewLinks {
 		links[i] = truncateEscaped(l, 600)
@@ -253,6 +238,24 @@ func pasteItems(p *workflow.Preview) []pasteItem {
 	}
 	list("Already in the tree, skipped", skipped)
 	return items
+}
+
+// pasteNodeLines lists node texts, escaped, with their numbers when numbered
+// (new nodes get theirs only when applied).
+func pasteNodeLines(t *tree.Tree, ids []tree.NodeID, numbered bool) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		n, ok := t.Node(id)
+		if !ok {
+			continue
+		}
+		line := truncateEscaped(n.Text, 200)
+		if numbered {
+			line = fmt.Sprintf("*%s* %s", id, line)
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // pastePages splits the items into pages of at most pastePageBytes of
