@@ -412,10 +412,18 @@ func TestChallengeCardsFor150Nodes(t *testing.T) {
 	if len(cards) != tr.NumGroups() {
 		t.Errorf("%d cards for %d links", len(cards), tr.NumGroups())
 	}
+	limited := 0
 	for _, c := range w.fake.CallsTo("chat.postMessage") {
-		if c.Error != "" && c.Error != "ratelimited" {
+		switch c.Error {
+		case "":
+		case "ratelimited":
+			limited++
+		default:
 			t.Errorf("chat.postMessage failed: %s", c.Error)
 		}
+	}
+	if limited != 2 {
+		t.Errorf("%d rate-limited posts, want the 2 injected ones waited out", limited)
 	}
 	for _, c := range w.fake.CallsTo("chat.update") {
 		if c.Error != "" {
