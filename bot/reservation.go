@@ -272,23 +272,7 @@ func resolveModal(rcaID int64, t *tree.Tree, g *tree.Group, rv workflow.Reservat
 		label, ph := resTextLabel(rv.Category)
 		blocks = append(blocks, textInput(resFieldText, label, ph, resInitialText(t, rv, acts), false, tree.MaxTextRunes, true))
 	}
-	switch {
-	case needs(workflow.RepairAddPremise, workflow.RepairAddCause):
-		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, plain("Type a few words or #number", maxPlaceholder), actNodeSearch)
-		one := 1
-		sel.MinQueryLength = &one
-		in := withHint(slack.NewInputBlock(resFieldNode, plain("…or an existing node", maxLabel), nil, sel),
-			"Use a node already in the tree instead of typing a new one.")
-		in.Optional = true
-		blocks = append(blocks, in)
-	case needs(workflow.RepairReword) && rv.Node == 0 && g != nil:
-		var nodes []*slack.OptionBlockObject
-		for _, n := range resLinkNodes(t, g) {
-			nodes = append(nodes, resNodeOption(n))
-		}
-		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Which node?", maxPlaceholder), resFieldNode, clipOptions(nodes)...)
-		in := withHint(slack.NewInputBlock(resFieldNode, plain("Node to reword", maxLabel), nil, sel), "Needed for a rewording.")
-		in.Optional = true
+	if in := resNodeInput(t, g, rv, needs); in != nil {
 		blocks = append(blocks, in)
 	}
 	if needs(workflow.RepairEvidence, workflow.RepairAddEffect) {
@@ -300,6 +284,32 @@ func resolveModal(rcaID int64, t *tree.Tree, g *tree.Group, rv workflow.Reservat
 		meta = append(meta, int64(rv.Node)) // its other cards show it too
 	}
 	return modal(viewResolve, "Resolve reservation", "Apply", rcaValue(rcaID, meta...), blocks...)
+}
+
+// resNodeInput is the resolve modal's node input: an existing node to add
+// (type-ahead over the whole tree), or the node of the link to reword; nil
+// when the repairs need no node.
+func resNodeInput(t *tree.Tree, g *tree.Group, rv workflow.Reservation, needs func(...workflow.RepairAction) bool) *slack.InputBlock {
+	switch {
+	case needs(workflow.RepairAddPremise, workflow.RepairAddCause):
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, plain("Type a few words or #number", maxPlaceholder), actNodeSearch)
+		one := 1
+		sel.MinQueryLength = &one
+		in := withHint(slack.NewInputBlock(resFieldNode, plain("…or an existing node", maxLabel), nil, sel),
+			"Use a node already in the tree instead of typing a new one.")
+		in.Optional = true
+		return in
+	case needs(workflow.RepairReword) && rv.Node == 0 && g != nil:
+		var nodes []*slack.OptionBlockObject
+		for _, n := range resLinkNodes(t, g) {
+			nodes = append(nodes, resNodeOption(n))
+		}
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Which node?", maxPlaceholder), resFieldNode, clipOptions(nodes)...)
+		in := withHint(slack.NewInputBlock(resFieldNode, plain("Node to reword", maxLabel), nil, sel), "Needed for a rewording.")
+		in.Optional = true
+		return in
+	}
+	return nil
 }
 
 // resRepairsOffered returns the repairs of the reservation's category that
