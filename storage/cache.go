@@ -48,10 +48,16 @@ func (c *treeCache) get(rcaID, version int64) (*tree.Tree, bool) {
 // put stores a clone of t as the tree of rcaID at version, evicting another
 // entry when the cache is full.
 func (c *treeCache) put(rcaID, version int64, t *tree.Tree) {
+	if !c.disabled {
+		c.putOwned(rcaID, version, t.Clone())
+	}
+}
+
+// putOwned is put for a tree nobody else holds: it is stored as it is.
+func (c *treeCache) putOwned(rcaID, version int64, cp *tree.Tree) {
 	if c.disabled {
 		return
 	}
-	cp := t.Clone()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.entries[rcaID]; ok && old.version > version {

@@ -225,7 +225,7 @@ func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 		return nil, fmt.Errorf("storage: commit: %w", mapErr(err))
 	}
 	for id, p := range tx.pending {
-		db.trees.put(id, p.version, p.tree)
+		db.trees.putOwned(id, p.version, p.tree) // advance built it from a private clone
 	}
 	return res, nil
 }

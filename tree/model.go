@@ -9,6 +9,7 @@ package tree
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -353,6 +354,21 @@ func (t *Tree) Groups() []*Group {
 	return out
 }
 
+// EachNode calls f for every node in no particular order, without the
+// sorting Nodes does.
+func (t *Tree) EachNode(f func(*Node)) {
+	for _, n := range t.nodes {
+		f(n)
+	}
+}
+
+// EachGroup calls f for every group in no particular order.
+func (t *Tree) EachGroup(f func(*Group)) {
+	for _, g := range t.groups {
+		f(g)
+	}
+}
+
 // NumNodes returns how many nodes the tree has.
 func (t *Tree) NumNodes() int { return len(t.nodes) }
 
@@ -481,22 +497,36 @@ func (t *Tree) RemoveNode(id NodeID) error {
 	return nil
 }
 
-// Clone returns a deep copy of the tree.
+// Clone returns a deep copy of the tree. It allocates in a few large blocks,
+// since the workflow clones a tree on every change.
 func (t *Tree) Clone() *Tree {
-	c := New(t.Title)
+	c := &Tree{
+		Title:     t.Title,
+		nodes:     make(map[NodeID]*Node, len(t.nodes)),
+		byText:    maps.Clone(t.byText),
+		groups:    make(map[GroupID]*Group, len(t.groups)),
+		keys:      maps.Clone(t.keys),
+		nextNode:  t.nextNode,
+		nextGroup: t.nextGroup,
+	}
+	nodes := make([]Node, 0, len(t.nodes))
 	for id, n := range t.nodes {
-		cp := *n
-		c.nodes[id] = &cp
-		c.byText[cp.Text] = id
+		nodes = append(nodes, *n)
+		c.nodes[id] = &nodes[len(nodes)-1]
 	}
+	total := 0
+	for _, g := range t.groups {
+		total += len(g.Causes)
+	}
+	groups := make([]Group, 0, len(t.groups))
+	causes := make([]NodeID, 0, total)
 	for id, g := range t.groups {
+		start := len(causes)
+		causes = append(causes, g.Causes...)
 		cp := *g
-		cp.Causes = slices.Clone(g.Causes)
-		c.groups[id] = &cp
+		cp.Causes = causes[start:len(causes):len(causes)]
+		groups = append(groups, cp)
+		c.groups[id] = &groups[len(groups)-1]
 	}
-	for k, id := range t.keys {
-		c.keys[k] = id
-	}
-	c.nextNode, c.nextGroup = t.nextNode, t.nextGroup
 	return c
 }

@@ -121,3 +121,17 @@ func BenchmarkSummary1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAddSymptom1000 commits AddSymptom commands on an RCA that already
+// holds 1,000 nodes: the Slack "Add symptom" path on a big tree.
+func BenchmarkAddSymptom1000(b *testing.B) {
+	e := newEnv(b)
+	id := storeGenerated(b, e, 1000)
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := e.svc.AddSymptom(e.ctx, alice, id, workflow.SymptomInput{Text: fmt.Sprintf("Symptom number %d was seen", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cmds/s")
+}

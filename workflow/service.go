@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -237,7 +238,7 @@ func audit(tx Tx, rcaID int64, actor Actor, action, subject string, before, afte
 // Diff returns the node and link changes that turn before into after, by number.
 func Diff(before, after *tree.Tree) TreeChange {
 	var ch TreeChange
-	for _, n := range before.Nodes() {
+	before.EachNode(func(n *tree.Node) {
 		m, ok := after.Node(n.ID)
 		switch {
 		case !ok:
@@ -245,13 +246,13 @@ func Diff(before, after *tree.Tree) TreeChange {
 		case *m != *n:
 			ch.Nodes = append(ch.Nodes, NodeChange{Before: copyNode(n), After: copyNode(m)})
 		}
-	}
-	for _, n := range after.Nodes() {
+	})
+	after.EachNode(func(n *tree.Node) {
 		if _, ok := before.Node(n.ID); !ok {
 			ch.Nodes = append(ch.Nodes, NodeChange{After: copyNode(n)})
 		}
-	}
-	for _, g := range before.Groups() {
+	})
+	before.EachGroup(func(g *tree.Group) {
 		h, ok := after.Group(g.ID)
 		switch {
 		case !ok:
@@ -259,13 +260,32 @@ func Diff(before, after *tree.Tree) TreeChange {
 		case h.Effect != g.Effect || h.Status != g.Status || !slices.Equal(h.Causes, g.Causes):
 			ch.Groups = append(ch.Groups, GroupChange{Before: copyGroup(g), After: copyGroup(h)})
 		}
-	}
-	for _, g := range after.Groups() {
+	})
+	after.EachGroup(func(g *tree.Group) {
 		if _, ok := before.Group(g.ID); !ok {
 			ch.Groups = append(ch.Groups, GroupChange{After: copyGroup(g)})
 		}
-	}
+	})
+	// Only the changes are sorted: by number, a deletion before an addition.
+	slices.SortFunc(ch.Nodes, func(a, b NodeChange) int {
+		return cmp.Compare(changeID(a.Before, a.After), changeID(b.Before, b.After))
+	})
+	slices.SortFunc(ch.Groups, func(a, b GroupChange) int { return cmp.Compare(groupChangeID(a), groupChangeID(b)) })
 	return ch
+}
+
+func changeID(before, after *tree.Node) tree.NodeID {
+	if before != nil {
+		return before.ID
+	}
+	return after.ID
+}
+
+func groupChangeID(c GroupChange) tree.GroupID {
+	if c.Before != nil {
+		return c.Before.ID
+	}
+	return c.After.ID
 }
 
 func copyNode(n *tree.Node) *tree.Node { c := *n; return &c }
