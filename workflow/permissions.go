@@ -46,6 +46,9 @@ func Rules() []Rule {
 	all := append(slices.Clone(open), PhaseClosed)
 	editing := []Phase{PhaseCollecting, PhaseWiring, PhaseChallenging}
 	adding := []Phase{PhaseCollecting, PhaseWiring}
+	// A repair in the challenge pass can bring in a new premise; the team may
+	// keep digging under it, so causes can still be wired then.
+	digging := []Phase{PhaseCollecting, PhaseWiring, PhaseChallenging}
 	return []Rule{
 		{CmdView, all, false},
 		{CmdJoin, open, false},
@@ -53,10 +56,10 @@ func Rules() []Rule {
 		{CmdBindChannel, all, true},
 		{CmdSetReminder, open, true},
 		{CmdAddSymptom, adding, false},
-		{CmdAddCauses, adding, false},
+		{CmdAddCauses, digging, false},
 		{CmdPaste, adding, false},
-		{CmdMarkRoot, []Phase{PhaseWiring}, false},
-		{CmdSkip, []Phase{PhaseWiring}, false},
+		{CmdMarkRoot, digging[1:], false},
+		{CmdSkip, digging[1:], false},
 		{CmdEdit, editing, false},
 		{CmdDelete, editing, false},
 		{CmdUndo, editing, false},
