@@ -52,7 +52,7 @@ func (b *Bot) slashCause(ctx context.Context, r *reply, cmd *slack.SlashCommand,
 		r.ack = ephemeralAck(userText(r.log, err))
 		return
 	}
-	if err := b.openAddCause(ctx, actor, rca.ID, id, cmd.TriggerID); err != nil {
+	if err := b.openAddCause(ctx, r, actor, rca.ID, id, cmd.TriggerID); err != nil {
 		r.ack = ephemeralAck(userText(r.log, err))
 	}
 }
@@ -66,13 +66,14 @@ func causeParseNode(s string) (tree.NodeID, bool) {
 	return tree.NodeID(n), true
 }
 
-// openAddCause checks that the actor may add causes to node id now and opens
-// the modal.
-func (b *Bot) openAddCause(ctx context.Context, actor workflow.Actor, rcaID int64, id tree.NodeID, triggerID string) error {
+// openAddCause checks that the actor may add causes to node id now (joining
+// a public RCA first) and opens the modal.
+func (b *Bot) openAddCause(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, id tree.NodeID, triggerID string) error {
 	rca, err := b.svc.RCA(ctx, actor, rcaID)
 	if err != nil {
 		return err
 	}
+	b.walkJoin(ctx, r, actor, rca)
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdAddCauses); err != nil {
 		return err
 	}

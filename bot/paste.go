@@ -65,7 +65,7 @@ func (b *Bot) slashPaste(ctx context.Context, r *reply, cmd *slack.SlashCommand,
 	actor := workflow.Actor{UserID: cmd.UserID}
 	rca, err := b.rcaHere(ctx, actor, cmd.ChannelID)
 	if err == nil {
-		err = b.openPaste(ctx, actor, rca, cmd.TriggerID)
+		err = b.openPaste(ctx, r, actor, rca, cmd.TriggerID)
 	}
 	if err != nil {
 		r.ack = ephemeralAck(userText(r.log, err))
@@ -76,15 +76,17 @@ func (b *Bot) clickPaste(ctx context.Context, r *reply, cb *slack.InteractionCal
 	actor := workflow.Actor{UserID: cb.User.ID}
 	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
 	if err == nil {
-		err = b.openPaste(ctx, actor, rca, cb.TriggerID)
+		err = b.openPaste(ctx, r, actor, rca, cb.TriggerID)
 	}
 	if err != nil {
 		b.fail(ctx, r, cb, err)
 	}
 }
 
-// openPaste opens the paste modal after checking the actor may paste now.
-func (b *Bot) openPaste(ctx context.Context, actor workflow.Actor, rca *workflow.RCA, triggerID string) error {
+// openPaste opens the paste modal after checking the actor may paste now
+// (joining a public RCA first).
+func (b *Bot) openPaste(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA, triggerID string) error {
+	b.walkJoin(ctx, r, actor, rca)
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdPaste); err != nil {
 		return err
 	}

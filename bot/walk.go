@@ -305,6 +305,7 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
 		return nil, 0, false
 	}
+	b.walkJoin(ctx, r, actor, rca)
 	t, err := b.svc.Tree(ctx, actor, rca.ID)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
@@ -316,6 +317,22 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 		return nil, 0, false
 	}
 	return rca, id, true
+}
+
+// walkJoin makes someone who is not listed yet a participant of a public
+// RCA, as anyone in the RCA channel may wire causes; rca is updated. A
+// private RCA, or a phase that takes nobody new, is left to the permission
+// check of the command that follows.
+func (b *Bot) walkJoin(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) {
+	if rca.Private || rca.IsParticipant(actor.UserID) {
+		return
+	}
+	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
+		r.log.Debug("could not join the RCA", "rca", rca.ID, "error", err)
+		return
+	}
+	rca.Participants = append(rca.Participants, actor.UserID)
+	r.log.Info("joined the RCA to wire causes", "rca", rca.ID)
 }
 
 // walkStaleNote explains why a walk button no longer applies to node id,
@@ -338,7 +355,7 @@ func (b *Bot) clickWalkAddCause(ctx context.Context, r *reply, cb *slack.Interac
 	if !ok {
 		return
 	}
-	if err := b.openAddCause(ctx, workflow.Actor{UserID: cb.User.ID}, rca.ID, id, cb.TriggerID); err != nil {
+	if err := b.openAddCause(ctx, r, workflow.Actor{UserID: cb.User.ID}, rca.ID, id, cb.TriggerID); err != nil {
 		b.fail(ctx, r, cb, err)
 	}
 }

@@ -263,7 +263,7 @@ func TestWalkCauseCommandChecksTheNode(t *testing.T) {
 	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
 	startApp(t, fake, "")
 	ctx := testCtx(t)
-	ch, _ := startRCA(t, ctx, fake, alice, general.ID, "Cause command")
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Cause command")
 	pasteApply(t, ctx, alice, ch.ID, "UDE [Search is slow]")
 
 	tests := []struct {
@@ -335,6 +335,21 @@ func TestWalkCauseCommandChecksTheNode(t *testing.T) {
 			t.Errorf("the blame note was posted publicly:\n%s", m.PlainText())
 		}
 	}
+
+	// Someone in the channel who is not listed yet may add causes to a
+	// public RCA: they join it.
+	carol := fake.AddUser("carol")
+	if err := fake.AddMember(ch.ID, carol); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := carol.SlashCommand(ctx, ch.ID, "/rca", "cause #1"); err != nil {
+		t.Fatal(err)
+	}
+	walkFillAddCause(t, ctx, carol, "", "The search index is rebuilt every hour", "")
+	eventually(t, ctx, "carol's cause on the dashboard", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "4 nodes")
+	})
 }
 
 func TestWalkStartWiringRepostsOneWalk(t *testing.T) {
