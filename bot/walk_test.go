@@ -2,12 +2,37 @@ package bot_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
 )
+
+// update rewrites the golden files under testdata/ instead of comparing.
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// walkGolden compares got with testdata/name, or rewrites it with -update.
+func walkGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (run with -update if the change is intended):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
 
 // walkMarker is in every walk message that asks about a node.
 const walkMarker = "*Wiring walk* — why did this happen?"
@@ -112,6 +137,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 		t.Fatal(err)
 	}
 	walk := walkAt(t, ctx, fake, ch.ID, "*#1* Checkout fails for 30% of users")
+	steps := []string{walk.PlainText()}
 	if text := walk.PlainText(); !strings.Contains(text, "2 nodes still unexplained") || !strings.Contains(text, "A symptom") {
 		t.Errorf("first walk step:\n%s", text)
 	}
@@ -123,11 +149,13 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 	// A new cause for #1 (OR, a single cause) moves the walk to #2.
 	walkAddCause(t, ctx, bob, walk, "", "Payment API times out", "")
 	walk = walkAt(t, ctx, fake, ch.ID, "*#2* Support tickets double")
+	steps = append(steps, walk.PlainText())
 
 	// #2 gets the existing #3 through the type-ahead; the walk moves to #3,
 	// which now causes both symptoms alone: the sufficiency prompt shows.
 	walkAddCause(t, ctx, alice, walk, "#3", "", "")
 	walk = walkAt(t, ctx, fake, ch.ID, "*#3* Payment API times out")
+	steps = append(steps, walk.PlainText())
 	text := walk.PlainText()
 	for _, want := range []string{"Already causes", "*#1* Checkout fails", "*#2* Support tickets double", "Is [Payment API times out] always enough to produce"} {
 		if !strings.Contains(text, want) {
@@ -139,6 +167,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 	// for one of them... here both are new.
 	walkAddCause(t, ctx, bob, walk, "", "A slow SQL query exhausts the DB pool\nNo circuit breaker is configured", "only together (AND)")
 	walk = walkAt(t, ctx, fake, ch.ID, "*#4* A slow SQL query exhausts the DB pool")
+	steps = append(steps, walk.PlainText())
 	text = walk.PlainText()
 	if !strings.Contains(text, "only together with *#5* No circuit breaker is configured") || !strings.Contains(text, "2 nodes still unexplained") {
 		t.Errorf("walk on #4 does not show the AND group or progress:\n%s", text)
@@ -149,6 +178,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 		t.Fatal(err)
 	}
 	walk = walkAt(t, ctx, fake, ch.ID, "*#5* No circuit breaker is configured")
+	steps = append(steps, walk.PlainText())
 	if _, err := bob.ClickButton(ctx, walk, "Skip for now"); err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +186,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("no wiring done state: %v%s", err, walkDump(fake, ch.ID))
 	}
+	steps = append(steps, done.PlainText())
 	if done.TS != walk.TS || !strings.Contains(done.PlainText(), "Start challenge pass") || !strings.Contains(done.PlainText(), "1 skipped for now: #5") {
 		t.Errorf("wiring done state:\n%s", done.PlainText())
 	}
@@ -165,6 +196,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 		t.Fatal(err)
 	}
 	walk = walkAt(t, ctx, fake, ch.ID, "*#5* No circuit breaker is configured")
+	steps = append(steps, walk.PlainText())
 	if _, err := bob.ClickButton(ctx, walk, "Root — stop here"); err != nil {
 		t.Fatal(err)
 	}
@@ -175,6 +207,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 	}
 	// The finished walk offers the challenge pass to the facilitator.
 	final, _ := fake.Message(ch.ID, walk.TS)
+	steps = append(steps, final.PlainText())
 	if _, err := alice.ClickButton(ctx, final, ":crossed_swords: Start challenge pass"); err != nil {
 		t.Fatal(err)
 	}
@@ -192,6 +225,7 @@ func TestWalkWiresTheTreeThroughTheModal(t *testing.T) {
 	if walks != 1 {
 		t.Errorf("%d walk messages, want one updated in place%s", walks, walkDump(fake, ch.ID))
 	}
+	walkGolden(t, "walk_steps.golden", strings.Join(steps, "\n\n=====\n\n")+"\n")
 	walkNoFailures(t, fake)
 }
 
