@@ -552,3 +552,45 @@ func TestFaultsRedeliveredEventActsOnce(t *testing.T) {
 		t.Error("the redelivery is not in the logs")
 	}
 }
+
+// clickTwice clicks a button of msg from two goroutines at once, like a
+// double click, and returns how many clicks reached the bot.
+func clickTwice(ctx context.Context, u slacktest.User, msg slacktest.Message, text string) int {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	n := 0
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := u.ClickButton(ctx, msg, text); err == nil {
+				mu.Lock()
+				n++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return n
+}
+
+// TestFaultsDoubleClickedPhaseButtonMovesOnePhase double-clicks "Start
+// wiring" on an RCA whose tree already has links: the RCA must move one
+// phase, not two.
+func TestFaultsDoubleClickedPhaseButtonMovesOnePhase(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorld(t, ctx)
+	w.pasteExample(t, ctx)
+	eventually(t, ctx, "Start wiring on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Start wiring") })
+	if n := clickTwice(ctx, w.alice, w.dashboard(), ":link: Start wiring"); n != 2 {
+		t.Fatalf("%d clicks reached the bot", n)
+	}
+	settle(ctx)
+	rca, err := w.setup.RCA(ctx, w.actor(w.alice), w.rcaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rca.Phase != workflow.PhaseWiring {
+		t.Errorf("a double click on Start wiring moved the RCA to %s", rca.Phase)
+	}
+}

@@ -17,10 +17,8 @@ import (
 // retry, Slack redelivering an event).
 const submissionMemory = 5 * time.Minute
 
-// submissions remembers the view submissions and events handled recently:
-// submissions by view id, hash and values (Slack sends each submission in
-// its own envelope, so the envelope id cannot tell a second submission of
-// the same modal apart), events by envelope id.
+// submissions remembers the envelopes that may come twice (view
+// submissions, events, clicks) while and after they are handled; see onceKey.
 type submissions struct {
 	mu   sync.Mutex
 	seen map[string]*submission
@@ -28,27 +26,31 @@ type submissions struct {
 
 // submission is one handled (or in-flight) envelope and its ack.
 type submission struct {
-	done chan struct{} // closed when the first handling has set ack
-	ack  any
-	at   time.Time
+	done  chan struct{} // closed when the first handling has set ack
+	ack   any
+	until time.Time // forgotten after this
 }
 
-// newSubmissions returns an empty memory of view submissions.
+// newSubmissions returns an empty memory.
 func newSubmissions() *submissions { return &submissions{seen: map[string]*submission{}} }
 
-// claim returns the submission of key and whether this caller is the first.
-func (s *submissions) claim(key string, now time.Time) (*submission, bool) {
+// claim returns the submission of key and whether this caller is the first;
+// a first claim is remembered for ttl after it was made (ttl 0: until forget).
+func (s *submissions) claim(key string, now time.Time, ttl time.Duration) (*submission, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, sub := range s.seen {
-		if now.Sub(sub.at) > submissionMemory {
+		if now.After(sub.until) {
 			delete(s.seen, k)
 		}
 	}
 	if sub, ok := s.seen[key]; ok {
 		return sub, false
 	}
-	sub := &submission{done: make(chan struct{}), at: now}
+	if ttl == 0 {
+		ttl = submissionMemory // forgotten when handled; this only bounds a leak
+	}
+	sub := &submission{done: make(chan struct{}), until: now.Add(ttl)}
 	s.seen[key] = sub
 	return sub, true
 }
@@ -60,26 +62,60 @@ func (s *submissions) forget(key string) {
 	delete(s.seen, key)
 }
 
-// submissionKey identifies an envelope that may arrive more than once: an
-// Events API envelope by its envelope id (Slack redelivers an unacked event
-// with the same id and retry_attempt > 0), and a view submission by view
-// id, hash and the values submitted; "" for every other envelope. A view updated by the app gets a
-// new hash, so each step of a multi-step modal is a submission of its own,
-// and a modal corrected after a field error submits other values.
-func submissionKey(evt socketmode.Event) string {
+// onceKey identifies an envelope that may arrive more than once, and says
+// how long to remember it; "" for the others.
+//   - An Events API envelope by its envelope id: Slack redelivers an unacked
+//     event with the same id and retry_attempt > 0.
+//   - A view submission by view id, hash and the values submitted: Slack sends
+//     each submission in its own envelope. A view updated by the app gets a
+//     new hash, so each step of a multi-step modal is a submission of its own,
+//     and a modal corrected after a field error submits other values.
+//   - A click (block_actions) by person, message or view version, and the
+//     element with its value, only while the first is being handled (ttl 0):
+//     a double click races the first click's handler, while a click after
+//     it sees the state that handler left.
+func onceKey(evt socketmode.Event) (string, time.Duration) {
 	if evt.Type == socketmode.EventTypeEventsAPI && evt.Request != nil && evt.Request.EnvelopeID != "" {
-		return "envelope/" + evt.Request.EnvelopeID
+		return "envelope/" + evt.Request.EnvelopeID, submissionMemory
 	}
 	cb, ok := evt.Data.(slack.InteractionCallback)
-	if !ok || cb.Type != slack.InteractionTypeViewSubmission || cb.View.ID == "" || cb.View.Hash == "" {
-		return ""
+	if !ok {
+		return "", 0
 	}
-	state, err := json.Marshal(cb.View.State)
+	switch {
+	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.ID != "" && cb.View.Hash != "":
+		return "view/" + cb.View.ID + "/" + cb.View.Hash + "/" + digest(cb.View.State), submissionMemory
+	case cb.Type == slack.InteractionTypeBlockActions:
+		return "click/" + cb.User.ID + "/" + digest(clickIdentity(cb)), 0
+	}
+	return "", 0
+}
+
+// clickIdentity is what two clicks of a double click have in common: the
+// surface and its version, and the actions without their time stamps.
+func clickIdentity(cb slack.InteractionCallback) any {
+	actions := make([]slack.BlockAction, 0, len(cb.ActionCallback.BlockActions))
+	for _, a := range cb.ActionCallback.BlockActions {
+		c := *a
+		c.ActionTs = ""
+		actions = append(actions, c)
+	}
+	return struct {
+		Container slack.Container
+		Message   slack.Blocks
+		ViewHash  string
+		Actions   []slack.BlockAction
+	}{cb.Container, cb.Message.Blocks, cb.View.Hash, actions}
+}
+
+// digest is a short hash of v's JSON.
+func digest(v any) string {
+	data, err := json.Marshal(v)
 	if err != nil {
-		return ""
+		return "unhashable"
 	}
-	sum := sha256.Sum256(state)
-	return cb.View.ID + "/" + cb.View.Hash + "/" + hex.EncodeToString(sum[:12])
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:12])
 }
 
 // refused reports whether an ack sends field errors back to the modal.
@@ -88,18 +124,19 @@ func refused(ack any) bool {
 	return ok && resp != nil && resp.ResponseAction == slack.RAErrors
 }
 
-// routeOnce routes an envelope, except that a view submission or event
-// already handled (or being handled) is not handled again: it gets the first
-// one's ack and no after-ack work, so a modal submitted twice creates one
-// RCA, one node, one message, and a redelivered event acts once. A submission refused with field
+// routeOnce routes an envelope, except that a view submission, event or
+// click already handled (or being handled) is not handled again: it gets the
+// first one's ack and no after-ack work, so a modal submitted twice creates
+// one RCA, one node, one message, a redelivered event acts once, and a
+// double click moves an RCA one phase. A submission refused with field
 // errors is not remembered: it changed nothing, and may be sent again.
 func (b *Bot) routeOnce(ctx context.Context, evt socketmode.Event, r *reply) {
-	key := submissionKey(evt)
+	key, ttl := onceKey(evt)
 	if key == "" {
 		b.route(ctx, evt, r)
 		return
 	}
-	sub, first := b.ops.submissions.claim(key, time.Now())
+	sub, first := b.ops.submissions.claim(key, time.Now(), ttl)
 	if !first {
 		r.log.Info("envelope seen before; answering as the first one", "once_key", key)
 		select {
@@ -116,7 +153,7 @@ func (b *Bot) routeOnce(ctx context.Context, evt socketmode.Event, r *reply) {
 	}
 	defer func() {
 		sub.ack = r.ack
-		if refused(r.ack) {
+		if ttl == 0 || refused(r.ack) {
 			b.ops.submissions.forget(key)
 		}
 		close(sub.done)
