@@ -4,12 +4,18 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // update rewrites the golden files under testdata/ instead of comparing.
@@ -437,4 +443,92 @@ func TestWalkStartWiringRepostsOneWalk(t *testing.T) {
 		return strings.Contains(m.PlainText(), "Wiring done")
 	})
 	walkNoFailures(t, fake)
+}
+
+// walkBenchApp runs the real bot for a benchmark and starts an RCA whose
+// tree is the 150-node paste, in wiring, with the walk posted. It returns
+// the person and the walk message.
+func walkBenchApp(b *testing.B) (slacktest.User, slacktest.Message) {
+	b.Helper()
+	fake := slacktest.New(b)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(cancel)
+	db, err := storage.Open(ctx, filepath.Join(b.TempDir(), "untangle.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt, err := bot.New(bot.Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, workflow.New(db, nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- bt.Run(ctx) }()
+	b.Cleanup(func() { cancel(); <-done; db.Close() })
+	if err := fake.WaitForConnection(ctx); err != nil {
+		b.Fatal(err)
+	}
+	wctx, wcancel := context.WithTimeout(ctx, testTimeout)
+	defer wcancel()
+	dash := latencyStartRCA(b, wctx, fake, []slacktest.User{alice}, general, "Bench walk")
+	if err := walkBenchPaste(wctx, alice, dash.Channel, pasteBigTree(10, 150)); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := alice.ClickButton(wctx, dash, ":link: Start wiring"); err != nil {
+		b.Fatal(err)
+	}
+	walk, err := fake.WaitForMessage(wctx, dash.Channel, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), walkMarker) })
+	if err != nil {
+		b.Fatal(err)
+	}
+	return alice, walk
+}
+
+// walkBenchPaste pastes src through the modal and applies the preview.
+func walkBenchPaste(ctx context.Context, u slacktest.User, channel, src string) error {
+	if _, err := u.SlashCommand(ctx, channel, "/rca", "paste"); err != nil {
+		return err
+	}
+	v, err := u.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "paste_statements" })
+	if err != nil {
+		return err
+	}
+	if err := u.FillInput(v, "Statements", src); err != nil {
+		return err
+	}
+	for range 2 { // preview, then apply
+		if _, err := u.SubmitView(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BenchmarkWalkTypeAhead measures one type-ahead round trip (block_suggestion
+// and its ack with up to 100 options) of the "Add cause" modal on a
+// 150-node tree, by number and by words.
+//
+//	go test ./bot -run '^$' -bench WalkTypeAhead
+func BenchmarkWalkTypeAhead(b *testing.B) {
+	alice, walk := walkBenchApp(b)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if _, err := alice.ClickButton(ctx, walk, "Add cause…"); err != nil {
+		b.Fatal(err)
+	}
+	view, err := alice.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Add cause" })
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{"#120", "component 149"} {
+		b.Run(q, func(b *testing.B) {
+			for range b.N {
+				if err := alice.Select(ctx, view, "Existing node", q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
