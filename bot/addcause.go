@@ -21,10 +21,12 @@ const (
 	viewAddCause = "add_cause"
 
 	fieldCauseExisting = "existing"
+	fieldCauseAlso     = "existing_also" // a second existing node, for an AND of two
 	fieldCauseNew      = "new_texts"
 	fieldCauseLogic    = "logic"
 
 	actCauseExisting = "add_cause_existing"
+	actCauseAlso     = "add_cause_existing_also"
 	actCauseLogic    = "add_cause_logic"
 
 	// causeMaxNew is how many new causes one submission may add.
@@ -36,6 +38,7 @@ func (b *Bot) addCauseRoutes(rt *routes) {
 	rt.slash["cause"] = b.slashCause
 	rt.views[viewAddCause] = b.submitAddCause
 	rt.suggestions[actCauseExisting] = b.suggestCauseNodes
+	rt.suggestions[actCauseAlso] = b.suggestCauseNodes
 }
 
 // slashCause handles `/rca cause #N`: the "Add cause" modal for node N of
@@ -98,13 +101,9 @@ func addCauseModal(rcaID int64, effect *tree.Node, others bool) slack.ModalViewR
 		section(fmt.Sprintf("Why did this happen?\n*%s* %s", effect.ID, truncateEscaped(effect.Text, tree.MaxTextRunes+50))),
 	}
 	if others {
-		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, plain("Type words or a #number", maxPlaceholder), actCauseExisting)
-		zero := 0
-		sel.MinQueryLength = &zero
-		in := withHint(slack.NewInputBlock(fieldCauseExisting, plain("Existing node", maxLabel), nil, sel),
-			"A node already in the tree that causes this one.")
-		in.Optional = true
-		blocks = append(blocks, in)
+		blocks = append(blocks,
+			causeNodeSelect(fieldCauseExisting, actCauseExisting, "Existing node", "A node already in the tree that causes this one."),
+			causeNodeSelect(fieldCauseAlso, actCauseAlso, "Another existing node", "Only when two existing nodes cause it together (AND) or each alone (OR)."))
 	}
 	newIn := textInput(fieldCauseNew, "New causes", "One cause per line", "", true, 0, others)
 	blocks = append(blocks, withHint(newIn,
@@ -121,15 +120,28 @@ func addCauseModal(rcaID int64, effect *tree.Node, others bool) slack.ModalViewR
 	return modal(viewAddCause, "Add cause", "Add", rcaValue(rcaID, int64(effect.ID)), blocks...)
 }
 
+// causeNodeSelect is an optional external select over the tree's nodes,
+// with type-ahead from the first keystroke.
+func causeNodeSelect(blockID, actionID, label, hint string) *slack.InputBlock {
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeExternal, plain("Type words or a #number", maxPlaceholder), actionID)
+	zero := 0
+	sel.MinQueryLength = &zero
+	in := withHint(slack.NewInputBlock(blockID, plain(label, maxLabel), nil, sel), hint)
+	in.Optional = true
+	return in
+}
+
 // causeInput reads the modal's state.
 func causeInput(v map[string]map[string]slack.BlockAction, effect tree.NodeID) (workflow.AddCausesInput, error) {
 	in := workflow.AddCausesInput{Effect: effect, Logic: workflow.Logic(v[fieldCauseLogic][actCauseLogic].SelectedOption.Value)}
-	if s := v[fieldCauseExisting][actCauseExisting].SelectedOption.Value; s != "" {
-		id, ok := causeParseNode(s)
-		if !ok {
-			return in, workflow.Invalidf(fieldCauseExisting, "Pick a node from the list.")
+	for _, f := range []struct{ block, action string }{{fieldCauseExisting, actCauseExisting}, {fieldCauseAlso, actCauseAlso}} {
+		if s := v[f.block][f.action].SelectedOption.Value; s != "" {
+			id, ok := causeParseNode(s)
+			if !ok {
+				return in, workflow.Invalidf(f.block, "Pick a node from the list.")
+			}
+			in.Existing = append(in.Existing, id)
 		}
-		in.Existing = []tree.NodeID{id}
 	}
 	for _, line := range strings.Split(v[fieldCauseNew][fieldCauseNew].Value, "\n") {
 		if line = strings.TrimSpace(line); line != "" {

@@ -255,8 +255,11 @@ func TestPaste150NodesStaysInsideBlockKitLimits(t *testing.T) {
 	if err := bob.Select(ctx, view, "Existing node", "#120"); err != nil {
 		t.Fatalf("type-ahead by number: %v", err)
 	}
-	if err := bob.Select(ctx, view, "Existing node", "component 149"); err != nil {
+	if err := bob.Select(ctx, view, "Another existing node", "component 149"); err != nil {
 		t.Fatalf("type-ahead by words: %v", err)
+	}
+	if err := bob.Select(ctx, view, "How do they produce it?", "only together (AND)"); err != nil {
+		t.Fatal(err)
 	}
 	before := walk.PlainText()
 	if ack, err := bob.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
@@ -266,6 +269,16 @@ func TestPaste150NodesStaysInsideBlockKitLimits(t *testing.T) {
 		return m.TS == walk.TS && m.PlainText() != before && strings.Contains(m.PlainText(), walkMarker)
 	}); err != nil {
 		t.Fatalf("the walk did not move on: %v", err)
+	}
+	// The two picked nodes now cause the walk's node together: pasting that
+	// link again adds nothing.
+	var effect int
+	if _, err := fmt.Sscanf(before[strings.Index(before, walkMarker)+len(walkMarker):], "\n*#%d*", &effect); err != nil {
+		t.Fatalf("no node number in the walk: %v\n%s", err, before)
+	}
+	ack = pasteOpen(t, ctx, bob, ch.ID, fmt.Sprintf("IF [#120] AND [#149] THEN [#%d]", effect))
+	if !strings.Contains(ack.Errors()["statements"], "Nothing new") {
+		t.Errorf("the AND group of #120 and #149 into #%d is missing: %q %v", effect, ack.ResponseAction(), ack.Errors())
 	}
 	walkNoFailures(t, fake)
 }
