@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -183,9 +184,41 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	metrics := r.metrics(t)
 	r.stop()
 	t.Logf("%d kills, %d starts tried, %d acknowledged", *crashKills, tried, len(acked))
+	checkLogs(t, r.logs, fake.BotToken(), fake.AppToken())
 	open := checkExactlyOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, acked, fake)
 	if want := fmt.Sprintf("untangle_open_rcas %d\n", open); !strings.Contains(metrics, want) {
 		t.Errorf("/metrics of the real binary lacks %q", want)
+	}
+}
+
+// checkLogs checks that every line the processes wrote is a JSON log record
+// (a SIGKILL may cut the last line short) and that no token appears.
+func checkLogs(t *testing.T, files []*os.File, tokens ...string) {
+	t.Helper()
+	records := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tok := range tokens {
+			if strings.Contains(string(data), tok) {
+				t.Errorf("%s contains a token", filepath.Base(f.Name()))
+			}
+		}
+		lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+		for i, line := range lines[:max(len(lines)-1, 0)] {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["msg"] == nil {
+				t.Errorf("%s line %d is not a JSON log record: %q", filepath.Base(f.Name()), i+1, line)
+				break
+			}
+			records++
+		}
+		f.Close()
+	}
+	if records == 0 {
+		t.Error("the processes logged nothing")
 	}
 }
 
