@@ -154,6 +154,8 @@ func causeInput(v map[string]map[string]slack.BlockAction, effect tree.NodeID) (
 	return in, nil
 }
 
+// submitAddCause wires the causes of the modal into its effect; problems
+// come back as field errors in the ack.
 func (b *Bot) submitAddCause(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	rcaID, items, err := parseValue(cb.View.PrivateMetadata)

@@ -61,6 +61,7 @@ type pasteMeta struct {
 	Draft bool   `json:"draft,omitempty"`
 }
 
+// slashPaste handles `/rca paste` in an RCA channel.
 func (b *Bot) slashPaste(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
 	actor := workflow.Actor{UserID: cmd.UserID}
 	rca, err := b.rcaHere(ctx, actor, cmd.ChannelID)
@@ -72,6 +73,7 @@ func (b *Bot) slashPaste(ctx context.Context, r *reply, cmd *slack.SlashCommand,
 	}
 }
 
+// clickPaste handles the dashboard's "Paste statements" button.
 func (b *Bot) clickPaste(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
@@ -114,6 +116,8 @@ func pasteModal(rcaID int64, text, note string) slack.ModalViewRequest {
 	return modal(viewPaste, "Paste statements", "Preview", rcaValue(rcaID), blocks...)
 }
 
+// submitPaste previews the pasted statements: line errors as a field
+// error, otherwise the first page of the preview in place of the modal.
 func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	text := cb.View.State.Values[fieldStatements][fieldStatements].Value

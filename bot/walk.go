@@ -350,6 +350,7 @@ func walkStaleNote(t *tree.Tree, id tree.NodeID) string {
 	return ""
 }
 
+// clickWalkAddCause opens "Add cause" for the walk's node.
 func (b *Bot) clickWalkAddCause(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rca, id, ok := b.walkTarget(ctx, r, cb, act)
 	if !ok {
@@ -360,6 +361,7 @@ func (b *Bot) clickWalkAddCause(ctx context.Context, r *reply, cb *slack.Interac
 	}
 }
 
+// clickWalkRoot marks the walk's node as a root ("Root — stop here").
 func (b *Bot) clickWalkRoot(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rca, id, ok := b.walkTarget(ctx, r, cb, act)
 	if !ok {
@@ -373,6 +375,7 @@ func (b *Bot) clickWalkRoot(ctx context.Context, r *reply, cb *slack.Interaction
 	r.later(func(ctx context.Context) { b.afterTreeChange(ctx, r, actor, rca.ID) })
 }
 
+// clickWalkSkip passes over the walk's node for now.
 func (b *Bot) clickWalkSkip(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rca, id, ok := b.walkTarget(ctx, r, cb, act)
 	if !ok {
