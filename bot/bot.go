@@ -49,8 +49,9 @@ type Bot struct {
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
-	media     media // rendered pictures per tree version (bot/render.go)
-	ops       *ops  // metrics and connection state (bot/metrics.go)
+	media     media        // rendered pictures per tree version (bot/render.go)
+	cards     *cardPosting // one card-posting run per RCA at a time (bot/challenge.go)
+	ops       *ops         // metrics and connection state (bot/metrics.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.
@@ -84,7 +85,8 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.PingInterval > 0 {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
-	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger, ops: ops}
+	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger, ops: ops,
+		cards: &cardPosting{running: map[int64]bool{}, again: map[int64]bool{}}}
 	b.rt = b.buildRoutes()
 	return b, nil
 }

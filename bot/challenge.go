@@ -44,10 +44,10 @@ const (
 	maxCardReservations = 20
 )
 
-// challengeRoutes registers the challenge pass. posting lets one run at a
+// challengeRoutes registers the challenge pass. b.cards lets one run at a
 // time post an RCA's cards, so two clicks never post a card twice.
 func (b *Bot) challengeRoutes(rt *routes) {
-	posting := &cardPosting{running: map[int64]bool{}, again: map[int64]bool{}}
+	posting := b.cards
 	rt.actions[actStartChallenge] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 		b.clickStartChallenge(ctx, r, cb, act, posting)
 	}
@@ -134,6 +134,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 	}
 	r.later(func(ctx context.Context) {
 		b.refreshDashboard(ctx, r, actor, rca.ID)
+		b.refreshWalk(ctx, r, actor, rca.ID)
 		// A pass started again (after a step back) redraws its old cards.
 		if had := b.syncCards(ctx, r.log, actor, rca.ID, posting); len(had) > 0 {
 			b.updateCards(ctx, r.log, actor, rca.ID, had, nil)

@@ -17,8 +17,9 @@ const helpText = "*untangle* runs a blameless root-cause analysis with a Current
 	"• `/rca list` — the RCAs you can see\n" +
 	"• `/rca render` — post the tree picture and its core causes\n" +
 	"• `/rca paste` — paste `IF [..] AND [..] THEN [..]` statements\n" +
+	"• `/rca cause #N` — add causes under node #N\n" +
 	"• `/rca remind [cron spec | off]` — the reminder schedule (facilitator)\n" +
-	"• `/rca finish` — close the RCA with the final summary (facilitator)\n" +
+	"• `/rca finish` — close the RCA with the final summary (facilitator); `/rca reopen` opens it again\n" +
 	"Symptoms, causes, reviews and fixes are added with the buttons on the pinned dashboard."
 
 func (b *Bot) commandRoutes(rt *routes) {

@@ -3,14 +3,17 @@ package bot_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/tree"
 )
 
 var methodDocs = flag.Bool("docs", false, "write the pictures of the full-method test to docs/")
@@ -30,6 +33,7 @@ const (
 	mNobodyOwns   = "Nobody owns runbook upkeep"
 	mLoadTesting  = "The load testing phase was skipped to meet a product deadline"
 	mStaging      = "The staging environment has only 1% of production data volume"
+	mSensitive    = "Production data is too sensitive to copy into staging"
 	mInjection    = "Engineering quality KPIs weigh as much as delivery speed in every planning review"
 	mWalkQuestion = "why did this happen?"
 )
@@ -44,7 +48,8 @@ type methodStep struct {
 
 // methodWalk is the walk of the example: every answer the team gives, by
 // the node the walk asks about. The staging-data premise is left out on
-// purpose: the challenge pass adds it (cause insufficiency).
+// purpose: the challenge pass adds it (cause insufficiency), and the team
+// then digs under it with the walk (methodDig).
 var methodWalk = map[string]methodStep{
 	mUDEDown:     {newTexts: mCascade + "\n" + mRollback, logic: "only together (AND)"},
 	mUDEAlert:    {newTexts: mThresholds},
@@ -59,6 +64,12 @@ var methodWalk = map[string]methodStep{
 	mNotDetected: {newTexts: mLoadTesting},
 	mResilience:  {existing: "organizational KPIs"},
 	mLoadTesting: {existing: "organizational KPIs"},
+}
+
+// methodDig is the walk under the premise the challenge pass added.
+var methodDig = map[string]methodStep{
+	mStaging:   {newTexts: mSensitive},
+	mSensitive: {root: true},
 }
 
 // methodWalkNode returns the text of the node a walk message asks about.
@@ -115,7 +126,7 @@ func methodAnswer(t *testing.T, ctx context.Context, u slacktest.User, walk slac
 
 // methodWalkAll answers the walk until it says wiring is done, bob and
 // carol taking turns.
-func methodWalkAll(t *testing.T, ctx context.Context, w *renderWorld) {
+func methodWalkAll(t *testing.T, ctx context.Context, w *renderWorld, steps map[string]methodStep) {
 	t.Helper()
 	walk, err := w.fake.WaitForMessage(ctx, w.ch.ID, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), mWalkQuestion) })
 	if err != nil {
@@ -138,7 +149,7 @@ func methodWalkAll(t *testing.T, ctx context.Context, w *renderWorld) {
 		if done {
 			break
 		}
-		step, ok := methodWalk[cur]
+		step, ok := steps[cur]
 		if !ok || asked[cur] {
 			t.Fatalf("the walk asks about %q (asked before: %v)\n%s", cur, asked[cur], walk.PlainText())
 		}
@@ -146,8 +157,8 @@ func methodWalkAll(t *testing.T, ctx context.Context, w *renderWorld) {
 		methodAnswer(t, ctx, []slacktest.User{w.bob, w.carol}[turn%2], walk, step)
 		last = cur
 	}
-	if len(asked) != len(methodWalk) {
-		t.Fatalf("the walk asked about %d nodes, want %d", len(asked), len(methodWalk))
+	if len(asked) != len(steps) {
+		t.Fatalf("the walk asked about %d nodes, want %d", len(asked), len(steps))
 	}
 }
 
@@ -220,7 +231,7 @@ func TestFullMethodEndToEnd(t *testing.T) {
 
 	// 2. The wiring walk.
 	methodClick(t, ctx, alice, w.dashboard(), ":link: Start wiring")
-	methodWalkAll(t, ctx, w)
+	methodWalkAll(t, ctx, w, methodWalk)
 
 	// 3. The challenge pass: a cause insufficiency adds the staging premise,
 	// then bob and carol say every link holds.
@@ -265,11 +276,15 @@ func TestFullMethodEndToEnd(t *testing.T) {
 		t.Fatalf("resolve: %v %v", err, ack.Errors())
 	}
 	methodWaitCard(t, ctx, w, loadCard, mStaging)
+	// The new premise is a node to dig under: the walk asks about it again,
+	// and the link wired under it gets its own card.
+	methodWalkAll(t, ctx, w, methodDig)
+	cards = methodCards(t, ctx, w, 13)
 	for _, c := range cards {
 		methodClick(t, ctx, bob, c, "Holds")
 		methodClick(t, ctx, carol, c, "Holds")
 	}
-	eventually(t, ctx, "every link accepted", func() bool { return strings.Contains(w.dashboard().PlainText(), "12/12 accepted") })
+	eventually(t, ctx, "every link accepted", func() bool { return strings.Contains(w.dashboard().PlainText(), "13/13 accepted") })
 
 	// 4. Render: the KPI node is the core cause and explains 3/3.
 	methodClick(t, ctx, alice, w.dashboard(), ":frame_with_picture: Render tree")
@@ -331,7 +346,7 @@ func TestFullMethodEndToEnd(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	w.waitFiles(t, ctx, "rca-tree.json", 1)
+	methodSameAsExample(t, w.waitFiles(t, ctx, "rca-tree.json", 1)[0].Bytes)
 	for _, f := range w.fake.Failures() {
 		t.Errorf("Slack saw a failure: %+v", f)
 	}
@@ -348,4 +363,46 @@ func TestFullMethodEndToEnd(t *testing.T) {
 			}
 		}
 	}
+}
+
+// methodSameAsExample checks that the tree the team built in Slack is the
+// example's tree: the same statements, whatever the node numbers.
+func methodSameAsExample(t *testing.T, exported []byte) {
+	t.Helper()
+	var got tree.Tree
+	if err := json.Unmarshal(exported, &got); err != nil {
+		t.Fatalf("rca-tree.json: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join("testdata", "payment-outage.cst"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := tree.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, w := methodStatements(&got), methodStatements(want); !slices.Equal(g, w) {
+		t.Errorf("the tree built in Slack differs from the example:\n got %q\nwant %q", g, w)
+	}
+}
+
+// methodStatements lists a tree's UDEs and links as sorted text lines.
+func methodStatements(tr *tree.Tree) []string {
+	var out []string
+	text := func(id tree.NodeID) string { n, _ := tr.Node(id); return n.Text }
+	for _, n := range tr.Nodes() {
+		if n.Kind == tree.KindUDE {
+			out = append(out, "UDE "+n.Text)
+		}
+	}
+	for _, g := range tr.Groups() {
+		causes := make([]string, len(g.Causes))
+		for i, c := range g.Causes {
+			causes[i] = text(c)
+		}
+		slices.Sort(causes)
+		out = append(out, strings.Join(causes, " AND ")+" => "+text(g.Effect))
+	}
+	slices.Sort(out)
+	return out
 }

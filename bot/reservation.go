@@ -431,6 +431,7 @@ func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.Interaction
 		b.updateCards(ctx, r.log, actor, rcaID, links, last)
 		b.syncCards(ctx, r.log, actor, rcaID, posting)
 		b.settleDashboard(ctx, r, actor, rcaID)
+		b.refreshWalk(ctx, r, actor, rcaID) // a new premise is a node to dig under
 	})
 }
 

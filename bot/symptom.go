@@ -178,6 +178,7 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 		refresh.do(ctx, meta.RCA, func() {
 			b.refreshDashboard(ctx, r, actor, meta.RCA)
 			b.refreshOutline(ctx, r, actor, meta.RCA)
+			b.refreshWalk(ctx, r, actor, meta.RCA)
 		})
 	})
 }

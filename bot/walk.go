@@ -134,6 +134,9 @@ func (b *Bot) refreshWalk(ctx context.Context, r *reply, actor workflow.Actor, r
 // afterTreeChange refreshes everything that shows the tree: the walk, the
 // dashboard and the outline. Call it in r.later after every tree change.
 func (b *Bot) afterTreeChange(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	if rca, err := b.svc.RCA(ctx, actor, rcaID); err == nil && rca.Phase == workflow.PhaseChallenging {
+		b.syncCards(ctx, r.log, actor, rcaID, b.cards) // new links need their cards
+	}
 	b.refreshWalk(ctx, r, actor, rcaID)
 	b.refreshDashboard(ctx, r, actor, rcaID)
 	b.refreshOutline(ctx, r, actor, rcaID)
@@ -148,7 +151,7 @@ func (b *Bot) walkFor(ctx context.Context, actor workflow.Actor, rcaID int64) (*
 	if rca.ChannelID == "" {
 		return nil, nil, fmt.Errorf("rca %d has no channel yet", rcaID)
 	}
-	if rca.Phase != workflow.PhaseWiring {
+	if !walkActive(rca.Phase) {
 		return rca, walkClosedBlocks(rca.Phase), nil
 	}
 	step, err := b.svc.Walk(ctx, actor, rcaID)
@@ -159,15 +162,22 @@ func (b *Bot) walkFor(ctx context.Context, actor workflow.Actor, rcaID int64) (*
 	if err != nil {
 		return nil, nil, fmt.Errorf("tree of rca %d: %w", rcaID, err)
 	}
-	return rca, walkBlocks(rcaID, step, t), nil
+	return rca, walkBlocks(rcaID, rca.Phase, step, t), nil
+}
+
+// walkActive reports whether the walk takes causes in phase: while wiring,
+// and during the challenge pass, where a repair may bring in a new premise
+// to dig under.
+func walkActive(p workflow.Phase) bool {
+	return p == workflow.PhaseWiring || p == workflow.PhaseChallenging
 }
 
 // walkBlocks is the walk message for a step: the node to explain, what it
 // already causes, the sufficiency prompts about it, the buttons and the
 // progress; or the "wiring done" state when nothing is left.
-func walkBlocks(rcaID int64, step *workflow.WalkStep, t *tree.Tree) []slack.Block {
+func walkBlocks(rcaID int64, phase workflow.Phase, step *workflow.WalkStep, t *tree.Tree) []slack.Block {
 	if step.Node == nil {
-		return walkDoneBlocks(rcaID, step)
+		return walkDoneBlocks(rcaID, phase, step)
 	}
 	n := step.Node
 	blocks := []slack.Block{
@@ -256,11 +266,16 @@ func walkProgressText(step *workflow.WalkStep) string {
 }
 
 // walkDoneBlocks is the walk when no unexplained node is left.
-func walkDoneBlocks(rcaID int64, step *workflow.WalkStep) []slack.Block {
+func walkDoneBlocks(rcaID int64, phase workflow.Phase, step *workflow.WalkStep) []slack.Block {
 	blocks := []slack.Block{
 		section(":white_check_mark: *Wiring done.* Every node has a cause or is marked as a root where the team stops digging."),
-		section("Next: the *challenge pass*. The facilitator starts it (here or on the pinned dashboard), and everyone checks each IF/THEN link."),
-		actions("walk_done", button(":crossed_swords: Start challenge pass", actStartChallenge, rcaValue(rcaID), slack.StylePrimary)),
+	}
+	if phase == workflow.PhaseChallenging {
+		blocks = append(blocks, section("The *challenge pass* is on: review each IF/THEN card in its thread. A repair that adds a premise brings the walk back here, so you can ask why it holds."))
+	} else {
+		blocks = append(blocks,
+			section("Next: the *challenge pass*. The facilitator starts it (here or on the pinned dashboard), and everyone checks each IF/THEN link."),
+			actions("walk_done", button(":crossed_swords: Start challenge pass", actStartChallenge, rcaValue(rcaID), slack.StylePrimary)))
 	}
 	if len(step.Skipped) > 0 {
 		ids := make([]string, 0, len(step.Skipped))
@@ -300,7 +315,7 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 		return nil, 0, false
 	}
 	id := tree.NodeID(items[0])
-	if rca.Phase != workflow.PhaseWiring {
+	if !walkActive(rca.Phase) {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
 		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
 		return nil, 0, false
