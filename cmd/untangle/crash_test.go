@@ -130,6 +130,36 @@ func startRCA(ctx context.Context, u slacktest.User, channel, title string) (boo
 	return true, nil
 }
 
+// addSymptom adds a symptom through the dashboard's Add symptom modal; it
+// reports whether the submission was acknowledged without field errors.
+func addSymptom(ctx context.Context, fake *slacktest.Server, u slacktest.User, dash slacktest.Message, text string) (bool, error) {
+	cur, ok := fake.Message(dash.Channel, dash.TS)
+	if !ok {
+		return false, fmt.Errorf("dashboard %s: %w", dash.TS, slacktest.ErrNotFound)
+	}
+	if _, err := u.ClickButton(ctx, cur, ":heavy_plus_sign: Add symptom"); err != nil {
+		return false, err
+	}
+	v, err := u.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "add_symptom" })
+	if err != nil {
+		return false, err
+	}
+	if err := u.FillInput(v, "Symptom", text); err != nil {
+		return false, err
+	}
+	ack, err := u.SubmitView(ctx)
+	if err != nil {
+		return false, err
+	}
+	if errs := ack.Errors(); len(errs) > 0 {
+		return false, fmt.Errorf("refused: %v", errs)
+	}
+	return true, nil
+}
+
+// crashStep is one scripted action, done until the process is killed.
+type crashStep func(ctx context.Context, name string) (bool, error)
+
 func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it 20+ times")
@@ -148,7 +178,24 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	acked := map[string]bool{}
+	// The RCA whose symptoms the script adds, made before the first kill.
+	r.start(ctx)
+	const base = "Crash base"
+	if ok, err := startRCA(ctx, alice, general.ID, base); !ok {
+		t.Fatalf("start the base RCA: %v", err)
+	}
+	eventually(ctx, t, "the base dashboard", func() bool { return dashboardFor(fake, base) })
+	dash := dashboardMessage(fake, base)
+	r.kill()
+
+	steps := map[string]crashStep{
+		"start": func(ctx context.Context, name string) (bool, error) { return startRCA(ctx, alice, general.ID, name) },
+		"symptom": func(ctx context.Context, name string) (bool, error) {
+			return addSymptom(ctx, fake, alice, dash, "Symptom "+name+" was observed")
+		},
+	}
+	acked := map[string]bool{base: true}
+	ackedSymptoms := map[string]bool{}
 	tried := 0
 	for kill := range *crashKills {
 		r.start(ctx)
@@ -162,11 +209,21 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 		for time.Now().Before(deadline) {
 			tried++
 			title := fmt.Sprintf("Crash %d-%d", kill, tried)
+			kind := "start"
+			if rng.IntN(2) == 0 {
+				kind = "symptom"
+			}
 			actx, acancel := context.WithTimeout(ctx, 3*time.Second)
-			ok, err := startRCA(actx, alice, general.ID, title)
+			ok, err := steps[kind](actx, title)
 			acancel()
-			if ok {
+			switch {
+			case ok && kind == "start":
 				acked[title] = true
+			case ok:
+				ackedSymptoms["Symptom "+title+" was observed"] = true
+			}
+			if ok {
+				continue
 			} else if err != nil && !errors.Is(err, slacktest.ErrNoAck) && !strings.Contains(err.Error(), "connection") &&
 				!errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, slacktest.ErrNotFound) {
 				t.Logf("kill %d: %s: %v", kill, title, err)
@@ -181,10 +238,18 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	}
 	acked[final] = true
 	eventually(ctx, t, "the last dashboard", func() bool { return dashboardFor(fake, final) })
+	if ok, err := addSymptom(ctx, fake, alice, dash, "The last symptom was observed"); !ok {
+		t.Fatalf("adding a symptom does not work after the crashes: %v", err)
+	}
+	ackedSymptoms["The last symptom was observed"] = true
 	metrics := r.metrics(t)
 	r.stop()
-	t.Logf("%d kills, %d starts tried, %d acknowledged", *crashKills, tried, len(acked))
+	t.Logf("%d kills, %d actions tried, %d starts and %d symptoms acknowledged", *crashKills, tried, len(acked), len(ackedSymptoms))
 	checkLogs(t, r.logs, fake.BotToken(), fake.AppToken())
+	symptoms := checkSymptomsOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, dash.Channel, ackedSymptoms)
+	if final, _ := fake.Message(dash.Channel, dash.TS); !strings.Contains(final.PlainText(), fmt.Sprintf("%d symptoms", symptoms)) {
+		t.Errorf("the dashboard does not count the %d symptoms:\n%s", symptoms, final.PlainText())
+	}
 	open := checkExactlyOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, acked, fake)
 	if want := fmt.Sprintf("untangle_open_rcas %d\n", open); !strings.Contains(metrics, want) {
 		t.Errorf("/metrics of the real binary lacks %q", want)
@@ -235,6 +300,55 @@ func (r *crashRig) metrics(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(body)
+}
+
+// dashboardMessage returns the dashboard of the RCA titled title.
+func dashboardMessage(fake *slacktest.Server, title string) slacktest.Message {
+	for _, c := range fake.Channels() {
+		for _, m := range fake.Messages(c.ID) {
+			if strings.HasPrefix(c.Name, "rca-") && strings.Contains(m.PlainText(), "RCA: "+title) {
+				return m
+			}
+		}
+	}
+	return slacktest.Message{}
+}
+
+// checkSymptomsOnce checks that the RCA of channel has every acknowledged
+// symptom once and no symptom twice; it returns the number of symptoms.
+func checkSymptomsOnce(t *testing.T, dbPath, user, channel string, acked map[string]bool) int {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := workflow.New(db, nil)
+	actor := workflow.Actor{UserID: user}
+	rca, err := svc.RCAForChannel(ctx, actor, channel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := svc.Tree(ctx, actor, rca.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, n := range tr.Nodes() {
+		count[n.Text]++
+	}
+	for text, n := range count {
+		if n > 1 {
+			t.Errorf("symptom %q stored %d times", text, n)
+		}
+	}
+	for text := range acked {
+		if count[text] != 1 {
+			t.Errorf("acknowledged symptom %q stored %d times, want 1", text, count[text])
+		}
+	}
+	return len(tr.Nodes())
 }
 
 // dashboardFor reports whether an RCA channel shows the dashboard of title.
