@@ -594,3 +594,38 @@ func TestFaultsDoubleClickedPhaseButtonMovesOnePhase(t *testing.T) {
 		t.Errorf("a double click on Start wiring moved the RCA to %s", rca.Phase)
 	}
 }
+
+// TestFaultsHealthzNeedsSocketMode checks /healthz of a bot that has not
+// connected yet: the database is fine, Socket Mode is not, so it is 503.
+func TestFaultsHealthzNeedsSocketMode(t *testing.T) {
+	fake := slacktest.New(t)
+	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "untangle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	b, err := bot.New(bot.Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}, workflow.New(db, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := b.Handler(bot.Probes{Database: func(ctx context.Context) error { _, err := db.SchemaVersion(ctx); return err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got bot.Health
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := bot.Health{OK: false, SocketMode: "disconnected", Database: "ok"}
+	if resp.StatusCode != http.StatusServiceUnavailable || got != want {
+		t.Errorf("/healthz = %d %+v, want 503 %+v", resp.StatusCode, got, want)
+	}
+}
