@@ -23,8 +23,11 @@ RUN CGO_ENABLED=1 go build -trimpath \
 FROM gcr.io/distroless/base-debian12:nonroot
 COPY --from=build /out/untangle /usr/local/bin/untangle
 COPY --from=build --chown=65532:65532 /out/data /data
+# go-graphviz caches its compiled WebAssembly in $TMPDIR at every start: keep /tmp
+# writable (with --read-only, add --tmpfs /tmp).
 ENV UNTANGLE_DB=/data/untangle.db \
-    UNTANGLE_HTTP_ADDR=:8080
+    UNTANGLE_HTTP_ADDR=:8080 \
+    TMPDIR=/tmp
 VOLUME ["/data"]
 EXPOSE 8080
 USER 65532:65532
