@@ -329,3 +329,34 @@ func TestAuthTokensNeverInLogsOrErrors(t *testing.T) {
 	})
 	authNoTokens(t, fake2, a.logs.String())
 }
+
+// TestAuthParticipantCannotClickFacilitatorButtons has bob, a participant,
+// click the facilitator's phase buttons on the dashboard.
+func TestAuthParticipantCannotClickFacilitatorButtons(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorld(t, ctx)
+	w.pasteExample(t, ctx)
+	eventually(t, ctx, "Start wiring on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Start wiring") })
+
+	if _, err := w.bob.ClickButton(ctx, w.dashboard(), ":link: Start wiring"); err != nil {
+		t.Fatal(err)
+	}
+	waitEphemeral(t, ctx, w.bob, "The facilitator")
+	if rca, _ := w.setup.RCA(ctx, w.actor(w.alice), w.rcaID); rca.Phase != workflow.PhaseCollecting {
+		t.Fatalf("a participant's click moved the RCA to %s", rca.Phase)
+	}
+
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":link: Start wiring"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "Start challenge pass on the dashboard", func() bool {
+		return strings.Contains(w.dashboard().PlainText(), "Start challenge pass")
+	})
+	if _, err := w.bob.ClickButton(ctx, w.dashboard(), ":crossed_swords: Start challenge pass"); err != nil {
+		t.Fatal(err)
+	}
+	waitEphemeral(t, ctx, w.bob, "Only the facilitator")
+	if rca, _ := w.setup.RCA(ctx, w.actor(w.alice), w.rcaID); rca.Phase != workflow.PhaseWiring {
+		t.Errorf("a participant's click moved the RCA to %s", rca.Phase)
+	}
+}
