@@ -72,6 +72,9 @@ type AddCausesInput struct {
 	Existing []tree.NodeID // existing nodes as causes
 	Logic    Logic         // "" means OR for several causes
 	Kind     tree.Kind     // kind of the new nodes: cause (default) or premise
+	// Extend, when set, adds the causes INTO this existing link of Effect (AND,
+	// answering the sufficiency prompt) instead of making new links.
+	Extend tree.GroupID
 }
 
 // AddCauses wires causes into an effect. Errors: EInvalid (causes, logic,
@@ -81,10 +84,13 @@ func (s *Service) AddCauses(ctx context.Context, actor Actor, rcaID int64, in Ad
 		return nil, err
 	}
 	return s.run(ctx, actor, rcaID, CmdAddCauses, func(tx Tx, r *RCA, res *Result) error {
-		_, t, err := s.editTree(tx, r, actor, "add_causes", "", func(t *tree.Tree) error {
+		_, t, err := s.editTree(tx, r, actor, causesAction(in), "", func(t *tree.Tree) error {
 			return wireCauses(t, in, res)
 		})
 		if err != nil {
+			return err
+		}
+		if err := clearExtended(tx, r, in); err != nil {
 			return err
 		}
 		if err := tx.SetSkip(r.ID, in.Effect, false); err != nil {
@@ -98,6 +104,9 @@ func (s *Service) AddCauses(ctx context.Context, actor Actor, rcaID int64, in Ad
 func checkCausesInput(in *AddCausesInput) error {
 	if in.Logic == "" {
 		in.Logic = LogicOr
+		if in.Extend != 0 {
+			in.Logic = LogicAnd
+		}
 	}
 	if in.Logic != LogicOr && in.Logic != LogicAnd {
 		return Invalidf("logic", "Choose whether each cause alone is enough or only together.")
@@ -141,6 +150,9 @@ func wireCauses(t *tree.Tree, in AddCausesInput, res *Result) error {
 	}
 	markBlame(t, res.NewNodes)
 	causes = dedupe(causes)
+	if in.Extend != 0 {
+		return extendGroup(t, in, causes, res)
+	}
 	sets := [][]tree.NodeID{causes}
 	if in.Logic == LogicOr {
 		sets = sets[:0]
