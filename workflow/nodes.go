@@ -40,7 +40,7 @@ func (s *Service) AddSymptom(ctx context.Context, actor Actor, rcaID int64, in S
 			}
 			res.NewNodes = []tree.NodeID{n.ID}
 			markBlame(t, res.NewNodes)
-			return nil
+			return s.checkNewNodes(t, res.NewNodes, "text")
 		})
 		if err != nil {
 			return err
@@ -85,7 +85,10 @@ func (s *Service) AddCauses(ctx context.Context, actor Actor, rcaID int64, in Ad
 	}
 	return s.run(ctx, actor, rcaID, CmdAddCauses, func(tx Tx, r *RCA, res *Result) error {
 		_, t, err := s.editTree(tx, r, actor, causesAction(in), "", func(t *tree.Tree) error {
-			return wireCauses(t, in, res)
+			if err := wireCauses(t, in, res); err != nil {
+				return err
+			}
+			return s.checkNewNodes(t, res.NewNodes, "new_texts")
 		})
 		if err != nil {
 			return err
@@ -248,6 +251,9 @@ type LineError struct {
 
 // PreviewStatements parses src against the RCA's tree without saving.
 func (s *Service) PreviewStatements(ctx context.Context, actor Actor, rcaID int64, src string) (*Preview, error) {
+	if err := s.checkPaste(src); err != nil {
+		return nil, err
+	}
 	var p *Preview
 	err := s.view(ctx, actor, rcaID, func(tx Tx, r *RCA) error {
 		if err := Check(r, actor.UserID, CmdPaste); err != nil {
@@ -258,7 +264,10 @@ func (s *Service) PreviewStatements(ctx context.Context, actor Actor, rcaID int6
 			return err
 		}
 		p = previewOn(t, src)
-		return nil
+		if len(p.Errors) > 0 {
+			return nil
+		}
+		return s.checkNewNodes(p.Tree, p.NewNodes, "statements")
 	})
 	return p, err
 }
@@ -304,6 +313,9 @@ func (s *Service) PasteStatements(ctx context.Context, actor Actor, rcaID int64,
 	if strings.TrimSpace(src) == "" {
 		return nil, Invalidf("statements", "Paste at least one statement, such as IF [A] THEN [B].")
 	}
+	if err := s.checkPaste(src); err != nil {
+		return nil, err
+	}
 	return s.run(ctx, actor, rcaID, CmdPaste, func(tx Tx, r *RCA, res *Result) error {
 		ch, t, err := s.editTree(tx, r, actor, "paste_statements", "", func(t *tree.Tree) error {
 			title := t.Title
@@ -314,7 +326,7 @@ func (s *Service) PasteStatements(ctx context.Context, actor Actor, rcaID int64,
 			}
 			res.NewNodes, res.Existing, res.Skipped = p.NewNodes, p.Existing, p.Skipped
 			markBlame(t, res.NewNodes)
-			return nil
+			return s.checkNewNodes(t, res.NewNodes, "statements")
 		})
 		if err != nil {
 			return err

@@ -58,6 +58,9 @@ func (s *Service) validateStart(actor Actor, in StartInput) (*RCA, error) {
 	people := append(slices.Clone(in.Participants), actor.UserID, fac)
 	people = slices.DeleteFunc(people, func(p string) bool { return strings.TrimSpace(p) == "" })
 	slices.Sort(people)
+	if err := s.checkParticipants(&RCA{}, people); err != nil {
+		return nil, err
+	}
 	return &RCA{Title: title, Severity: strings.TrimSpace(in.Severity), IncidentLink: strings.TrimSpace(in.IncidentLink),
 		Creator: actor.UserID, Facilitator: fac, Participants: slices.Compact(people), Private: in.Private,
 		Due: in.Due.UTC(), Phase: PhaseCollecting, ChannelID: in.ChannelID}, nil
@@ -155,6 +158,9 @@ func (s *Service) Join(ctx context.Context, actor Actor, rcaID int64) (*Result, 
 		if r.IsParticipant(actor.UserID) {
 			return nil
 		}
+		if err := s.checkParticipants(r, []string{actor.UserID}); err != nil {
+			return err
+		}
 		if err := tx.AddParticipants(r.ID, []string{actor.UserID}); err != nil {
 			return err
 		}
@@ -169,6 +175,9 @@ func (s *Service) AddParticipants(ctx context.Context, actor Actor, rcaID int64,
 		return nil, Invalidf("participants", "Pick at least one person to invite.")
 	}
 	return s.run(ctx, actor, rcaID, CmdAddParticipants, func(tx Tx, r *RCA, _ *Result) error {
+		if err := s.checkParticipants(r, users); err != nil {
+			return err
+		}
 		if err := tx.AddParticipants(r.ID, users); err != nil {
 			return err
 		}

@@ -17,6 +17,7 @@ type Service struct {
 	store     Store
 	clock     Clock
 	threshold float64
+	limits    Limits // zero fields mean defaults; see limits.go
 }
 
 // Option configures a Service.
