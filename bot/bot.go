@@ -112,6 +112,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	defer b.startReminders(ctx)()
+	b.inflight.Add(1)
+	go func() {
+		defer b.inflight.Done()
+		b.resumeSetUps(ctx)
+	}()
 	connCtx, stopConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopConn()
 	connErr := make(chan error, 1)

@@ -517,6 +517,9 @@ func TestFaultsEveryMethodIsRetried(t *testing.T) {
 	if !strings.Contains(body, `untangle_slack_api_errors_total{error="http_503",method="chat.update"}`) {
 		t.Errorf("/metrics lacks the 503 errors of chat.update")
 	}
+	if v := metric(body, `untangle_renders_total{result="ok"}`); v != "1" {
+		t.Errorf(`untangle_renders_total{result="ok"} = %q, want 1`, v)
+	}
 }
 
 // TestFaultsRedeliveredEventActsOnce makes the fake redeliver an event

@@ -115,7 +115,7 @@ func (b *Bot) slashReopen(ctx context.Context, r *reply, cmd *slack.SlashCommand
 
 // setTopic keeps the channel topic on the RCA's title and phase.
 func (b *Bot) setTopic(ctx context.Context, log *slog.Logger, rca *workflow.RCA) {
-	topic := Truncate(fmt.Sprintf("RCA: %s · %s", rca.Title, phaseName(rca.Phase)), 250)
+	topic := Truncate(fmt.Sprintf("RCA: %s · %s", Escape(rca.Title), phaseName(rca.Phase)), 250)
 	if _, err := b.api.SetTopicOfConversationContext(ctx, rca.ChannelID, topic); err != nil {
 		log.Warn("set topic", "rca", rca.ID, "error", err)
 	}
@@ -150,7 +150,7 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return drawTree(ctx, sum.Tree, sum.Analysis) })
+	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, sum.Tree, sum.Analysis) })
 	if err != nil {
 		return nil, err
 	}

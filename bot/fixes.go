@@ -191,7 +191,7 @@ func (b *Bot) postFRT(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return drawTree(ctx, frt, nil) })
+	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, frt, nil) })
 	if err != nil {
 		return nil, err
 	}

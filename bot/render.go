@@ -137,14 +137,16 @@ func versionKey(kind string, t *tree.Tree, a *tree.Analysis) (string, error) {
 }
 
 // drawTree renders t as readable PNGs with a renderer of its own (creating
-// one costs under a millisecond, and nothing is left open).
-func drawTree(ctx context.Context, t *tree.Tree, a *tree.Analysis) ([]render.Image, error) {
+// one costs under a millisecond, and nothing is left open), and counts the
+// render in the metrics.
+func (b *Bot) drawTree(ctx context.Context, t *tree.Tree, a *tree.Analysis) (imgs []render.Image, err error) {
+	defer func(start time.Time) { b.ops.rendered(start, err) }(time.Now())
 	r, err := render.New(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("draw %q: %w", t.Title, err)
 	}
 	defer r.Close()
-	imgs, err := r.ReadablePNGs(ctx, t, a, render.Options{})
+	imgs, err = r.ReadablePNGs(ctx, t, a, render.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("draw %q: %w", t.Title, err)
 	}
@@ -221,7 +223,7 @@ func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor,
 
 // postCST uploads the tree pictures and then the core-cause message.
 func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summary, key string) error {
-	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return drawTree(ctx, sum.Tree, sum.Analysis) })
+	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, sum.Tree, sum.Analysis) })
 	if err != nil {
 		return err
 	}

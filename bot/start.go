@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -138,6 +139,36 @@ func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, 
 	}
 }
 
+// resumeSetUps finishes, at start, the channel set-up of RCAs that a crash
+// or a failed Slack call left without a channel or without a dashboard.
+func (b *Bot) resumeSetUps(ctx context.Context) {
+	rcas, err := b.svc.OpenRCAs(ctx)
+	if err != nil {
+		b.log.Error("look for unfinished channel set-ups", "error", err)
+		return
+	}
+	for i := range rcas {
+		rca := &rcas[i]
+		actor := workflow.Actor{UserID: rca.Creator}
+		r := &reply{envelopeID: fmt.Sprintf("resume-rca-%d", rca.ID), log: b.log.With("rca", rca.ID, "resume", true)}
+		switch {
+		case rca.ChannelID == "":
+			r.log.Info("finishing an interrupted channel set-up")
+			b.setUpChannel(ctx, r, actor, rca)
+		case b.missingDashboard(ctx, actor, rca.ID):
+			r.log.Info("posting a dashboard that was never posted")
+			if err := b.postDashboard(ctx, actor, rca); err != nil {
+				r.log.Error("post the dashboard", "error", err)
+			}
+		}
+	}
+}
+
+func (b *Bot) missingDashboard(ctx context.Context, actor workflow.Actor, rcaID int64) bool {
+	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refDashboard)
+	return err == nil && ts == ""
+}
+
 // createChannel creates rca-YYYY-MM-DD-<slug>, adding a suffix while the name is taken.
 func (b *Bot) createChannel(ctx context.Context, rca *workflow.RCA) (string, error) {
 	day := rca.CreatedAt.In(b.cfg.Location)
@@ -172,12 +203,9 @@ func (b *Bot) invite(ctx context.Context, log interface{ Warn(string, ...any) },
 }
 
 // describeChannel sets the topic and purpose and bookmarks the incident link.
-func (b *Bot) describeChannel(ctx context.Context, log interface{ Warn(string, ...any) }, rca *workflow.RCA) {
-	topic := Truncate(fmt.Sprintf("RCA: %s · %s", rca.Title, phaseName(rca.Phase)), 250)
-	if _, err := b.api.SetTopicOfConversationContext(ctx, rca.ChannelID, topic); err != nil {
-		log.Warn("set topic", "error", err)
-	}
-	purpose := Truncate("Blameless root-cause analysis of "+rca.Title+". We attack the logic, not people. The dashboard is pinned.", 250)
+func (b *Bot) describeChannel(ctx context.Context, log *slog.Logger, rca *workflow.RCA) {
+	b.setTopic(ctx, log, rca)
+	purpose := Truncate("Blameless root-cause analysis of "+Escape(rca.Title)+". We attack the logic, not people. The dashboard is pinned.", 250)
 	if _, err := b.api.SetPurposeOfConversationContext(ctx, rca.ChannelID, purpose); err != nil {
 		log.Warn("set purpose", "error", err)
 	}

@@ -116,3 +116,45 @@ func TestSlashHelpListStatus(t *testing.T) {
 		t.Errorf("list must show the escaped title: %s", ack.Payload)
 	}
 }
+
+// TestStartResumesAnInterruptedChannelSetUp: when Slack keeps refusing to
+// create the channel, the RCA is saved and the creator is told; the next
+// start of the bot finishes the set-up.
+func TestStartResumesAnInterruptedChannelSetUp(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	first := startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	fake.InjectServerError("conversations.create", 100)
+	if _, err := alice.SlashCommand(ctx, general.ID, "/rca", "start Stuck set-up"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.WaitForView(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := alice.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("submit: %v %v", err, ack)
+	}
+	eventually(t, ctx, "the creator hears about it", func() bool {
+		for _, m := range alice.DMs() {
+			if strings.Contains(m.PlainText(), "could not create its channel") {
+				return true
+			}
+		}
+		return false
+	})
+	first.stop()
+	fake.InjectServerError("conversations.create", 0)
+
+	startApp(t, fake, first.dbPath)
+	dash, err := waitForMessage(ctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: Stuck set-up") })
+	if err != nil {
+		t.Fatalf("no dashboard after the restart: %v", err)
+	}
+	c, _ := fake.Channel(dash.Channel)
+	if !strings.HasSuffix(c.Name, "-stuck-set-up") || !slices.Contains(c.Members, alice.ID) {
+		t.Fatalf("resumed channel %s, members %v", c.Name, c.Members)
+	}
+}
