@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // serveConfig is the configuration of `untangle serve` (design §3).
@@ -22,6 +24,7 @@ type serveConfig struct {
 	TimeZone      *time.Location
 	CoreThreshold float64
 	HTTPAddr      string
+	Limits        workflow.Limits
 }
 
 // setting is one configuration entry: a flag with an environment fallback.
@@ -40,6 +43,11 @@ var settings = []setting{
 	{flag: "tz", env: "UNTANGLE_TZ", def: "UTC", help: "time zone of the reminder schedule (IANA name, e.g. Europe/Berlin)"},
 	{flag: "core-threshold", env: "UNTANGLE_CORE_THRESHOLD", def: "0.7", help: "weighted UDE share a root needs to be a core cause (0–1]"},
 	{flag: "http-addr", env: "UNTANGLE_HTTP_ADDR", help: "listen address for /healthz and /metrics (off when empty)"},
+	{flag: "max-nodes", env: "UNTANGLE_MAX_NODES", def: strconv.Itoa(workflow.DefaultMaxNodes), help: "most nodes one RCA may have"},
+	{flag: "max-text", env: "UNTANGLE_MAX_TEXT", def: strconv.Itoa(workflow.DefaultLimits().MaxTextRunes), help: "most characters of one statement (at most the model's 300)"},
+	{flag: "max-paste-bytes", env: "UNTANGLE_MAX_PASTE_BYTES", def: strconv.Itoa(workflow.DefaultMaxPasteBytes), help: "most bytes of one paste of statements"},
+	{flag: "max-paste-lines", env: "UNTANGLE_MAX_PASTE_LINES", def: strconv.Itoa(workflow.DefaultMaxPasteLines), help: "most lines of one paste of statements"},
+	{flag: "max-participants", env: "UNTANGLE_MAX_PARTICIPANTS", def: strconv.Itoa(workflow.DefaultMaxParticipants), help: "most participants one RCA may have"},
 }
 
 // loadServeConfig reads flags, then the environment for every flag not given,
@@ -128,8 +136,38 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 		errs = append(errs, fmt.Errorf("UNTANGLE_CORE_THRESHOLD %q must be a number above 0 and at most 1", raw["core-threshold"]))
 	}
 	cfg.CoreThreshold = th
+	cfg.Limits, err = parseLimits(raw)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+// parseLimits reads the UNTANGLE_MAX_* settings: whole numbers above 0.
+func parseLimits(raw map[string]string) (workflow.Limits, error) {
+	var l workflow.Limits
+	var errs []error
+	for _, f := range []struct {
+		flag, env string
+		dst       *int
+	}{
+		{"max-nodes", "UNTANGLE_MAX_NODES", &l.MaxNodes}, {"max-text", "UNTANGLE_MAX_TEXT", &l.MaxTextRunes},
+		{"max-paste-bytes", "UNTANGLE_MAX_PASTE_BYTES", &l.MaxPasteBytes},
+		{"max-paste-lines", "UNTANGLE_MAX_PASTE_LINES", &l.MaxPasteLines},
+		{"max-participants", "UNTANGLE_MAX_PARTICIPANTS", &l.MaxParticipants},
+	} {
+		n, err := strconv.Atoi(raw[f.flag])
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("%s %q must be a whole number above 0", f.env, raw[f.flag]))
+			continue
+		}
+		*f.dst = n
+	}
+	if err := l.Validate(); err != nil && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("UNTANGLE_MAX_TEXT: %w", err))
+	}
+	return l, errors.Join(errs...)
 }

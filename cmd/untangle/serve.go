@@ -45,7 +45,8 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	}
 	defer db.Close()
 	log.Info("database ready", "path", cfg.DBPath)
-	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold))
+	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold),
+		workflow.WithLimits(cfg.Limits))
 	b, err := bot.New(bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
