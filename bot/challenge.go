@@ -165,99 +165,48 @@ func acceptNeed(rca *workflow.RCA) int { return min(2, max(1, len(rca.Participan
 type challengeState struct {
 	rca     *workflow.RCA
 	t       *tree.Tree
-	open    []workflow.Reservation
-	holders map[tree.GroupID][]string // who said the link holds; nil when unknown
-	reviews map[tree.GroupID]int
+	open    []workflow.Reservation    // open reservations, oldest first
+	holders map[tree.GroupID][]string // who said each link holds, sorted
 }
 
-// loadChallenge reads the RCA, its tree, open reservations and reviews.
+// loadChallenge reads the RCA, its tree, its open reservations and who said
+// each link holds.
 func (b *Bot) loadChallenge(ctx context.Context, actor workflow.Actor, rcaID int64) (*challengeState, error) {
 	rca, err := b.svc.RCA(ctx, actor, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("load rca %d: %w", rcaID, err)
 	}
-	sum, err := b.svc.Summary(ctx, actor, rcaID)
+	t, err := b.svc.Tree(ctx, actor, rcaID)
 	if err != nil {
-		return nil, fmt.Errorf("load summary of rca %d: %w", rcaID, err)
+		return nil, fmt.Errorf("load the tree of rca %d: %w", rcaID, err)
 	}
-	prog, err := b.svc.Progress(ctx, actor, rcaID)
+	all, err := b.svc.Reservations(ctx, actor, rcaID)
 	if err != nil {
-		return nil, fmt.Errorf("load progress of rca %d: %w", rcaID, err)
+		return nil, fmt.Errorf("load the reservations of rca %d: %w", rcaID, err)
 	}
-	st := &challengeState{rca: rca, t: sum.Tree, open: sum.Open.OpenReservations, reviews: prog.ReviewsPerLink}
-	if entries, err := b.svc.AuditLog(ctx, actor, rcaID); err == nil {
-		st.holders = holdersFromAudit(entries, prog.ReviewsPerLink)
+	reviews, err := b.svc.Reviews(ctx, actor, rcaID)
+	if err != nil {
+		return nil, fmt.Errorf("load the reviews of rca %d: %w", rcaID, err)
+	}
+	st := &challengeState{rca: rca, t: t, holders: holdersOf(reviews)}
+	for _, rv := range all {
+		if rv.Status == workflow.ResOpen {
+			st.open = append(st.open, rv)
+		}
 	}
 	return st, nil
 }
 
-// reviewEntry is the part of a "review" audit entry the cards need.
-type reviewEntry struct {
-	Holds *bool `json:"holds"`
-}
-
-// treeSides is the part of a tree-change audit entry the cards need.
-type treeSides struct {
-	Groups []struct {
-		ID tree.GroupID `json:"ID"`
-	} `json:"groups"`
-}
-
-// holdersFromAudit replays the audit log to find who said each link holds:
-// reviews add or drop a user, and a repair that changes a link clears its
-// reviews as the workflow does. A link whose replayed count disagrees with
-// the stored review count is left out, so the card shows only the count.
-func holdersFromAudit(entries []workflow.AuditEntry, counts map[tree.GroupID]int) map[tree.GroupID][]string {
-	verdicts := map[tree.GroupID]map[string]bool{}
-	for _, e := range entries {
-		switch {
-		case e.Action == "review" && strings.HasPrefix(e.Subject, "link "):
-			id, err := strconv.Atoi(strings.TrimPrefix(e.Subject, "link "))
-			var rv reviewEntry
-			if err != nil || json.Unmarshal(e.After, &rv) != nil || rv.Holds == nil {
-				continue
-			}
-			g := tree.GroupID(id)
-			if verdicts[g] == nil {
-				verdicts[g] = map[string]bool{}
-			}
-			verdicts[g][e.Actor] = *rv.Holds
-		case strings.HasPrefix(e.Action, "repair_"):
-			for _, g := range changedGroups(e) {
-				delete(verdicts, g)
-			}
-		}
-	}
+// holdersOf returns, per link, the users who said it holds, sorted.
+func holdersOf(reviews []workflow.Review) map[tree.GroupID][]string {
 	out := map[tree.GroupID][]string{}
-	for g, users := range verdicts {
-		if len(users) != counts[g] {
-			continue
+	for _, v := range reviews {
+		if v.Holds {
+			out[v.Group] = append(out[v.Group], v.User)
 		}
-		var holds []string
-		for u, ok := range users {
-			if ok {
-				holds = append(holds, u)
-			}
-		}
-		slices.Sort(holds)
-		out[g] = holds
 	}
-	return out
-}
-
-// changedGroups returns the links present before and after a tree change.
-func changedGroups(e workflow.AuditEntry) []tree.GroupID {
-	var before, after treeSides
-	if json.Unmarshal(e.Before, &before) != nil || json.Unmarshal(e.After, &after) != nil {
-		return nil
-	}
-	var out []tree.GroupID
-	for _, a := range after.Groups {
-		for _, b := range before.Groups {
-			if a.ID == b.ID {
-				out = append(out, a.ID)
-			}
-		}
+	for _, users := range out {
+		slices.Sort(users)
 	}
 	return out
 }
@@ -294,7 +243,6 @@ type cardModel struct {
 	Gone      bool // the link no longer exists
 	Closed    bool // the challenge pass is over
 	Holders   []string
-	Reviews   int
 	Need      int
 	Open      []cardReservation
 }
@@ -317,7 +265,7 @@ func (st *challengeState) cardFor(id tree.GroupID, lastStatement string) cardMod
 		return m
 	}
 	m.Statement, m.Status = tree.FormatGroupNumbered(st.t, g), g.Status
-	m.Holders, m.Reviews = st.holders[id], st.reviews[id]
+	m.Holders = st.holders[id]
 	for _, rv := range st.reservationsOn(g) {
 		cr := cardReservation{ID: rv.ID, Category: rv.Category, Note: rv.Note, RaisedBy: rv.RaisedBy}
 		if rv.Node != 0 {
@@ -339,21 +287,14 @@ func (m cardModel) statusLine() string {
 	case m.Status == tree.StatusDisputed || len(m.Open) > 0:
 		parts = append(parts, ":warning: *Disputed*")
 	default:
-		said := len(m.Holders)
-		if m.Holders == nil {
-			said = m.Reviews
-		}
-		parts = append(parts, fmt.Sprintf(":hourglass_flowing_sand: *Unreviewed* · %d of %d needed say it holds", min(said, m.Need), m.Need))
+		parts = append(parts, fmt.Sprintf(":hourglass_flowing_sand: *Unreviewed* · %d of %d needed say it holds", min(len(m.Holders), m.Need), m.Need))
 	}
-	switch {
-	case len(m.Holders) > 0:
+	if len(m.Holders) > 0 {
 		names := make([]string, len(m.Holders))
 		for i, u := range m.Holders {
 			names[i] = fmt.Sprintf("<@%s>", u)
 		}
 		parts = append(parts, "holds for "+strings.Join(names, ", "))
-	case m.Holders == nil && m.Reviews > 0:
-		parts = append(parts, plural(m.Reviews, "review"))
 	}
 	if len(m.Open) > 0 {
 		parts = append(parts, plural(len(m.Open), "open reservation"))
