@@ -169,6 +169,7 @@ type Tree struct {
 	keys      map[string]GroupID // groupKey(effect, sorted causes) → group, to find duplicates fast
 	nextNode  NodeID
 	nextGroup GroupID
+	journal   *Journal // nil unless StartJournal was called
 }
 
 // New returns an empty tree with the given title.
@@ -214,6 +215,7 @@ func (t *Tree) AddNode(n Node) (*Node, error) {
 	if other, ok := t.byText[n.Text]; ok {
 		return nil, fmt.Errorf("%w: %s already says %q", ErrDuplicateNode, other, n.Text)
 	}
+	t.noteNode(n.ID)
 	stored := n
 	t.nodes[n.ID] = &stored
 	t.byText[n.Text] = n.ID
@@ -244,6 +246,7 @@ func (t *Tree) AddGroup(g Group) (*Group, error) {
 		return nil, fmt.Errorf("%w: link %d", ErrDuplicateLink, g.ID)
 	}
 	g.Causes = slices.Clone(g.Causes)
+	t.noteGroup(g.ID)
 	t.putGroup(&g)
 	if g.ID >= t.nextGroup {
 		t.nextGroup = g.ID + 1
@@ -312,6 +315,9 @@ func joinIDs(ids []NodeID) string {
 // Node returns the node numbered id.
 func (t *Tree) Node(id NodeID) (*Node, bool) {
 	n, ok := t.nodes[id]
+	if ok {
+		t.noteNode(id)
+	}
 	return n, ok
 }
 
@@ -325,17 +331,22 @@ func (t *Tree) NodeByText(text string) (*Node, bool) {
 	if !ok {
 		return nil, false
 	}
+	t.noteNode(id)
 	return t.nodes[id], true
 }
 
 // Group returns the group numbered id.
 func (t *Tree) Group(id GroupID) (*Group, bool) {
 	g, ok := t.groups[id]
+	if ok {
+		t.noteGroup(id)
+	}
 	return g, ok
 }
 
 // Nodes returns every node ordered by number.
 func (t *Tree) Nodes() []*Node {
+	t.noteAllNodes()
 	out := make([]*Node, 0, len(t.nodes))
 	for _, n := range t.nodes {
 		out = append(out, n)
@@ -346,6 +357,12 @@ func (t *Tree) Nodes() []*Node {
 
 // Groups returns every group ordered by number.
 func (t *Tree) Groups() []*Group {
+	t.noteAllGroups()
+	return t.sortedGroups()
+}
+
+// sortedGroups returns every group ordered by number, without journaling.
+func (t *Tree) sortedGroups() []*Group {
 	out := make([]*Group, 0, len(t.groups))
 	for _, g := range t.groups {
 		out = append(out, g)
@@ -357,6 +374,7 @@ func (t *Tree) Groups() []*Group {
 // EachNode calls f for every node in no particular order, without the
 // sorting Nodes does.
 func (t *Tree) EachNode(f func(*Node)) {
+	t.noteAllNodes()
 	for _, n := range t.nodes {
 		f(n)
 	}
@@ -364,6 +382,7 @@ func (t *Tree) EachNode(f func(*Node)) {
 
 // EachGroup calls f for every group in no particular order.
 func (t *Tree) EachGroup(f func(*Group)) {
+	t.noteAllGroups()
 	for _, g := range t.groups {
 		f(g)
 	}
@@ -389,8 +408,9 @@ func (t *Tree) ReserveNumbers(lastNode NodeID, lastGroup GroupID) {
 // GroupsInto returns the groups whose effect is id, ordered by number.
 func (t *Tree) GroupsInto(id NodeID) []*Group {
 	var out []*Group
-	for _, g := range t.Groups() {
+	for _, g := range t.sortedGroups() {
 		if g.Effect == id {
+			t.noteGroup(g.ID)
 			out = append(out, g)
 		}
 	}
@@ -400,8 +420,9 @@ func (t *Tree) GroupsInto(id NodeID) []*Group {
 // GroupsFrom returns the groups that have id among their causes, ordered by number.
 func (t *Tree) GroupsFrom(id NodeID) []*Group {
 	var out []*Group
-	for _, g := range t.Groups() {
+	for _, g := range t.sortedGroups() {
 		if slices.Contains(g.Causes, id) {
+			t.noteGroup(g.ID)
 			out = append(out, g)
 		}
 	}
@@ -421,6 +442,7 @@ func (t *Tree) SetText(id NodeID, text string) error {
 	if other, ok := t.byText[norm]; ok && other != id {
 		return fmt.Errorf("%w: %s already says %q", ErrDuplicateNode, other, norm)
 	}
+	t.noteNode(id)
 	delete(t.byText, n.Text)
 	n.Text = norm
 	t.byText[norm] = id
@@ -438,6 +460,7 @@ func (t *Tree) SetCauses(id GroupID, causes []NodeID) error {
 	if err := t.checkGroup(next, id); err != nil {
 		return err
 	}
+	t.noteGroup(id)
 	t.dropGroup(id)
 	g.Causes = slices.Clone(causes)
 	t.putGroup(g)
@@ -457,6 +480,7 @@ func (t *Tree) Flip(id GroupID) error {
 	if err := t.checkGroup(next, id); err != nil {
 		return err
 	}
+	t.noteGroup(id)
 	t.dropGroup(id)
 	g.Effect, g.Causes = next.Effect, next.Causes
 	t.putGroup(g)
@@ -468,6 +492,7 @@ func (t *Tree) RemoveGroup(id GroupID) error {
 	if _, ok := t.groups[id]; !ok {
 		return fmt.Errorf("%w: %d", ErrUnknownGroup, id)
 	}
+	t.noteGroup(id)
 	t.dropGroup(id)
 	return nil
 }
@@ -479,11 +504,14 @@ func (t *Tree) RemoveNode(id NodeID) error {
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrUnknownNode, id)
 	}
-	for _, g := range t.Groups() {
+	t.noteNode(id)
+	for _, g := range t.sortedGroups() {
 		switch {
 		case g.Effect == id:
+			t.noteGroup(g.ID)
 			t.dropGroup(g.ID)
 		case slices.Contains(g.Causes, id):
+			t.noteGroup(g.ID)
 			t.dropGroup(g.ID)
 			g.Causes = slices.DeleteFunc(g.Causes, func(c NodeID) bool { return c == id })
 			// Keep the group unless it is now empty or equals a lower-numbered one.
@@ -529,4 +557,111 @@ func (t *Tree) Clone() *Tree {
 		c.groups[id] = &groups[len(groups)-1]
 	}
 	return c
+}
+
+// Journal records the state that nodes and groups of a tree had when the
+// journal started, for each one that may have changed since: see
+// StartJournal. It lets a caller find what an edit changed without copying
+// the whole tree first.
+type Journal struct {
+	nodes     map[NodeID]*Node   // before-image; nil: the node did not exist
+	groups    map[GroupID]*Group // before-image; nil: the group did not exist
+	allNodes  bool               // every node that existed at the start is recorded
+	allGroups bool               // every group that existed at the start is recorded
+}
+
+// StartJournal starts recording, in a new journal, the state of every node
+// and group before it can change: before a mutator changes it, and before
+// the tree hands out a pointer to it (Node, NodeByText, Group, GroupsInto,
+// GroupsFrom; Nodes, Groups, EachNode and EachGroup record them all), since
+// callers may change a node or group through its pointer. A journal already
+// running is discarded.
+func (t *Tree) StartJournal() {
+	t.journal = &Journal{nodes: map[NodeID]*Node{}, groups: map[GroupID]*Group{}}
+}
+
+// StopJournal stops recording and returns the journal, or nil when none was
+// started. Every node or group that differs from its state at StartJournal
+// (or was added or removed since) is in the journal.
+func (t *Tree) StopJournal() *Journal {
+	j := t.journal
+	t.journal = nil
+	return j
+}
+
+// EachNode calls f, in no particular order, for every node recorded, with
+// its state when the journal started (nil: it did not exist then). A
+// recorded node may be unchanged.
+func (j *Journal) EachNode(f func(id NodeID, before *Node)) {
+	for id, n := range j.nodes {
+		f(id, n)
+	}
+}
+
+// EachGroup calls f, in no particular order, for every group recorded, with
+// its state when the journal started (nil: it did not exist then).
+func (j *Journal) EachGroup(f func(id GroupID, before *Group)) {
+	for id, g := range j.groups {
+		f(id, g)
+	}
+}
+
+// Len returns how many nodes and groups the journal recorded.
+func (j *Journal) Len() (nodes, groups int) { return len(j.nodes), len(j.groups) }
+
+// noteNode records the state of node id, if the journal runs and has none yet.
+func (t *Tree) noteNode(id NodeID) {
+	j := t.journal
+	if j == nil {
+		return
+	}
+	if _, ok := j.nodes[id]; ok {
+		return
+	}
+	if n, ok := t.nodes[id]; ok {
+		c := *n
+		j.nodes[id] = &c
+		return
+	}
+	j.nodes[id] = nil
+}
+
+// noteGroup records the state of group id, if the journal runs and has none yet.
+func (t *Tree) noteGroup(id GroupID) {
+	j := t.journal
+	if j == nil {
+		return
+	}
+	if _, ok := j.groups[id]; ok {
+		return
+	}
+	if g, ok := t.groups[id]; ok {
+		c := *g
+		c.Causes = slices.Clone(g.Causes)
+		j.groups[id] = &c
+		return
+	}
+	j.groups[id] = nil
+}
+
+// noteAllNodes records every node, before pointers to all of them are handed out.
+func (t *Tree) noteAllNodes() {
+	if t.journal == nil || t.journal.allNodes {
+		return
+	}
+	for id := range t.nodes {
+		t.noteNode(id)
+	}
+	t.journal.allNodes = true
+}
+
+// noteAllGroups records every group, before pointers to all of them are handed out.
+func (t *Tree) noteAllGroups() {
+	if t.journal == nil || t.journal.allGroups {
+		return
+	}
+	for id := range t.groups {
+		t.noteGroup(id)
+	}
+	t.journal.allGroups = true
 }

@@ -3,11 +3,14 @@ package tree_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/treetest"
 )
 
 func TestNormalizeText(t *testing.T) {
@@ -316,5 +319,240 @@ func TestReserveNumbers(t *testing.T) {
 	tr.ReserveNumbers(3, 1) // never lowers
 	if tr.NextNodeID() != 11 {
 		t.Fatalf("ReserveNumbers lowered the counter to %d", tr.NextNodeID())
+	}
+}
+
+// journalCheck fails unless j holds, for every node and group that differs
+// between before and after, its state in before, and holds nothing else but
+// states from before.
+func journalCheck(t *testing.T, before, after *tree.Tree, j *tree.Journal) {
+	t.Helper()
+	if j == nil {
+		t.Fatal("StopJournal returned no journal")
+	}
+	recNodes := map[tree.NodeID]bool{}
+	j.EachNode(func(id tree.NodeID, img *tree.Node) {
+		recNodes[id] = true
+		was, ok := before.Node(id)
+		switch {
+		case img == nil && ok:
+			t.Errorf("journal says %s was absent; it was %+v", id, *was)
+		case img != nil && !ok:
+			t.Errorf("journal says %s was %+v; it was absent", id, *img)
+		case img != nil && *img != *was:
+			t.Errorf("journal image of %s is %+v, want %+v", id, *img, *was)
+		}
+	})
+	recGroups := map[tree.GroupID]bool{}
+	j.EachGroup(func(id tree.GroupID, img *tree.Group) {
+		recGroups[id] = true
+		was, ok := before.Group(id)
+		switch {
+		case img == nil && ok:
+			t.Errorf("journal says link %d was absent; it was %+v", id, *was)
+		case img != nil && !ok:
+			t.Errorf("journal says link %d was %+v; it was absent", id, *img)
+		case img != nil && !reflect.DeepEqual(*img, *was):
+			t.Errorf("journal image of link %d is %+v, want %+v", id, *img, *was)
+		}
+	})
+	nodeIDs := map[tree.NodeID]bool{}
+	for _, tr := range []*tree.Tree{before, after} {
+		for _, n := range tr.Nodes() {
+			nodeIDs[n.ID] = true
+		}
+	}
+	for id := range nodeIDs {
+		a, okA := before.Node(id)
+		b, okB := after.Node(id)
+		if (okA != okB || okA && *a != *b) && !recNodes[id] {
+			t.Errorf("node %s changed (%v → %v) but the journal missed it", id, a, b)
+		}
+	}
+	groupIDs := map[tree.GroupID]bool{}
+	for _, tr := range []*tree.Tree{before, after} {
+		for _, g := range tr.Groups() {
+			groupIDs[g.ID] = true
+		}
+	}
+	for id := range groupIDs {
+		a, okA := before.Group(id)
+		b, okB := after.Group(id)
+		if (okA != okB || okA && !reflect.DeepEqual(*a, *b)) && !recGroups[id] {
+			t.Errorf("link %d changed (%v → %v) but the journal missed it", id, a, b)
+		}
+	}
+}
+
+func TestJournal(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(t *testing.T, tr *tree.Tree)
+		// most bounds how many nodes and groups may be recorded, so an edit
+		// that hands out no pointers does not copy the whole tree; -1: any.
+		mostNodes, mostGroups int
+	}{
+		{name: "add node", mostNodes: 1, edit: func(t *testing.T, tr *tree.Tree) {
+			if _, err := tr.AddNode(tree.Node{Kind: tree.KindUDE, Text: "new symptom"}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "change through the pointer AddNode returns", mostNodes: 1, edit: func(t *testing.T, tr *tree.Tree) {
+			n, err := tr.AddNode(tree.Node{Text: "new cause"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n.BlameWorded = true
+		}},
+		{name: "change through Node", mostNodes: 1, edit: func(t *testing.T, tr *tree.Tree) {
+			n, _ := tr.Node(2)
+			n.RootMarked, n.Evidence = true, "https://example.com/graph"
+		}},
+		{name: "change through NodeByText", mostNodes: 1, edit: func(t *testing.T, tr *tree.Tree) {
+			n, _ := tr.NodeByText("  cause  a ")
+			n.Unverified = true
+		}},
+		{name: "change through Group", mostGroups: 1, edit: func(t *testing.T, tr *tree.Tree) {
+			g, _ := tr.Group(1)
+			g.Status = tree.StatusDisputed
+		}},
+		{name: "change through GroupsInto and GroupsFrom", mostGroups: 2, edit: func(t *testing.T, tr *tree.Tree) {
+			tr.GroupsInto(2)[0].Status = tree.StatusAccepted
+			tr.GroupsFrom(2)[0].Status = tree.StatusDisputed
+		}},
+		{name: "change through Nodes", mostNodes: -1, edit: func(t *testing.T, tr *tree.Tree) {
+			tr.Nodes()[3].Weight = tree.WeightHigh
+		}},
+		{name: "change through EachNode and EachGroup", mostNodes: -1, mostGroups: -1, edit: func(t *testing.T, tr *tree.Tree) {
+			tr.EachNode(func(n *tree.Node) { n.Evidence = "seen " + n.ID.String() })
+			tr.EachGroup(func(g *tree.Group) { g.Status = tree.StatusAccepted })
+		}},
+		{name: "change through Groups", mostGroups: -1, edit: func(t *testing.T, tr *tree.Tree) {
+			tr.Groups()[0].Causes[0] = 5
+		}},
+		{name: "reword", mostNodes: 1, edit: func(t *testing.T, tr *tree.Tree) {
+			if err := tr.SetText(3, "cause b, reworded"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "set causes and flip", mostNodes: 1, mostGroups: 2, edit: func(t *testing.T, tr *tree.Tree) {
+			if err := tr.SetCauses(1, []tree.NodeID{2, 4}); err != nil {
+				t.Fatal(err)
+			}
+			n, err := tr.AddNode(tree.Node{Text: "cause d"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := tr.AddGroup(tree.Group{Effect: 4, Causes: []tree.NodeID{n.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tr.Flip(g.ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "remove node and link", mostNodes: 1, mostGroups: 3, edit: func(t *testing.T, tr *tree.Tree) {
+			if err := tr.RemoveNode(2); err != nil {
+				t.Fatal(err)
+			}
+			if err := tr.RemoveGroup(3); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "remove and add back under the same number", mostNodes: 1, mostGroups: 2, edit: func(t *testing.T, tr *tree.Tree) {
+			if err := tr.RemoveNode(4); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.AddNode(tree.Node{ID: 4, Text: "cause c, again"}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "statements", mostNodes: -1, mostGroups: -1, edit: func(t *testing.T, tr *tree.Tree) {
+			stmts, err := tree.ParseStatements([]byte("IF [new root] THEN [#4 cause c]\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tr.Apply(stmts); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{name: "failed edit", edit: func(t *testing.T, tr *tree.Tree) {
+			if _, err := tr.AddNode(tree.Node{Text: "cause a"}); err == nil {
+				t.Fatal("duplicate text accepted")
+			}
+			if err := tr.SetCauses(1, []tree.NodeID{1}); err == nil {
+				t.Fatal("self link accepted")
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := modelTree(t, []string{"effect", "cause a", "cause b", "cause c", "cause e"},
+				[]tree.NodeID{1, 2, 3}, []tree.NodeID{2, 4}, []tree.NodeID{3, 4})
+			before := tr.Clone()
+			tr.StartJournal()
+			tt.edit(t, tr)
+			j := tr.StopJournal()
+			journalCheck(t, before, tr, j)
+			nodes, groups := j.Len()
+			if tt.mostNodes >= 0 && nodes > tt.mostNodes || tt.mostGroups >= 0 && groups > tt.mostGroups {
+				t.Errorf("journal recorded %d nodes and %d links, want at most %d and %d",
+					nodes, groups, tt.mostNodes, tt.mostGroups)
+			}
+			if tr.StopJournal() != nil {
+				t.Error("a stopped journal is still running")
+			}
+		})
+	}
+}
+
+// TestJournalRandomEdits runs random edits, some through pointers, on
+// generated trees and checks that the journal holds every change.
+func TestJournalRandomEdits(t *testing.T) {
+	for seed := range uint64(20) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			tr := treetest.Generate(int64(seed), 40)
+			before := tr.Clone()
+			tr.StartJournal()
+			for step := range 30 {
+				journalRandomEdit(rng, tr, step)
+			}
+			journalCheck(t, before, tr, tr.StopJournal())
+		})
+	}
+}
+
+// journalRandomEdit makes one random edit; failed edits are part of the test.
+func journalRandomEdit(rng *rand.Rand, tr *tree.Tree, step int) {
+	node := func() tree.NodeID { return tree.NodeID(1 + rng.IntN(int(tr.NextNodeID()))) }
+	group := func() tree.GroupID { return tree.GroupID(1 + rng.IntN(tr.NumGroups()+3)) }
+	switch rng.IntN(10) {
+	case 0:
+		_, _ = tr.AddNode(tree.Node{Text: fmt.Sprintf("random cause %d", step)})
+	case 1:
+		_ = tr.SetText(node(), fmt.Sprintf("random rewording %d", step))
+	case 2:
+		_ = tr.RemoveNode(node())
+	case 3:
+		_, _ = tr.AddGroup(tree.Group{Effect: node(), Causes: []tree.NodeID{node(), node()}})
+	case 4:
+		_ = tr.SetCauses(group(), []tree.NodeID{node()})
+	case 5:
+		_ = tr.Flip(group())
+	case 6:
+		_ = tr.RemoveGroup(group())
+	case 7:
+		if n, ok := tr.Node(node()); ok {
+			n.RootMarked = !n.RootMarked
+		}
+	case 8:
+		if g, ok := tr.Group(group()); ok {
+			g.Status = tree.StatusDisputed
+		}
+	case 9:
+		for _, g := range tr.GroupsFrom(node()) {
+			g.Status = tree.StatusAccepted
+		}
 	}
 }

@@ -155,11 +155,15 @@ func (s *Service) editTreeRef(tx Tx, r *RCA, actor Actor, action string, sourceL
 	if err != nil {
 		return TreeChange{}, nil, err
 	}
-	before := t.Clone()
-	if err := fn(t); err != nil {
+	// The journal keeps the state of what fn touches, so the change is found
+	// without copying the whole tree first.
+	t.StartJournal()
+	err = fn(t)
+	j := t.StopJournal()
+	if err != nil {
 		return TreeChange{}, nil, err
 	}
-	ch := Diff(before, t)
+	ch := journalChange(j, t)
 	if ch.Empty() {
 		return ch, t, nil
 	}
@@ -267,12 +271,46 @@ func Diff(before, after *tree.Tree) TreeChange {
 			ch.Groups = append(ch.Groups, GroupChange{After: copyGroup(g)})
 		}
 	})
-	// Only the changes are sorted: by number, a deletion before an addition.
+	sortChange(&ch) // only the changes are sorted
+	return ch
+}
+
+// journalChange returns the node and link changes that turned the tree j
+// started on into t: Diff of the two trees, found from the journal alone.
+func journalChange(j *tree.Journal, t *tree.Tree) TreeChange {
+	var ch TreeChange
+	j.EachNode(func(id tree.NodeID, before *tree.Node) {
+		n, ok := t.Node(id)
+		switch {
+		case before == nil && ok:
+			ch.Nodes = append(ch.Nodes, NodeChange{After: copyNode(n)})
+		case before != nil && !ok:
+			ch.Nodes = append(ch.Nodes, NodeChange{Before: before})
+		case before != nil && *n != *before:
+			ch.Nodes = append(ch.Nodes, NodeChange{Before: before, After: copyNode(n)})
+		}
+	})
+	j.EachGroup(func(id tree.GroupID, before *tree.Group) {
+		g, ok := t.Group(id)
+		switch {
+		case before == nil && ok:
+			ch.Groups = append(ch.Groups, GroupChange{After: copyGroup(g)})
+		case before != nil && !ok:
+			ch.Groups = append(ch.Groups, GroupChange{Before: before})
+		case before != nil && (g.Effect != before.Effect || g.Status != before.Status || !slices.Equal(g.Causes, before.Causes)):
+			ch.Groups = append(ch.Groups, GroupChange{Before: before, After: copyGroup(g)})
+		}
+	})
+	sortChange(&ch)
+	return ch
+}
+
+// sortChange orders the changes by number, a deletion before an addition.
+func sortChange(ch *TreeChange) {
 	slices.SortFunc(ch.Nodes, func(a, b NodeChange) int {
 		return cmp.Compare(changeID(a.Before, a.After), changeID(b.Before, b.After))
 	})
 	slices.SortFunc(ch.Groups, func(a, b GroupChange) int { return cmp.Compare(groupChangeID(a), groupChangeID(b)) })
-	return ch
 }
 
 func changeID(before, after *tree.Node) tree.NodeID {
