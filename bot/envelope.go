@@ -70,6 +70,7 @@ func (b *Bot) buildRoutes() *routes {
 	b.symptomRoutes(rt)
 	b.walkRoutes(rt)
 	b.challengeRoutes(rt)
+	b.sufficiencyRoutes(rt)
 	return rt
 }
 

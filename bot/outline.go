@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -38,16 +37,7 @@ func (b *Bot) outlineRoutes(rt *routes) {
 // outlineLines lists the tree's nodes: symptoms (UDEs) first, then the other
 // nodes with what they cause, each by number. Texts are escaped.
 func outlineLines(t *tree.Tree) []string {
-	nodes := t.Nodes()
-	slices.SortStableFunc(nodes, func(a, b *tree.Node) int {
-		if ua, ub := a.Kind == tree.KindUDE, b.Kind == tree.KindUDE; ua != ub {
-			if ua {
-				return -1
-			}
-			return 1
-		}
-		return int(a.ID) - int(b.ID)
-	})
+	nodes := outlineNodes(t)
 	lines := make([]string, 0, len(nodes))
 	for _, n := range nodes {
 		lines = append(lines, outlineLine(t, n))
@@ -147,7 +137,7 @@ func outlineBlocks(rca *workflow.RCA, lines []string, page int) []slack.Block {
 		nav = append(nav, button("Next page :arrow_right:", actOutlineNext, rcaValue(rca.ID, int64(page+1)), ""))
 	}
 	if len(nav) > 0 {
-		blocks = append(blocks, actions("outline_nav", nav...))
+		blocks = append(blocks, actions(outlineNavBlock, nav...))
 	}
 	return clipMessage(blocks)
 }
@@ -158,7 +148,7 @@ func (b *Bot) outlineFor(ctx context.Context, actor workflow.Actor, rca *workflo
 	if err != nil {
 		return nil, fmt.Errorf("load the tree of RCA %d: %w", rca.ID, err)
 	}
-	return outlineBlocks(rca, outlineLines(t), page), nil
+	return withOutlineAddCause(outlineBlocks(rca, outlineLines(t), page), rca, t, page), nil
 }
 
 func outlineFallback(rca *workflow.RCA) slack.MsgOption {

@@ -184,9 +184,7 @@ func walkBlocks(rcaID int64, phase workflow.Phase, step *workflow.WalkStep, t *t
 		section(fmt.Sprintf(":link: *Wiring walk* — why did this happen?\n*%s* %s", n.ID, truncateEscaped(n.Text, tree.MaxTextRunes+50))),
 	}
 	blocks = append(blocks, section(walkEffectsText(t, n.ID)))
-	for _, p := range walkPrompts(step, n) {
-		blocks = append(blocks, contextBlock(":thinking_face: "+Escape(p)))
-	}
+	blocks = append(blocks, sufficiencyBlocks(rcaID, step, t, n)...)
 	value := rcaValue(rcaID, int64(n.ID))
 	blocks = append(blocks,
 		actions("walk_actions",
@@ -241,19 +239,6 @@ func walkNodeRef(t *tree.Tree, id tree.NodeID, max int) string {
 		return id.String()
 	}
 	return fmt.Sprintf("*%s* %s", id, truncateEscaped(n.Text, max))
-}
-
-// walkPrompts returns the sufficiency prompts in which the node is the lone
-// cause of an effect.
-func walkPrompts(step *workflow.WalkStep, n *tree.Node) []string {
-	var out []string
-	needle := "[" + n.Text + "] always enough"
-	for _, p := range step.Prompts {
-		if strings.Contains(p, needle) && len(out) < walkMaxPrompts {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // walkProgressText is "4 nodes still unexplained · 1 skipped for now".
