@@ -205,6 +205,10 @@ func (b *Bot) submitSufficiency(ctx context.Context, r *reply, cb *slack.Interac
 	r.later(func(ctx context.Context) {
 		b.adviseAuthor(ctx, r, actor, rcaID, res)
 		b.afterTreeChange(ctx, r, actor, rcaID)
+		if res.Phase == workflow.PhaseChallenging {
+			// The grown link reads differently and needs its reviews again.
+			b.updateCards(ctx, r.log, actor, rcaID, res.Groups, nil)
+		}
 	})
 }
 

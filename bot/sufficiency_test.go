@@ -12,6 +12,20 @@ import (
 const sufficiencyStatements = "UDE [Checkout fails]\nIF [Payment API times out] THEN [Checkout fails]\n" +
 	"UDE [Support tickets double]\nIF [Traffic doubled] THEN [Support tickets double]"
 
+// sufficiencyStartWiring clicks "Start wiring" and waits until the
+// dashboard says so: it is refreshed after the walk message is posted and
+// remembered, so clicks on the walk from then on update it.
+func sufficiencyStartWiring(t *testing.T, ctx context.Context, fake *slacktest.Server, u slacktest.User, ch slacktest.Channel, dash slacktest.Message) {
+	t.Helper()
+	if _, err := u.ClickButton(ctx, dash, ":link: Start wiring"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "dashboard in wiring", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "wiring causes")
+	})
+}
+
 // sufficiencyOpen clicks the prompt's button on msg and returns the modal.
 func sufficiencyOpen(t *testing.T, ctx context.Context, u slacktest.User, msg slacktest.Message) slacktest.View {
 	t.Helper()
@@ -45,9 +59,7 @@ func TestSufficiencyPromptGrowsTheLink(t *testing.T) {
 	ctx := testCtx(t)
 	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Checkout outage", bob)
 	pasteApply(t, ctx, alice, ch.ID, sufficiencyStatements)
-	if _, err := alice.ClickButton(ctx, dash, ":link: Start wiring"); err != nil {
-		t.Fatal(err)
-	}
+	sufficiencyStartWiring(t, ctx, fake, alice, ch, dash)
 	walk := walkAt(t, ctx, fake, ch.ID, "*#3* Payment API times out")
 	if text := walk.PlainText(); !strings.Contains(text, "Is [Payment API times out] always enough to produce [Checkout fails]?") ||
 		!strings.Contains(text, "[Add what else must be true…]") {
@@ -97,9 +109,7 @@ func TestSufficiencyPromptAnsweredTwiceAtOnce(t *testing.T) {
 	ctx := testCtx(t)
 	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Checkout outage", bob)
 	pasteApply(t, ctx, alice, ch.ID, sufficiencyStatements)
-	if _, err := alice.ClickButton(ctx, dash, ":link: Start wiring"); err != nil {
-		t.Fatal(err)
-	}
+	sufficiencyStartWiring(t, ctx, fake, alice, ch, dash)
 	walk := walkAt(t, ctx, fake, ch.ID, "*#3* Payment API times out")
 	if _, err := alice.ClickButton(ctx, walk, "Root — stop here"); err != nil {
 		t.Fatal(err)
@@ -172,4 +182,28 @@ func TestOutlineAddCauseUnder(t *testing.T) {
 		t.Fatalf("no Add cause modal for #3: %v", err)
 	}
 	walkNoFailures(t, fake)
+}
+
+func TestSufficiencyInChallengeRedrawsTheCard(t *testing.T) {
+	ctx := testCtx(t)
+	w := challengeSetUp(t, ctx, sufficiencyStatements)
+	header, _ := w.startPass(t, ctx, 2)
+	card := w.linkCard(t, ctx, header, 1)
+	w.click(t, ctx, w.bob, card, "Holds")
+	w.waitEdited(t, ctx, card, "holds for <@"+w.bob.ID+">")
+
+	// The walk goes on during the pass; carol answers its prompt on link 1.
+	walk := walkAt(t, ctx, w.fake, w.ch.ID, "*#3* Payment API times out")
+	view := sufficiencyOpen(t, ctx, w.carol, walk)
+	if err := w.carol.FillInput(view, "What else must be true", "Retries are unbounded"); err != nil {
+		t.Fatal(err)
+	}
+	if errs := sufficiencySubmit(t, ctx, w.carol); len(errs) > 0 {
+		t.Fatalf("refused: %v", errs)
+	}
+	card = w.waitEdited(t, ctx, card, "AND [#5 Retries are unbounded]")
+	if text := card.PlainText(); strings.Contains(text, "holds for") || !strings.Contains(text, "0 of 2 needed say it holds") {
+		t.Errorf("the grown link's card keeps the old review:\n%s", text)
+	}
+	walkNoFailures(t, w.fake)
 }
