@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
 )
 
@@ -113,4 +114,55 @@ func formatReservations(rs []workflow.Reservation) string {
 		out += fmt.Sprintf("%s %s %s %s %q; ", on, r.Category, r.Status, r.RaisedBy, r.Note)
 	}
 	return out
+}
+
+// BenchmarkChallengeCardState150 reads what a challenge card shows on a
+// stored 150-node RCA with 100 reviews: the way the bot read it before
+// (Summary for the tree and open reservations, Progress for review counts,
+// the audit log for who said it holds) and with Tree, Reservations and Reviews.
+func BenchmarkChallengeCardState150(b *testing.B) {
+	e := newEnv(b)
+	id := storeGenerated(b, e, 150)
+	e.phase(id, workflow.PhaseChallenging)
+	for g := 1; g <= 50; g++ {
+		for _, u := range []workflow.Actor{alice, bob} {
+			if _, err := e.svc.Review(e.ctx, u, id, tree.GroupID(g), true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	reads := []struct {
+		name string
+		read func() error
+	}{
+		{name: "summary+progress+audit", read: func() error {
+			if _, err := e.svc.Summary(e.ctx, alice, id); err != nil {
+				return err
+			}
+			if _, err := e.svc.Progress(e.ctx, alice, id); err != nil {
+				return err
+			}
+			_, err := e.svc.AuditLog(e.ctx, alice, id)
+			return err
+		}},
+		{name: "tree+reservations+reviews", read: func() error {
+			if _, err := e.svc.Tree(e.ctx, alice, id); err != nil {
+				return err
+			}
+			if _, err := e.svc.Reservations(e.ctx, alice, id); err != nil {
+				return err
+			}
+			_, err := e.svc.Reviews(e.ctx, alice, id)
+			return err
+		}},
+	}
+	for _, r := range reads {
+		b.Run(r.name, func(b *testing.B) {
+			for range b.N {
+				if err := r.read(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
