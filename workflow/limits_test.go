@@ -143,7 +143,7 @@ func TestLimitsAllowUpToTheLimit(t *testing.T) {
 			}, nodes: 10},
 		{name: "a 2,000-line paste within the default limits", limits: workflow.Limits{},
 			run: func(e *env, id int64) error {
-				_, err := e.svc.PasteStatements(e.ctx, alice, id, "# comment\n"+chain(1995))
+				_, err := e.svc.PasteStatements(e.ctx, alice, id, strings.Repeat("# comment\n", 5)+chain(1995))
 				return err
 			}, nodes: 2000},
 		{name: "invite up to the participant limit, counting people once", limits: workflow.Limits{MaxParticipants: 5},
