@@ -79,6 +79,10 @@ type AddCausesInput struct {
 
 // AddCauses wires causes into an effect. Errors: EInvalid (causes, logic,
 // kind, new_texts), ENotFound (effect, existing), EConflict (the link exists).
+// With Extend the causes join that link instead (audited as "extend_group",
+// its reviews cleared); it adds ENotFound and EConflict on field "extend"
+// (no such link, or a link of another effect) and EConflict on "existing" or
+// "new_texts" for a cause already in the link.
 func (s *Service) AddCauses(ctx context.Context, actor Actor, rcaID int64, in AddCausesInput) (*Result, error) {
 	if err := checkCausesInput(&in); err != nil {
 		return nil, err
