@@ -1,10 +1,12 @@
 package storage
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // treeCacheSize bounds how many RCA trees are kept in memory.
@@ -12,21 +14,40 @@ const treeCacheSize = 64
 
 // treeCache keeps the last tree loaded for recently used RCAs, keyed by the
 // RCA's tree_version, so commands do not rebuild an unchanged tree. Only
-// trees read from committed data are stored (see Tx.Tree), and callers always
-// get their own clone.
+// trees read from committed data are stored (see Tx.Tree), callers always
+// get their own clone, and a committed change is applied to the cached tree
+// in place (see advance), so a write copies the tree once, not three times.
 type treeCache struct {
-	mu           sync.Mutex
-	entries      map[int64]cachedTree
+	mu           sync.Mutex // guards entries (the map, not the trees)
+	entries      map[int64]*cacheEntry
 	hits, misses atomic.Int64
 	disabled     bool // set by WithoutTreeCache before first use
 }
 
-type cachedTree struct {
+// cacheEntry is one RCA's cached tree. Its lock guards version and tree:
+// readers clone the tree under the read lock, a commit changes it in place
+// under the write lock. The tree never leaves the cache.
+type cacheEntry struct {
+	mu      sync.RWMutex
 	version int64
-	tree    *tree.Tree
+	tree    *tree.Tree // nil once a change failed to apply: the entry is dead
 }
 
-func newTreeCache() *treeCache { return &treeCache{entries: map[int64]cachedTree{}} }
+// cachedChange is what a transaction changed in one RCA's tree: the tree
+// version it started from, the version it leaves, and its changes in order.
+type cachedChange struct {
+	from, to int64
+	changes  []workflow.TreeChange
+}
+
+func newTreeCache() *treeCache { return &treeCache{entries: map[int64]*cacheEntry{}} }
+
+// entry returns the entry of rcaID, or nil.
+func (c *treeCache) entry(rcaID int64) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.entries[rcaID]
+}
 
 // get returns a clone of the cached tree of rcaID at version, if any.
 func (c *treeCache) get(rcaID, version int64) (*tree.Tree, bool) {
@@ -34,42 +55,109 @@ func (c *treeCache) get(rcaID, version int64) (*tree.Tree, bool) {
 		c.misses.Add(1)
 		return nil, false
 	}
-	c.mu.Lock()
-	e, ok := c.entries[rcaID]
-	c.mu.Unlock()
-	if !ok || e.version != version {
-		c.misses.Add(1)
-		return nil, false
+	if e := c.entry(rcaID); e != nil {
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+		if e.version == version && e.tree != nil {
+			c.hits.Add(1)
+			return e.tree.Clone(), true
+		}
 	}
-	c.hits.Add(1)
-	return e.tree.Clone(), true
+	c.misses.Add(1)
+	return nil, false
 }
 
-// put stores a clone of t as the tree of rcaID at version, evicting another
-// entry when the cache is full.
+// put stores a clone of t as the tree of rcaID at version, unless a newer
+// version is cached, evicting another entry when the cache is full.
 func (c *treeCache) put(rcaID, version int64, t *tree.Tree) {
-	if !c.disabled {
-		c.putOwned(rcaID, version, t.Clone())
-	}
-}
-
-// putOwned is put for a tree nobody else holds: it is stored as it is.
-func (c *treeCache) putOwned(rcaID, version int64, cp *tree.Tree) {
 	if c.disabled {
 		return
 	}
+	if old := c.entry(rcaID); old != nil {
+		old.mu.RLock()
+		newer := old.version > version && old.tree != nil
+		old.mu.RUnlock()
+		if newer {
+			return
+		}
+	}
+	e := &cacheEntry{version: version, tree: t.Clone()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if old, ok := c.entries[rcaID]; ok && old.version > version {
-		return
-	}
 	if _, ok := c.entries[rcaID]; !ok && len(c.entries) >= treeCacheSize {
 		for id := range c.entries {
 			delete(c.entries, id)
 			break
 		}
 	}
-	c.entries[rcaID] = cachedTree{version: version, tree: cp}
+	c.entries[rcaID] = e
+}
+
+// advance applies a committed change to the cached tree of rcaID in place,
+// if the cache holds the version the change started from. A change that
+// does not apply cleanly drops the entry, so the next load reads the tables.
+func (c *treeCache) advance(rcaID int64, ch cachedChange) {
+	if c.disabled {
+		return
+	}
+	e := c.entry(rcaID)
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.tree == nil || e.version != ch.from {
+		return // another load or commit got there first; versions keep it right
+	}
+	for _, change := range ch.changes {
+		if err := applyToTree(e.tree, change); err != nil {
+			e.tree = nil
+			c.drop(rcaID, e)
+			return
+		}
+	}
+	e.version = ch.to
+}
+
+// drop removes entry e of rcaID, unless it was replaced meanwhile.
+func (c *treeCache) drop(rcaID int64, e *cacheEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries[rcaID] == e {
+		delete(c.entries, rcaID)
+	}
+}
+
+// copyChange returns a deep copy of ch, so that a change kept until its
+// transaction commits cannot be altered by the caller meanwhile.
+func copyChange(ch workflow.TreeChange) workflow.TreeChange {
+	out := workflow.TreeChange{Nodes: slices.Clone(ch.Nodes), Groups: slices.Clone(ch.Groups)}
+	for i := range out.Nodes {
+		out.Nodes[i].Before = copyNode(out.Nodes[i].Before)
+		out.Nodes[i].After = copyNode(out.Nodes[i].After)
+	}
+	for i := range out.Groups {
+		out.Groups[i].Before = copyGroup(out.Groups[i].Before)
+		out.Groups[i].After = copyGroup(out.Groups[i].After)
+	}
+	return out
+}
+
+func copyNode(n *tree.Node) *tree.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	return &c
+}
+
+func copyGroup(g *tree.Group) *tree.Group {
+	if g == nil {
+		return nil
+	}
+	c := *g
+	c.Causes = slices.Clone(g.Causes)
+	return &c
 }
 
 // TreeCacheStats returns how many tree loads were served from the cache and

@@ -17,9 +17,9 @@ type Tx struct {
 	now   time.Time
 	trees *treeCache
 	dirty bool // the transaction changed a tree: its trees are not committed yet
-	// pending holds, per RCA, the cached tree with this transaction's changes
-	// applied; DB.Update caches it once the transaction has committed.
-	pending map[int64]cachedTree
+	// pending holds, per RCA, this transaction's tree changes; DB.Update
+	// applies them to the cached tree once the transaction has committed.
+	pending map[int64]*cachedChange
 }
 
 var _ workflow.Tx = (*Tx)(nil)

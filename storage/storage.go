@@ -26,6 +26,10 @@ var migrationFS embed.FS
 // serialised through one connection, so only readers and backups ever wait.
 const busyTimeout = 10 * time.Second
 
+// stmtCacheSize is how many prepared statements each connection keeps; the
+// storage package has fewer distinct queries than this.
+const stmtCacheSize = 128
+
 // DB is an open untangle database: one writer connection and a pool of readers.
 type DB struct {
 	path   string
@@ -93,6 +97,9 @@ func dsn(path, txlock string) string {
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeout.Milliseconds()))
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", txlock)
+	// Each connection keeps its prepared statements instead of compiling the
+	// same few dozen queries again on every command.
+	q.Set("_stmt_cache_size", fmt.Sprint(stmtCacheSize))
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
@@ -225,7 +232,7 @@ func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 		return nil, fmt.Errorf("storage: commit: %w", mapErr(err))
 	}
 	for id, p := range tx.pending {
-		db.trees.putOwned(id, p.version, p.tree) // advance built it from a private clone
+		db.trees.advance(id, *p)
 	}
 	return res, nil
 }

@@ -134,27 +134,20 @@ func (t *Tx) ApplyChange(rcaID int64, ch workflow.TreeChange) error {
 	return nil
 }
 
-// advance applies ch to the cached tree of the version before, so that the
-// tree this transaction leaves can be cached when it commits. Without a
-// cached base, or if the change does not apply cleanly, nothing is cached.
+// advance remembers ch, the change that made the tree of rcaID version
+// version, so that the cached tree can be brought to that version in place
+// once this transaction commits (see DB.Update).
 func (t *Tx) advance(rcaID, version int64, ch workflow.TreeChange) {
 	if t.pending == nil {
-		t.pending = map[int64]cachedTree{}
+		t.pending = map[int64]*cachedChange{}
 	}
-	base, ok := t.pending[rcaID]
-	if !ok || base.version != version-1 {
-		tr, hit := t.trees.get(rcaID, version-1)
-		if !hit {
-			delete(t.pending, rcaID)
-			return
-		}
-		base = cachedTree{version: version - 1, tree: tr}
+	p, ok := t.pending[rcaID]
+	if !ok {
+		p = &cachedChange{from: version - 1}
+		t.pending[rcaID] = p
 	}
-	if err := applyToTree(base.tree, ch); err != nil {
-		delete(t.pending, rcaID)
-		return
-	}
-	t.pending[rcaID] = cachedTree{version: version, tree: base.tree}
+	p.to = version
+	p.changes = append(p.changes, copyChange(ch))
 }
 
 // applyToTree makes in memory the change writeChange makes in the tables.
