@@ -22,7 +22,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,6 +144,7 @@ func TestLoad(t *testing.T) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	loadSettle(t, fake)
+	botP99, botShare := bot.ackP99(t)
 	rss := bot.stop()
 	loadReport(t, stats, len(rcas), elapsed, rss)
 	t.Logf("  test process (fake Slack and people%s): peak RSS %d MiB, peak Go heap %d MiB; files kept by the fake: %d MiB",
@@ -148,8 +152,15 @@ func TestLoad(t *testing.T) {
 		loadFileBytes(fake)/(1<<20))
 	loadCheckDatabase(t, bot.dbPath, rcas, stats)
 	loadCheckSlack(t, fake)
-	if p99 := percentile(loadAllAcks(stats), 0.99); p99 > loadAckP99 {
-		t.Errorf("ack p99 %v is over %v", p99, loadAckP99)
+	// The bot's own ack latency (receipt to ack, from its /metrics) is what
+	// the issue bounds; the people's round trip through the fake is logged.
+	t.Logf("  bot ack latency (/metrics untangle_ack_seconds): %.2f%% of acks within 100 ms, p99 ≤ %v",
+		100*botShare, botP99)
+	if bot.metrics == "" {
+		botP99 = percentile(loadAllAcks(stats), 0.99)
+	}
+	if botP99 > loadAckP99 {
+		t.Errorf("ack p99 %v is over %v", botP99, loadAckP99)
 	}
 	if rss > loadMaxRSSKiB {
 		t.Errorf("peak RSS %d MiB is over %d MiB", rss/1024, loadMaxRSSKiB/1024)
@@ -510,6 +521,7 @@ func loadFileBytes(fake *slacktest.Server) int {
 type loadBot struct {
 	dbPath    string
 	inProcess bool
+	metrics   string     // the /metrics URL of the process, "" in process
 	stop      func() int // stops the bot and returns its peak RSS in KiB
 }
 
@@ -528,14 +540,15 @@ func loadStartBot(t *testing.T, fake *slacktest.Server) *loadBot {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	lb := &loadBot{dbPath: filepath.Join(dir, "untangle.db")}
+	addr := loadFreeAddr(t)
+	lb := &loadBot{dbPath: filepath.Join(dir, "untangle.db"), metrics: "http://" + addr + "/metrics"}
 	logf, err := os.Create(filepath.Join(dir, "serve.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "SLACK_BOT_TOKEN="+fake.BotToken(), "SLACK_APP_TOKEN="+fake.AppToken(),
-		"SLACK_API_URL="+fake.APIURL(), "UNTANGLE_DB="+lb.dbPath)
+		"SLACK_API_URL="+fake.APIURL(), "UNTANGLE_DB="+lb.dbPath, "UNTANGLE_HTTP_ADDR="+addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -564,6 +577,73 @@ func loadStartBot(t *testing.T, fake *slacktest.Server) *loadBot {
 		t.Fatalf("untangle serve did not connect: %v", err)
 	}
 	return lb
+}
+
+func loadFreeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// ackP99 reads the bot's ack latency histogram from /metrics and returns
+// the upper bound of the bucket holding the 99th percentile and the share
+// of acks within 100 ms (zero values in process).
+func (lb *loadBot) ackP99(t *testing.T) (time.Duration, float64) {
+	if lb.metrics == "" {
+		return 0, 0
+	}
+	resp, err := http.Get(lb.metrics)
+	if err != nil {
+		t.Errorf("GET /metrics: %v", err)
+		return 0, 0
+	}
+	defer resp.Body.Close()
+	buckets := map[float64]float64{} // le → cumulative count, over every envelope type
+	total := 0.0
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		name, rest, ok := strings.Cut(line, "{")
+		if !ok {
+			continue
+		}
+		labels, value, _ := strings.Cut(rest, "} ")
+		v, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "untangle_ack_seconds_count":
+			total += v
+		case "untangle_ack_seconds_bucket":
+			_, le, _ := strings.Cut(labels, `le="`)
+			le = strings.TrimSuffix(le, `"`)
+			if b, err := strconv.ParseFloat(le, 64); err == nil {
+				buckets[b] += v
+			}
+		}
+	}
+	if total == 0 {
+		t.Errorf("/metrics has no acks")
+		return 0, 0
+	}
+	les := make([]float64, 0, len(buckets))
+	for le := range buckets {
+		les = append(les, le)
+	}
+	slices.Sort(les)
+	p99 := time.Duration(math.MaxInt64)
+	for _, le := range les {
+		if buckets[le] >= 0.99*total {
+			p99 = time.Duration(le * float64(time.Second))
+			break
+		}
+	}
+	return p99, buckets[0.1] / total
 }
 
 // loadPeakRSS reads VmHWM (KiB) of a process ("self" or a pid).

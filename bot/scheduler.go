@@ -30,8 +30,22 @@ const remindOffSpec = workflow.ReminderOff
 
 // remindParser parses reminder schedules: the five standard fields with an
 // optional leading seconds field, descriptors such as @daily, and CRON_TZ=.
-func remindParser() cron.Parser {
-	return cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+func remindParser() safeParser {
+	return safeParser{cron.NewParser(cron.SecondOptional | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)}
+}
+
+// safeParser is a cron parser that returns an error for input the cron
+// library panics on ("TZ=" or "CRON_TZ=" with no schedule after it).
+type safeParser struct{ p cron.Parser }
+
+// Parse parses spec like cron.Parser.Parse, without panicking.
+func (s safeParser) Parse(spec string) (sched cron.Schedule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			sched, err = nil, fmt.Errorf("cron line %q: a time zone prefix needs a schedule after it", spec)
+		}
+	}()
+	return s.p.Parse(spec)
 }
 
 // scheduler posts the reminders of every open RCA. Its ticks are serialised

@@ -190,7 +190,7 @@ const ReminderOff = "off"
 func (s *Service) SetReminderSpec(ctx context.Context, actor Actor, rcaID int64, spec string) (*Result, error) {
 	spec = strings.TrimSpace(spec)
 	if spec != "" && spec != ReminderOff {
-		if _, err := cron.ParseStandard(spec); err != nil {
+		if _, err := ParseCron(spec); err != nil {
 			return nil, Invalidf("schedule", "That schedule is not a valid cron line (for example 0 10 * * 1-5).")
 		}
 	}
@@ -217,4 +217,16 @@ func (s *Service) ReminderState(ctx context.Context, actor Actor, rcaID int64) (
 		return err
 	})
 	return st, err
+}
+
+// ParseCron parses a standard five-field cron line. Input the cron library
+// panics on (a "TZ=" or "CRON_TZ=" prefix with no schedule after it) is an
+// error instead.
+func ParseCron(spec string) (sched cron.Schedule, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			sched, err = nil, fmt.Errorf("cron line %q: a time zone prefix needs a schedule after it", spec)
+		}
+	}()
+	return cron.ParseStandard(spec)
 }

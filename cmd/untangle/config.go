@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/untangle-rca/untangle/workflow"
 )
 
@@ -123,7 +121,7 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 	if cfg.DBPath == "" {
 		errs = append(errs, errors.New("UNTANGLE_DB must name a database file"))
 	}
-	if _, err := cron.ParseStandard(cfg.RemindCron); err != nil {
+	if _, err := workflow.ParseCron(cfg.RemindCron); err != nil {
 		errs = append(errs, fmt.Errorf("UNTANGLE_REMIND_CRON %q is not a valid cron schedule (%v); example: \"0 10 * * 1-5\" is 10:00 on weekdays", cfg.RemindCron, err))
 	}
 	loc, err := time.LoadLocation(raw["tz"])
