@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -98,5 +99,38 @@ func TestTreeCacheKeepsTheCommittedChange(t *testing.T) {
 	g, gok := tr.Group(1)
 	if !ok || n.Text != "B" || !gok || g.Causes[0] != 2 {
 		t.Fatalf("cached tree has #2 %v and link %v; want #2 saying B caused into #1", n, g)
+	}
+}
+
+// TestUpdateWaitsItsTurn holds the writer with one transaction and checks
+// that another one, whose context ends while it waits, gives up without
+// running, and that a third runs once the first has committed.
+func TestUpdateWaitsItsTurn(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
+	id := createRCA(t, db)
+	inside, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+			close(inside)
+			<-release
+			return nil, tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}}}})
+		})
+		first <- err
+	}()
+	<-inside
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	_, err := db.Update(ctx, "", func(workflow.Tx) ([]byte, error) { ran = true; return nil, nil })
+	if !errors.Is(err, context.Canceled) || ran {
+		t.Fatalf("a write whose context ended while waiting: ran %v, error %v; want not run, context.Canceled", ran, err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if got := loadTree(t, db, id); got.NumNodes() != 1 {
+		t.Fatalf("after the first write: %d nodes, want 1", got.NumNodes())
 	}
 }

@@ -38,6 +38,7 @@ type DB struct {
 	now    func() time.Time
 	newest int
 	trees  *treeCache
+	gate   writeGate
 }
 
 var _ workflow.Store = (*DB)(nil)
@@ -59,7 +60,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
 		return nil, fmt.Errorf("storage: open %q: give a plain file path", path)
 	}
-	db := &DB{path: path, now: func() time.Time { return time.Now() }, trees: newTreeCache()}
+	db := &DB{path: path, now: func() time.Time { return time.Now() }, trees: newTreeCache(),
+		gate: make(writeGate, 1)}
 	for _, o := range opts {
 		o(db)
 	}
@@ -200,11 +202,49 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	return nil
 }
 
-// Update runs fn in one write transaction; see workflow.Store.
+// writeGate admits write transactions one at a time in the order they
+// arrive. The writer pool has one connection, and database/sql hands a
+// freed connection to a random waiter, so under load some commands would
+// wait many turns while later ones pass them; the gate keeps the wait of
+// each bounded by the queue ahead of it.
+type writeGate chan struct{}
+
+// enter waits for the gate's turn, or for ctx to end.
+func (g writeGate) enter(ctx context.Context) error {
+	select {
+	case g <- struct{}{}: // blocked senders are served first in, first out
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// leave lets the next write transaction in.
+func (g writeGate) leave() { <-g }
+
+// Update runs fn in one write transaction; see workflow.Store. Once it has
+// committed, the transaction's tree changes are applied to the tree cache.
 func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]byte, error)) ([]byte, error) {
+	res, pending, err := db.update(ctx, key, fn)
+	if err != nil {
+		return nil, err
+	}
+	for id, p := range pending {
+		db.trees.advance(id, *p)
+	}
+	return res, nil
+}
+
+// update runs fn in a write transaction, in its turn at the gate, and
+// returns its result and the tree changes it committed.
+func (db *DB) update(ctx context.Context, key string, fn func(workflow.Tx) ([]byte, error)) ([]byte, map[int64]*cachedChange, error) {
+	if err := db.gate.enter(ctx); err != nil {
+		return nil, nil, fmt.Errorf("storage: wait to write: %w", err)
+	}
+	defer db.gate.leave()
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("storage: begin: %w", err)
+		return nil, nil, fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{ctx: ctx, tx: sqlTx, now: db.now().UTC(), trees: db.trees}
@@ -212,29 +252,26 @@ func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 		var res []byte
 		err := sqlTx.QueryRowContext(ctx, `SELECT result FROM deliveries WHERE key = ?`, key).Scan(&res)
 		if err == nil {
-			return res, nil
+			return res, nil, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("storage: look up delivery %q: %w", key, err)
+			return nil, nil, fmt.Errorf("storage: look up delivery %q: %w", key, err)
 		}
 	}
 	res, err := fn(tx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if key != "" {
 		if _, err := sqlTx.ExecContext(ctx, `INSERT INTO deliveries (key, result, handled_at) VALUES (?, ?, ?)`,
 			key, res, formatTime(tx.now)); err != nil {
-			return nil, fmt.Errorf("storage: record delivery %q: %w", key, mapErr(err))
+			return nil, nil, fmt.Errorf("storage: record delivery %q: %w", key, mapErr(err))
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return nil, fmt.Errorf("storage: commit: %w", mapErr(err))
+		return nil, nil, fmt.Errorf("storage: commit: %w", mapErr(err))
 	}
-	for id, p := range tx.pending {
-		db.trees.advance(id, *p)
-	}
-	return res, nil
+	return res, tx.pending, nil
 }
 
 // View runs fn in a read transaction on a consistent snapshot.
