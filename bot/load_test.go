@@ -266,10 +266,16 @@ func everyone(people []*loadPerson, f func(p *loadPerson) error) error {
 	return nil
 }
 
-// click presses a button on msg and fails on anything but a plain ack.
+// click presses a button on msg, once the message shows it (the dashboard
+// is redrawn after the ack of a phase change).
 func (p *loadPerson) click(ctx context.Context, kind string, msg slacktest.Message, text string) error {
 	actx, cancel := context.WithTimeout(ctx, loadActionTimeout)
 	defer cancel()
+	if _, err := p.rca.fake.WaitForMessage(actx, msg.Channel, func(m slacktest.Message) bool {
+		return m.TS == msg.TS && strings.Contains(m.PlainText(), "["+text+"]")
+	}); err != nil {
+		return fmt.Errorf("%s: no button %q: %w", kind, text, err)
+	}
 	_, err := p.stats.timed(kind, func() (*slacktest.Ack, error) { return p.u.ClickButton(actx, msg, text) })
 	return err
 }
@@ -343,8 +349,9 @@ func (p *loadPerson) paste(ctx context.Context) error {
 	return nil
 }
 
+// pasteUntil pastes at least once, then until the time is up.
 func (p *loadPerson) pasteUntil(ctx context.Context, until time.Time) error {
-	for time.Now().Before(until) && ctx.Err() == nil {
+	for first := true; first || time.Now().Before(until) && ctx.Err() == nil; first = false {
 		if err := p.paste(ctx); err != nil {
 			return err
 		}
@@ -428,6 +435,10 @@ func loadCheckDatabase(t *testing.T, dbPath string, rcas []*loadRCA, stats *load
 	}
 	defer db.Close()
 	svc := workflow.New(db, nil)
+	nodes, links, audits := 0, 0, 0
+	defer func() {
+		t.Logf("database: %d nodes, %d links, %d audit entries in %d RCAs", nodes, links, audits, len(rcas))
+	}()
 	for _, r := range rcas {
 		fac := workflow.Actor{UserID: r.people[0].ID}
 		tr, err := svc.Tree(ctx, fac, r.id)
@@ -442,6 +453,7 @@ func loadCheckDatabase(t *testing.T, dbPath string, rcas []*loadRCA, stats *load
 		for _, e := range log {
 			actions[e.Action]++
 		}
+		nodes, links, audits = nodes+tr.NumNodes(), links+tr.NumGroups(), audits+len(log)
 		kinds := map[tree.Kind]int{}
 		tr.EachNode(func(n *tree.Node) { kinds[n.Kind]++ })
 		for _, c := range []struct {
