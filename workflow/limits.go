@@ -10,10 +10,10 @@ import (
 
 // Default limits; see docs/limits.md.
 const (
-	DefaultMaxNodes        = 2000      // nodes per RCA
-	DefaultMaxPasteBytes   = 64 * 1024 // bytes of one paste
-	DefaultMaxPasteLines   = 2000      // lines of one paste
-	DefaultMaxParticipants = 500       // participants per RCA
+	DefaultMaxNodes        = 2000       // nodes per RCA
+	DefaultMaxPasteBytes   = 256 * 1024 // bytes of one paste: a 150-node tree with long texts fits
+	DefaultMaxPasteLines   = 2000       // lines of one paste
+	DefaultMaxParticipants = 500        // participants per RCA
 )
 
 // Limits bounds what users may put into one RCA. A zero field means its
