@@ -112,10 +112,11 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	defer b.startReminders(ctx)()
+	started := time.Now()
 	b.inflight.Add(1)
 	go func() {
 		defer b.inflight.Done()
-		b.resumeSetUps(ctx)
+		b.resumeSetUps(ctx, started)
 	}()
 	connCtx, stopConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopConn()

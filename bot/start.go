@@ -139,9 +139,12 @@ func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, 
 	}
 }
 
-// resumeSetUps finishes, at start, the channel set-up of RCAs that a crash
-// or a failed Slack call left without a channel or without a dashboard.
-func (b *Bot) resumeSetUps(ctx context.Context) {
+// resumeSetUps finishes, at start, the channel set-up of RCAs saved before
+// this process started that a crash or a failed Slack call left without a
+// channel. (RCAs saved since are being set up by their own envelopes.) A
+// crash right after conversations.create leaves that channel unused: Slack
+// offers no way to make the create idempotent.
+func (b *Bot) resumeSetUps(ctx context.Context, started time.Time) {
 	rcas, err := b.svc.OpenRCAs(ctx)
 	if err != nil {
 		b.log.Error("look for unfinished channel set-ups", "error", err)
@@ -149,24 +152,13 @@ func (b *Bot) resumeSetUps(ctx context.Context) {
 	}
 	for i := range rcas {
 		rca := &rcas[i]
-		actor := workflow.Actor{UserID: rca.Creator}
-		r := &reply{envelopeID: fmt.Sprintf("resume-rca-%d", rca.ID), log: b.log.With("rca", rca.ID, "resume", true)}
-		switch {
-		case rca.ChannelID == "":
-			r.log.Info("finishing an interrupted channel set-up")
-			b.setUpChannel(ctx, r, actor, rca)
-		case b.missingDashboard(ctx, actor, rca.ID):
-			r.log.Info("posting a dashboard that was never posted")
-			if err := b.postDashboard(ctx, actor, rca); err != nil {
-				r.log.Error("post the dashboard", "error", err)
-			}
+		if rca.ChannelID != "" || rca.CreatedAt.After(started) {
+			continue
 		}
+		r := &reply{envelopeID: fmt.Sprintf("resume-rca-%d", rca.ID), log: b.log.With("rca", rca.ID, "resume", true)}
+		r.log.Info("finishing an interrupted channel set-up")
+		b.setUpChannel(ctx, r, workflow.Actor{UserID: rca.Creator}, rca)
 	}
-}
-
-func (b *Bot) missingDashboard(ctx context.Context, actor workflow.Actor, rcaID int64) bool {
-	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refDashboard)
-	return err == nil && ts == ""
 }
 
 // createChannel creates rca-YYYY-MM-DD-<slug>, adding a suffix while the name is taken.

@@ -394,7 +394,7 @@ func checkExactlyOnce(t *testing.T, dbPath, user string, acked map[string]bool, 
 	}
 	for _, rca := range list {
 		if rca.ChannelID == "" {
-			// Known gap: nothing resumes the channel set-up after a restart.
+			// The next start resumes such set-ups; the last process may not have.
 			t.Logf("RCA %q has no channel: the process died between saving it and creating the channel", rca.Title)
 			continue
 		}
