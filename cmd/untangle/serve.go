@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/storage"
@@ -65,7 +66,35 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	if err := b.Check(ctx); err != nil {
 		return err
 	}
+	pruneCtx, stopPrune := context.WithCancel(ctx)
+	defer stopPrune()
+	go pruneDeliveries(pruneCtx, db, log)
 	return b.Run(ctx)
+}
+
+// deliveryKeep is how long handled Slack delivery keys are remembered: far
+// longer than Slack redelivers an envelope (minutes).
+const deliveryKeep = 7 * 24 * time.Hour
+
+// pruneDeliveries forgets old delivery keys at start and then every hour,
+// so the table of handled envelopes does not grow without bound.
+func pruneDeliveries(ctx context.Context, db *storage.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		n, err := db.PruneDeliveries(ctx, time.Now().Add(-deliveryKeep))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("prune handled deliveries", "error", err.Error())
+		case n > 0:
+			log.Info("pruned handled deliveries", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func runManifest(_ context.Context, args []string, io stdio) int {
