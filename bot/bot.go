@@ -51,6 +51,7 @@ type Bot struct {
 	inflight  sync.WaitGroup
 	media     media        // rendered pictures per tree version (bot/render.go)
 	cards     *cardPosting // one card-posting run per RCA at a time (bot/challenge.go)
+	msgs      msgLocks     // one refresh at a time of each kept message per RCA (bot/locks.go)
 	ops       *ops         // metrics and connection state (bot/metrics.go)
 }
 

@@ -184,6 +184,7 @@ func (b *Bot) dashboardFor(ctx context.Context, actor workflow.Actor, rca *workf
 // refreshDashboard updates the pinned dashboard after a change. Failures are
 // logged: the change itself is already saved.
 func (b *Bot) refreshDashboard(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	defer b.msgs.lock("dashboard", rcaID)()
 	rca, err := b.svc.RCA(ctx, actor, rcaID)
 	if err != nil || rca.ChannelID == "" {
 		return

@@ -167,6 +167,7 @@ func (b *Bot) refreshOutline(ctx context.Context, r *reply, actor workflow.Actor
 // syncOutline updates (or posts) the outline at page, or at the stored page
 // when page is 0.
 func (b *Bot) syncOutline(ctx context.Context, actor workflow.Actor, rcaID int64, page int) error {
+	defer b.msgs.lock("outline", rcaID)()
 	rca, err := b.svc.RCA(ctx, actor, rcaID)
 	if err != nil || rca.ChannelID == "" {
 		return err

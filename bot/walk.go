@@ -76,6 +76,7 @@ func (b *Bot) clickStartWiring(ctx context.Context, r *reply, cb *slack.Interact
 // postWalk posts a fresh walk message at the bottom of the RCA channel,
 // remembers it, and turns the previous one (if any) into a pointer to it.
 func (b *Bot) postWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	defer b.msgs.lock("walk", rcaID)()
 	log := r.log.With("rca", rcaID)
 	rca, blocks, err := b.walkFor(ctx, actor, rcaID)
 	if err != nil {
@@ -117,6 +118,7 @@ const walkFallback = "Wiring walk"
 // after any change to the tree. It does nothing when no walk was posted;
 // failures are logged, since the change itself is already saved.
 func (b *Bot) refreshWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
+	defer b.msgs.lock("walk", rcaID)()
 	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
 	if err != nil || ts == "" {
 		return
