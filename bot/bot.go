@@ -29,7 +29,8 @@ type Config struct {
 	AckBudget time.Duration
 	// AfterBudget bounds the slow work done after an acknowledgement; 0 means 2 min.
 	AfterBudget time.Duration
-	// HTTPClient carries Web API calls; nil means a client with a 30 s timeout.
+	// HTTPClient carries Web API calls; nil means a client with a 30 s timeout
+	// that keeps up to 32 idle connections to Slack.
 	HTTPClient *http.Client
 	// RemindCron is the default reminder schedule in Location (five cron
 	// fields; a leading seconds field is accepted for tests); "" means "0 10 * * 1-5".
@@ -73,7 +74,11 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 		cfg.AfterBudget = 2 * time.Minute
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		// Handlers call the Web API concurrently: keep enough idle
+		// connections that bursts do not dial (and handshake) again.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 32
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	ops := newOps()
 	cfg.HTTPClient = ops.wrapClient(cfg.HTTPClient) // metrics and retries (metrics.go, retry.go)
