@@ -18,11 +18,17 @@ var hostileMarkup = []string{
 // hostileLeaks returns the hostile markup found unescaped where Slack parses
 // mrkdwn: mrkdwn text objects and the fallback text of messages.
 func hostileLeaks(text string, blocks json.RawMessage) []string {
+	return markupLeaks(text, blocks, hostileMarkup)
+}
+
+// markupLeaks returns each of markup found unescaped in the fallback text or
+// in a mrkdwn text object of blocks, with the text it was found in.
+func markupLeaks(text string, blocks json.RawMessage, markup []string) []string {
 	var found []string
 	check := func(s string) {
-		for _, bad := range hostileMarkup {
+		for _, bad := range markup {
 			if strings.Contains(s, bad) {
-				found = append(found, bad)
+				found = append(found, bad+" in "+s)
 			}
 		}
 	}

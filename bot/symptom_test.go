@@ -79,37 +79,7 @@ func symptomOutline(t *testing.T, ctx context.Context, fake *slacktest.Server, c
 // symptomLeaks returns the mention markup found unescaped in the mrkdwn and
 // fallback texts of what the bot showed, which would ping people.
 func symptomLeaks(text string, blocks json.RawMessage) []string {
-	var found []string
-	check := func(s string) {
-		for _, bad := range []string{"<!channel>", "<@U123>"} {
-			if strings.Contains(s, bad) {
-				found = append(found, bad+" in "+s)
-			}
-		}
-	}
-	check(text)
-	var walk func(any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if x["type"] == "mrkdwn" {
-				s, _ := x["text"].(string)
-				check(s)
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
-	var tree any
-	if len(blocks) > 0 && json.Unmarshal(blocks, &tree) == nil {
-		walk(tree)
-	}
-	return found
+	return markupLeaks(text, blocks, []string{"<!channel>", "<@U123>"})
 }
 
 func TestSymptomFieldErrors(t *testing.T) {
