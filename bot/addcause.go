@@ -143,15 +143,24 @@ func causeInput(v map[string]map[string]slack.BlockAction, effect tree.NodeID) (
 			in.Existing = append(in.Existing, id)
 		}
 	}
+	var err error
+	in.NewTexts, err = newCauseLines(v, "causes at a time", "; for many, use /rca paste")
+	return in, err
+}
+
+// newCauseLines reads the "one per line" input of a cause modal, refusing
+// more than causeMaxNew lines; what and hint word the refusal.
+func newCauseLines(v map[string]map[string]slack.BlockAction, what, hint string) ([]string, error) {
+	var lines []string
 	for _, line := range strings.Split(v[fieldCauseNew][fieldCauseNew].Value, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
-			in.NewTexts = append(in.NewTexts, line)
+			lines = append(lines, line)
 		}
 	}
-	if len(in.NewTexts) > causeMaxNew {
-		return in, workflow.Invalidf(fieldCauseNew, "Please add at most %d causes at a time (you wrote %d lines); for many, use /rca paste.", causeMaxNew, len(in.NewTexts))
+	if len(lines) > causeMaxNew {
+		return lines, workflow.Invalidf(fieldCauseNew, "Please add at most %d %s (you wrote %d lines)%s.", causeMaxNew, what, len(lines), hint)
 	}
-	return in, nil
+	return lines, nil
 }
 
 // submitAddCause wires the causes of the modal into its effect; problems

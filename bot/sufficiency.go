@@ -163,15 +163,9 @@ func sufficiencyInput(v map[string]map[string]slack.BlockAction, link tree.Group
 		}
 		in.Existing = append(in.Existing, id)
 	}
-	for _, line := range strings.Split(v[fieldCauseNew][fieldCauseNew].Value, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			in.NewTexts = append(in.NewTexts, line)
-		}
-	}
-	if len(in.NewTexts) > causeMaxNew {
-		return in, workflow.Invalidf(fieldCauseNew, "Please add at most %d conditions at a time (you wrote %d lines).", causeMaxNew, len(in.NewTexts))
-	}
-	return in, nil
+	var err error
+	in.NewTexts, err = newCauseLines(v, "conditions at a time", "")
+	return in, err
 }
 
 // sufficiencyTarget reads the link and effect from the modal's metadata.
