@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"sync"
@@ -75,7 +76,10 @@ func (s *submissions) forget(key string) {
 //     a double click races the first click's handler, while a click after
 //     it sees the state that handler left.
 func onceKey(evt socketmode.Event) (string, time.Duration) {
-	if evt.Type == socketmode.EventTypeEventsAPI && evt.Request != nil && evt.Request.EnvelopeID != "" {
+	if evt.Request == nil {
+		return "", 0
+	}
+	if evt.Type == socketmode.EventTypeEventsAPI && evt.Request.EnvelopeID != "" {
 		return "envelope/" + evt.Request.EnvelopeID, submissionMemory
 	}
 	cb, ok := evt.Data.(slack.InteractionCallback)
@@ -84,38 +88,58 @@ func onceKey(evt socketmode.Event) (string, time.Duration) {
 	}
 	switch {
 	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.ID != "" && cb.View.Hash != "":
-		return "view/" + cb.View.ID + "/" + cb.View.Hash + "/" + digest(cb.View.State), submissionMemory
+		p := rawInteraction(evt.Request.Payload)
+		return "view/" + cb.View.ID + "/" + cb.View.Hash + "/" + digest(p.View.State), submissionMemory
 	case cb.Type == slack.InteractionTypeBlockActions:
-		return "click/" + cb.User.ID + "/" + digest(clickIdentity(cb)), 0
+		return "click/" + cb.User.ID + "/" + digest(clickIdentity(rawInteraction(evt.Request.Payload))...), 0
 	}
 	return "", 0
 }
 
-// clickIdentity is what two clicks of a double click have in common: the
-// surface and its version, and the actions without their time stamps.
-func clickIdentity(cb slack.InteractionCallback) any {
-	actions := make([]slack.BlockAction, 0, len(cb.ActionCallback.BlockActions))
-	for _, a := range cb.ActionCallback.BlockActions {
-		c := *a
-		c.ActionTs = ""
-		actions = append(actions, c)
-	}
-	return struct {
-		Container slack.Container
-		Message   slack.Blocks
-		ViewHash  string
-		Actions   []slack.BlockAction
-	}{cb.Container, cb.Message.Blocks, cb.View.Hash, actions}
+// interactionParts are the parts of an interaction payload that identify a
+// submission or click, kept as Slack sent them: hashing the raw JSON costs a
+// fraction of encoding slack-go's parsed blocks again.
+type interactionParts struct {
+	Container json.RawMessage `json:"container"`
+	Message   struct {
+		Blocks json.RawMessage `json:"blocks"`
+	} `json:"message"`
+	View struct {
+		Hash  string          `json:"hash"`
+		State json.RawMessage `json:"state"`
+	} `json:"view"`
+	Actions []map[string]json.RawMessage `json:"actions"`
 }
 
-// digest is a short hash of v's JSON.
-func digest(v any) string {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return "unhashable"
+// rawInteraction reads the identifying parts of an interaction payload; a
+// payload slack-go has parsed is valid JSON, so errors leave parts empty.
+func rawInteraction(payload json.RawMessage) interactionParts {
+	var p interactionParts
+	_ = json.Unmarshal(payload, &p)
+	return p
+}
+
+// clickIdentity is what two clicks of a double click have in common: the
+// surface and its version, and the actions without their time stamps.
+func clickIdentity(p interactionParts) [][]byte {
+	parts := [][]byte{p.Container, p.Message.Blocks, []byte(p.View.Hash)}
+	for _, a := range p.Actions {
+		delete(a, "action_ts")
+		enc, _ := json.Marshal(a) // raw values and sorted keys always encode
+		parts = append(parts, enc)
 	}
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:12])
+	return parts
+}
+
+// digest is a short hash of parts, each prefixed by its length so that
+// moving bytes from one part to the next changes it.
+func digest(parts ...[]byte) string {
+	h := sha256.New()
+	for _, p := range parts {
+		_ = binary.Write(h, binary.LittleEndian, uint64(len(p)))
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // refused reports whether an ack sends field errors back to the modal.

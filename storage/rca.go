@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/untangle-rca/untangle/workflow"
@@ -69,8 +71,12 @@ func (t *Tx) CreateRCA(r *workflow.RCA) (int64, error) {
 	return id, nil
 }
 
+// rcaColumns are the columns scanRCAs reads; the last one is the RCA's
+// participants, joined by commas (Slack user ids have none), so an RCA is
+// one query and one row instead of a query per RCA and a row per person.
 const rcaColumns = `id, title, severity, incident_link, creator, facilitator, private, due, phase,
-	COALESCE(channel_id, ''), created_at, updated_at, closed_at`
+	COALESCE(channel_id, ''), created_at, updated_at, closed_at,
+	(SELECT COALESCE(group_concat(user_id, ','), '') FROM participants WHERE rca_id = rcas.id)`
 
 func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
 	rows, err := t.tx.QueryContext(t.ctx, query, args...)
@@ -82,9 +88,9 @@ func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
 	for rows.Next() {
 		var r workflow.RCA
 		var private int
-		var phase, due, created, updated, closed string
+		var phase, due, created, updated, closed, people string
 		if err := rows.Scan(&r.ID, &r.Title, &r.Severity, &r.IncidentLink, &r.Creator, &r.Facilitator, &private,
-			&due, &phase, &r.ChannelID, &created, &updated, &closed); err != nil {
+			&due, &phase, &r.ChannelID, &created, &updated, &closed, &people); err != nil {
 			return nil, fmt.Errorf("scan rca: %w", err)
 		}
 		r.Private, r.Phase = private != 0, workflow.Phase(phase)
@@ -96,34 +102,16 @@ func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
 				return nil, fmt.Errorf("rca %d: %w", r.ID, err)
 			}
 		}
+		if people != "" {
+			r.Participants = strings.Split(people, ",")
+			slices.Sort(r.Participants)
+		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("query rcas: %w", err)
 	}
-	for i := range out {
-		if out[i].Participants, err = t.participants(out[i].ID); err != nil {
-			return nil, err
-		}
-	}
 	return out, nil
-}
-
-func (t *Tx) participants(rcaID int64) ([]string, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT user_id FROM participants WHERE rca_id = ? ORDER BY user_id`, rcaID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: participants of rca %d: %w", rcaID, err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return nil, fmt.Errorf("storage: participants of rca %d: %w", rcaID, err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 // RCA returns the RCA numbered id.
