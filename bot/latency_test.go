@@ -1,12 +1,18 @@
 package bot_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -27,28 +33,67 @@ const (
 	latencySubmissions = 1000
 )
 
+// latencyScenario is one side-by-side case: the app that acks, and how many
+// RCAs the people are split over (untangle only).
+type latencyScenario struct {
+	minimal bool
+	rcas    int
+}
+
+func (sc latencyScenario) String() string {
+	if sc.minimal {
+		return "minimal"
+	}
+	return fmt.Sprintf("untangle-%drca", sc.rcas)
+}
+
+// parseLatencyScenario reads what String wrote.
+func parseLatencyScenario(s string) (latencyScenario, error) {
+	if s == "minimal" {
+		return latencyScenario{minimal: true}, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(s, "untangle-"), "rca"))
+	if err != nil || n < 1 {
+		return latencyScenario{}, fmt.Errorf("unknown latency scenario %q", s)
+	}
+	return latencyScenario{rcas: n}, nil
+}
+
+// latencyConn is how an app reaches the fake Slack.
+type latencyConn struct {
+	APIURL   string `json:"api_url"`
+	BotToken string `json:"bot_token"`
+	AppToken string `json:"app_token"`
+}
+
 // BenchmarkAddSymptomAck measures the ack latency of "Add symptom"
 // submissions through the fake Slack on loopback: the real bot (SQLite file,
 // Socket Mode) next to a minimal slack-go Socket Mode program that acks at
 // once, in the same run. Each iteration sends all 1,000 submissions; run it
 // with -benchtime=1x. It reports p50 and p99 in milliseconds.
 //
+// "apart" runs Slack and the 20 people in a process of their own, as in
+// production, where Slack is not inside the app's process; "shared" runs
+// them in the app's process, so the app's goroutines queue behind theirs.
+//
 //	go test ./bot -run '^$' -bench AddSymptomAck -benchtime=1x
 func BenchmarkAddSymptomAck(b *testing.B) {
-	b.Run("minimal", func(b *testing.B) {
-		for range b.N {
-			latencyReport(b, latencyMinimal(b))
+	scenarios := []latencyScenario{{minimal: true}, {rcas: 1}, {rcas: 5}}
+	for _, place := range []string{"apart", "shared"} {
+		// One RCA that grows to 1,000 symptoms (the issue's scenario), and the
+		// same load spread over five RCAs of up to 200 symptoms each, which
+		// shows how much of the latency the size of the tree costs.
+		for _, sc := range scenarios {
+			b.Run(place+"/"+sc.String(), func(b *testing.B) {
+				for range b.N {
+					if place == "apart" {
+						latencyReport(b, latencyApart(b, sc))
+					} else {
+						latencyReport(b, latencyShared(b, sc))
+					}
+				}
+			})
 		}
-	})
-	// One RCA that grows to 1,000 symptoms (the issue's scenario), and the
-	// same load spread over five RCAs of up to 200 symptoms each, which shows
-	// how much of the latency the size of the tree costs.
-	for _, rcas := range []int{1, 5} {
-		b.Run(fmt.Sprintf("untangle-%drca", rcas), func(b *testing.B) {
-			for range b.N {
-				latencyReport(b, latencyUntangle(b, rcas))
-			}
-		})
 	}
 }
 
@@ -63,6 +108,113 @@ func latencyReport(b *testing.B, ds []time.Duration) {
 	b.ReportMetric(0, "ns/op")
 }
 
+// latencyShared runs the app, the fake Slack and the people in this process.
+func latencyShared(b *testing.B, sc latencyScenario) []time.Duration {
+	fake := slacktest.New(b)
+	users, general := latencyPeople(fake)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := latencyStartApp(b, ctx, sc, latencyConn{fake.APIURL(), fake.BotToken(), fake.AppToken()})
+	defer stop()
+	ds, err := latencyLoad(b, ctx, sc, fake, users, general, b.ResetTimer)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ds
+}
+
+// Lines the people's process writes to its standard output.
+const (
+	latencyEnv       = "UNTANGLE_LATENCY_PEOPLE" // the scenario, in the people's process
+	latencyConnLine  = "latency-conn "
+	latencyTimesLine = "latency-us "
+	latencyErrLine   = "latency-error "
+)
+
+// latencyApart runs the fake Slack and the people in a child process (this
+// test binary, running TestLatencyPeopleProcess) and the app in this one.
+func latencyApart(b *testing.B, sc latencyScenario) []time.Duration {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestLatencyPeopleProcess$")
+	cmd.Env = append(os.Environ(), latencyEnv+"="+sc.String())
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = cmd.Wait() }()
+	lines := bufio.NewScanner(out)
+	lines.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	var stop func()
+	defer func() {
+		if stop != nil {
+			stop()
+		}
+	}()
+	for lines.Scan() {
+		line := lines.Text()
+		switch {
+		case strings.HasPrefix(line, latencyConnLine):
+			var conn latencyConn
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, latencyConnLine)), &conn); err != nil {
+				b.Fatal(err)
+			}
+			stop = latencyStartApp(b, ctx, sc, conn)
+			b.ResetTimer()
+		case strings.HasPrefix(line, latencyTimesLine):
+			var us []int64
+			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, latencyTimesLine)), &us); err != nil {
+				b.Fatal(err)
+			}
+			ds := make([]time.Duration, len(us))
+			for i, u := range us {
+				ds[i] = time.Duration(u) * time.Microsecond
+			}
+			return ds
+		case strings.HasPrefix(line, latencyErrLine):
+			b.Fatal("people's process: " + strings.TrimPrefix(line, latencyErrLine))
+		}
+	}
+	b.Fatalf("people's process ended without results (%v)", lines.Err())
+	return nil
+}
+
+// TestLatencyPeopleProcess is the people's side of latencyApart: it runs
+// only when BenchmarkAddSymptomAck starts this binary with the scenario in
+// the environment. It prints how the app reaches the fake Slack, waits for
+// the app to connect, runs the load and prints the latencies.
+func TestLatencyPeopleProcess(t *testing.T) {
+	name := os.Getenv(latencyEnv)
+	if name == "" {
+		t.Skip("the people's side of BenchmarkAddSymptomAck")
+	}
+	sc, err := parseLatencyScenario(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := slacktest.New(t)
+	users, general := latencyPeople(fake)
+	conn, _ := json.Marshal(latencyConn{fake.APIURL(), fake.BotToken(), fake.AppToken()})
+	fmt.Println(latencyConnLine + string(conn))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	ds, err := latencyLoad(t, ctx, sc, fake, users, general, func() {})
+	if err != nil {
+		fmt.Println(latencyErrLine + strings.ReplaceAll(err.Error(), "\n", " "))
+		return
+	}
+	us := make([]int64, len(ds))
+	for i, d := range ds {
+		us[i] = d.Microseconds()
+	}
+	data, _ := json.Marshal(us)
+	fmt.Println(latencyTimesLine + string(data))
+}
+
 // latencyPeople adds the simulated users and a channel with all of them.
 func latencyPeople(fake *slacktest.Server) ([]slacktest.User, slacktest.Channel) {
 	users := make([]slacktest.User, latencyUsers)
@@ -72,20 +224,101 @@ func latencyPeople(fake *slacktest.Server) ([]slacktest.User, slacktest.Channel)
 	return users, fake.AddChannel("incidents", slacktest.ChannelOptions{Members: users, BotMember: true})
 }
 
+// latencyStartApp starts the app of sc against the fake Slack at conn and
+// returns how to stop it.
+func latencyStartApp(tb testing.TB, ctx context.Context, sc latencyScenario, conn latencyConn) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	if sc.minimal {
+		return latencyMinimalApp(ctx, cancel, conn)
+	}
+	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "untangle.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bt, err := bot.New(bot.Config{BotToken: conn.BotToken, AppToken: conn.AppToken, APIURL: conn.APIURL,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, workflow.New(db, nil))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- bt.Run(ctx) }()
+	return func() {
+		cancel()
+		<-done
+		db.Close()
+	}
+}
+
+// latencyMinimalApp runs a slack-go Socket Mode program that acks every
+// envelope at once.
+func latencyMinimalApp(ctx context.Context, cancel func(), conn latencyConn) (stop func()) {
+	api := slack.New(conn.BotToken, slack.OptionAppLevelToken(conn.AppToken), slack.OptionAPIURL(conn.APIURL))
+	client := socketmode.New(api)
+	done := make(chan struct{})
+	go func() { _ = client.RunContext(ctx) }()
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case evt := <-client.Events:
+				if evt.Request != nil {
+					_ = client.Ack(*evt.Request)
+				}
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
+// latencyLoad waits for the app, sets up the scenario (the RCAs, for
+// untangle), calls ready, and has the people send the 1,000 submissions.
+func latencyLoad(tb testing.TB, ctx context.Context, sc latencyScenario, fake *slacktest.Server,
+	users []slacktest.User, general slacktest.Channel, ready func()) ([]time.Duration, error) {
+	wctx, cancel := context.WithTimeout(ctx, testTimeout)
+	err := fake.WaitForConnection(wctx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("the app did not connect: %w", err)
+	}
+	if sc.minimal {
+		ready()
+		return latencyRunMinimal(ctx, fake, users)
+	}
+	dash := map[string]slacktest.Message{}
+	for k := range sc.rcas {
+		var group []slacktest.User
+		for i := k; i < len(users); i += sc.rcas {
+			group = append(group, users[i])
+		}
+		m, err := latencyStartRCA(ctx, fake, group, general, fmt.Sprintf("Latency run %d", k))
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range group {
+			dash[u.ID] = m
+		}
+	}
+	ready()
+	return latencyRun(ctx, users, func(ctx context.Context, u slacktest.User, i int) (time.Duration, error) {
+		if _, err := u.ClickButton(ctx, dash[u.ID], ":heavy_plus_sign: Add symptom"); err != nil {
+			return 0, err
+		}
+		return latencySubmit(ctx, u, i)
+	})
+}
+
 // latencyRun runs submit for every user concurrently, 1,000 times in all,
 // and returns how long each acknowledged submission took.
-func latencyRun(b *testing.B, users []slacktest.User, submit func(ctx context.Context, u slacktest.User, i int) (time.Duration, error)) []time.Duration {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+func latencyRun(ctx context.Context, users []slacktest.User, submit func(ctx context.Context, u slacktest.User, i int) (time.Duration, error)) ([]time.Duration, error) {
 	per := latencySubmissions / len(users)
 	out := make([]time.Duration, 0, latencySubmissions)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	errs := make(chan error, len(users))
 	for ui, u := range users {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range per {
 				d, err := submit(ctx, u, ui*per+i)
 				if err != nil {
@@ -96,44 +329,28 @@ func latencyRun(b *testing.B, users []slacktest.User, submit func(ctx context.Co
 				out = append(out, d)
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
+	var all []error
 	for err := range errs {
-		b.Fatal(err)
+		all = append(all, err)
 	}
-	return out
+	return out, errors.Join(all...)
 }
 
-// latencyMinimal runs a slack-go Socket Mode program that acks every
-// envelope at once; the people submit a modal it opened.
-func latencyMinimal(b *testing.B) []time.Duration {
-	fake := slacktest.New(b)
-	users, _ := latencyPeople(fake)
-	api := slack.New(fake.BotToken(), slack.OptionAppLevelToken(fake.AppToken()), slack.OptionAPIURL(fake.APIURL()))
-	client := socketmode.New(api)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = client.RunContext(ctx) }()
-	go func() {
-		for evt := range client.Events {
-			if evt.Request != nil {
-				_ = client.Ack(*evt.Request)
-			}
-		}
-	}()
-	if err := fake.WaitForConnection(ctx); err != nil {
-		b.Fatal(err)
-	}
+// latencyRunMinimal has the people submit a modal that the minimal program
+// "opened" (the fake opens it with the program's token).
+func latencyRunMinimal(ctx context.Context, fake *slacktest.Server, users []slacktest.User) ([]time.Duration, error) {
+	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
 	in := slack.NewInputBlock("text", slack.NewTextBlockObject(slack.PlainTextType, "Symptom", false, false), nil,
 		slack.NewPlainTextInputBlockElement(nil, "text"))
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: "add_symptom",
 		Title:  slack.NewTextBlockObject(slack.PlainTextType, "Add symptom", false, false),
 		Submit: slack.NewTextBlockObject(slack.PlainTextType, "Add", false, false),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{in}}}
-	b.ResetTimer()
-	return latencyRun(b, users, func(ctx context.Context, u slacktest.User, i int) (time.Duration, error) {
+	return latencyRun(ctx, users, func(ctx context.Context, u slacktest.User, i int) (time.Duration, error) {
 		if _, err := api.OpenViewContext(ctx, u.NewTriggerID(), view); err != nil {
 			return 0, err
 		}
@@ -159,73 +376,25 @@ func latencySubmit(ctx context.Context, u slacktest.User, i int) (time.Duration,
 	return d, err
 }
 
-// latencyUntangle runs the real bot on a SQLite file with the people split
-// over rcas RCAs; they click "Add symptom" on their RCA's dashboard, fill the
-// modal and submit it.
-func latencyUntangle(b *testing.B, rcas int) []time.Duration {
-	fake := slacktest.New(b)
-	users, general := latencyPeople(fake)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	db, err := storage.Open(ctx, filepath.Join(b.TempDir(), "untangle.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	bt, err := bot.New(bot.Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, workflow.New(db, nil))
-	if err != nil {
-		b.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- bt.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	if err := fake.WaitForConnection(ctx); err != nil {
-		b.Fatal(err)
-	}
-	dash := map[string]slacktest.Message{}
-	for k := range rcas {
-		var group []slacktest.User
-		for i := k; i < len(users); i += rcas {
-			group = append(group, users[i])
-		}
-		m := latencyStartRCA(b, ctx, fake, group, general, fmt.Sprintf("Latency run %d", k))
-		for _, u := range group {
-			dash[u.ID] = m
-		}
-	}
-	b.ResetTimer()
-	return latencyRun(b, users, func(ctx context.Context, u slacktest.User, i int) (time.Duration, error) {
-		if _, err := u.ClickButton(ctx, dash[u.ID], ":heavy_plus_sign: Add symptom"); err != nil {
-			return 0, err
-		}
-		return latencySubmit(ctx, u, i)
-	})
-}
-
 // latencyStartRCA starts an RCA with users as participants and returns its dashboard.
-func latencyStartRCA(b *testing.B, ctx context.Context, fake *slacktest.Server, users []slacktest.User, general slacktest.Channel, title string) slacktest.Message {
+func latencyStartRCA(ctx context.Context, fake *slacktest.Server, users []slacktest.User, general slacktest.Channel, title string) (slacktest.Message, error) {
 	wctx, cancel := context.WithTimeout(ctx, testTimeout)
 	defer cancel()
 	owner := users[0]
 	if _, err := owner.SlashCommand(wctx, general.ID, "/rca", "start "+title); err != nil {
-		b.Fatal(err)
+		return slacktest.Message{}, err
 	}
 	v, err := owner.WaitForViewWhere(wctx, func(v slacktest.View) bool { return v.Title == "Start an RCA" })
 	if err != nil {
-		b.Fatal(err)
+		return slacktest.Message{}, err
 	}
 	for _, u := range users[1:] {
 		if err := owner.Select(wctx, v, "Participants", u.Name); err != nil {
-			b.Fatal(err)
+			return slacktest.Message{}, err
 		}
 	}
 	if _, err := owner.SubmitView(wctx); err != nil {
-		b.Fatal(err)
+		return slacktest.Message{}, err
 	}
-	dash, err := waitForMessage(wctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: "+title+"\n") })
-	if err != nil {
-		b.Fatal(err)
-	}
-	return dash
+	return waitForMessage(wctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: "+title+"\n") })
 }

@@ -472,7 +472,10 @@ func walkBenchApp(b *testing.B) (slacktest.User, slacktest.Message) {
 	}
 	wctx, wcancel := context.WithTimeout(ctx, testTimeout)
 	defer wcancel()
-	dash := latencyStartRCA(b, wctx, fake, []slacktest.User{alice}, general, "Bench walk")
+	dash, err := latencyStartRCA(wctx, fake, []slacktest.User{alice}, general, "Bench walk")
+	if err != nil {
+		b.Fatal(err)
+	}
 	if err := walkBenchPaste(wctx, alice, dash.Channel, pasteBigTree(10, 150)); err != nil {
 		b.Fatal(err)
 	}
