@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -87,7 +88,10 @@ func BenchmarkAddSymptomAck(b *testing.B) {
 			b.Run(place+"/"+sc.String(), func(b *testing.B) {
 				for range b.N {
 					if place == "apart" {
-						latencyReport(b, latencyApart(b, sc))
+						ds, cpu := latencyApart(b, sc)
+						latencyReport(b, ds)
+						// The app's CPU time per submission (with its click).
+						b.ReportMetric(float64(cpu.Microseconds())/float64(len(ds)), "app-cpu-µs/sub")
 					} else {
 						latencyReport(b, latencyShared(b, sc))
 					}
@@ -127,13 +131,15 @@ func latencyShared(b *testing.B, sc latencyScenario) []time.Duration {
 const (
 	latencyEnv       = "UNTANGLE_LATENCY_PEOPLE" // the scenario, in the people's process
 	latencyConnLine  = "latency-conn "
+	latencyGoLine    = "latency-go" // set-up done, the load begins
 	latencyTimesLine = "latency-us "
 	latencyErrLine   = "latency-error "
 )
 
 // latencyApart runs the fake Slack and the people in a child process (this
 // test binary, running TestLatencyPeopleProcess) and the app in this one.
-func latencyApart(b *testing.B, sc latencyScenario) []time.Duration {
+// It returns the latencies and the CPU time this process spent meanwhile.
+func latencyApart(b *testing.B, sc latencyScenario) ([]time.Duration, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestLatencyPeopleProcess$")
@@ -150,6 +156,7 @@ func latencyApart(b *testing.B, sc latencyScenario) []time.Duration {
 	lines := bufio.NewScanner(out)
 	lines.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	var stop func()
+	var cpuStart time.Duration
 	defer func() {
 		if stop != nil {
 			stop()
@@ -164,7 +171,9 @@ func latencyApart(b *testing.B, sc latencyScenario) []time.Duration {
 				b.Fatal(err)
 			}
 			stop = latencyStartApp(b, ctx, sc, conn)
+		case line == latencyGoLine:
 			b.ResetTimer()
+			cpuStart = processCPU()
 		case strings.HasPrefix(line, latencyTimesLine):
 			var us []int64
 			if err := json.Unmarshal([]byte(strings.TrimPrefix(line, latencyTimesLine)), &us); err != nil {
@@ -174,13 +183,22 @@ func latencyApart(b *testing.B, sc latencyScenario) []time.Duration {
 			for i, u := range us {
 				ds[i] = time.Duration(u) * time.Microsecond
 			}
-			return ds
+			return ds, processCPU() - cpuStart
 		case strings.HasPrefix(line, latencyErrLine):
 			b.Fatal("people's process: " + strings.TrimPrefix(line, latencyErrLine))
 		}
 	}
 	b.Fatalf("people's process ended without results (%v)", lines.Err())
-	return nil
+	return nil, 0
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // TestLatencyPeopleProcess is the people's side of latencyApart: it runs
@@ -202,7 +220,7 @@ func TestLatencyPeopleProcess(t *testing.T) {
 	fmt.Println(latencyConnLine + string(conn))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	ds, err := latencyLoad(t, ctx, sc, fake, users, general, func() {})
+	ds, err := latencyLoad(t, ctx, sc, fake, users, general, func() { fmt.Println(latencyGoLine) })
 	if err != nil {
 		fmt.Println(latencyErrLine + strings.ReplaceAll(err.Error(), "\n", " "))
 		return
