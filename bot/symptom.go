@@ -246,17 +246,21 @@ func (b *Bot) addSymptomJoining(ctx context.Context, r *reply, actor workflow.Ac
 // wording hints, the blameless finding and similar past causes: an ephemeral
 // message in the RCA channel, or a DM when the author is not in it.
 func (b *Bot) symptomFeedback(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, text string, res *workflow.Result) {
-	rca, err := b.svc.RCA(ctx, actor, rcaID)
-	if err != nil {
-		r.log.Warn("load the RCA for feedback", "error", err)
-		return
+	rca := res.RCA
+	if rca == nil { // a replayed result carries no RCA
+		loaded, err := b.svc.RCA(ctx, actor, rcaID)
+		if err != nil {
+			r.log.Warn("load the RCA for feedback", "error", err)
+			return
+		}
+		rca = loaded
 	}
 	msg := feedbackText(text, res)
 	next := actions("symptom_next",
 		button(":heavy_plus_sign: Add symptom", actAddSymptom, rcaValue(rcaID), ""),
 		button(":card_index_dividers: Outline", actOutline, rcaValue(rcaID), ""))
 	if rca.ChannelID != "" {
-		_, err = b.api.PostEphemeralContext(ctx, rca.ChannelID, actor.UserID,
+		_, err := b.api.PostEphemeralContext(ctx, rca.ChannelID, actor.UserID,
 			slack.MsgOptionText(msg, false), slack.MsgOptionBlocks(section(msg), next))
 		if err == nil {
 			return

@@ -90,15 +90,16 @@ type Result struct {
 	Elimination *tree.Elimination `json:"elimination,omitempty"`
 	Combined    *tree.Elimination `json:"combined,omitempty"` // every proposed fix together
 	Replayed    bool              `json:"-"`                  // the idempotency key had been applied before
+	RCA         *RCA              `json:"-"`                  // the RCA as the command left it; nil when Replayed
 }
 
 // run executes one write command: it loads the RCA, checks cmd, calls fn and
 // returns its result, all in one transaction under the context's key.
 func (s *Service) run(ctx context.Context, actor Actor, rcaID int64, cmd Command,
 	fn func(tx Tx, r *RCA, res *Result) error) (*Result, error) {
-	called := false
+	var done *Result // the result of the call of fn that committed
 	raw, err := s.store.Update(ctx, KeyFrom(ctx), func(tx Tx) ([]byte, error) {
-		called = true
+		done = nil
 		r, err := tx.RCA(rcaID)
 		if err != nil {
 			return nil, err
@@ -110,16 +111,20 @@ func (s *Service) run(ctx context.Context, actor Actor, rcaID int64, cmd Command
 		if err := fn(tx, r, res); err != nil {
 			return nil, err
 		}
+		res.RCA, done = r, res
 		return json.Marshal(res)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s on rca %d: %w", cmd, rcaID, err)
 	}
+	if done != nil {
+		return done, nil
+	}
 	var res Result
 	if err := json.Unmarshal(raw, &res); err != nil {
 		return nil, fmt.Errorf("%s on rca %d: read result: %w", cmd, rcaID, err)
 	}
-	res.Replayed = !called
+	res.Replayed = true
 	return &res, nil
 }
 
