@@ -37,21 +37,31 @@ const (
 // latencyScenario is one side-by-side case: the app that acks, and how many
 // RCAs the people are split over (untangle only).
 type latencyScenario struct {
-	minimal bool
+	minimal string // "" for untangle; the kind of minimal program otherwise
 	rcas    int
 }
 
+// The minimal programs. "minimal" is the issue's: the people's side opens
+// its one-input modal, and it acks each submission at once. "minimal-click"
+// is the same flow as untangle's without untangle's work: people click "Add
+// symptom" on its message, it acks and opens untangle's Add symptom modal,
+// and it acks each submission at once.
+const (
+	minimalOpened  = "minimal"
+	minimalClicked = "minimal-click"
+)
+
 func (sc latencyScenario) String() string {
-	if sc.minimal {
-		return "minimal"
+	if sc.minimal != "" {
+		return sc.minimal
 	}
 	return fmt.Sprintf("untangle-%drca", sc.rcas)
 }
 
 // parseLatencyScenario reads what String wrote.
 func parseLatencyScenario(s string) (latencyScenario, error) {
-	if s == "minimal" {
-		return latencyScenario{minimal: true}, nil
+	if s == minimalOpened || s == minimalClicked {
+		return latencyScenario{minimal: s}, nil
 	}
 	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(s, "untangle-"), "rca"))
 	if err != nil || n < 1 {
@@ -65,6 +75,7 @@ type latencyConn struct {
 	APIURL   string `json:"api_url"`
 	BotToken string `json:"bot_token"`
 	AppToken string `json:"app_token"`
+	Channel  string `json:"channel"` // where the people are
 }
 
 // BenchmarkAddSymptomAck measures the ack latency of "Add symptom"
@@ -79,7 +90,7 @@ type latencyConn struct {
 //
 //	go test ./bot -run '^$' -bench AddSymptomAck -benchtime=1x
 func BenchmarkAddSymptomAck(b *testing.B) {
-	scenarios := []latencyScenario{{minimal: true}, {rcas: 1}, {rcas: 5}}
+	scenarios := []latencyScenario{{minimal: minimalOpened}, {minimal: minimalClicked}, {rcas: 1}, {rcas: 5}}
 	for _, place := range []string{"apart", "shared"} {
 		// One RCA that grows to 1,000 symptoms (the issue's scenario), and the
 		// same load spread over five RCAs of up to 200 symptoms each, which
@@ -118,7 +129,7 @@ func latencyShared(b *testing.B, sc latencyScenario) []time.Duration {
 	users, general := latencyPeople(fake)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stop := latencyStartApp(b, ctx, sc, latencyConn{fake.APIURL(), fake.BotToken(), fake.AppToken()})
+	stop := latencyStartApp(b, ctx, sc, latencyConn{fake.APIURL(), fake.BotToken(), fake.AppToken(), general.ID})
 	defer stop()
 	ds, err := latencyLoad(b, ctx, sc, fake, users, general, b.ResetTimer)
 	if err != nil {
@@ -216,7 +227,7 @@ func TestLatencyPeopleProcess(t *testing.T) {
 	}
 	fake := slacktest.New(t)
 	users, general := latencyPeople(fake)
-	conn, _ := json.Marshal(latencyConn{fake.APIURL(), fake.BotToken(), fake.AppToken()})
+	conn, _ := json.Marshal(latencyConn{fake.APIURL(), fake.BotToken(), fake.AppToken(), general.ID})
 	fmt.Println(latencyConnLine + string(conn))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -246,8 +257,8 @@ func latencyPeople(fake *slacktest.Server) ([]slacktest.User, slacktest.Channel)
 // returns how to stop it.
 func latencyStartApp(tb testing.TB, ctx context.Context, sc latencyScenario, conn latencyConn) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
-	if sc.minimal {
-		return latencyMinimalApp(ctx, cancel, conn)
+	if sc.minimal != "" {
+		return latencyMinimalApp(ctx, cancel, conn, sc.minimal == minimalClicked)
 	}
 	db, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "untangle.db"))
 	if err != nil {
@@ -268,12 +279,20 @@ func latencyStartApp(tb testing.TB, ctx context.Context, sc latencyScenario, con
 }
 
 // latencyMinimalApp runs a slack-go Socket Mode program that acks every
-// envelope at once.
-func latencyMinimalApp(ctx context.Context, cancel func(), conn latencyConn) (stop func()) {
+// envelope at once. With clicks, it first posts a message with an "Add
+// symptom" button, and opens untangle's Add symptom modal after acking a
+// click on it.
+func latencyMinimalApp(ctx context.Context, cancel func(), conn latencyConn, clicks bool) (stop func()) {
 	api := slack.New(conn.BotToken, slack.OptionAppLevelToken(conn.AppToken), slack.OptionAPIURL(conn.APIURL))
 	client := socketmode.New(api)
 	done := make(chan struct{})
 	go func() { _ = client.RunContext(ctx) }()
+	modal := bot.SymptomModalForTest("Latency run 0")
+	if clicks {
+		btn := slack.NewButtonBlockElement("add", "1", slack.NewTextBlockObject(slack.PlainTextType, latencyButtonText, true, false))
+		_, _, _ = api.PostMessageContext(ctx, conn.Channel, slack.MsgOptionText("Add symptoms", false),
+			slack.MsgOptionBlocks(slack.NewActionBlock("add", btn)))
+	}
 	go func() {
 		defer close(done)
 		for {
@@ -281,14 +300,21 @@ func latencyMinimalApp(ctx context.Context, cancel func(), conn latencyConn) (st
 			case <-ctx.Done():
 				return
 			case evt := <-client.Events:
-				if evt.Request != nil {
-					_ = client.Ack(*evt.Request)
+				if evt.Request == nil {
+					continue
+				}
+				_ = client.Ack(*evt.Request)
+				if cb, ok := evt.Data.(slack.InteractionCallback); ok && clicks && cb.Type == slack.InteractionTypeBlockActions {
+					go func() { _, _ = api.OpenViewContext(ctx, cb.TriggerID, modal) }()
 				}
 			}
 		}
 	}()
 	return func() { cancel(); <-done }
 }
+
+// latencyButtonText is the button people click to add a symptom.
+const latencyButtonText = ":heavy_plus_sign: Add symptom"
 
 // latencyLoad waits for the app, sets up the scenario (the RCAs, for
 // untangle), calls ready, and has the people send the 1,000 submissions.
@@ -300,9 +326,19 @@ func latencyLoad(tb testing.TB, ctx context.Context, sc latencyScenario, fake *s
 	if err != nil {
 		return nil, fmt.Errorf("the app did not connect: %w", err)
 	}
-	if sc.minimal {
+	switch sc.minimal {
+	case minimalOpened:
 		ready()
 		return latencyRunMinimal(ctx, fake, users)
+	case minimalClicked:
+		wctx, cancel := context.WithTimeout(ctx, testTimeout)
+		defer cancel()
+		m, err := waitForMessage(wctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), latencyButtonText) })
+		if err != nil {
+			return nil, fmt.Errorf("the minimal program's button: %w", err)
+		}
+		ready()
+		return latencyRunClicks(ctx, users, func(slacktest.User) slacktest.Message { return m })
 	}
 	dash := map[string]slacktest.Message{}
 	for k := range sc.rcas {
@@ -319,8 +355,14 @@ func latencyLoad(tb testing.TB, ctx context.Context, sc latencyScenario, fake *s
 		}
 	}
 	ready()
+	return latencyRunClicks(ctx, users, func(u slacktest.User) slacktest.Message { return dash[u.ID] })
+}
+
+// latencyRunClicks has each person click "Add symptom" on their message,
+// fill the modal that opens and submit it.
+func latencyRunClicks(ctx context.Context, users []slacktest.User, msg func(slacktest.User) slacktest.Message) ([]time.Duration, error) {
 	return latencyRun(ctx, users, func(ctx context.Context, u slacktest.User, i int) (time.Duration, error) {
-		if _, err := u.ClickButton(ctx, dash[u.ID], ":heavy_plus_sign: Add symptom"); err != nil {
+		if _, err := u.ClickButton(ctx, msg(u), latencyButtonText); err != nil {
 			return 0, err
 		}
 		return latencySubmit(ctx, u, i)
