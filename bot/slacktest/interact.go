@@ -383,6 +383,7 @@ func (s *Server) applyResponseActionLocked(user string, v *viewRec, b ackBody) s
 			return "errors keyed by non-input block_ids: " + strings.Join(bad, ", ")
 		}
 		v.errors = b.Errors
+		v.errorsShown++
 	case "update", "push":
 		m, errs := s.ackView(b.View)
 		switch {

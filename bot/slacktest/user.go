@@ -268,11 +268,15 @@ func (u User) WaitForView(ctx context.Context) (View, error) {
 // WaitForViewWhere waits until the top modal satisfies match.
 func (u User) WaitForViewWhere(ctx context.Context, match func(View) bool) (View, error) {
 	var found View
+	var seen *viewRec // the view match saw last, as it was then
+	var seenHash string
+	var seenErrors int
 	err := u.s.waitFor(ctx, func() bool {
 		v := u.s.topViewLocked(u.ID)
-		if v == nil {
-			return false
+		if v == nil || (v == seen && v.hash == seenHash && v.errorsShown == seenErrors) {
+			return false // nothing new for match to look at
 		}
+		seen, seenHash, seenErrors = v, v.hash, v.errorsShown
 		found = v.snapshot()
 		return match(found)
 	})

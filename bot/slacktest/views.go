@@ -22,6 +22,7 @@ type viewRec struct {
 	rootID, previous string
 	values           map[string]map[string]map[string]any
 	errors           map[string]string
+	errorsShown      int // counts the field errors shown, so waiters see each anew
 }
 
 // View is a snapshot of a modal or Home tab as the user sees it.
