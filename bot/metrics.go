@@ -1,10 +1,7 @@
 package bot
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"path"
 	"strconv"
@@ -157,41 +154,10 @@ func (m *meteredTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		m.ops.apiErrors.WithLabelValues(method, "http_"+strconv.Itoa(resp.StatusCode)).Inc()
 		return resp, nil
 	}
-	if slackErr := peekSlackError(resp); slackErr != "" {
+	if slackErr := readAnswer(resp, method); slackErr != "" {
 		m.ops.apiErrors.WithLabelValues(method, slackErr).Inc()
 	}
 	return resp, nil
-}
-
-// maxPeek bounds how much of a response is read to find Slack's error name.
-const maxPeek = 1 << 20
-
-// peekSlackError returns the "error" of a JSON answer with "ok": false, and
-// leaves the body readable for the caller.
-func peekSlackError(resp *http.Response) string {
-	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") || resp.Body == nil {
-		return ""
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPeek))
-	rest := resp.Body
-	resp.Body = struct {
-		io.Reader
-		io.Closer
-	}{io.MultiReader(bytes.NewReader(data), rest), rest}
-	if err != nil {
-		return ""
-	}
-	var answer struct {
-		OK    *bool  `json:"ok"`
-		Error string `json:"error"`
-	}
-	if json.Unmarshal(data, &answer) != nil || answer.OK == nil || *answer.OK {
-		return ""
-	}
-	if answer.Error == "" {
-		return "unknown"
-	}
-	return answer.Error
 }
 
 // apiMethod names the Web API method of a request ("chat.postMessage"), or

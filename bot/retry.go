@@ -196,7 +196,7 @@ func rewind(req *http.Request) (*http.Request, error) {
 // connection can be reused.
 func drain(resp *http.Response) {
 	if resp.Body != nil {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxPeek))
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
 		resp.Body.Close()
 	}
 }
