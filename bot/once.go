@@ -89,15 +89,33 @@ func onceKey(evt socketmode.Event) (string, time.Duration) {
 	}
 	switch {
 	case cb.Type == slack.InteractionTypeViewSubmission && cb.View.ID != "" && cb.View.Hash != "":
-		state, err := json.Marshal(cb.View.State)
-		if err != nil {
-			return "", 0
+		state := rawField(evt.Request.Payload, "view", "state")
+		if state == nil {
+			var err error
+			if state, err = json.Marshal(cb.View.State); err != nil {
+				return "", 0
+			}
 		}
 		return "view/" + cb.View.ID + "/" + cb.View.Hash + "/" + digest(state), submissionMemory
 	case cb.Type == slack.InteractionTypeBlockActions:
 		return "click/" + cb.User.ID + "/" + digest(withoutVolatile(evt.Request.Payload)), 0
 	}
 	return "", 0
+}
+
+// rawField returns the value at path in the JSON object b as written, or
+// nil when there is none.
+func rawField(b []byte, path ...string) []byte {
+	var found []byte
+	eachField(b, 0, func(key string, start, end int) {
+		if key == path[0] {
+			found = b[start:end]
+		}
+	})
+	if found == nil || len(path) == 1 {
+		return found
+	}
+	return rawField(found, path[1:]...)
 }
 
 // withoutVolatile returns an interaction payload as Slack sent it, less the
