@@ -103,21 +103,6 @@ func onceKey(evt socketmode.Event) (string, time.Duration) {
 	return "", 0
 }
 
-// rawField returns the value at path in the JSON object b as written, or
-// nil when there is none.
-func rawField(b []byte, path ...string) []byte {
-	var found []byte
-	eachField(b, 0, func(key string, start, end int) {
-		if key == path[0] {
-			found = b[start:end]
-		}
-	})
-	if found == nil || len(path) == 1 {
-		return found
-	}
-	return rawField(found, path[1:]...)
-}
-
 // withoutVolatile returns an interaction payload as Slack sent it, less the
 // values that differ between the two clicks of a double click: what is left
 // is the surface and its version (message blocks, or view hash and state)
@@ -142,20 +127,6 @@ func withoutVolatile(payload []byte) []byte {
 		out = append(out, rest[:value]...)
 		rest = rest[stringEnd(rest, value):]
 	}
-}
-
-// stringEnd returns the index of the quote that ends the JSON string whose
-// contents start at i in b, or len(b).
-func stringEnd(b []byte, i int) int {
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i
-		}
-	}
-	return len(b)
 }
 
 // digest is a short hash of parts, each prefixed by its length so that
