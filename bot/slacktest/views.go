@@ -76,10 +76,7 @@ func (s *Server) parseView(r *request, want string) (map[string]any, *apiError) 
 	if !ok {
 		return nil, fail("invalid_arguments")
 	}
-	var s2 string
-	if json.Unmarshal(raw, &s2) == nil {
-		raw = json.RawMessage(s2)
-	}
+	raw = json.RawMessage(jsonText(raw)) // a view sent as a JSON string, or the object itself
 	if len(raw) > MaxViewBytes {
 		return nil, fail("view_too_large")
 	}

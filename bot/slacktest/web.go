@@ -164,14 +164,19 @@ func (req *request) fromJSON(body []byte) error {
 		return err
 	}
 	for k, v := range req.rawKey {
-		var s string
-		if json.Unmarshal(v, &s) == nil {
-			req.params[k] = s
-		} else {
-			req.params[k] = string(v)
-		}
+		req.params[k] = jsonText(v)
 	}
 	return nil
+}
+
+// jsonText returns the string a JSON value holds, or the value's JSON text
+// when it is not a string (an object, say).
+func jsonText(v json.RawMessage) string {
+	var s string
+	if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &s) == nil {
+		return s
+	}
+	return string(v)
 }
 
 // fromForm decodes an application/x-www-form-urlencoded body.
