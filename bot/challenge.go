@@ -608,6 +608,19 @@ func (b *Bot) ensureParticipant(ctx context.Context, r *reply, actor workflow.Ac
 	return b.svc.RCA(ctx, actor, rca.ID)
 }
 
+// participantFor is ensureParticipant followed by the permission check of
+// cmd: the RCA as it stands for actor, who may now run cmd on it.
+func (b *Bot) participantFor(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA, cmd workflow.Command) (*workflow.RCA, error) {
+	rca, err := b.ensureParticipant(ctx, r, actor, rca)
+	if err != nil {
+		return nil, err
+	}
+	if err := workflow.Check(rca, actor.UserID, cmd); err != nil {
+		return nil, err
+	}
+	return rca, nil
+}
+
 // clickDecide returns the handler of the facilitator's "Accept" (accept)
 // or "Remove link" on a disputed card.
 func (b *Bot) clickDecide(accept bool) actionHandler {

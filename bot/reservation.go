@@ -130,10 +130,7 @@ func (b *Bot) clickRaise(ctx context.Context, r *reply, cb *slack.InteractionCal
 		return
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
-	rca, err := b.ensureParticipant(ctx, r, actor, rca)
-	if err == nil {
-		err = workflow.Check(rca, actor.UserID, workflow.CmdRaise)
-	}
+	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRaise)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
 		return
@@ -213,10 +210,7 @@ func (b *Bot) clickResolve(ctx context.Context, r *reply, cb *slack.InteractionC
 		b.fail(ctx, r, cb, workflow.Errorf(workflow.ENotFound, "this button is out of date."))
 		return
 	}
-	rca, err := b.ensureParticipant(ctx, r, actor, rca)
-	if err == nil {
-		err = workflow.Check(rca, actor.UserID, workflow.CmdRepair)
-	}
+	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRepair)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
 		return
