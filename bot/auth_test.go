@@ -278,7 +278,7 @@ func TestAuthTokensNeverInLogsOrErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	b, err := bot.New(bot.Config{BotToken: badBot, AppToken: badApp, APIURL: fake.APIURL(), Logger: log}, workflow.New(db, nil))
+	b, err := bot.New(bot.Config{Refs: db, BotToken: badBot, AppToken: badApp, APIURL: fake.APIURL(), Logger: log}, workflow.New(db, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -388,7 +388,7 @@ func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Ac
 	}
 	var had []tree.GroupID
 	for _, g := range st.t.Groups() {
-		ts, err := b.svc.LoadRef(ctx, rcaID, cardRef(g.ID))
+		ts, err := b.refs.Ref(ctx, rcaID, cardRef(g.ID))
 		if err != nil || ts != "" {
 			had = append(had, g.ID)
 			continue
@@ -404,7 +404,7 @@ func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Ac
 			log.Error("post a challenge card", "link", g.ID, "error", err)
 			return had
 		}
-		if err := b.svc.StoreRef(ctx, rcaID, cardRef(g.ID), ts); err != nil {
+		if err := b.refs.PutRef(ctx, rcaID, cardRef(g.ID), ts); err != nil {
 			log.Error("remember a challenge card", "link", g.ID, "error", err)
 		}
 	}
@@ -414,7 +414,7 @@ func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Ac
 // challengeThread returns the header's ts, posting the header first when
 // the pass has none yet.
 func (b *Bot) challengeThread(ctx context.Context, st *challengeState) (string, error) {
-	ts, err := b.svc.LoadRef(ctx, st.rca.ID, refChallengeHeader)
+	ts, err := b.refs.Ref(ctx, st.rca.ID, refChallengeHeader)
 	if err != nil || ts != "" {
 		return ts, err
 	}
@@ -427,7 +427,7 @@ func (b *Bot) challengeThread(ctx context.Context, st *challengeState) (string, 
 	if err != nil {
 		return "", err
 	}
-	if err := b.svc.StoreRef(ctx, st.rca.ID, refChallengeHeader, ts); err != nil {
+	if err := b.refs.PutRef(ctx, st.rca.ID, refChallengeHeader, ts); err != nil {
 		return "", fmt.Errorf("remember the challenge header: %w", err)
 	}
 	return ts, nil
@@ -468,7 +468,7 @@ const maxRedraws = 3
 // updateCard redraws one card unless it already shows what shown records;
 // it reports whether it wrote.
 func (b *Bot) updateCard(ctx context.Context, log *slog.Logger, st *challengeState, id tree.GroupID, last string, shown map[tree.GroupID]string) bool {
-	ts, err := b.svc.LoadRef(ctx, st.rca.ID, cardRef(id))
+	ts, err := b.refs.Ref(ctx, st.rca.ID, cardRef(id))
 	if err != nil || ts == "" {
 		return false
 	}

@@ -92,7 +92,7 @@ func (b *Bot) openPaste(ctx context.Context, r *reply, actor workflow.Actor, rca
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdPaste); err != nil {
 		return err
 	}
-	draft, err := b.svc.SlackRef(ctx, actor, rca.ID, refPasteDraft+actor.UserID)
+	draft, err := b.refs.Ref(ctx, rca.ID, refPasteDraft+actor.UserID)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (b *Bot) stashPaste(ctx context.Context, actor workflow.Actor, rcaID int64,
 	if raw, err := json.Marshal(meta); err == nil && len(raw) <= maxMetadata {
 		return meta, nil
 	}
-	if err := b.svc.SetSlackRef(ctx, actor, rcaID, refPasteDraft+actor.UserID, text); err != nil {
+	if err := b.refs.PutRef(ctx, rcaID, refPasteDraft+actor.UserID, text); err != nil {
 		return meta, fmt.Errorf("keep the pasted text: %w", err)
 	}
 	return pasteMeta{RCA: rcaID, Draft: true}, nil
@@ -198,7 +198,10 @@ func (b *Bot) pasteText(ctx context.Context, actor workflow.Actor, raw string) (
 	if !meta.Draft {
 		return meta, meta.Text, nil
 	}
-	text, err := b.svc.SlackRef(ctx, actor, meta.RCA, refPasteDraft+actor.UserID)
+	if _, err := b.svc.RCA(ctx, actor, meta.RCA); err != nil {
+		return meta, "", err
+	}
+	text, err := b.refs.Ref(ctx, meta.RCA, refPasteDraft+actor.UserID)
 	if err != nil {
 		return meta, "", err
 	}
@@ -420,7 +423,7 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 	}
 	r.later(func(ctx context.Context) {
 		if meta.Draft {
-			if err := b.svc.SetSlackRef(ctx, actor, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
+			if err := b.refs.PutRef(ctx, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
 				r.log.Warn("clear the paste draft", "error", err)
 			}
 		}

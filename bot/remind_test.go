@@ -101,7 +101,7 @@ func (e *remindEnv) open() {
 	}
 	e.db = db
 	e.svc = workflow.New(db, workflow.ClockFunc(e.clock.Now))
-	e.bot, err = New(Config{BotToken: e.fake.BotToken(), AppToken: e.fake.AppToken(), APIURL: e.fake.APIURL(),
+	e.bot, err = New(Config{Refs: db, BotToken: e.fake.BotToken(), AppToken: e.fake.AppToken(), APIURL: e.fake.APIURL(),
 		Location: e.loc, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.svc)
 	if err != nil {
 		e.t.Fatal(err)
@@ -544,7 +544,7 @@ func TestRemindNextItemText(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := e.svc.StoreRef(e.ctx, id, key, msg.TS); err != nil {
+				if err := e.db.PutRef(e.ctx, id, key, msg.TS); err != nil {
 					t.Fatal(err)
 				}
 				links["@"+key] = "/archives/" + e.channel.ID + "/p" + strings.ReplaceAll(msg.TS, ".", "")
@@ -677,7 +677,7 @@ func TestRemindEndToEnd(t *testing.T) {
 	}
 	defer db.Close()
 	svc := workflow.New(db, workflow.ClockFunc(clock.Now))
-	b, err := New(Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+	b, err := New(Config{Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
 		Location: remindBerlin, RemindCron: "0 0 10 * * 1-5", Now: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, svc)
 	if err != nil {
@@ -711,7 +711,7 @@ func TestRemindEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.StoreRef(ctx, rca.ID, remindRefCardPrefix+"1", card.TS); err != nil {
+	if err := db.PutRef(ctx, rca.ID, remindRefCardPrefix+"1", card.TS); err != nil {
 		t.Fatal(err)
 	}
 

@@ -83,19 +83,19 @@ func (b *Bot) postWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaI
 		log.Warn("build the walk", "error", err)
 		return
 	}
-	old, _ := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
+	old, _ := b.refs.Ref(ctx, rcaID, refWalk)
 	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		log.Error("post the walk", "error", err)
 		return
 	}
-	if err := b.svc.SetSlackRef(ctx, actor, rcaID, refWalk, ts); err != nil {
+	if err := b.refs.PutRef(ctx, rcaID, refWalk, ts); err != nil {
 		log.Error("remember the walk", "error", err)
 		return
 	}
 	// Two clicks at once both post; the one whose ts stayed stored wins and
 	// the other retires its own message.
-	if now, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk); err == nil && now != ts {
+	if now, err := b.refs.Ref(ctx, rcaID, refWalk); err == nil && now != ts {
 		old = ts
 	}
 	if old != "" {
@@ -119,7 +119,7 @@ const walkFallback = "Wiring walk"
 // failures are logged, since the change itself is already saved.
 func (b *Bot) refreshWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
 	defer b.msgs.lock("walk", rcaID)()
-	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
+	ts, err := b.refs.Ref(ctx, rcaID, refWalk)
 	if err != nil || ts == "" {
 		return
 	}

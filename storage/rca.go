@@ -193,29 +193,6 @@ func (t *Tx) AddParticipants(rcaID int64, users []string) error {
 	return nil
 }
 
-// SlackRef returns the value stored under key for the RCA, or "" if none.
-func (t *Tx) SlackRef(rcaID int64, key string) (string, error) {
-	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM slack_refs WHERE rca_id = ? AND key = ?`, rcaID, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("storage: slack ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return v, nil
-}
-
-// PutSlackRef stores value under key for the RCA, replacing any earlier value.
-func (t *Tx) PutSlackRef(rcaID int64, key, value string) error {
-	if _, err := t.exec(`INSERT INTO slack_refs (rca_id, key, value, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (rca_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		rcaID, key, value, formatTime(t.now)); err != nil {
-		return fmt.Errorf("storage: put slack ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return nil
-}
-
 // Reminder returns the reminder state of the RCA (zero times if never reminded).
 func (t *Tx) Reminder(rcaID int64) (workflow.ReminderState, error) {
 	s := workflow.ReminderState{RCAID: rcaID}

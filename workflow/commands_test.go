@@ -395,7 +395,7 @@ func TestReopenDatabaseKeepsEverything(t *testing.T) {
 	id := e.start(true)
 	e.seed(id)
 	e.must(e.svc.BindChannel(e.ctx, fac, id, "C77"))
-	if err := e.svc.SetSlackRef(e.ctx, fac, id, "dashboard_ts", "1700000000.000100"); err != nil {
+	if err := e.db.PutRef(e.ctx, id, "dashboard_ts", "1700000000.000100"); err != nil {
 		t.Fatal(err)
 	}
 	want := string(tree.Format(e.tree(id)))
@@ -407,7 +407,7 @@ func TestReopenDatabaseKeepsEverything(t *testing.T) {
 	if e.auditCount(id) != n {
 		t.Fatal("audit log changed across reopen")
 	}
-	ts, err := e.svc.SlackRef(e.ctx, alice, id, "dashboard_ts")
+	ts, err := e.db.Ref(e.ctx, id, "dashboard_ts")
 	if err != nil || ts != "1700000000.000100" {
 		t.Fatalf("slack ref = %q, %v", ts, err)
 	}
@@ -466,25 +466,5 @@ func TestIDsBelongToRCA(t *testing.T) {
 	}
 	if _, err := e.svc.Review(e.ctx, alice, other, 3, true); workflow.ErrorCode(err) != workflow.ENotFound {
 		t.Fatalf("reviewing another rca's link: %v, want not_found", err)
-	}
-}
-
-func TestBotRefs(t *testing.T) {
-	e := newEnv(t)
-	id := e.start(true)
-	if err := e.svc.StoreRef(e.ctx, id, "walk_ts", "1.2"); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.svc.StoreRef(e.ctx, 404, "walk_ts", "1.2"); workflow.ErrorCode(err) != workflow.ENotFound {
-		t.Fatalf("StoreRef on a missing rca: %v", err)
-	}
-	if v, err := e.svc.LoadRef(e.ctx, id, "walk_ts"); err != nil || v != "1.2" {
-		t.Fatalf("LoadRef = %q, %v", v, err)
-	}
-	if _, err := e.svc.SlackRef(e.ctx, eve, id, "walk_ts"); workflow.ErrorCode(err) != workflow.EForbidden {
-		t.Fatalf("outsider reading a private rca's ref: %v", err)
-	}
-	if err := e.svc.SetSlackRef(e.ctx, eve, id, "walk_ts", "9"); workflow.ErrorCode(err) != workflow.EForbidden {
-		t.Fatalf("outsider writing a private rca's ref: %v", err)
 	}
 }

@@ -263,10 +263,6 @@ type Tx interface {
 	Reminder(rcaID int64) (ReminderState, error)
 	// PutReminder saves the RCA's reminder state.
 	PutReminder(s ReminderState) error
-	// SlackRef returns the value stored under key, or "".
-	SlackRef(rcaID int64, key string) (string, error)
-	// PutSlackRef stores value under key, replacing any earlier value.
-	PutSlackRef(rcaID int64, key, value string) error
 
 	// Audit appends e to the audit log, setting its id and time.
 	Audit(e *AuditEntry) (int64, error)
