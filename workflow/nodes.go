@@ -19,7 +19,7 @@ type SymptomInput struct {
 	Text       string
 	Weight     int    // 1 low, 2 medium, 3 high; 0 means medium
 	Evidence   string // a link or a note, optional
-	SourceLink string // the Slack message it came from, optional
+	SourceLink string // the chat message it came from, optional
 }
 
 // AddSymptom adds a UDE. Errors: EInvalid (text, weight, evidence), EConflict
@@ -612,7 +612,7 @@ func findGroup(gs []tree.Group, id tree.GroupID) *tree.Group {
 	return nil
 }
 
-// SourceLink returns the Slack message a node was made from ("" when it was
+// SourceLink returns the chat message a node was made from ("" when it was
 // typed in). The author is not returned: nodes are never attributed.
 func (s *Service) SourceLink(ctx context.Context, actor Actor, rcaID int64, node tree.NodeID) (string, error) {
 	var link string

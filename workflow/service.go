@@ -40,7 +40,7 @@ func New(store Store, clock Clock, opts ...Option) *Service {
 
 type keyCtx struct{}
 
-// WithKey returns a context carrying an idempotency key (the Slack envelope
+// WithKey returns a context carrying an idempotency key (the chat envelope
 // or delivery id). A command run twice with the same key applies once; the
 // second run returns the first result with Replayed set.
 func WithKey(ctx context.Context, key string) context.Context {
