@@ -108,6 +108,16 @@ type Summary struct {
 	InPhase    map[Phase]time.Duration
 }
 
+// FutureTree builds the Future Reality Tree of the summary's fixes: see
+// tree.FutureTree.
+func (s *Summary) FutureTree() (*tree.Tree, error) {
+	injections := make([]tree.Injection, len(s.Fixes))
+	for i, f := range s.Fixes {
+		injections[i] = tree.Injection{Text: f.Fix.Injection, Removes: f.Elimination.Removed}
+	}
+	return tree.FutureTree("Future Reality Tree: "+s.RCA.Title, s.Tree, s.Combined, injections)
+}
+
 // Summary returns the summary of an RCA in any phase.
 func (s *Service) Summary(ctx context.Context, actor Actor, rcaID int64) (*Summary, error) {
 	var out *Summary
