@@ -127,13 +127,8 @@ func (g writeGate) leave() {
 }
 
 // maxAttempts bounds how often Update runs a transaction that the database
-// aborted for a reason a new attempt cures (a deadlock between replicas, a
-// delivery key recorded by another replica meanwhile).
+// aborted for a reason a new attempt cures (a deadlock between replicas).
 const maxAttempts = 5
-
-// errDeliveryRace is returned when another process recorded the same
-// delivery key while this transaction ran; the next attempt finds the key.
-var errDeliveryRace = errors.New("the delivery was recorded meanwhile")
 
 // Update runs fn in one write transaction; see workflow.Store. Once it has
 // committed, the transaction's tree changes are applied to the tree cache.
@@ -143,7 +138,7 @@ func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 	for attempt := 1; ; attempt++ {
 		res, pending, err := db.update(ctx, key, fn)
 		if err != nil {
-			if attempt < maxAttempts && (errors.Is(err, errDeliveryRace) || db.d.retry(err)) {
+			if attempt < maxAttempts && db.d.retry(err) {
 				continue
 			}
 			return nil, err
@@ -169,13 +164,9 @@ func (db *DB) update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 	defer sqlTx.Rollback()
 	tx := db.newTx(ctx, sqlTx, true)
 	if key != "" {
-		var res []byte
-		err := tx.queryRow(`SELECT result FROM deliveries WHERE key = ?`, key).Scan(&res)
-		if err == nil {
-			return res, nil, nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return nil, nil, fmt.Errorf("storage: look up delivery %q: %w", key, err)
+		res, done, err := tx.claimDelivery(key)
+		if err != nil || done {
+			return res, nil, err
 		}
 	}
 	res, err := fn(tx)
@@ -183,8 +174,8 @@ func (db *DB) update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 		return nil, nil, err
 	}
 	if key != "" {
-		if err := tx.recordDelivery(key, res); err != nil {
-			return nil, nil, err
+		if _, err := tx.exec(`UPDATE deliveries SET result = ? WHERE key = ?`, res, key); err != nil {
+			return nil, nil, fmt.Errorf("storage: record delivery %q: %w", key, err)
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -193,21 +184,26 @@ func (db *DB) update(ctx context.Context, key string, fn func(workflow.Tx) ([]by
 	return res, tx.pending, nil
 }
 
-// recordDelivery records that the delivery key was handled with result res.
-// When another process records the same key first (it waits for that one
-// to commit), the transaction must run again to return that result instead.
-func (t *Tx) recordDelivery(key string, res []byte) error {
-	r, err := t.tx.ExecContext(t.ctx, t.d.rebind(`INSERT INTO deliveries (key, result, handled_at) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO NOTHING`), key, res, formatTime(t.now))
+// claimDelivery records the delivery key as handled by this transaction,
+// or, when a committed one recorded it, returns that one's result and done.
+// The key is the table's primary key: a transaction of another process
+// handling the same key makes this one wait until it commits (then this one
+// returns its result) or rolls back (then this one handles the delivery).
+func (t *Tx) claimDelivery(key string) (res []byte, done bool, err error) {
+	r, err := t.exec(`INSERT INTO deliveries (key, result, handled_at) VALUES (?, NULL, ?) ON CONFLICT (key) DO NOTHING`,
+		key, formatTime(t.now))
 	if err != nil {
-		return fmt.Errorf("storage: record delivery %q: %w", key, t.d.mapErr(err))
+		return nil, false, fmt.Errorf("storage: record delivery %q: %w", key, err)
 	}
 	if n, err := r.RowsAffected(); err != nil {
-		return fmt.Errorf("storage: record delivery %q: %w", key, err)
-	} else if n == 0 {
-		return errDeliveryRace
+		return nil, false, fmt.Errorf("storage: record delivery %q: %w", key, err)
+	} else if n == 1 {
+		return nil, false, nil
 	}
-	return nil
+	if err := t.queryRow(`SELECT result FROM deliveries WHERE key = ?`, key).Scan(&res); err != nil {
+		return nil, false, fmt.Errorf("storage: look up delivery %q: %w", key, err)
+	}
+	return res, true, nil
 }
 
 // View runs fn in a read transaction on a consistent snapshot.
