@@ -63,6 +63,10 @@ type dialect interface {
 	migrations() string
 	// lockMigrations keeps other processes from migrating until unlock.
 	lockMigrations(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// restartIdentity is the statement that makes table number new rows
+	// after its highest id, once rows were inserted with their ids; "" when
+	// the database does so by itself.
+	restartIdentity(table string) string
 }
 
 // conflict is the error a unique violation becomes.

@@ -83,6 +83,16 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m migration) error {
 		return fmt.Errorf("storage: migration %s: %w", m.name, err)
 	}
 	defer tx.Rollback()
+	// Another process may have applied it since the version was read (on
+	// SQLite the transaction holds the write lock, so the answer stands).
+	var done int
+	if err := tx.QueryRowContext(ctx, db.d.rebind(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`),
+		m.version).Scan(&done); err != nil {
+		return fmt.Errorf("storage: migration %s: %w", m.name, err)
+	}
+	if done > 0 {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("storage: migration %s: %w", m.name, err)
 	}

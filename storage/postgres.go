@@ -118,6 +118,10 @@ func (d *pgDialect) lockRCA() string { return `SELECT 1 FROM rcas WHERE id = ? F
 
 func (d *pgDialect) migrations() string { return "migration/postgres" }
 
+func (d *pgDialect) restartIdentity(table string) string {
+	return `SELECT setval(pg_get_serial_sequence('` + table + `', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM ` + table
+}
+
 // lockMigrations takes a session advisory lock on conn: replicas that start
 // together wait here, and all but the first find nothing left to migrate.
 func (d *pgDialect) lockMigrations(ctx context.Context, conn *sql.Conn) (func(), error) {

@@ -67,11 +67,12 @@ func dsn(path, txlock string) string {
 // transaction of the process, and BEGIN IMMEDIATE those of other processes.
 type sqliteDialect struct{}
 
-func (sqliteDialect) rebind(query string) string  { return query }
-func (sqliteDialect) retry(error) bool            { return false }
-func (sqliteDialect) readOptions() *sql.TxOptions { return nil }
-func (sqliteDialect) lockRCA() string             { return "" }
-func (sqliteDialect) migrations() string          { return "migration/sqlite" }
+func (sqliteDialect) rebind(query string) string    { return query }
+func (sqliteDialect) retry(error) bool              { return false }
+func (sqliteDialect) readOptions() *sql.TxOptions   { return nil }
+func (sqliteDialect) lockRCA() string               { return "" }
+func (sqliteDialect) migrations() string            { return "migration/sqlite" }
+func (sqliteDialect) restartIdentity(string) string { return "" }
 
 func (sqliteDialect) mapErr(err error) error {
 	var se sqlite3.Error

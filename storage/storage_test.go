@@ -501,3 +501,14 @@ func forEach(t *testing.T, fn func(t *testing.T, be storagetest.Backend)) {
 		t.Run(b.Name, func(t *testing.T) { fn(t, b) })
 	}
 }
+
+// rawOpen opens dsn with the backend's driver, beside the storage package.
+func rawOpen(tb testing.TB, be storagetest.Backend, dsn string) *sql.DB {
+	tb.Helper()
+	raw, err := sql.Open(be.Driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
+}
