@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -41,6 +42,17 @@ func Backend(dsn string) (Kind, error) {
 	}
 	if fi, err := os.Stat(dsn); err == nil && fi.IsDir() {
 		return "", fmt.Errorf("storage: %s is a directory; name the database file in it", dsn)
+	}
+	for dir := filepath.Dir(dsn); ; dir = filepath.Dir(dir) {
+		if fi, err := os.Stat(dir); err == nil {
+			if !fi.IsDir() {
+				return "", fmt.Errorf("storage: %s cannot hold a database: %s is a file, not a directory", dsn, dir)
+			}
+			break
+		}
+		if dir == filepath.Dir(dir) {
+			break
+		}
 	}
 	return SQLite, nil
 }

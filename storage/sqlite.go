@@ -91,13 +91,18 @@ func (sqliteDialect) lockMigrations(context.Context, *sql.Conn) (func(), error) 
 	return func() {}, nil
 }
 
+// ErrBackupPostgres is Backup's answer on PostgreSQL: the server's own tools
+// copy a live database.
+var ErrBackupPostgres = errors.New("untangle backup copies SQLite files only; back a PostgreSQL database up with " +
+	"pg_dump, e.g. pg_dump --format=custom --file=untangle.dump \"$UNTANGLE_DB\", and restore it into an empty " +
+	"database with pg_restore --no-owner --dbname=URL untangle.dump")
+
 // Backup writes a consistent copy of the live database to dest with VACUUM
 // INTO. It refuses to overwrite an existing file. On PostgreSQL it refuses
 // and names pg_dump, the tool for a live copy of a server's database.
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	if db.Backend() == Postgres {
-		return errors.New("storage: untangle backup copies SQLite files only; back a PostgreSQL database up with " +
-			"pg_dump (for example: pg_dump --format=custom --file=untangle.dump \"$UNTANGLE_DB\") and restore it with pg_restore")
+		return ErrBackupPostgres
 	}
 	if dest == "" {
 		return fmt.Errorf("storage: backup: no destination given")

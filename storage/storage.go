@@ -77,6 +77,10 @@ func (db *DB) Close() error {
 	return nil
 }
 
+// Name returns the SQLite file path, or the PostgreSQL URL without its
+// password, for messages and logs.
+func (db *DB) Name() string { return db.name }
+
 // Path returns the SQLite database file path, or "" on PostgreSQL.
 func (db *DB) Path() string { return db.path }
 
