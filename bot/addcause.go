@@ -152,7 +152,7 @@ func causeInput(v map[string]map[string]slack.BlockAction, effect tree.NodeID) (
 // more than causeMaxNew lines; what and hint word the refusal.
 func newCauseLines(v map[string]map[string]slack.BlockAction, what, hint string) ([]string, error) {
 	var lines []string
-	for _, line := range strings.Split(v[fieldCauseNew][fieldCauseNew].Value, "\n") {
+	for _, line := range strings.Split(neutralMentions(v[fieldCauseNew][fieldCauseNew].Value), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			lines = append(lines, line)
 		}

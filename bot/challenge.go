@@ -118,7 +118,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 	actor := workflow.Actor{UserID: cb.User.ID}
 	switch {
 	case !rca.IsFacilitator(actor.UserID):
-		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator))
+		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator, Escape(rca.Title)))
 		return
 	case rca.Phase == workflow.PhaseChallenging:
 		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
@@ -631,7 +631,7 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 		}
 		actor := workflow.Actor{UserID: cb.User.ID}
 		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator))
+			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
 			return
 		}
 		link := tree.GroupID(items[0])

@@ -194,7 +194,7 @@ func TestChallengePassEndToEnd(t *testing.T) {
 
 	// Only the facilitator starts the pass; bob is told kindly and nothing moves.
 	w.click(t, ctx, w.bob, w.dash, ":crossed_swords: Start challenge pass")
-	challengeEphemeral(t, ctx, w.bob, "Only the facilitator")
+	challengeEphemeral(t, ctx, w.bob, ", the facilitator of *")
 	if rca, _ := w.svc.RCA(ctx, workflow.Actor{UserID: w.alice.ID}, w.rcaID); rca.Phase != workflow.PhaseWiring {
 		t.Fatalf("a non-facilitator's click moved the phase to %s", rca.Phase)
 	}
@@ -618,7 +618,7 @@ func TestChallengeFacilitatorDecides(t *testing.T) {
 
 	first := raise(1, "Causality existence")
 	w.click(t, ctx, w.carol, first, "Accept")
-	challengeEphemeral(t, ctx, w.carol, "Only the facilitator")
+	challengeEphemeral(t, ctx, w.carol, ", the facilitator of *")
 	w.click(t, ctx, w.alice, first, "Accept")
 	first = w.waitEdited(t, ctx, first, "Accepted")
 	if strings.Contains(first.PlainText(), "Resolve…") {

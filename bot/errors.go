@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 
 	"github.com/slack-go/slack"
@@ -26,11 +27,20 @@ var friendly = map[string]string{
 func userText(log *slog.Logger, err error) string {
 	code := workflow.ErrorCode(err)
 	if lead, ok := friendly[code]; ok {
-		return ":warning: " + lead + " " + Escape(workflow.ErrorMessage(err))
+		return ":warning: " + lead + " " + errorSentence(err)
 	}
 	ref := newRef()
 	log.Error("internal error", "ref", ref, "error", err)
 	return apology(ref)
+}
+
+// errorSentence is the workflow's message in mrkdwn; a refusal that only the
+// facilitator may lift names them with a mention, and the RCA by its title.
+func errorSentence(err error) string {
+	if e := workflow.ErrorDetail(err); e != nil && e.Facilitator != "" {
+		return fmt.Sprintf("Only <@%s>, the facilitator of *%s*, can do this.", e.Facilitator, Escape(e.Title))
+	}
+	return Escape(workflow.ErrorMessage(err))
 }
 
 // apology is the message for an internal failure.

@@ -120,7 +120,7 @@ func pasteModal(rcaID int64, text, note string) slack.ModalViewRequest {
 // error, otherwise the first page of the preview in place of the modal.
 func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
-	text := cb.View.State.Values[fieldStatements][fieldStatements].Value
+	text := neutralMentions(cb.View.State.Values[fieldStatements][fieldStatements].Value)
 	rcaID, _, err := parseValue(cb.View.PrivateMetadata)
 	if err == nil && strings.TrimSpace(text) == "" {
 		err = workflow.Invalidf(fieldStatements, "Paste at least one statement, such as IF [A] THEN [B].")

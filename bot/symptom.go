@@ -141,7 +141,7 @@ func (b *Bot) clickAddSymptom(ctx context.Context, r *reply, cb *slack.Interacti
 func symptomInput(cb *slack.InteractionCallback, meta symptomMeta) (workflow.SymptomInput, error) {
 	v := cb.View.State.Values
 	in := workflow.SymptomInput{
-		Text:       v[fieldStatement][fieldStatement].Value,
+		Text:       neutralMentions(v[fieldStatement][fieldStatement].Value),
 		Evidence:   v[fieldEvidence][fieldEvidence].Value,
 		SourceLink: meta.Source,
 	}

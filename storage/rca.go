@@ -159,7 +159,7 @@ func (t *Tx) RCA(id int64) (*workflow.RCA, error) {
 		return nil, fmt.Errorf("storage: load rca %d: %w", id, err)
 	}
 	if len(rs) == 0 {
-		return nil, notFound("There is no RCA #%d.", id)
+		return nil, workflow.NoRCA()
 	}
 	return &rs[0], nil
 }

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -61,8 +62,13 @@ func TestChannelBindingAndList(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].ID != pub {
 		t.Fatalf("List(outsider) = %v, %v; want only the public RCA", list, err)
 	}
-	if _, err := e.svc.Join(e.ctx, eve, priv); workflow.ErrorCode(err) != workflow.EForbidden {
-		t.Fatalf("join private: %v, want forbidden", err)
+	_, joinErr := e.svc.Join(e.ctx, eve, priv)
+	_, missingErr := e.svc.Join(e.ctx, eve, priv+100)
+	if workflow.ErrorCode(joinErr) != workflow.ENotFound || workflow.ErrorMessage(joinErr) != workflow.ErrorMessage(missingErr) {
+		t.Fatalf("join private: %v, want the same not_found as a missing RCA (%v)", joinErr, missingErr)
+	}
+	if msg := workflow.ErrorMessage(joinErr); strings.Contains(msg, "Payment") || strings.Contains(msg, fmt.Sprint(priv)) {
+		t.Fatalf("the refusal names the private RCA: %q", msg)
 	}
 	e.must(e.svc.Join(e.ctx, eve, pub))
 	e.must(e.svc.AddSymptom(e.ctx, eve, pub, workflow.SymptomInput{Text: "Search is slow"}))
@@ -415,7 +421,7 @@ func TestReopenDatabaseKeepsEverything(t *testing.T) {
 	if err != nil || r.ID != id || !r.Private {
 		t.Fatalf("RCAForChannel = %+v, %v", r, err)
 	}
-	if _, err := e.svc.RCAForChannel(e.ctx, eve, "C77"); workflow.ErrorCode(err) != workflow.EForbidden {
+	if _, err := e.svc.RCAForChannel(e.ctx, eve, "C77"); workflow.ErrorCode(err) != workflow.ENotFound {
 		t.Fatalf("outsider reading a private rca: %v", err)
 	}
 }

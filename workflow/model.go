@@ -64,7 +64,7 @@ type NodeChange struct {
 	Before     *tree.Node `json:"before,omitempty"`
 	After      *tree.Node `json:"after,omitempty"`
 	Author     string     `json:"author,omitempty"`      // recorded when the node is created
-	SourceLink string     `json:"source_link,omitempty"` // the Slack message a symptom came from
+	SourceLink string     `json:"source_link,omitempty"` // the chat message a symptom came from
 }
 
 // GroupChange is one link's state before and after a change; nil means absent.

@@ -136,7 +136,7 @@ func (s *Service) List(ctx context.Context, actor Actor) ([]RCA, error) {
 	return out, nil
 }
 
-// BindChannel records the Slack channel of the RCA (facilitator only).
+// BindChannel records the chat channel of the RCA (facilitator only).
 // Errors: EConflict when another RCA has the channel.
 func (s *Service) BindChannel(ctx context.Context, actor Actor, rcaID int64, channelID string) (*Result, error) {
 	if strings.TrimSpace(channelID) == "" {
