@@ -68,9 +68,10 @@ type dialect interface {
 	retry(err error) bool
 	// readOptions are the options of a read transaction on one snapshot.
 	readOptions() *sql.TxOptions
-	// lockRCA is the statement that makes a write transaction wait for
-	// others on the same RCA; "" when writers are serialised anyway.
-	lockRCA() string
+	// rowLock is the clause that, added to a SELECT of RCA rows, makes a
+	// write transaction wait for others on the same RCAs; "" when writers
+	// are serialised anyway.
+	rowLock() string
 	// migrations is the directory of the embedded migrations.
 	migrations() string
 	// lockMigrations keeps other processes from migrating until unlock.

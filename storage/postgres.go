@@ -111,10 +111,10 @@ func (d *pgDialect) readOptions() *sql.TxOptions {
 	return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 }
 
-// lockRCA locks the RCA's row until the transaction ends. FOR NO KEY UPDATE
-// makes other writers of the RCA wait, yet lets rows that merely reference
-// the RCA be inserted meanwhile.
-func (d *pgDialect) lockRCA() string { return `SELECT 1 FROM rcas WHERE id = ? FOR NO KEY UPDATE` }
+// rowLock locks the RCA rows read until the transaction ends. FOR NO KEY
+// UPDATE makes other writers of the RCA wait, yet lets rows that merely
+// reference the RCA be inserted meanwhile.
+func (d *pgDialect) rowLock() string { return ` FOR NO KEY UPDATE` }
 
 func (d *pgDialect) migrations() string { return "migration/postgres" }
 

@@ -57,20 +57,28 @@ func (t *Tx) insert(query string, args ...any) (int64, error) {
 // lock makes a write transaction wait until no other one holds the RCA, and
 // holds it until this one ends, so that the commands on one RCA run one
 // after the other even across processes. Every method that reads or writes
-// an RCA's data calls it first; a read transaction or a database that
-// serialises its writers anyway skips it.
+// an RCA's data calls it first (RCA locks as it reads); a read transaction
+// or a database that serialises its writers anyway skips it.
 func (t *Tx) lock(rcaID int64) error {
-	if !t.write || rcaID == 0 || t.locked[rcaID] || t.d.lockRCA() == "" {
+	if !t.mustLock(rcaID) {
 		return nil
 	}
-	if _, err := t.tx.ExecContext(t.ctx, t.d.rebind(t.d.lockRCA()), rcaID); err != nil {
+	if _, err := t.tx.ExecContext(t.ctx, t.d.rebind(`SELECT 1 FROM rcas WHERE id = ?`+t.d.rowLock()), rcaID); err != nil {
 		return fmt.Errorf("storage: lock rca %d: %w", rcaID, err)
+	}
+	t.locked[rcaID] = true
+	return nil
+}
+
+// mustLock reports whether the transaction has yet to lock the RCA.
+func (t *Tx) mustLock(rcaID int64) bool {
+	if !t.write || rcaID == 0 || t.locked[rcaID] || t.d.rowLock() == "" {
+		return false
 	}
 	if t.locked == nil {
 		t.locked = map[int64]bool{}
 	}
-	t.locked[rcaID] = true
-	return nil
+	return true
 }
 
 func notFound(format string, args ...any) error {
@@ -151,10 +159,15 @@ func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
 
 // RCA returns the RCA numbered id.
 func (t *Tx) RCA(id int64) (*workflow.RCA, error) {
-	if err := t.lock(id); err != nil {
-		return nil, err
+	q := `SELECT ` + rcaColumns + ` FROM rcas WHERE id = ?`
+	lock := t.mustLock(id)
+	if lock {
+		q += t.d.rowLock() // lock as it reads: commands start here
 	}
-	rs, err := t.scanRCAs(`SELECT `+rcaColumns+` FROM rcas WHERE id = ?`, id)
+	rs, err := t.scanRCAs(q, id)
+	if lock && len(rs) == 1 {
+		t.locked[id] = true
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: load rca %d: %w", id, err)
 	}

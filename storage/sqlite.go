@@ -70,7 +70,7 @@ type sqliteDialect struct{}
 func (sqliteDialect) rebind(query string) string    { return query }
 func (sqliteDialect) retry(error) bool              { return false }
 func (sqliteDialect) readOptions() *sql.TxOptions   { return nil }
-func (sqliteDialect) lockRCA() string               { return "" }
+func (sqliteDialect) rowLock() string               { return "" }
 func (sqliteDialect) migrations() string            { return "migration/sqlite" }
 func (sqliteDialect) restartIdentity(string) string { return "" }
 
