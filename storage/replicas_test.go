@@ -278,3 +278,65 @@ func TestLeaseNeverTwoHolders(t *testing.T) {
 		}
 	})
 }
+
+// TestCrossedLocksAreRetried runs two commands that each touch two RCAs in
+// opposite orders from two stores at once. On PostgreSQL one of them is
+// chosen as the deadlock victim and runs again; both must commit, each once.
+func TestCrossedLocksAreRetried(t *testing.T) {
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		dsn := be.New(t)
+		dbs := []*storage.DB{mustOpen(t, dsn), mustOpen(t, dsn)}
+		ids := []int64{createRCA(t, dbs[0]), createRCA(t, dbs[0])}
+		var both sync.WaitGroup // both commands hold their first RCA
+		both.Add(2)
+		var once [2]sync.Once
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Go(func() {
+				first, second := ids[i], ids[1-i]
+				_, err := dbs[i].Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+					if _, err := tx.RCA(first); err != nil {
+						return nil, err
+					}
+					once[i].Do(func() {
+						both.Done()
+						waitUpTo(&both, time.Second) // SQLite runs one at a time: the other never comes
+					})
+					for _, id := range []int64{first, second} {
+						if _, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: fmt.Sprint("crossed ", i)}); err != nil {
+							return nil, err
+						}
+					}
+					return nil, nil
+				})
+				if err != nil {
+					t.Errorf("command %d: %v", i, err)
+				}
+			})
+		}
+		wg.Wait()
+		for _, id := range ids {
+			var log []workflow.AuditEntry
+			if err := dbs[0].View(context.Background(), func(tx workflow.Tx) error {
+				var err error
+				log, err = tx.AuditLog(id)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if len(log) != 2 || log[0].Action == log[1].Action {
+				t.Fatalf("rca %d has %d entries %v; want one of each command", id, len(log), log)
+			}
+		}
+	})
+}
+
+// waitUpTo waits for wg, or for d to pass.
+func waitUpTo(wg *sync.WaitGroup, d time.Duration) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(d):
+	}
+}
