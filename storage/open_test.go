@@ -143,3 +143,13 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatalf("integrity_check of the copy = %q, %v", check, err)
 	}
 }
+
+// TestOpenPostgresUnreachable opens a PostgreSQL URL where no server
+// listens: the error says so and never shows the password.
+func TestOpenPostgresUnreachable(t *testing.T) {
+	_, err := storage.Open(context.Background(), "postgres://untangle:s3cret-pw@127.0.0.1:1/untangle?sslmode=disable&connect_timeout=2")
+	if err == nil || !strings.Contains(err.Error(), "connect to postgres://untangle:xxxxx@127.0.0.1:1/untangle") ||
+		strings.Contains(err.Error(), "s3cret-pw") {
+		t.Fatalf("err = %v; want a connection error naming the URL without its password", err)
+	}
+}
