@@ -76,7 +76,9 @@ func (b *Bot) openAddCause(ctx context.Context, r *reply, actor workflow.Actor, 
 	if err != nil {
 		return err
 	}
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		return err
+	}
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdAddCauses); err != nil {
 		return err
 	}

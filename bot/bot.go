@@ -54,10 +54,11 @@ type Bot struct {
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
-	media     media        // rendered pictures per tree version (bot/render.go)
-	cards     *cardPosting // one card-posting run per RCA at a time (bot/challenge.go)
-	msgs      msgLocks     // one refresh at a time of each kept message per RCA (bot/locks.go)
-	ops       *ops         // metrics and connection state (bot/metrics.go)
+	media     media          // rendered pictures per tree version (bot/render.go)
+	cards     *cardPosting   // one card-posting run per RCA at a time (bot/challenge.go)
+	msgs      msgLocks       // one refresh at a time of each kept message per RCA (bot/locks.go)
+	ops       *ops           // metrics and connection state (bot/metrics.go)
+	members   channelMembers // who was recently seen in which RCA channel (bot/membership.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.

@@ -594,18 +594,13 @@ func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCal
 }
 
 // ensureParticipant lets someone who is not a participant of a public RCA
-// join it before reviewing or raising a reservation (anyone in its channel
-// may take part), and returns the RCA as it is then. Outsiders of a private
-// RCA are left to the workflow's refusal.
+// join it before reviewing or raising a reservation, and makes sure that
+// everyone who does so is in the RCA's channel (see joinRCA): nobody counts
+// towards "two participants say it holds" from outside it, so the channel's
+// member list is read afresh. It returns the RCA as it is then. Outsiders of
+// a private RCA are left to the workflow's refusal.
 func (b *Bot) ensureParticipant(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) (*workflow.RCA, error) {
-	if rca.Private || rca.IsParticipant(actor.UserID) || rca.IsFacilitator(actor.UserID) {
-		return rca, nil
-	}
-	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
-		return nil, fmt.Errorf("join rca %d: %w", rca.ID, err)
-	}
-	r.log.Info("joined the RCA to take part in the challenge pass", "rca", rca.ID)
-	return b.svc.RCA(ctx, actor, rca.ID)
+	return b.joinRCA(ctx, r, actor, rca, 0)
 }
 
 // participantFor is ensureParticipant followed by the permission check of

@@ -642,7 +642,7 @@ func TestChallengePrivateRCARefusesOutsiders(t *testing.T) {
 
 	// Dave was added to the private channel by hand but is not a participant.
 	w.click(t, ctx, w.dave, slow, "Holds")
-	challengeEphemeral(t, ctx, w.dave, "not one of its participants")
+	challengeEphemeral(t, ctx, w.dave, "not shared with you")
 	w.click(t, ctx, w.dave, slow, "Raise a reservation…")
 	eventually(t, ctx, "a second refusal", func() bool { return len(w.dave.Ephemerals()) >= 2 })
 	if _, open := w.dave.CurrentView(); open {

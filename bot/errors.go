@@ -25,6 +25,9 @@ var friendly = map[string]string{
 // userText turns an error into the sentence a user sees. Internal errors are
 // logged with a short reference id; the user sees only an apology with it.
 func userText(log *slog.Logger, err error) string {
+	if rf := asRefusal(err); rf != nil {
+		return rf.mrkdwn
+	}
 	code := workflow.ErrorCode(err)
 	if lead, ok := friendly[code]; ok {
 		return ":warning: " + lead + " " + errorSentence(err)
@@ -102,7 +105,9 @@ func viewErrors(log *slog.Logger, cb *slack.InteractionCallback, err error, firs
 		field = first
 	}
 	msg := workflow.ErrorMessage(err)
-	if workflow.ErrorCode(err) == workflow.EInternal {
+	if rf := asRefusal(err); rf != nil {
+		msg = rf.plain
+	} else if workflow.ErrorCode(err) == workflow.EInternal {
 		msg = "Sorry, something went wrong on our side; nothing was saved. Please try again."
 		userText(log, err)
 	}

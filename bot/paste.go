@@ -88,7 +88,9 @@ func (b *Bot) clickPaste(ctx context.Context, r *reply, cb *slack.InteractionCal
 // openPaste opens the paste modal after checking the actor may paste now
 // (joining a public RCA first).
 func (b *Bot) openPaste(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA, triggerID string) error {
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		return err
+	}
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdPaste); err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ func (b *Bot) slashRemind(ctx context.Context, r *reply, cmd *slack.SlashCommand
 	if _, err := b.svc.SetReminderSpec(r.key(ctx, "remind"), actor, rca.ID, spec); err != nil {
 		text := userText(r.log, err)
 		if workflow.ErrorCode(err) == workflow.EInvalid {
-			text = fmt.Sprintf(":warning: `%s` is not a schedule I understand.\n", Escape(Truncate(args, 60))) +
+			text = fmt.Sprintf(":warning: `%s` is not a schedule I understand: %s\n", Escape(Truncate(args, 60)), Escape(workflow.ErrorMessage(err))) +
 				fmt.Sprintf(remindFormatHelp, b.cfg.Location, b.defaultSpec())
 		}
 		r.ack = ephemeralAck(text)

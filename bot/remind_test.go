@@ -293,6 +293,32 @@ func TestRemindTickSpec(t *testing.T) {
 	}
 }
 
+// TestRemindDefaultScheduleIsHonoured: every default schedule the bot takes
+// fires at its own pace; one finer than the tick is refused, not slowed down.
+func TestRemindDefaultScheduleIsHonoured(t *testing.T) {
+	tests := []struct {
+		spec    string
+		wantErr string
+	}{
+		{spec: "30 9 * * 1-5"},
+		{spec: "@every 15m"},
+		{spec: "0 0 10 * * 1-5"}, // seconds-level, ticked every second
+		{spec: "@every 3s", wantErr: "whole number of minutes"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.spec, func(t *testing.T) {
+			b := &Bot{cfg: Config{RemindCron: tc.spec, Location: time.UTC}}
+			_, err := b.newScheduler()
+			if tc.wantErr == "" && err != nil {
+				t.Fatalf("newScheduler(%q): %v", tc.spec, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "UNTANGLE_REMIND_CRON")) {
+				t.Fatalf("newScheduler(%q) = %v, want a refusal saying %q", tc.spec, err, tc.wantErr)
+			}
+		})
+	}
+}
+
 func TestReminderBlocksAreValid(t *testing.T) {
 	now := remindAt(time.UTC, 2026, 3, 27, 10, 0, 0)
 	long := strings.Repeat("A <b>title</b> & more ", 40)
@@ -725,6 +751,13 @@ func TestRemindEndToEnd(t *testing.T) {
 	}
 	if got := remind(fac, "every morning"); !strings.Contains(got, "five fields") || !strings.Contains(got, "0 10 * * 1-5") {
 		t.Errorf("bad spec answer: %s", got)
+	}
+	// Schedules finer than the once-a-minute check are refused, and the
+	// answer says why (none is stored, so the default below still applies).
+	for _, spec := range []string{"@every 3s", "0 0 9 * * 1-5"} {
+		if got := remind(fac, spec); !strings.Contains(got, "checked once a minute") || !strings.Contains(got, "not a schedule I understand") {
+			t.Errorf("/rca remind %s: %s", spec, got)
+		}
 	}
 	if got := remind(bob, "0 9 * * 1-5"); !strings.Contains(got, "can't do that") {
 		t.Errorf("non-facilitator answer: %s", got)
