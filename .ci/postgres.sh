@@ -38,6 +38,13 @@ wait_for() {
 
 print_export() { printf "export UNTANGLE_TEST_POSTGRES='%s'\n" "$1"; }
 
+# usable URL: whether the tests can log in with URL and create databases
+# (a stock Debian cluster wants a password over TCP: then it is not usable).
+usable() {
+  command -v psql >/dev/null 2>&1 || return 0
+  [ "$(PGCONNECT_TIMEOUT=5 psql "$1" -tAc 'SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user' 2>/dev/null)" = t ]
+}
+
 throwaway=false
 [ "${1:-}" = "--throwaway" ] && throwaway=true
 
@@ -45,20 +52,27 @@ throwaway=false
 if ! $throwaway && [ -n "${UNTANGLE_TEST_POSTGRES:-}" ]; then
   hostport=$(sed -E 's#^[a-z]+://([^@/]*@)?([^/?]*).*#\2#' <<<"$UNTANGLE_TEST_POSTGRES")
   host=${hostport%:*}; port=${hostport##*:}; [ "$port" = "$hostport" ] && port=5432
-  if wait_for "${host:-127.0.0.1}" "$port"; then print_export "$UNTANGLE_TEST_POSTGRES"; exit 0; fi
+  if wait_for "${host:-127.0.0.1}" "$port" && usable "$UNTANGLE_TEST_POSTGRES"; then
+    print_export "$UNTANGLE_TEST_POSTGRES"; exit 0
+  fi
+  log "UNTANGLE_TEST_POSTGRES=$UNTANGLE_TEST_POSTGRES does not let the tests log in and create databases"
   exit 1
 fi
 
 # 2. The machine's server is up.
-if ! $throwaway && answers 127.0.0.1 5432; then print_export "$default_url"; exit 0; fi
+if ! $throwaway && answers 127.0.0.1 5432; then
+  if usable "$default_url"; then print_export "$default_url"; exit 0; fi
+  log "the server on 127.0.0.1:5432 does not let user postgres in without a password; using a throwaway cluster"
+  throwaway=true
+fi
 
 # 3. Debian's cluster is installed but stopped.
 if ! $throwaway && [ -d /etc/postgresql ] && [ -n "$(ls /etc/postgresql 2>/dev/null)" ]; then
   version=$(ls /etc/postgresql | sort -V | tail -1)
   log "starting the PostgreSQL $version cluster"
   pg_ctlcluster --skip-systemctl-redirect "$version" main start >&2 || true
-  if wait_for 127.0.0.1 5432; then print_export "$default_url"; exit 0; fi
-  log "the installed cluster did not come up; falling back to a throwaway cluster"
+  if wait_for 127.0.0.1 5432 && usable "$default_url"; then print_export "$default_url"; exit 0; fi
+  log "the installed cluster did not come up or wants a password; using a throwaway cluster"
 fi
 
 # 4. Install the server binaries if they are missing, then run a throwaway
