@@ -14,7 +14,7 @@ import (
 // caller decides who may see what the reference points to.
 func (db *DB) Ref(ctx context.Context, rcaID int64, key string) (string, error) {
 	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM slack_refs WHERE rca_id = ? AND key = ?`, rcaID, key).Scan(&v)
+	err := db.read.QueryRowContext(ctx, db.d.rebind(`SELECT value FROM slack_refs WHERE rca_id = ? AND key = ?`), rcaID, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
