@@ -102,6 +102,7 @@ func (c *ggCanvas) curve(pts []point, p paint) {
 // every glyph, which is several times slower and allocates heavily).
 func (c *ggCanvas) text(str string, x, baseline float64, f fontKind, col color.RGBA, anchor float64) {
 	face := c.faces[f]
+	str = visual(str)
 	w := font.MeasureString(face, str)
 	start := fixed.Int26_6(math.Round(x*c.s*64)) - fixed.Int26_6(math.Round(float64(w)*anchor))
 	d := font.Drawer{
