@@ -73,7 +73,7 @@ type picture struct {
 
 // frame computes the canvas size, the drawing scale, the legend placement
 // and the faces at that scale.
-func frame(s *scene, opt Options, m1 *metrics) (*picture, error) {
+func frame(s *scene, opt Options, f *fonts, m1 *metrics) (*picture, error) {
 	minX, minY, maxX, maxY := s.bounds(m1)
 	contentW, contentH := maxX-minX, maxY-minY
 	p := &picture{scene: s, showLegend: !opt.NoLegend}
@@ -92,10 +92,7 @@ func frame(s *scene, opt Options, m1 *metrics) (*picture, error) {
 	}
 	p.scale = math.Min(opt.scale(), opt.maxWidth()/p.w)
 	p.scale = math.Min(p.scale, math.Sqrt(MaxPixels/(p.w*p.h)))
-	f, err := embeddedFonts()
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	if p.m, err = f.newMetrics(p.scale); err != nil {
 		return nil, err
 	}

@@ -58,12 +58,13 @@ func (o Options) maxWidth() float64 {
 // callers should render Subtrees instead of one picture.
 func NeedsSplit(t *tree.Tree) bool { return t.NumNodes() > MaxReadableNodes }
 
-// embeddedFonts parses the embedded fonts once; the result is never modified.
-var embeddedFonts = sync.OnceValues(loadFonts)
+// processFonts parses the embedded fonts and lists the fallback fonts once
+// per process; fallback fonts are then parsed on first use and shared.
+var processFonts = sync.OnceValues(loadFonts)
 
-// defaultMetrics measures at scale 1, for layout.
+// defaultMetrics measures with the process's fonts at scale 1, for layout.
 func defaultMetrics() (*metrics, error) {
-	f, err := embeddedFonts()
+	f, err := processFonts()
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +163,7 @@ func (p *picture) image() (Image, error) {
 
 // picture builds, lays out and frames the scene.
 func (r *Renderer) picture(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) (*picture, error) {
-	m, err := defaultMetrics()
+	m, err := r.fonts.newMetrics(1)
 	if err != nil {
 		return nil, err
 	}
@@ -170,5 +171,5 @@ func (r *Renderer) picture(ctx context.Context, t *tree.Tree, a *tree.Analysis, 
 	if err := r.layout(ctx, s); err != nil {
 		return nil, err
 	}
-	return frame(s, opt, m)
+	return frame(s, opt, r.fonts, m)
 }

@@ -412,7 +412,7 @@ func TestPNGWidthCap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pic, err := frame(s, tt.opt, m)
+			pic, err := frame(s, tt.opt, r.fonts, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -528,7 +528,7 @@ func TestPixelBudget(t *testing.T) {
 	if err := r.layout(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	pic, err := frame(s, Options{Scale: 3}, m)
+	pic, err := frame(s, Options{Scale: 3}, r.fonts, m)
 	if err != nil {
 		t.Fatal(err)
 	}
