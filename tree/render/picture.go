@@ -61,6 +61,7 @@ type legendItem struct {
 // picture is a laid-out scene placed on a canvas.
 type picture struct {
 	scene      *scene
+	fonts      *fonts
 	m          *metrics // faces at the drawing scale
 	scale      float64
 	w, h       float64 // canvas size in layout units
@@ -76,7 +77,7 @@ type picture struct {
 func frame(s *scene, opt Options, f *fonts, m1 *metrics) (*picture, error) {
 	minX, minY, maxX, maxY := s.bounds(m1)
 	contentW, contentH := maxX-minX, maxY-minY
-	p := &picture{scene: s, showLegend: !opt.NoLegend}
+	p := &picture{scene: s, fonts: f, showLegend: !opt.NoLegend}
 	titleH := 0.0
 	if s.title != "" {
 		titleH = titleSize*lineGap + 12

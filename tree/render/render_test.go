@@ -771,12 +771,12 @@ func TestRenderEdgeCases(t *testing.T) {
 				if err != nil {
 					t.Fatalf("SVG is not well-formed XML: %v", err)
 				}
-				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "text" {
+				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "g" && attr(se, "aria-label") != "" {
 					texts++
 				}
 			}
 			if texts < 2*len(tt.nodes) {
-				t.Errorf("SVG has %d text elements for %d nodes", texts, len(tt.nodes))
+				t.Errorf("SVG has %d labelled texts for %d nodes", texts, len(tt.nodes))
 			}
 			if err := r.PNG(context.Background(), tr, nil, Options{Scale: 0.5}, &pngBuf); err != nil {
 				t.Fatalf("PNG: %v", err)

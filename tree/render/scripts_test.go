@@ -1,6 +1,10 @@
 package render
 
 import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -317,5 +321,83 @@ func TestFontDirEnv(t *testing.T) {
 	last := f.regular.files[len(f.regular.files)-1]
 	if last.path != link {
 		t.Errorf("the last font of the chain is %q, want the one of %s", last.path, FontDirEnv)
+	}
+}
+
+// attr returns the value of the attribute called name ("" if absent).
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// TestSVGNeedsNoFont checks that the SVG draws its text as outlines, so that
+// a viewer with other fonts shows the same picture: no text element and no
+// font named, every glyph used is defined once, and every node's text is
+// kept as a label in every script.
+func TestSVGNeedsNoFont(t *testing.T) {
+	r := newRenderer(t)
+	var nodes []tree.Node
+	for _, s := range scriptSamples {
+		nodes = append(nodes, tree.Node{Kind: tree.KindCause, Text: s.script + ": " + strings.ReplaceAll(s.text, " ", "")})
+	}
+	tr := build(t, "Scripts & <fonts>", nodes, nil)
+	var buf bytes.Buffer
+	if err := r.SVG(context.Background(), tr, nil, Options{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("font-family")) {
+		t.Error("the SVG names a font")
+	}
+	defined := map[string]bool{}
+	used := map[string]bool{}
+	labels := map[string]bool{}
+	dec := xml.NewDecoder(&buf)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch se.Name.Local {
+		case "text":
+			t.Fatal("the SVG has a text element: its look depends on the viewer's fonts")
+		case "path":
+			if id := attr(se, "id"); id != "" {
+				if defined[id] {
+					t.Errorf("glyph %s defined twice", id)
+				}
+				defined[id] = true
+			}
+		case "use":
+			used[strings.TrimPrefix(attr(se, "href"), "#")] = true
+		case "g":
+			labels[attr(se, "aria-label")] = true
+		}
+	}
+	for id := range used {
+		if !defined[id] {
+			t.Errorf("glyph %s used but not defined", id)
+		}
+	}
+	if len(defined) < 60 {
+		t.Errorf("only %d glyphs defined for texts in %d scripts", len(defined), len(nodes))
+	}
+	for _, n := range nodes {
+		if !labels[n.Text] {
+			t.Errorf("text %q is not labelled in the SVG", n.Text)
+		}
+	}
+	if !labels["Scripts & <fonts>"] {
+		t.Error("the title is not labelled")
 	}
 }
