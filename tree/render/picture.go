@@ -3,6 +3,8 @@ package render
 import (
 	"image/color"
 	"math"
+
+	"github.com/untangle-rca/untangle/tree"
 )
 
 // Frame geometry in layout units.
@@ -62,7 +64,8 @@ type legendItem struct {
 type picture struct {
 	scene      *scene
 	fonts      *fonts
-	m          *metrics // faces at the drawing scale
+	from       tree.NodeID // the cause a subtree grows from; 0 for a whole tree
+	m          *metrics    // faces at the drawing scale
 	scale      float64
 	w, h       float64 // canvas size in layout units
 	dx, dy     float64 // added to scene coordinates
@@ -93,6 +96,8 @@ func frame(s *scene, opt Options, f *fonts, m1 *metrics) (*picture, error) {
 	}
 	p.scale = math.Min(opt.scale(), opt.maxWidth()/p.w)
 	p.scale = math.Min(p.scale, math.Sqrt(MaxPixels/(p.w*p.h)))
+	// Floor keeps the rounded-up raster within MaxSide.
+	p.scale = math.Min(p.scale, math.Floor(MaxSide/math.Max(p.w, p.h)*1e6)/1e6)
 	var err error
 	if p.m, err = f.newMetrics(p.scale); err != nil {
 		return nil, err

@@ -538,6 +538,20 @@ func TestPixelBudget(t *testing.T) {
 	if pic.scale >= 3 {
 		t.Errorf("scale %.2f was not lowered for a %.0f-unit-tall picture", pic.scale, pic.h)
 	}
+	if w, h := math.Ceil(pic.w*pic.scale), math.Ceil(pic.h*pic.scale); w > MaxSide || h > MaxSide {
+		t.Errorf("picture of %.0f × %.0f px, want both sides at most %d", w, h, MaxSide)
+	}
+	var buf bytes.Buffer
+	if err := pic.png(&buf); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Height < MaxSide*9/10 {
+		t.Errorf("PNG of %d × %d px, want the height near and within %d", cfg.Width, cfg.Height, MaxSide)
+	}
 }
 
 func TestConcurrentRendering(t *testing.T) {
