@@ -13,9 +13,19 @@ import (
 // needs more (say thousands of causes of one symptom) is refused.
 const MaxPictures = 20
 
-// ErrUnreadable is wrapped by the errors of Readable when a tree cannot be
-// drawn with readable text in at most MaxPictures pictures.
+// ErrUnreadable matches (errors.Is) the errors of Readable when a tree
+// cannot be drawn with readable text in at most MaxPictures pictures.
 var ErrUnreadable = errors.New("too big to draw readably")
+
+// unreadableError says why a tree cannot be drawn readably.
+type unreadableError struct{ msg string }
+
+func (e unreadableError) Error() string        { return e.msg }
+func (e unreadableError) Is(target error) bool { return target == ErrUnreadable }
+
+func unreadable(format string, args ...any) error {
+	return unreadableError{fmt.Sprintf(format, args...)}
+}
 
 // Format is the encoding of a picture.
 type Format int
@@ -78,11 +88,11 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 	}
 	starts := subtreeStarts(t, a)
 	if strict && len(starts) == 0 {
-		return nil, fmt.Errorf("%d nodes and no cause to split them by: %w", t.NumNodes(), ErrUnreadable)
+		return nil, unreadable("%d nodes and no cause to split them by", t.NumNodes())
 	}
 	if strict && len(starts) > MaxPictures {
-		return nil, fmt.Errorf("%d nodes would need %d pictures, one per cause it grows from (at most %d): %w",
-			t.NumNodes(), len(starts), MaxPictures, ErrUnreadable)
+		return nil, unreadable("its %d nodes would need %d pictures, one per cause they grow from (at most %d)",
+			t.NumNodes(), len(starts), MaxPictures)
 	}
 	subs, err := subtrees(t, starts, base)
 	if err != nil {
@@ -105,8 +115,12 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 func (r *Renderer) part(ctx context.Context, sub subtreePart, a *tree.Analysis, opt Options, strict bool) (*picture, error) {
 	n := sub.tree.NumNodes()
 	if strict {
-		if err := r.readableBound(sub.tree, a, opt); err != nil {
-			return nil, fmt.Errorf("the part from %s has %d nodes: %w", sub.from, n, err)
+		fits, err := r.mayBeReadable(sub.tree, a, opt)
+		if err != nil {
+			return nil, err
+		}
+		if !fits {
+			return nil, unreadable("the part from %s has %d nodes, more than one picture holds with text large enough to read", sub.from, n)
 		}
 	}
 	pic, err := r.picture(ctx, sub.tree, a, opt)
@@ -114,29 +128,25 @@ func (r *Renderer) part(ctx context.Context, sub subtreePart, a *tree.Analysis, 
 		return nil, err
 	}
 	if strict && pic.scale < MinReadableScale {
-		return nil, fmt.Errorf("the part from %s (%d nodes) would have text of %.0f px: %w",
-			sub.from, n, textSize*pic.scale, ErrUnreadable)
+		return nil, unreadable("the part from %s (%d nodes) would have text of %.0f px, under %.0f px",
+			sub.from, n, textSize*pic.scale, textSize*MinReadableScale)
 	}
 	pic.from = sub.from
 	return pic, nil
 }
 
-// readableBound refuses, before any layout, a tree whose node boxes alone
-// cover more than the biggest readable picture (MaxWidth × MaxSide pixels at
-// MinReadableScale).
-func (r *Renderer) readableBound(t *tree.Tree, a *tree.Analysis, opt Options) error {
+// mayBeReadable is false, before any layout, for a tree whose node boxes
+// alone cover more than the biggest readable picture (MaxWidth × MaxSide
+// pixels at MinReadableScale).
+func (r *Renderer) mayBeReadable(t *tree.Tree, a *tree.Analysis, opt Options) (bool, error) {
 	m, err := r.fonts.newMetrics(1)
 	if err != nil {
-		return err
+		return false, err
 	}
 	s := buildScene(t, a, opt, m)
 	area := 0.0
 	for _, n := range s.nodes {
 		area += n.w * n.h
 	}
-	limit := opt.maxWidth() / MinReadableScale * MaxSide / MinReadableScale
-	if area > limit {
-		return fmt.Errorf("its boxes alone are bigger than a readable picture: %w", ErrUnreadable)
-	}
-	return nil
+	return area <= opt.maxWidth()/MinReadableScale*MaxSide/MinReadableScale, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/flopp/go-findfont"
+	"github.com/goccy/go-graphviz"
 	"github.com/untangle-rca/untangle/tree"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
@@ -399,5 +401,60 @@ func TestSVGNeedsNoFont(t *testing.T) {
 	}
 	if !labels["Scripts & <fonts>"] {
 		t.Error("the title is not labelled")
+	}
+}
+
+// TestDOTTextsSurviveGraphviz lays the DOT out with Graphviz itself (its SVG
+// output) and checks that every title and node text line comes out exactly
+// as typed: entities such as "&amp;" or "&lt;b&gt;" in user text must not be
+// turned into other characters.
+func TestDOTTextsSurviveGraphviz(t *testing.T) {
+	r := newRenderer(t)
+	texts := []string{"Q&A: a &amp; b", "&lt;b&gt; stays", "<b>bold?</b> & \"quoted\"", `C:\temp \n [x]`, "支付 & 🔥"}
+	var nodes []tree.Node
+	for _, s := range texts {
+		nodes = append(nodes, tree.Node{Kind: tree.KindCause, Text: s})
+	}
+	title := "R&D &amp; <ops>"
+	tr := build(t, title, nodes, nil)
+	g, err := graphviz.ParseBytes(DOT(tr, nil, Options{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	var out bytes.Buffer
+	layoutMu.Lock()
+	err = r.gv.Render(context.Background(), g, graphviz.SVG, &out)
+	layoutMu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[string]bool{}
+	dec := xml.NewDecoder(&out)
+	dec.Strict = false
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Graphviz SVG: %v", err)
+		}
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			inText = tok.Name.Local == "text"
+		case xml.CharData:
+			if inText {
+				shown[string(tok)] = true
+			}
+		case xml.EndElement:
+			inText = false
+		}
+	}
+	for _, want := range append(texts, title) {
+		if !shown[want] {
+			t.Errorf("Graphviz does not show %q; it shows %q", want, slices.Sorted(maps.Keys(shown)))
+		}
 	}
 }
