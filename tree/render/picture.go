@@ -51,6 +51,9 @@ type canvas interface {
 	ellipse(cx, cy, rx, ry float64, p paint)
 	curve(pts []point, p paint) // cubic bezier through 3n+1 control points, stroked
 	text(s string, x, baseline float64, f fontKind, c color.RGBA, anchor float64)
+	// visible reports whether anything between y0 and y1 would show: the PNG
+	// back end paints a strip at a time and skips what lies outside it.
+	visible(y0, y1 float64) bool
 }
 
 // legendItem is one swatch and its explanation.
@@ -154,21 +157,42 @@ func (p *picture) placeLegend(m *metrics) float64 {
 // draw paints the whole picture on c.
 // The back end paints the white background.
 func (p *picture) draw(c canvas) {
-	if p.scene.title != "" {
+	if p.scene.title != "" && c.visible(0, p.titleY+titleSize) {
 		c.text(p.scene.title, margin, p.titleY, fontTitle, colInk, 0)
 	}
 	for _, e := range p.scene.edges {
-		p.drawEdge(c, e)
+		if y0, y1 := p.edgeSpan(e); c.visible(y0, y1) {
+			p.drawEdge(c, e)
+		}
 	}
 	for _, n := range p.scene.nodes {
-		p.drawNode(c, n)
+		y := n.pos.Y + p.dy
+		if reach := n.h/2 + haloPad + 4; c.visible(y-reach, y+reach) {
+			p.drawNode(c, n)
+		}
 	}
 	for _, e := range p.scene.edges {
-		p.drawEdgeLabel(c, e)
+		if y := e.labelPos.Y + p.dy; c.visible(y-headSize, y+headSize) {
+			p.drawEdgeLabel(c, e)
+		}
 	}
-	if p.showLegend && len(p.legend) > 0 {
+	if p.showLegend && len(p.legend) > 0 && c.visible(p.legendTop, p.h) {
 		p.drawLegend(c)
 	}
+}
+
+// edgeSpan is the vertical extent of an edge, its arrowhead and its pen, in
+// canvas units (a bezier stays within its control points).
+func (p *picture) edgeSpan(e *sceneEdge) (y0, y1 float64) {
+	y0, y1 = math.Inf(1), math.Inf(-1)
+	for _, q := range e.spline {
+		y0, y1 = math.Min(y0, q.Y), math.Max(y1, q.Y)
+	}
+	if e.tip != nil {
+		y0, y1 = math.Min(y0, e.tip.Y), math.Max(y1, e.tip.Y)
+	}
+	const pen = arrowHalf + 3
+	return y0 + p.dy - pen, y1 + p.dy + pen
 }
 
 func (p *picture) at(q point) point { return point{q.X + p.dx, q.Y + p.dy} }

@@ -87,6 +87,9 @@ func (c *svgCanvas) curve(pts []point, p paint) {
 	fmt.Fprintf(c.b, "<path d=\"%s\" %s/>\n", d.String(), p.attrs())
 }
 
+// visible is always true: an SVG holds the whole picture.
+func (c *svgCanvas) visible(float64, float64) bool { return true }
+
 func (c *svgCanvas) text(s string, x, baseline float64, f fontKind, col color.RGBA, anchor float64) {
 	c.glyphs.text(c.b, s, x, baseline, f, col, anchor)
 }
