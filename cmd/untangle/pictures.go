@@ -20,7 +20,8 @@ type outFile struct {
 }
 
 // pictureFiles draws t for --png or --svg by the bot's readability rules:
-// one picture when its text stays readable, otherwise one per subtree, saved
+// one picture when its text stays readable, otherwise an overview and one
+// picture per subtree, saved
 // as path, then path with -2, -3, … before the extension. A tree that cannot
 // be drawn readably is refused, unless onePicture asks for a single picture
 // whatever its text size (still at most render.MaxSide px a side).
@@ -70,7 +71,7 @@ func listPictures(w io.Writer, format string, files []outFile) {
 	if len(files) < 2 {
 		return
 	}
-	fmt.Fprintf(w, "untangle analyze: the tree is too big for one readable picture; --%s wrote %d, one per subtree:\n", format, len(files))
+	fmt.Fprintf(w, "untangle analyze: the tree is too big for one readable picture; --%s wrote %d pictures:\n", format, len(files))
 	for _, f := range files {
 		fmt.Fprintf(w, "  %s\t%s\n", f.path, f.title)
 	}

@@ -68,7 +68,7 @@ func TestAnalyzeSplitsABigPicture(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	listed := strings.Count(stderr, "\n  ")
-	if listed < 2 || !strings.Contains(stderr, "--png wrote "+fmt.Sprint(listed)+", one per subtree") {
+	if listed < 3 || !strings.Contains(stderr, "--png wrote "+fmt.Sprint(listed)+" pictures") || !strings.Contains(stderr, out+"\t"+"Generated tree 1/300 — overview") {
 		t.Fatalf("stderr does not list the pictures:\n%s", stderr)
 	}
 	for i := range listed {

@@ -98,7 +98,19 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*picture, 0, len(subs))
+	out := make([]*picture, 0, len(subs)+1)
+	if strict && len(subs) > 1 {
+		pic, err := r.overviewPicture(ctx, t, a, opt, starts, base)
+		switch {
+		case errors.Is(err, ErrUnreadable):
+			// Too many causes and symptoms for one readable overview: the
+			// subtree pictures stand on their own.
+		case err != nil:
+			return nil, err
+		default:
+			out = append(out, pic)
+		}
+	}
 	for _, sub := range subs {
 		subOpt := opt
 		subOpt.Title = sub.tree.Title
@@ -149,4 +161,14 @@ func (r *Renderer) mayBeReadable(t *tree.Tree, a *tree.Analysis, opt Options) (b
 		area += n.w * n.h
 	}
 	return area <= opt.maxWidth()/MinReadableScale*MaxSide/MinReadableScale, nil
+}
+
+// overviewPicture lays out the overview of a split tree; it must be readable.
+func (r *Renderer) overviewPicture(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options, starts [][]tree.NodeID, base string) (*picture, error) {
+	ov, err := overview(t, starts, base)
+	if err != nil {
+		return nil, err
+	}
+	opt.Title = ov.Title
+	return r.part(ctx, subtreePart{tree: ov}, a, opt, true)
 }

@@ -55,7 +55,7 @@ func TestReadable(t *testing.T) {
 		whole    bool // the one picture is of the whole tree
 	}{
 		{"small tree: one picture", small, smallA, 1, true},
-		{"big tree: one per subtree", big, bigA, len(subs), false},
+		{"big tree: an overview and one per subtree", big, bigA, len(subs) + 1, false},
 		{"tall but readable chain: one subtree", chainTree(t, 150), nil, 1, false},
 	}
 	for _, tt := range tests {
@@ -68,9 +68,11 @@ func TestReadable(t *testing.T) {
 				if len(pics) != tt.pictures {
 					t.Fatalf("%d pictures, want %d", len(pics), tt.pictures)
 				}
-				for _, p := range pics {
-					if (p.From == 0) != tt.whole || (p.From != 0 && !strings.Contains(p.Title, "from "+p.From.String())) {
-						t.Errorf("picture %q from %v", p.Title, p.From)
+				for i, p := range pics {
+					overview := !tt.whole && len(pics) > 1 && i == 0
+					if overview != strings.HasSuffix(p.Title, " — overview") ||
+						(p.From == 0) != (tt.whole || overview) || (p.From != 0 && !strings.Contains(p.Title, "from "+p.From.String())) {
+						t.Errorf("picture %d %q from %v", i, p.Title, p.From)
 					}
 					checkPictureSize(t, p, f)
 				}
@@ -116,5 +118,42 @@ func TestReadableRefuses(t *testing.T) {
 				t.Fatalf("err = %v, want ErrUnreadable saying %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestOverview(t *testing.T) {
+	tr := build(t, "T", []tree.Node{
+		{Kind: tree.KindUDE, Text: "Orders are lost"},  // 1
+		{Text: "The queue drops messages"},             // 2
+		{Text: "The queue is full"},                    // 3
+		{Text: "Consumers were scaled down"},           // 4
+		{Kind: tree.KindUDE, Text: "Refunds are late"}, // 5
+		{Text: "A deploy restarted the brokers"},       // 6
+		{Text: "Nobody reads the broker dashboard"},    // 7: leads nowhere
+	}, []tree.Group{
+		{Effect: 1, Causes: []tree.NodeID{2}},
+		{Effect: 2, Causes: []tree.NodeID{3}},
+		{Effect: 3, Causes: []tree.NodeID{4}},
+		{Effect: 5, Causes: []tree.NodeID{4}},
+		{Effect: 1, Causes: []tree.NodeID{6}},
+	})
+	ov, err := overview(tr, [][]tree.NodeID{{4}, {6}}, "T")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, g := range ov.Groups() {
+		from, _ := ov.Node(g.Causes[0])
+		to, _ := ov.Node(g.Effect)
+		got = append(got, from.Text+" → "+to.Text)
+	}
+	want := []string{
+		"Consumers were scaled down → … 2 nodes from #4 on …",
+		"… 2 nodes from #4 on … → Orders are lost",
+		"… 2 nodes from #4 on … → Refunds are late",
+		"A deploy restarted the brokers → Orders are lost",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || ov.NumNodes() != 5 || ov.Title != "T — overview" {
+		t.Errorf("overview %q (%d nodes):\n%s\nwant\n%s", ov.Title, ov.NumNodes(), strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
