@@ -162,6 +162,10 @@ func TestWrap(t *testing.T) {
 		{name: "breaks at spaces", text: "aaa bbb ccc", width: 7, want: []string{"aaa bbb", "ccc"}},
 		{name: "cuts long words", text: "abcdefghij x", width: 4, want: []string{"abcd", "efgh", "ij x"}},
 		{name: "runes not bytes", text: "ééé ééé", width: 3, want: []string{"ééé", "ééé"}},
+		{name: "CJK takes two columns", text: "支付服务在高峰期超时", width: 8, want: []string{"支付服务", "在高峰期", "超时"}},
+		{name: "marks stay with their letter", text: "abe\u0301cd", width: 3, want: []string{"abe\u0301", "cd"}},
+		{name: "ZWJ sequence kept whole", text: "abc👩\u200d💻", width: 4, want: []string{"abc", "👩\u200d💻"}},
+		{name: "joiner not left at a line end", text: "ab\u200dcd", width: 2, want: []string{"a", "b\u200dc", "d"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
