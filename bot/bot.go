@@ -101,7 +101,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 func (b *Bot) Check(ctx context.Context) error {
 	resp, err := b.api.AuthTestContext(ctx)
 	if err != nil {
-		return fmt.Errorf("Slack did not accept the bot token (auth.test: %w); check SLACK_BOT_TOKEN and SLACK_API_URL", err)
+		return fmt.Errorf("the bot token was not accepted by Slack (auth.test: %w); check SLACK_BOT_TOKEN and SLACK_API_URL", err)
 	}
 	b.botUserID = resp.UserID
 	b.log.Info("connected to Slack", "team", resp.Team, "bot_user", resp.UserID)

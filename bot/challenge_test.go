@@ -374,7 +374,7 @@ func TestChallengeStaleCards(t *testing.T) {
 	}
 	w.click(t, ctx, w.carol, slow, "Raise a reservation…")
 	challengeEphemeral(t, ctx, w.carol, "The challenge pass is over")
-	slow = w.waitEdited(t, ctx, slow, "no longer takes reviews")
+	w.waitEdited(t, ctx, slow, "no longer takes reviews")
 	if _, open := w.carol.CurrentView(); open {
 		t.Errorf("a stale card opened a modal")
 	}

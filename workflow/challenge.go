@@ -484,8 +484,7 @@ func (s *Service) Decide(ctx context.Context, actor Actor, rcaID int64, group tr
 		if err != nil {
 			return err
 		}
-		g, err := c.group(group)
-		if err != nil {
+		if _, err := c.group(group); err != nil {
 			return err
 		}
 		res.Groups = []tree.GroupID{group}
@@ -505,7 +504,8 @@ func (s *Service) Decide(ctx context.Context, actor Actor, rcaID int64, group tr
 				entry.Dismissed = append(entry.Dismissed, rv.ID)
 			}
 		}
-		if g, err = loadGroup(tx, r, group); err != nil {
+		g, err := loadGroup(tx, r, group)
+		if err != nil {
 			return err
 		}
 		res.Status = tree.StatusAccepted

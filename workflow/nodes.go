@@ -603,15 +603,6 @@ func findNode(ns []tree.Node, id tree.NodeID) *tree.Node {
 	return nil
 }
 
-func findGroup(gs []tree.Group, id tree.GroupID) *tree.Group {
-	for i := range gs {
-		if gs[i].ID == id {
-			return copyGroup(&gs[i])
-		}
-	}
-	return nil
-}
-
 // SourceLink returns the Slack message a node was made from ("" when it was
 // typed in). The author is not returned: nodes are never attributed.
 func (s *Service) SourceLink(ctx context.Context, actor Actor, rcaID int64, node tree.NodeID) (string, error) {

@@ -111,14 +111,6 @@ func (c *fontChain) face(i int, size float64) (font.Face, error) {
 	return face(c.files[i].load(), size)
 }
 
-// glyph returns the font and glyph index that draw r.
-func (c *fontChain) glyph(r rune, buf *sfnt.Buffer) (int, *sfnt.Font, sfnt.GlyphIndex) {
-	i := c.fontFor(r)
-	f := c.files[i].load()
-	gi, _ := f.GlyphIndex(buf, r)
-	return i, f, gi
-}
-
 // fontStyleWords mark files of another style than plain sans serif; they are
 // tried after the plain ones.
 var fontStyleWords = []string{"serif", "mono", "kufi", "naskh", "nastaliq", "rashi", "display", "looped", "slanted", "unjoined", "math"}

@@ -32,9 +32,6 @@ const (
 	fontTitle
 )
 
-// fontSize is the layout size of each face.
-var fontSize = [...]float64{fontText: textSize, fontHead: headSize, fontTitle: titleSize}
-
 // paint says how to fill and stroke a shape; a zero alpha means none.
 type paint struct {
 	fill   color.RGBA

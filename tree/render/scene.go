@@ -211,16 +211,6 @@ func (s *scene) addGroup(g *tree.Group, m *metrics) {
 
 func nodeName(id tree.NodeID) string { return fmt.Sprintf("n%d", int(id)) }
 
-// node returns the scene node called name.
-func (s *scene) node(name string) *sceneNode {
-	for _, n := range s.nodes {
-		if n.name == name {
-			return n
-		}
-	}
-	return nil
-}
-
 // wrapRunes is the target line length of node texts, in columns: a Latin
 // letter takes one, a Chinese, Japanese or Korean character two.
 const wrapRunes = 32
