@@ -61,14 +61,14 @@ func shapedTree(t *testing.T, n int, effect func(i int) int) *tree.Tree {
 
 func TestAnalyzeSplitsABigPicture(t *testing.T) {
 	dir := t.TempDir()
-	in := writeTree(t, dir, treetest.Generate(1, 300))
+	in := writeTree(t, dir, treetest.Generate(1, 130))
 	out := filepath.Join(dir, "tree.png")
 	code, _, stderr := runCLI(t, "", "analyze", in, "--png", out)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	listed := strings.Count(stderr, "\n  ")
-	if listed < 3 || !strings.Contains(stderr, "--png wrote "+fmt.Sprint(listed)+" pictures") || !strings.Contains(stderr, out+"\t"+"Generated tree 1/300 — overview") {
+	if listed < 3 || !strings.Contains(stderr, "--png wrote "+fmt.Sprint(listed)+" pictures") || !strings.Contains(stderr, out+"\t"+"Generated tree 1/130 — overview") {
 		t.Fatalf("stderr does not list the pictures:\n%s", stderr)
 	}
 	for i := range listed {
@@ -97,10 +97,10 @@ func TestAnalyzeRefusesAnUnreadablePicture(t *testing.T) {
 
 func TestAnalyzeOnePictureIsBounded(t *testing.T) {
 	dir := t.TempDir()
-	in := writeTree(t, dir, shapedTree(t, 2001, func(int) int { return 1 }))
+	in := writeTree(t, dir, shapedTree(t, 401, func(int) int { return 1 }))
 	out := filepath.Join(dir, "fan.png")
 	code, _, stderr := runCLI(t, "", "analyze", in, "--png", out)
-	if code != exitInput || !strings.Contains(stderr, "2000 pictures") {
+	if code != exitInput || !strings.Contains(stderr, "400 pictures") {
 		t.Fatalf("without --one-picture: exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = runCLI(t, "", "analyze", in, "--png", out, "--one-picture")

@@ -24,8 +24,11 @@ type ggCanvas struct {
 
 // stripPixels bounds the raster painted at once: a picture is painted and
 // encoded in strips of about this many pixels, so a 4,000 px wide picture
-// needs a 2 MB raster instead of one as big as the picture.
-const stripPixels = 1 << 19
+// needs a 4 MB raster instead of one as big as the picture. (Strokes that
+// start above a strip are rounded a little differently there, so a line
+// crossing a seam may shift by a shade, or by a pixel at small scales: the
+// strips are kept large so there are few seams.)
+const stripPixels = 1 << 20
 
 func (p *picture) png(w io.Writer) error {
 	width := int(math.Ceil(p.w * p.scale))
