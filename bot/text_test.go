@@ -70,7 +70,14 @@ func TestChannelName(t *testing.T) {
 			}
 		})
 	}
-	long := strings.Repeat("very long words ", 20)
+	for _, long := range []string{strings.Repeat("very long words ", 20), strings.Repeat("支付服务在高峰期超时", 10), strings.Repeat("انقطاع خدمة الدفع ", 10)} {
+		checkLongChannelNames(t, day, long, valid)
+	}
+}
+
+// checkLongChannelNames checks that a long title gives valid names with every suffix.
+func checkLongChannelNames(t *testing.T, day time.Time, long string, valid *regexp.Regexp) {
+	t.Helper()
 	for suffix := 1; suffix < 12; suffix++ {
 		got := ChannelName(day, long, suffix)
 		if !valid.MatchString(got) || strings.Contains(got, "--") || !strings.HasSuffix(got, fmt.Sprintf("-%d", suffix)) && suffix > 1 {
