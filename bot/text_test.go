@@ -52,7 +52,15 @@ func TestChannelName(t *testing.T) {
 		{"simple", "Payment outage", 1, "rca-2026-11-25-payment-outage"},
 		{"punctuation and case", "  DB: Orders -- DELETED!! ", 1, "rca-2026-11-25-db-orders-deleted"},
 		{"accents folded", "Zahlungsausfall in Köln", 1, "rca-2026-11-25-zahlungsausfall-in-koln"},
-		{"no usable characters", "支付 🔥", 1, "rca-2026-11-25"},
+		{"Chinese transliterated", "支付 🔥", 1, "rca-2026-11-25-zhi-fu"},
+		{"Russian transliterated", "Платёжный сервис упал", 1, "rca-2026-11-25-platiozhnyi-servis-upal"},
+		{"Japanese kana transliterated", "サービス停止", 1, "rca-2026-11-25-sabisuting-zhi"},
+		{"Korean transliterated", "결제 장애", 1, "rca-2026-11-25-gyeolje-jangae"},
+		{"Hebrew transliterated", "תקלה בתשלומים", 1, "rca-2026-11-25-tqlh-btshlvmym"},
+		{"Greek transliterated", "Διακοπή πληρωμών", 1, "rca-2026-11-25-diakope-pleromon"},
+		{"Hindi transliterated", "भुगतान विफल", 1, "rca-2026-11-25-bhugtaan-viphl"},
+		{"Arabic transliterated", "انقطاع الدفع", 1, "rca-2026-11-25-nqt-ldf"},
+		{"emoji only", "🔥🔥 💥", 1, "rca-2026-11-25"},
 		{"suffix", "Payment outage", 3, "rca-2026-11-25-payment-outage-3"},
 		{"mention text", "<!channel> <@U123>", 1, "rca-2026-11-25-channel-u123"},
 	}
@@ -64,7 +72,14 @@ func TestChannelName(t *testing.T) {
 			}
 		})
 	}
-	long := strings.Repeat("very long words ", 20)
+	for _, long := range []string{strings.Repeat("very long words ", 20), strings.Repeat("支付服务在高峰期超时", 10), strings.Repeat("انقطاع خدمة الدفع ", 10)} {
+		checkLongChannelNames(t, day, long, valid)
+	}
+}
+
+// checkLongChannelNames checks that a long title gives valid names with every suffix.
+func checkLongChannelNames(t *testing.T, day time.Time, long string, valid *regexp.Regexp) {
+	t.Helper()
 	for suffix := 1; suffix < 12; suffix++ {
 		got := ChannelName(day, long, suffix)
 		if !valid.MatchString(got) || strings.Contains(got, "--") || !strings.HasSuffix(got, fmt.Sprintf("-%d", suffix)) && suffix > 1 {

@@ -27,6 +27,9 @@ type analyzeFlags struct {
 	report    string
 	outputs   map[string]*string // format name → path ("" = not wanted)
 	fixes     fixFlags           // --fix: draw the Future Reality Tree with these injections
+	// onePicture draws --png/--svg as one picture even when the tree is too
+	// big for readable text.
+	onePicture bool
 }
 
 // outputFormats lists the files analyze can write, in the order they are written.
@@ -48,6 +51,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "weighted UDE share a root needs to be a core cause (0–1]")
 	fs.StringVar(&f.report, "report", "text", "what to print: text or json")
 	fs.Var(&f.fixes, "fix", "an injection against a node, `N=TEXT` (repeatable); the picture and file outputs then show the Future Reality Tree")
+	fs.BoolVar(&f.onePicture, "one-picture", false, "draw --png/--svg as one picture even when the tree is too big to read in one")
 	for _, o := range outputFormats {
 		f.outputs[o.name] = fs.String(o.name, "", o.help)
 	}
@@ -114,7 +118,7 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 		}
 		drawnAnalysis = nil // the Future Reality Tree is drawn as it is, like the bot does
 	}
-	if err := writeOutputs(ctx, drawn, drawnAnalysis, f.outputs); err != nil {
+	if err := writeOutputs(ctx, drawn, drawnAnalysis, f.outputs, f.onePicture, io.err); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
@@ -193,7 +197,7 @@ func prefixErrors(file string, err error) error {
 
 // writeOutputs produces every requested file in memory first, then writes each
 // atomically, so a failure leaves no partial file behind.
-func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string) error {
+func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string, onePicture bool, stderr io.Writer) error {
 	type output struct{ name, path string }
 	var wanted []output
 	for _, o := range outputFormats {
@@ -207,40 +211,43 @@ func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map
 	if len(wanted) == 0 {
 		return nil
 	}
-	contents := make([][]byte, len(wanted))
+	files := make([][]outFile, len(wanted))
 	var r *render.Renderer
 	for i, o := range wanted {
-		if (o.name == "png" || o.name == "svg") && r == nil {
-			var err error
-			if r, err = render.New(ctx); err != nil {
-				return fmt.Errorf("start the renderer: %w", err)
+		if o.name == "png" || o.name == "svg" {
+			if r == nil {
+				var err error
+				if r, err = render.New(ctx); err != nil {
+					return fmt.Errorf("start the renderer: %w", err)
+				}
+				defer r.Close()
 			}
-			defer r.Close()
+			var err error
+			if files[i], err = pictureFiles(ctx, r, o.name, o.path, t, a, onePicture); err != nil {
+				return fmt.Errorf("--%s: %w", o.name, err)
+			}
+			continue
 		}
-		data, err := produce(ctx, r, o.name, t, a)
+		data, err := produce(o.name, t, a)
 		if err != nil {
 			return fmt.Errorf("--%s: %w", o.name, err)
 		}
-		contents[i] = data
+		files[i] = []outFile{{path: o.path, data: data}}
 	}
 	for i, o := range wanted {
-		if err := writeFileAtomic(o.path, contents[i]); err != nil {
-			return fmt.Errorf("--%s: %w", o.name, err)
+		for _, f := range files[i] {
+			if err := writeFileAtomic(f.path, f.data); err != nil {
+				return fmt.Errorf("--%s: %w", o.name, err)
+			}
 		}
+		listPictures(stderr, o.name, files[i])
 	}
 	return nil
 }
 
-func produce(ctx context.Context, r *render.Renderer, format string, t *tree.Tree, a *tree.Analysis) ([]byte, error) {
+func produce(format string, t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	opt := render.Options{Title: t.Title}
-	var buf bytes.Buffer
 	switch format {
-	case "png":
-		err := r.PNG(ctx, t, a, opt, &buf)
-		return buf.Bytes(), err
-	case "svg":
-		err := r.SVG(ctx, t, a, opt, &buf)
-		return buf.Bytes(), err
 	case "dot":
 		return render.DOT(t, a, opt), nil
 	case "mermaid":

@@ -16,18 +16,32 @@ import (
 // that every root with no incoming link. Titles say which cause each tree
 // starts from.
 func Subtrees(t *tree.Tree, a *tree.Analysis) ([]*tree.Tree, error) {
-	return subtrees(t, a, t.Title)
+	parts, err := subtrees(t, subtreeStarts(t, a), t.Title)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*tree.Tree, len(parts))
+	for i, p := range parts {
+		out[i] = p.tree
+	}
+	return out, nil
 }
 
-// subtrees is Subtrees with the titles built from base.
-func subtrees(t *tree.Tree, a *tree.Analysis, base string) ([]*tree.Tree, error) {
-	var out []*tree.Tree
-	for _, start := range subtreeStarts(t, a) {
+// subtreePart is a subtree and the node it grows from.
+type subtreePart struct {
+	tree *tree.Tree
+	from tree.NodeID
+}
+
+// subtrees is Subtrees from the given starts, with titles built from base.
+func subtrees(t *tree.Tree, starts [][]tree.NodeID, base string) ([]subtreePart, error) {
+	var out []subtreePart
+	for _, start := range starts {
 		sub, err := subtree(t, start, base)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, sub)
+		out = append(out, subtreePart{sub, start[0]})
 	}
 	return out, nil
 }
