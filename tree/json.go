@@ -26,6 +26,7 @@ type jsonNode struct {
 	Unverified  bool   `json:"unverified,omitempty"`
 	RootMarked  bool   `json:"root_marked,omitempty"`
 	BlameWorded bool   `json:"blame_worded,omitempty"`
+	Against     NodeID `json:"against,omitempty"`
 }
 
 type jsonGroup struct {
@@ -72,6 +73,11 @@ func (t *Tree) UnmarshalJSON(data []byte) error {
 		}
 		if _, err := next.AddNode(Node(n)); err != nil {
 			return fmt.Errorf("read tree JSON: node %s: %w", n.ID, err)
+		}
+	}
+	for _, n := range doc.Nodes {
+		if _, ok := next.nodes[n.Against]; n.Against != 0 && !ok {
+			return fmt.Errorf("read tree JSON: node %s: %w: it is against %s", n.ID, ErrUnknownNode, n.Against)
 		}
 	}
 	for i, g := range doc.Groups {

@@ -29,13 +29,23 @@ const (
 	KindPremise       Kind = "premise"        // a condition added to make a cause sufficient (AND)
 	KindInjection     Kind = "injection"      // a fix proposed in the Future Reality Tree
 	KindDesiredEffect Kind = "desired_effect" // the good outcome an injection should produce
+	// KindNegativeEffect is a step or the end of a negative branch: a new
+	// undesirable effect an injection could cause.
+	KindNegativeEffect Kind = "negative_effect"
 )
 
 // Kinds lists every valid kind in a stable order.
-var Kinds = []Kind{KindUDE, KindCause, KindPremise, KindInjection, KindDesiredEffect}
+var Kinds = []Kind{KindUDE, KindCause, KindPremise, KindInjection, KindDesiredEffect, KindNegativeEffect}
 
 // Valid reports whether k is one of the known kinds.
 func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// Future reports whether k belongs to the Future Reality Tree part of a tree
+// (injections, desired effects, negative-branch effects) rather than to the
+// Current State Tree.
+func (k Kind) Future() bool {
+	return k == KindInjection || k == KindDesiredEffect || k == KindNegativeEffect
+}
 
 // NodeID is a node's per-tree number, shown to people as #N.
 type NodeID int
@@ -64,6 +74,10 @@ type Node struct {
 	Unverified  bool   // an entity-existence reservation is open on it
 	RootMarked  bool   // the team decided to stop digging here
 	BlameWorded bool   // the text names a person or uses blame words
+	// Against is, for an injection, the node it neutralises: a cause of the
+	// Current State Tree it fixes, or a step of a negative branch it trims.
+	// 0 means none; other kinds never have one.
+	Against NodeID
 }
 
 // Impact returns the node's effective UDE weight: Weight, or DefaultWeight when unset.
@@ -163,6 +177,21 @@ func NormalizeText(s string) (string, error) {
 	return out, nil
 }
 
+// checkAgainst checks the Against field of a node about to be added: only an
+// injection has one, and never against itself. Whether the target exists is
+// left to the readers, since a document may declare it further down.
+func checkAgainst(n Node) error {
+	switch {
+	case n.Against < 0:
+		return fmt.Errorf("%w: negative target %d", ErrInvalidNode, n.Against)
+	case n.Against != 0 && n.Kind != KindInjection:
+		return fmt.Errorf("%w: only an injection is against a node, not %s", ErrInvalidNode, n.Kind)
+	case n.Against != 0 && n.Against == n.ID:
+		return fmt.Errorf("%w: an injection cannot be against itself", ErrInvalidNode)
+	}
+	return nil
+}
+
 func isBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
 }
@@ -224,6 +253,9 @@ func (t *Tree) AddNode(n Node) (*Node, error) {
 	}
 	if n.ID < 0 {
 		return nil, fmt.Errorf("%w: negative number %d", ErrInvalidNode, n.ID)
+	}
+	if err := checkAgainst(n); err != nil {
+		return nil, err
 	}
 	if n.ID == 0 {
 		n.ID = t.nextNode
@@ -537,6 +569,12 @@ func (t *Tree) RemoveNode(id NodeID) error {
 			if _, dup := t.keys[keyOf(g.Effect, g.Causes)]; len(g.Causes) > 0 && !dup {
 				t.putGroup(g)
 			}
+		}
+	}
+	for other, m := range t.nodes {
+		if m.Against == id {
+			t.noteNode(other)
+			m.Against = 0
 		}
 	}
 	delete(t.byText, n.Text)
