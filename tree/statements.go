@@ -99,6 +99,9 @@ type NodeDecl struct {
 	Unverified  bool
 	RootMarked  bool
 	BlameWorded bool
+	// Against is an injection's target (against=#N or against=[text]); its
+	// Col is 0 when none is given.
+	Against Ref
 }
 
 // Statement is one parsed line of a statement document.
@@ -414,11 +417,13 @@ func declKind(kw string) (Kind, bool) {
 		return KindInjection, true
 	case "DESIRED", "DESIRED_EFFECT":
 		return KindDesiredEffect, true
+	case "NEGATIVE", "NEGATIVE_EFFECT":
+		return KindNegativeEffect, true
 	}
 	return "", false
 }
 
-const statementKeywords = "IF, UDE, CAUSE, ROOT, PREMISE, INJECTION, DESIRED or TITLE"
+const statementKeywords = "IF, UDE, CAUSE, ROOT, PREMISE, INJECTION, DESIRED, NEGATIVE or TITLE"
 
 // statement parses a whole line.
 func (p *stParser) statement() (Statement, bool, *SyntaxError) {
@@ -431,7 +436,7 @@ func (p *stParser) statement() (Statement, bool, *SyntaxError) {
 	if first.kind == tokRef {
 		p.next()
 		if _, ok := declKind(strings.ToUpper(p.peek().val)); !ok || p.peek().kind != tokWord {
-			return st, false, p.expected("a node kind (UDE, CAUSE, ROOT, PREMISE, INJECTION or DESIRED) after "+first.val, p.peek())
+			return st, false, p.expected("a node kind (UDE, CAUSE, ROOT, PREMISE, INJECTION, DESIRED or NEGATIVE) after "+first.val, p.peek())
 		}
 		st.Node.ID = first.ref.ID
 	}
@@ -592,7 +597,7 @@ func (p *stParser) attrs() ([]stAttr, *SyntaxError) {
 		if p.isPunct("=") {
 			p.next()
 			v := p.next()
-			if v.kind != tokWord && v.kind != tokNumber && v.kind != tokString {
+			if v.kind != tokWord && v.kind != tokNumber && v.kind != tokString && v.kind != tokRef && v.kind != tokText {
 				return nil, p.expected("a value after "+a.name+"=", v)
 			}
 			a.value = &v
@@ -630,6 +635,8 @@ func attrExample(name string) string {
 		return `evidence="https://…"`
 	case "status":
 		return "status=accepted"
+	case "against":
+		return "against=#12 or against=[text]"
 	}
 	return name + "=12"
 }
@@ -641,6 +648,17 @@ func (p *stParser) number(a stAttr) (int, *SyntaxError) {
 		return 0, err
 	}
 	return stNumber(v, p.line, a.value.col)
+}
+
+// target parses the value of an against= attribute: #N, N, [text] or [#N text].
+func (p *stParser) target(a stAttr) (Ref, *SyntaxError) {
+	if a.value != nil && (a.value.kind == tokRef || a.value.kind == tokText) {
+		r := a.value.ref
+		r.Col = a.col
+		return r, nil
+	}
+	n, err := p.number(a)
+	return Ref{Col: a.col, ID: NodeID(n)}, err
 }
 
 // weightOf reads a weight value: 1, 2, 3, low, medium or high; 0 if it is none of them.
@@ -679,9 +697,11 @@ func (p *stParser) nodeAttrs(d *NodeDecl, attrs []stAttr) (NodeID, *SyntaxError)
 			d.Evidence, err = p.valueOf(a, tokString, "a quoted string")
 		case "id":
 			id, err = p.number(a)
+		case "against":
+			d.Against, err = p.target(a)
 		default:
 			err = stErr(p.line, a.col, ErrSyntax,
-				"unknown attribute %q (expected weight, unverified, root, blame, evidence or id)", a.name)
+				"unknown attribute %q (expected weight, unverified, root, blame, evidence, against or id)", a.name)
 		}
 		if err != nil {
 			return 0, err
@@ -741,6 +761,7 @@ type stApplier struct {
 	ch        Changes
 	seen      map[NodeID]bool // nodes added or already listed in ExistingNodes
 	links     map[string]GroupID
+	targets   []target // the against= of declarations, resolved after them
 	titleLine int
 	errs      ErrorList
 }
@@ -766,6 +787,9 @@ func (t *Tree) Apply(stmts []Statement) (*Changes, error) {
 			}
 		}
 	}
+	if len(a.errs) == 0 {
+		a.checkTargets()
+	}
 	for i := range stmts {
 		if k := stmts[i].Kind; k < StatementTitle || k > StatementLink {
 			a.fail(stErr(stmts[i].Line, stmts[i].Col, ErrSyntax, "unknown statement kind %d", k))
@@ -779,6 +803,57 @@ func (t *Tree) Apply(stmts []Statement) (*Changes, error) {
 		return nil, a.errs
 	}
 	return &a.ch, nil
+}
+
+// target is an against= of a declaration, resolved once every node is declared.
+type target struct {
+	line  int
+	node  NodeID // the declared injection
+	fresh bool   // the declaration added the node (else it referred to an existing one)
+	ref   Ref
+}
+
+// checkTargets resolves each against= to an existing node and sets it on the
+// injections the statements added; an existing injection must already be
+// against that node.
+func (a *stApplier) checkTargets() {
+	for _, tg := range a.targets {
+		id, ok := a.findTarget(tg)
+		if !ok {
+			continue
+		}
+		n := a.t.nodes[tg.node]
+		switch {
+		case n.Kind != KindInjection:
+			a.fail(stErr(tg.line, tg.ref.Col, ErrInvalidNode, "only an injection is against a node, not %s", kindName(n.Kind)))
+		case id == n.ID:
+			a.fail(stErr(tg.line, tg.ref.Col, ErrInvalidNode, "an injection cannot be against itself"))
+		case tg.fresh:
+			n.Against = id
+		case n.Against != id:
+			a.fail(stErr(tg.line, tg.ref.Col, ErrDuplicateNode, "%s is not against %s", n.ID, id))
+		}
+	}
+}
+
+// findTarget finds the node an against= names.
+func (a *stApplier) findTarget(tg target) (NodeID, bool) {
+	if tg.ref.ID != 0 {
+		n, ok := a.byNumber(tg.line, tg.ref)
+		if !ok {
+			return 0, false
+		}
+		return n.ID, true
+	}
+	norm, ok := a.normalize(tg.line, tg.ref)
+	if !ok {
+		return 0, false
+	}
+	id, ok := a.t.byText[norm]
+	if !ok {
+		a.fail(stErr(tg.line, tg.ref.Col, ErrUnknownNode, "against=[%s]: no node says that", norm))
+	}
+	return id, ok
 }
 
 func (a *stApplier) fail(err *SyntaxError) {
@@ -910,14 +985,20 @@ func (a *stApplier) declare(line int, d *NodeDecl) {
 			return
 		}
 		if n == nil {
-			a.add(line, d.Col, Node{ID: d.ID, Kind: d.Kind, Text: norm, Weight: d.Weight, Evidence: d.Evidence,
+			id, ok := a.add(line, d.Col, Node{ID: d.ID, Kind: d.Kind, Text: norm, Weight: d.Weight, Evidence: d.Evidence,
 				Unverified: d.Unverified, RootMarked: d.RootMarked, BlameWorded: d.BlameWorded})
+			if ok && d.Against.Col != 0 {
+				a.targets = append(a.targets, target{line: line, node: id, fresh: true, ref: d.Against})
+			}
 			return
 		}
 	}
 	if err := contradicts(n, d); err != "" {
 		a.fail(stErr(line, d.Col, ErrDuplicateNode, "%s", err))
 		return
+	}
+	if d.Against.Col != 0 {
+		a.targets = append(a.targets, target{line: line, node: n.ID, ref: d.Against})
 	}
 	a.touch(n.ID)
 }
@@ -949,6 +1030,8 @@ func kindName(k Kind) string {
 		return "an injection"
 	case KindDesiredEffect:
 		return "a desired effect"
+	case KindNegativeEffect:
+		return "a negative effect"
 	}
 	return "a " + string(k)
 }
@@ -1070,6 +1153,9 @@ func formatDecl(n *Node, prev NodeID) string {
 	if n.Evidence != "" {
 		attrs = append(attrs, "evidence="+strconv.Quote(n.Evidence))
 	}
+	if n.Against != 0 {
+		attrs = append(attrs, "against="+n.Against.String())
+	}
 	if len(attrs) > 0 {
 		b.WriteString("(" + strings.Join(attrs, ", ") + ")")
 	}
@@ -1088,6 +1174,8 @@ func declKeyword(n *Node) string {
 		return "INJECTION"
 	case KindDesiredEffect:
 		return "DESIRED"
+	case KindNegativeEffect:
+		return "NEGATIVE"
 	}
 	if n.RootMarked {
 		return "ROOT"

@@ -15,6 +15,7 @@ func FuzzParse(f *testing.F) {
 		"#5 UDE(weight=3, unverified, evidence=\"e\\n\") [x]\nIF #5 THEN [#5 x]",
 		"TITLE \"a\\tb\"\nROOT [\\#1 y \\] \\\\]\nif [y] then [z] # c",
 		"\uFEFFPREMISE(blame, id=9) [p]\r\nDESIRED [d]\r\nIF [p] THEN [d] (id=4, disputed)",
+		"UDE [u]\nIF [c] THEN [u]\nINJECTION(against=#2) [i]\nNEGATIVE [n]\nIF [i] THEN [n]\nINJECTION(against=4) [t]",
 	} {
 		f.Add([]byte(seed))
 	}
