@@ -19,22 +19,30 @@ const DesiredPrefix = "No longer: "
 // FutureTree builds the Future Reality Tree of cst with injections in place;
 // combined is the elimination of all of them together (see Eliminate). The
 // tree keeps the symptoms that remain and every holding node and link that
-// still leads to them, has one injection node per distinct text, and one
-// desired effect per removed symptom, caused by each injection that removes it
-// alone (OR), or by all injections together (AND) when only the combination
-// does. New nodes are numbered after every number of cst.
+// still leads to them, the Future Reality Tree part cst already has
+// (injections, desired effects, negative branches and their links), one
+// injection node per distinct text, and one desired effect per removed
+// symptom (worded by DesirableWording), caused by each injection that removes
+// it alone (OR), or by all injections together (AND) when only the
+// combination does. New nodes are numbered after every number of cst.
 func FutureTree(title string, cst *Tree, combined Elimination, injections []Injection) (*Tree, error) {
 	frt := New(title)
 	holding := map[NodeID]bool{}
 	for _, id := range combined.Holding {
-		n, ok := cst.Node(id)
-		if !ok {
+		holding[id] = true
+	}
+	for _, n := range cst.Nodes() {
+		if n.Kind.Future() {
+			holding[n.ID] = true
+		}
+	}
+	for _, n := range cst.Nodes() {
+		if !holding[n.ID] {
 			continue
 		}
 		if _, err := frt.AddNode(*n); err != nil {
-			return nil, fmt.Errorf("future reality tree: keep %s: %w", id, err)
+			return nil, fmt.Errorf("future reality tree: keep %s: %w", n.ID, err)
 		}
-		holding[id] = true
 	}
 	var lastGroup GroupID
 	for _, g := range cst.Groups() {
@@ -58,6 +66,11 @@ func FutureTree(title string, cst *Tree, combined Elimination, injections []Inje
 			return nil, err
 		}
 	}
+	for _, n := range frt.Nodes() {
+		if _, ok := frt.Node(n.Against); n.Against != 0 && !ok {
+			n.Against = 0 // its target is fixed away: the picture shows what remains
+		}
+	}
 	return frt, nil
 }
 
@@ -66,6 +79,11 @@ func FutureTree(title string, cst *Tree, combined Elimination, injections []Inje
 func pruneToRemaining(frt *Tree, remaining []NodeID) error {
 	keep := map[NodeID]bool{}
 	queue := slices.Clone(remaining)
+	for _, n := range frt.Nodes() {
+		if n.Kind.Future() {
+			queue = append(queue, n.ID)
+		}
+	}
 	for len(queue) > 0 {
 		id := queue[0]
 		queue = queue[1:]
@@ -121,9 +139,12 @@ func addDesiredEffect(frt, cst *Tree, ude NodeID, injections []Injection, nodes 
 	if !ok {
 		return nil
 	}
-	de, err := addUnique(frt, Node{Kind: KindDesiredEffect, Text: clipRunes(DesiredPrefix+n.Text, MaxTextRunes)})
-	if err != nil {
-		return fmt.Errorf("future reality tree: desired effect of %s: %w", ude, err)
+	de, ok := frt.NodeByText(DesirableWording(n.Text))
+	if !ok || de.Kind != KindDesiredEffect {
+		var err error
+		if de, err = addUnique(frt, Node{Kind: KindDesiredEffect, Text: DesirableWording(n.Text)}); err != nil {
+			return fmt.Errorf("future reality tree: desired effect of %s: %w", ude, err)
+		}
 	}
 	var all []NodeID
 	linked := false

@@ -102,13 +102,18 @@ func checkFutureTree(t *testing.T, cst, frt *tree.Tree, combined tree.Eliminatio
 	if count[tree.KindInjection] != len(distinct) {
 		t.Errorf("%d injections, want one per distinct text (%d)", count[tree.KindInjection], len(distinct))
 	}
+	wordings := map[string]bool{}
+	for _, id := range combined.Removed {
+		n, _ := cst.Node(id)
+		wordings[tree.DesirableWording(n.Text)] = true
+	}
 	and := 0
 	for _, n := range frt.Nodes() {
 		if n.Kind != tree.KindDesiredEffect {
 			continue
 		}
-		if !strings.HasPrefix(n.Text, tree.DesiredPrefix) {
-			t.Errorf("desired effect %q does not start with %q", n.Text, tree.DesiredPrefix)
+		if !wordings[n.Text] {
+			t.Errorf("desired effect %q is not the wording of a removed symptom", n.Text)
 		}
 		into := frt.GroupsInto(n.ID)
 		if len(into) == 0 {
