@@ -26,7 +26,7 @@ type analyzeFlags struct {
 	threshold float64
 	report    string
 	outputs   map[string]*string // format name → path ("" = not wanted)
-	fixes     fixFlags           // --fix: draw the Future Reality Tree with these injections
+	fixes     fixFlags           // --fix: injections against these nodes (the Future Reality Tree)
 	// onePicture draws --png/--svg as one picture even when the tree is too
 	// big for readable text.
 	onePicture bool
@@ -50,7 +50,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	f := &analyzeFlags{outputs: map[string]*string{}}
 	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "weighted UDE share a root needs to be a core cause (0–1]")
 	fs.StringVar(&f.report, "report", "text", "what to print: text or json")
-	fs.Var(&f.fixes, "fix", "an injection against a node, `N=TEXT` (repeatable); the picture and file outputs then show the Future Reality Tree")
+	fs.Var(&f.fixes, "fix", "a fix against node `N` (or N=TEXT to word the injection; repeatable): report its Future Reality Tree, which the pictures then show")
 	fs.BoolVar(&f.onePicture, "one-picture", false, "draw --png/--svg as one picture even when the tree is too big to read in one")
 	for _, o := range outputFormats {
 		f.outputs[o.name] = fs.String(o.name, "", o.help)
@@ -109,23 +109,23 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 	}
 	opt := tree.Options{Threshold: f.threshold}
 	a := tree.Analyze(t, opt)
-	drawn, drawnAnalysis := t, a
-	var combined tree.Elimination
-	if len(f.fixes) > 0 {
-		if drawn, combined, err = futureOf(t, f.fixes, opt); err != nil {
-			fmt.Fprintln(io.err, "untangle analyze:", err)
-			return exitInput
-		}
+	whole, fut, drawn, err := future(t, f.fixes, opt)
+	if err != nil {
+		fmt.Fprintln(io.err, "untangle analyze:", err)
+		return exitInput
+	}
+	drawnAnalysis := a
+	if drawn != t {
 		drawnAnalysis = nil // the Future Reality Tree is drawn as it is, like the bot does
 	}
-	if err := writeOutputs(ctx, drawn, drawnAnalysis, f.outputs, f.onePicture, io.err); err != nil {
+	if err := writeOutputs(ctx, drawn, whole, drawnAnalysis, f.outputs, f.onePicture, io.err); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
 	if f.report == "json" {
-		err = writeJSONReport(io.out, t, a)
-	} else if err = writeTextReport(io.out, t, a); err == nil && len(f.fixes) > 0 {
-		err = writeFixReport(io.out, t, f.fixes, combined)
+		err = writeJSONReport(io.out, t, a, futureJSON(whole, fut))
+	} else if err = writeTextReport(io.out, t, a); err == nil && fut != nil {
+		err = writeFutureReport(io.out, whole, fut, len(a.UDEs))
 	}
 	if err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
@@ -196,8 +196,10 @@ func prefixErrors(file string, err error) error {
 }
 
 // writeOutputs produces every requested file in memory first, then writes each
-// atomically, so a failure leaves no partial file behind.
-func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string, onePicture bool, stderr io.Writer) error {
+// atomically, so a failure leaves no partial file behind. The pictures and
+// the other drawings show t; the lossless exports (JSON, statements) write
+// whole, the tree with its recorded fixes.
+func writeOutputs(ctx context.Context, t, whole *tree.Tree, a *tree.Analysis, paths map[string]*string, onePicture bool, stderr io.Writer) error {
 	type output struct{ name, path string }
 	var wanted []output
 	for _, o := range outputFormats {
@@ -228,7 +230,11 @@ func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map
 			}
 			continue
 		}
-		data, err := produce(o.name, t, a)
+		src := t
+		if o.name == "json" || o.name == "statements" {
+			src = whole
+		}
+		data, err := produce(o.name, src, a)
 		if err != nil {
 			return fmt.Errorf("--%s: %w", o.name, err)
 		}

@@ -32,6 +32,7 @@ type jsonReport struct {
 	Loops       [][]tree.NodeID `json:"loops"`
 	Warnings    []tree.Warning  `json:"warnings"`
 	Chains      []jsonChain     `json:"chains"`
+	Future      *jsonFuture     `json:"future,omitempty"` // the Future Reality Tree, when the tree or --fix has fixes
 }
 
 type jsonRefNode struct {
@@ -64,8 +65,8 @@ type jsonChain struct {
 	Text string      `json:"text"`
 }
 
-func writeJSONReport(w io.Writer, t *tree.Tree, a *tree.Analysis) error {
-	rep := jsonReport{
+func writeJSONReport(w io.Writer, t *tree.Tree, a *tree.Analysis, future *jsonFuture) error {
+	rep := jsonReport{Future: future,
 		Version: reportVersion, Title: t.Title, Nodes: t.NumNodes(), Links: t.NumGroups(),
 		Threshold: a.Threshold, TotalImpact: a.TotalImpact,
 		UDEs: refNodes(t, a.UDEs), Unexplained: refNodes(t, a.Unexplained), Dangling: refNodes(t, a.Dangling),

@@ -36,6 +36,9 @@ var flClasses = map[tree.Kind]string{
 	tree.KindPremise:       flClassPrecondition,
 	tree.KindInjection:     flClassInjection,
 	tree.KindDesiredEffect: flClassDesirable,
+	// A negative branch ends in a new undesirable effect: Flying Logic has
+	// one class for both kinds.
+	tree.KindNegativeEffect: flClassUDE,
 }
 
 // flDocument is the root of a Flying Logic document, in the shape Flying

@@ -26,6 +26,8 @@ var mermaidClassDefs = []struct{ name, style string }{
 	{"premise", "fill:#F5E1EC,stroke:" + colourPurple + ",stroke-width:2px,color:#1A1A1A"},
 	{"injection", "fill:#CCEBE3,stroke:" + colourGreen + ",stroke-width:2px,color:#1A1A1A"},
 	{"desired", "fill:#E3F4EE,stroke:" + colourGreen + ",stroke-width:3px,color:#1A1A1A"},
+	{"negative", "fill:#EEEEEE,stroke:" + colourPurple + ",stroke-width:2px,color:#1A1A1A,stroke-dasharray:6 3"},
+	{"risk", "fill:#FAD4C0,stroke:" + colourVermillion + ",stroke-width:4px,color:#1A1A1A,font-weight:bold"},
 	{"junction", "fill:#FFFFFF,stroke:#000000,color:#000000,font-size:10px"},
 	{"disputed", "stroke:" + colourVermillion + ",stroke-width:2px,stroke-dasharray:6 4"},
 	{"unverified", "stroke-dasharray:3 3"},
@@ -63,20 +65,22 @@ func mermaidLabel(n *tree.Node) string {
 
 // mermaidShapes gives each kind its own outline, so kinds differ without colour.
 var mermaidShapes = map[tree.Kind][2]string{
-	tree.KindUDE:           {`["`, `"]`},
-	tree.KindCause:         {`("`, `")`},
-	tree.KindPremise:       {`[/"`, `"/]`},
-	tree.KindInjection:     {`{{"`, `"}}`},
-	tree.KindDesiredEffect: {`(["`, `"])`},
+	tree.KindUDE:            {`["`, `"]`},
+	tree.KindCause:          {`("`, `")`},
+	tree.KindPremise:        {`[/"`, `"/]`},
+	tree.KindInjection:      {`{{"`, `"}}`},
+	tree.KindDesiredEffect:  {`(["`, `"])`},
+	tree.KindNegativeEffect: {`>"`, `"]`},
 }
 
 // mermaidKindClass is the class of a node kind before analysis roles apply.
 var mermaidKindClass = map[tree.Kind]string{
-	tree.KindUDE:           "ude",
-	tree.KindCause:         "cause",
-	tree.KindPremise:       "premise",
-	tree.KindInjection:     "injection",
-	tree.KindDesiredEffect: "desired",
+	tree.KindUDE:            "ude",
+	tree.KindCause:          "cause",
+	tree.KindPremise:        "premise",
+	tree.KindInjection:      "injection",
+	tree.KindDesiredEffect:  "desired",
+	tree.KindNegativeEffect: "negative",
 }
 
 // mermaidClass picks a node's main class: core beats its kind, and root
@@ -87,6 +91,8 @@ func mermaidClass(n *tree.Node, r roles) string {
 		return "core"
 	case r.root[n.ID] && (n.Kind == tree.KindCause || n.Kind == tree.KindUDE):
 		return "root"
+	case r.untrimmed[n.ID]:
+		return "risk"
 	}
 	return mermaidKindClass[n.Kind]
 }

@@ -21,7 +21,7 @@ func TestMermaidGolden(t *testing.T) {
 
 // nodeLine matches a node definition and captures its id, opening
 // delimiter, label and closing delimiter.
-var nodeLine = regexp.MustCompile(`^    (n\d+)(\[/"|\(\["|\{\{"|\["|\(")(.*)("/\]|"\]\)|"\}\}|"\]|"\))$`)
+var nodeLine = regexp.MustCompile(`^    (n\d+)(\[/"|\(\["|\{\{"|\["|\("|>")(.*)("/\]|"\]\)|"\}\}|"\]|"\))$`)
 
 // mermaidEntity matches a Mermaid entity code.
 var mermaidEntity = regexp.MustCompile(`#(\w+);`)

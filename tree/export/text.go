@@ -58,14 +58,15 @@ func percent(share float64) string {
 
 // roles is what the analysis says about each node, for styling.
 type roles struct {
-	root map[tree.NodeID]bool
-	core map[tree.NodeID]bool
+	root      map[tree.NodeID]bool
+	core      map[tree.NodeID]bool
+	untrimmed map[tree.NodeID]bool // ends of negative branches no injection trims
 }
 
 // nodeRoles collects root and core-cause nodes from a. Without an analysis,
 // a node is a root when it has no incoming link but causes something.
 func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
-	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}}
+	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, untrimmed: untrimmed(t)}
 	if a == nil {
 		into, from := linkCounts(t)
 		for _, n := range t.Nodes() {
@@ -84,6 +85,19 @@ func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
 		}
 	}
 	return r
+}
+
+// untrimmed marks the ends of the negative branches that no injection trims.
+func untrimmed(t *tree.Tree) map[tree.NodeID]bool {
+	out := map[tree.NodeID]bool{}
+	negative := false
+	t.EachNode(func(n *tree.Node) { negative = negative || n.Kind == tree.KindNegativeEffect })
+	if negative {
+		for _, id := range tree.Untrimmed(t) {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 // linkCounts counts, per node, the groups into it and the groups it is a cause in.

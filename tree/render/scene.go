@@ -22,6 +22,8 @@ const (
 	lookPremise
 	lookInjection
 	lookDesired
+	lookNegative // a negative-branch effect another injection trims
+	lookRisk     // the end of a negative branch no injection trims
 	numLooks
 )
 
@@ -68,12 +70,13 @@ type scene struct {
 // roles says which nodes are roots and core causes.
 type roles struct {
 	root, core, highlight map[tree.NodeID]bool
+	untrimmed             map[tree.NodeID]bool // ends of negative branches no injection trims
 }
 
 // findRoles takes roots and core causes from the analysis, or, without one,
 // treats causes with no incoming link as roots.
 func findRoles(t *tree.Tree, a *tree.Analysis, highlight []tree.NodeID) roles {
-	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, highlight: map[tree.NodeID]bool{}}
+	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, highlight: map[tree.NodeID]bool{}, untrimmed: untrimmed(t)}
 	for _, id := range highlight {
 		r.highlight[id] = true
 	}
@@ -120,6 +123,10 @@ func lookOf(n *tree.Node, r roles) look {
 		return lookInjection
 	case n.Kind == tree.KindDesiredEffect:
 		return lookDesired
+	case r.untrimmed[n.ID]:
+		return lookRisk
+	case n.Kind == tree.KindNegativeEffect:
+		return lookNegative
 	case r.root[n.ID]:
 		return lookRoot
 	}
@@ -134,6 +141,21 @@ var badgeOf = [numLooks]string{
 	lookPremise:   "PREMISE",
 	lookInjection: "FIX",
 	lookDesired:   "GOAL",
+	lookNegative:  "NEGATIVE",
+	lookRisk:      "NEW UDE",
+}
+
+// untrimmed marks the ends of the negative branches that no injection trims.
+func untrimmed(t *tree.Tree) map[tree.NodeID]bool {
+	out := map[tree.NodeID]bool{}
+	negative := false
+	t.EachNode(func(n *tree.Node) { negative = negative || n.Kind == tree.KindNegativeEffect })
+	if negative {
+		for _, id := range tree.Untrimmed(t) {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 // buildScene turns the tree into sized nodes and unplaced edges, in a
