@@ -53,6 +53,9 @@ type Future struct {
 	Suggested    []Suggestion     `json:"suggested"`     // a desirable effect per removed UDE
 	Negative     []NegativeBranch `json:"negative"`
 	Untrimmed    []NodeID         `json:"untrimmed"` // ends of negative branches still holding
+	// Open are the negative effects, ends and steps, that still hold with
+	// every injection in place: the untrimmed parts of negative branches.
+	Open []NodeID `json:"open"`
 }
 
 // FutureOf reads the Future Reality Tree in t: every injection against a
@@ -67,7 +70,7 @@ func FutureOf(t *Tree, opt Options) *Future {
 		kinds[v] = t.nodes[id].Kind
 	}
 	f := &Future{Fixes: []FixEffect{}, Removed: []NodeID{}, OnlyTogether: []NodeID{}, Remaining: []Survivor{},
-		Desirable: []NodeID{}, Suggested: []Suggestion{}, Negative: []NegativeBranch{}, Untrimmed: []NodeID{}}
+		Desirable: []NodeID{}, Suggested: []Suggestion{}, Negative: []NegativeBranch{}, Untrimmed: []NodeID{}, Open: []NodeID{}}
 	all := make([]bool, len(g.ids))
 	before := g.fixpoint(all)
 	alone := map[NodeID]bool{}
@@ -98,6 +101,8 @@ func FutureOf(t *Tree, opt Options) *Future {
 			}
 		case kinds[v] == KindDesiredEffect:
 			f.Desirable = append(f.Desirable, id)
+		case kinds[v] == KindNegativeEffect && holds[v]:
+			f.Open = append(f.Open, id)
 		}
 	}
 	f.Remaining = g.survivors(holds, kinds)
@@ -110,9 +115,10 @@ func FutureOf(t *Tree, opt Options) *Future {
 	return f
 }
 
-// Untrimmed returns the ends of the negative branches of t that still hold
-// with every injection in place: the ones a picture draws as open risks.
-func Untrimmed(t *Tree) []NodeID { return FutureOf(t, Options{}).Untrimmed }
+// Untrimmed returns the negative effects of t (ends and steps of negative
+// branches) that still hold with every injection in place: the ones a
+// picture draws as open risks.
+func Untrimmed(t *Tree) []NodeID { return FutureOf(t, Options{}).Open }
 
 // fixEffect works out what the injection v against node target does alone;
 // before says which nodes hold with nothing neutralised.

@@ -136,7 +136,8 @@ func TestFutureOfNegativeBranches(t *testing.T) {
 	addLink(t, tr, step, fix)
 	addLink(t, tr, end, step)
 	f := tree.FutureOf(tr, tree.Options{})
-	if len(f.Negative) != 1 || f.Negative[0].End != end || f.Negative[0].Trimmed || !slices.Equal(f.Untrimmed, []tree.NodeID{end}) {
+	if len(f.Negative) != 1 || f.Negative[0].End != end || f.Negative[0].Trimmed || !slices.Equal(f.Untrimmed, []tree.NodeID{end}) ||
+		!slices.Equal(tree.Untrimmed(tr), []tree.NodeID{step, end}) {
 		t.Fatalf("untrimmed branch: %+v, untrimmed %v", f.Negative, f.Untrimmed)
 	}
 	if b := f.Negative[0]; !slices.Equal(b.From, []tree.NodeID{fix}) || !slices.Equal(b.Steps, []tree.NodeID{step, end}) {
@@ -147,7 +148,8 @@ func TestFutureOfNegativeBranches(t *testing.T) {
 	}
 	trim := add(t, tr, tree.Node{Kind: tree.KindInjection, Text: "Plan the KPI change after the launch", Against: step})
 	f = tree.FutureOf(tr, tree.Options{})
-	if len(f.Negative) != 1 || !f.Negative[0].Trimmed || !slices.Equal(f.Negative[0].TrimmedBy, []tree.NodeID{trim}) || len(f.Untrimmed) != 0 {
+	if len(f.Negative) != 1 || !f.Negative[0].Trimmed || !slices.Equal(f.Negative[0].TrimmedBy, []tree.NodeID{trim}) || len(f.Untrimmed) != 0 ||
+		len(tree.Untrimmed(tr)) != 0 {
 		t.Fatalf("trimmed branch: %+v, untrimmed %v", f.Negative, f.Untrimmed)
 	}
 	if len(f.Fixes) != 1 || len(f.Removed) != 3 {

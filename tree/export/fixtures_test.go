@@ -109,6 +109,7 @@ func hostile(t testing.TB) (*tree.Tree, *tree.Analysis) {
 		{Kind: tree.KindCause, Text: "The disk fills up"},
 		{Kind: tree.KindInjection, Text: "Add exponential back-off with jitter to retries"},
 		{Kind: tree.KindDesiredEffect, Text: "Retries stay below 5 % of traffic"},
+		{Kind: tree.KindNegativeEffect, Text: "Slow retries hold <b>connections</b> open"},
 	}
 	for _, n := range nodes {
 		mustNode(t, tr, n)
@@ -121,6 +122,7 @@ func hostile(t testing.TB) (*tree.Tree, *tree.Analysis) {
 		{Causes: []tree.NodeID{5, 6}, Effect: 2, Status: tree.StatusDisputed},
 		{Causes: []tree.NodeID{8}, Effect: 9},
 		{Causes: []tree.NodeID{10}, Effect: 11},
+		{Causes: []tree.NodeID{10}, Effect: 12},
 	}
 	for _, g := range groups {
 		mustGroup(t, tr, g)

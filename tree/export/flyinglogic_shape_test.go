@@ -201,7 +201,8 @@ func TestFlyingLogicShape(t *testing.T) {
 		}
 		byNumber[n.ID] = eid
 		want := map[tree.Kind]string{tree.KindUDE: "Undesirable Effect", tree.KindCause: "Intermediate Effect",
-			tree.KindPremise: "Precondition", tree.KindInjection: "Injection", tree.KindDesiredEffect: "Desirable Effect"}[n.Kind]
+			tree.KindPremise: "Precondition", tree.KindInjection: "Injection", tree.KindDesiredEffect: "Desirable Effect",
+			tree.KindNegativeEffect: "Undesirable Effect"}[n.Kind]
 		if e.class != want {
 			t.Errorf("%s %q read with class %q, want %q", n.ID, n.Text, e.class, want)
 		}

@@ -91,6 +91,7 @@ func Markdown(t *tree.Tree, a *tree.Analysis, opt MarkdownOptions) []byte {
 		w.warnings()
 		w.chains()
 	}
+	w.future()
 	for _, s := range opt.Sections {
 		w.heading(md(s.Heading))
 		w.printf("%s\n", strings.TrimSpace(s.Body))

@@ -60,7 +60,7 @@ func percent(share float64) string {
 type roles struct {
 	root      map[tree.NodeID]bool
 	core      map[tree.NodeID]bool
-	untrimmed map[tree.NodeID]bool // ends of negative branches no injection trims
+	untrimmed map[tree.NodeID]bool // negative effects no injection trims
 }
 
 // nodeRoles collects root and core-cause nodes from a. Without an analysis,
@@ -87,7 +87,7 @@ func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
 	return r
 }
 
-// untrimmed marks the ends of the negative branches that no injection trims.
+// untrimmed marks the negative effects that no injection trims.
 func untrimmed(t *tree.Tree) map[tree.NodeID]bool {
 	out := map[tree.NodeID]bool{}
 	negative := false

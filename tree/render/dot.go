@@ -91,6 +91,8 @@ func (e *sceneEdge) dotAttrs() string {
 		attrs = append(attrs, "arrowhead=none")
 	}
 	switch {
+	case e.against:
+		attrs = append(attrs, "style=dashed", fmt.Sprintf("color=%q", cssColor(colGreen)), fmt.Sprintf("fontcolor=%q", cssColor(colGreen)))
 	case e.disputed:
 		attrs = append(attrs, "style=dashed", fmt.Sprintf("color=%q", cssColor(colDisputed)), fmt.Sprintf("fontcolor=%q", cssColor(colDisputed)))
 	case e.accepted:

@@ -197,6 +197,8 @@ func (p *picture) at(q point) point { return point{q.X + p.dx, q.Y + p.dy} }
 // edgePaint is the stroke of a link by its challenge status.
 func edgePaint(e *sceneEdge) paint {
 	switch {
+	case e.against:
+		return paint{stroke: colGreen, width: 2.4, dash: []float64{4, 4}}
 	case e.disputed:
 		return paint{stroke: colDisputed, width: 2.4, dash: []float64{9, 6}}
 	case e.accepted:
@@ -234,8 +236,9 @@ func (p *picture) drawEdgeLabel(c canvas, e *sceneEdge) {
 	}
 	q := p.at(e.labelPos)
 	w := p.m.width(p.m.head, e.label) + 2*labelPadX
-	c.rect(q.X-w/2, q.Y-headSize*0.75, w, headSize*1.5, 4, paint{fill: colWhite, stroke: colDisputed, width: 1})
-	c.text(e.label, q.X, q.Y+headSize*0.35, fontHead, colDisputed, 0.5)
+	ink := edgePaint(e).stroke
+	c.rect(q.X-w/2, q.Y-headSize*0.75, w, headSize*1.5, 4, paint{fill: colWhite, stroke: ink, width: 1})
+	c.text(e.label, q.X, q.Y+headSize*0.35, fontHead, ink, 0.5)
 }
 
 func (p *picture) drawNode(c canvas, n *sceneNode) {
@@ -342,7 +345,7 @@ func (p *picture) drawLegend(c canvas) {
 // legendItems lists the looks the scene uses, in a fixed order.
 func legendItems(s *scene) []legendItem {
 	var used [numLooks]bool
-	var unverified, blame, highlight, junction, plain, accepted, disputed bool
+	var unverified, blame, highlight, junction, plain, accepted, disputed, against bool
 	for _, n := range s.nodes {
 		if n.junction {
 			junction = true
@@ -354,7 +357,8 @@ func legendItems(s *scene) []legendItem {
 		highlight = highlight || n.highlight
 	}
 	for _, e := range s.edges {
-		plain = plain || (!e.disputed && !e.accepted)
+		plain = plain || (!e.disputed && !e.accepted && !e.against)
+		against = against || e.against
 		accepted = accepted || e.accepted
 		disputed = disputed || e.disputed
 	}
@@ -370,6 +374,7 @@ func legendItems(s *scene) []legendItem {
 	items = appendIf(items, plain, "Cause → effect (not yet reviewed)", swatchLink(&sceneEdge{}))
 	items = appendIf(items, accepted, "Link accepted", swatchLink(&sceneEdge{accepted: true}))
 	items = appendIf(items, disputed, "Link disputed", swatchLink(&sceneEdge{disputed: true}))
+	items = appendIf(items, against, "Injection against a node (fixes or trims it)", swatchLink(&sceneEdge{against: true}))
 	items = appendIf(items, junction, "AND: only together sufficient", swatchJunction)
 	return items
 }

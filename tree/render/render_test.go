@@ -622,7 +622,10 @@ func TestLegendListsOnlyUsedLooks(t *testing.T) {
 			want:    []string{"Undesirable effect (UDE)", "Core cause", "Root cause", "AND: only together sufficient"},
 			notWant: []string{"Injection (fix)", "Link disputed", "Premise (condition)", "Unverified (evidence asked)"}},
 		{name: "frt", make: smallFRT,
-			want: []string{"Injection (fix)", "Desired effect", "Premise (condition)", "Link disputed", "Link accepted", "Unverified (evidence asked)", "Blame wording (restate it)"}},
+			want:    []string{"Injection (fix)", "Desired effect", "Premise (condition)", "Link disputed", "Link accepted", "Unverified (evidence asked)", "Blame wording (restate it)"},
+			notWant: []string{"Negative branch, trimmed by an injection", "Injection against a node (fixes or trims it)"}},
+		{name: "negative branches", make: negativeBranches,
+			want: []string{"Injection (fix)", "Negative branch, trimmed by an injection", "Negative branch not trimmed: new harm", "Injection against a node (fixes or trims it)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -856,5 +859,59 @@ func TestSubtreesOfBigTreeAreReadable(t *testing.T) {
 		if !readable || NeedsSplit(s) {
 			t.Errorf("subtree %q (%d nodes) is drawn at scale %.2f, below %.2f", s.Title, s.NumNodes(), scale, MinReadableScale)
 		}
+	}
+}
+
+// negativeBranches is a Future Reality Tree with two negative branches from
+// one injection: one ends untrimmed (#3), the other (#4) is trimmed by #5.
+func negativeBranches(tb testing.TB) (*tree.Tree, *tree.Analysis) {
+	tb.Helper()
+	nodes := []tree.Node{
+		{Kind: tree.KindInjection, Text: "Roll pods out in batches of 10%"},           // 1
+		{Kind: tree.KindNegativeEffect, Text: "Deploys take four times longer"},       // 2
+		{Kind: tree.KindNegativeEffect, Text: "Hotfixes wait behind slow deploys"},    // 3
+		{Kind: tree.KindNegativeEffect, Text: "Batches drain the connection pool"},    // 4
+		{Kind: tree.KindInjection, Text: "Size the pool for two batches", Against: 4}, // 5
+	}
+	groups := []tree.Group{
+		{Effect: 2, Causes: []tree.NodeID{1}},
+		{Effect: 3, Causes: []tree.NodeID{2}},
+		{Effect: 4, Causes: []tree.NodeID{1}},
+	}
+	return build(tb, "Negative branches", nodes, groups), nil
+}
+
+func TestNegativeBranchLooks(t *testing.T) {
+	tr, a := negativeBranches(t)
+	m, err := defaultMetrics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := buildScene(tr, a, Options{}, m)
+	want := map[tree.NodeID]look{1: lookInjection, 2: lookRisk, 3: lookRisk, 4: lookNegative, 5: lookInjection}
+	for _, n := range s.nodes {
+		if w, ok := want[n.id]; ok && !n.junction && n.look != w {
+			t.Errorf("node %s has look %d, want %d", n.id, n.look, w)
+		}
+	}
+	trims := 0
+	for _, e := range s.edges {
+		if e.against && e.from == nodeName(5) && e.to == nodeName(4) && e.label == "trims" {
+			trims++
+		}
+	}
+	if trims != 1 {
+		t.Errorf("want one trims edge from #5 to #4, found %d", trims)
+	}
+	var buf bytes.Buffer
+	if err := newRenderer(t).PNG(context.Background(), tr, a, Options{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		t.Fatalf("not a PNG: %v", err)
+	}
+	if img.Bounds().Dx() < 300 {
+		t.Errorf("picture is %v", img.Bounds())
 	}
 }

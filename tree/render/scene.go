@@ -53,6 +53,7 @@ type sceneEdge struct {
 	arrow    bool
 	disputed bool
 	accepted bool
+	against  bool // from an injection to the node it neutralises
 	label    string
 	spline   []point // cubic bezier control points (3n+1), after layout
 	tip      *point  // arrowhead tip, after layout
@@ -70,7 +71,7 @@ type scene struct {
 // roles says which nodes are roots and core causes.
 type roles struct {
 	root, core, highlight map[tree.NodeID]bool
-	untrimmed             map[tree.NodeID]bool // ends of negative branches no injection trims
+	untrimmed             map[tree.NodeID]bool // negative effects no injection trims
 }
 
 // findRoles takes roots and core causes from the analysis, or, without one,
@@ -141,11 +142,11 @@ var badgeOf = [numLooks]string{
 	lookPremise:   "PREMISE",
 	lookInjection: "FIX",
 	lookDesired:   "GOAL",
-	lookNegative:  "NEGATIVE",
-	lookRisk:      "NEW UDE",
+	lookNegative:  "TRIMMED",
+	lookRisk:      "UNTRIMMED",
 }
 
-// untrimmed marks the ends of the negative branches that no injection trims.
+// untrimmed marks the negative effects that no injection trims.
 func untrimmed(t *tree.Tree) map[tree.NodeID]bool {
 	out := map[tree.NodeID]bool{}
 	negative := false
@@ -180,6 +181,16 @@ func buildScene(t *tree.Tree, a *tree.Analysis, opt Options, m *metrics) *scene 
 	}
 	for _, g := range t.Groups() {
 		s.addGroup(g, m)
+	}
+	for _, n := range t.Nodes() {
+		if target, ok := t.Node(n.Against); ok && n.Kind == tree.KindInjection {
+			label := "fixes"
+			if target.Kind == tree.KindNegativeEffect {
+				label = "trims"
+			}
+			s.edges = append(s.edges, &sceneEdge{key: fmt.Sprintf("a%d", n.ID), from: nodeName(n.ID), to: nodeName(target.ID),
+				arrow: true, against: true, label: label})
+		}
 	}
 	return s
 }

@@ -41,8 +41,8 @@ var styles = [numLooks]nodeStyle{
 	lookPremise:   {name: "Premise (condition)", fill: hex("#F5E1EC"), border: colPurple, penWidth: 2, radius: 0, badgeBg: colPurple, badgeFg: colBlack},
 	lookInjection: {name: "Injection (fix)", fill: hex("#CCEBE3"), border: colGreen, penWidth: 2.5, hexagon: true, badgeBg: colGreen, badgeFg: colWhite},
 	lookDesired:   {name: "Desired effect", fill: hex("#E3F4EE"), border: colGreen, penWidth: 3, radius: 14, badgeBg: colSkyBlue, badgeFg: colBlack},
-	lookNegative:  {name: "Negative branch (trimmed by an injection)", fill: hex("#EEEEEE"), border: colPurple, penWidth: 2, radius: 0, badgeBg: colPurple, badgeFg: colBlack},
-	lookRisk:      {name: "Negative branch not trimmed: a new UDE", fill: hex("#FAD4C0"), border: colVermillion, penWidth: 5, radius: 0, badgeBg: colVermillion, badgeFg: colWhite},
+	lookNegative:  {name: "Negative branch, trimmed by an injection", fill: hex("#EEEEEE"), border: colPurple, penWidth: 2, radius: 0, badgeBg: colPurple, badgeFg: colBlack},
+	lookRisk:      {name: "Negative branch not trimmed: new harm", fill: hex("#FAD4C0"), border: colVermillion, penWidth: 5, radius: 0, badgeBg: colVermillion, badgeFg: colWhite},
 }
 
 // Link colours.
