@@ -114,6 +114,7 @@ const (
 	lookPlain linkLook = iota
 	lookDisputed
 	lookLeftOut
+	lookAgainst // from an injection to the node it neutralises
 )
 
 // mermaidLinkStyles are the linkStyle of the special looks, in output order.
@@ -123,6 +124,7 @@ var mermaidLinkStyles = []struct {
 }{
 	{lookDisputed, "stroke:" + colourVermillion + ",stroke-width:2px,stroke-dasharray:6 4"},
 	{lookLeftOut, "stroke:#999999,stroke-width:1px,stroke-dasharray:2 3"},
+	{lookAgainst, "stroke:" + colourGreen + ",stroke-width:2px,stroke-dasharray:4 4"},
 }
 
 // Mermaid renders t as a Mermaid `flowchart BT` (causes below, UDEs on top):
@@ -153,6 +155,17 @@ func Mermaid(t *tree.Tree, a *tree.Analysis) []byte {
 			look = lookLeftOut
 		}
 		w.group(g, look)
+	}
+	for _, n := range t.Nodes() {
+		if target, ok := t.Node(n.Against); ok && n.Kind == tree.KindInjection {
+			label := "fixes"
+			if target.Kind == tree.KindNegativeEffect {
+				label = "trims"
+			}
+			fmt.Fprintf(&w.b, "    n%d -. %s .-> n%d\n", int(n.ID), label, int(target.ID))
+			w.looks[lookAgainst] = append(w.looks[lookAgainst], w.links)
+			w.links++
+		}
 	}
 	w.styles()
 	return []byte(w.b.String())

@@ -216,3 +216,28 @@ func TestMermaidTitle(t *testing.T) {
 		t.Error("two renders of the same tree differ")
 	}
 }
+
+// TestMermaidFutureRealityTree: negative effects have their own shape, an
+// untrimmed one the risk class, and an injection's target a dotted,
+// labelled, green link.
+func TestMermaidFutureRealityTree(t *testing.T) {
+	tr := tree.New("")
+	mustNode(t, tr, tree.Node{Kind: tree.KindInjection, Text: "Roll out in batches"})         // 1
+	mustNode(t, tr, tree.Node{Kind: tree.KindNegativeEffect, Text: "Deploys take longer"})    // 2
+	mustNode(t, tr, tree.Node{Kind: tree.KindNegativeEffect, Text: "Batches drain the pool"}) // 3
+	mustNode(t, tr, tree.Node{Kind: tree.KindInjection, Text: "Size the pool", Against: 3})   // 4
+	mustGroup(t, tr, tree.Group{Effect: 2, Causes: []tree.NodeID{1}})
+	mustGroup(t, tr, tree.Group{Effect: 3, Causes: []tree.NodeID{1}})
+	chart := string(export.Mermaid(tr, nil))
+	for _, want := range []string{
+		`    n2>"#35;2 Deploys take longer"]`,
+		"    n4 -. trims .-> n3\n",
+		"    class n2 risk\n",
+		"    class n3 negative\n",
+		"    linkStyle 2 stroke:#009E73,stroke-width:2px,stroke-dasharray:4 4\n",
+	} {
+		if !strings.Contains(chart, want) {
+			t.Errorf("chart lacks %q:\n%s", want, chart)
+		}
+	}
+}
