@@ -115,10 +115,22 @@ func FutureOf(t *Tree, opt Options) *Future {
 	return f
 }
 
-// Untrimmed returns the negative effects of t (ends and steps of negative
-// branches) that still hold with every injection in place: the ones a
-// picture draws as open risks.
-func Untrimmed(t *Tree) []NodeID { return FutureOf(t, Options{}).Open }
+// Untrimmed returns the set of negative effects of t (ends and steps of
+// negative branches) that still hold with every injection in place: the
+// ones a picture draws as open risks. A tree without negative effects costs
+// one pass over its nodes.
+func Untrimmed(t *Tree) map[NodeID]bool {
+	out := map[NodeID]bool{}
+	for _, n := range t.nodes {
+		if n.Kind == KindNegativeEffect {
+			for _, id := range FutureOf(t, Options{}).Open {
+				out[id] = true
+			}
+			break
+		}
+	}
+	return out
+}
 
 // fixEffect works out what the injection v against node target does alone;
 // before says which nodes hold with nothing neutralised.

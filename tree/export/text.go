@@ -66,7 +66,7 @@ type roles struct {
 // nodeRoles collects root and core-cause nodes from a. Without an analysis,
 // a node is a root when it has no incoming link but causes something.
 func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
-	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, untrimmed: untrimmed(t)}
+	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, untrimmed: tree.Untrimmed(t)}
 	if a == nil {
 		into, from := linkCounts(t)
 		for _, n := range t.Nodes() {
@@ -85,19 +85,6 @@ func nodeRoles(t *tree.Tree, a *tree.Analysis) roles {
 		}
 	}
 	return r
-}
-
-// untrimmed marks the negative effects that no injection trims.
-func untrimmed(t *tree.Tree) map[tree.NodeID]bool {
-	out := map[tree.NodeID]bool{}
-	negative := false
-	t.EachNode(func(n *tree.Node) { negative = negative || n.Kind == tree.KindNegativeEffect })
-	if negative {
-		for _, id := range tree.Untrimmed(t) {
-			out[id] = true
-		}
-	}
-	return out
 }
 
 // linkCounts counts, per node, the groups into it and the groups it is a cause in.

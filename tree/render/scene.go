@@ -77,7 +77,7 @@ type roles struct {
 // findRoles takes roots and core causes from the analysis, or, without one,
 // treats causes with no incoming link as roots.
 func findRoles(t *tree.Tree, a *tree.Analysis, highlight []tree.NodeID) roles {
-	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, highlight: map[tree.NodeID]bool{}, untrimmed: untrimmed(t)}
+	r := roles{root: map[tree.NodeID]bool{}, core: map[tree.NodeID]bool{}, highlight: map[tree.NodeID]bool{}, untrimmed: tree.Untrimmed(t)}
 	for _, id := range highlight {
 		r.highlight[id] = true
 	}
@@ -144,19 +144,6 @@ var badgeOf = [numLooks]string{
 	lookDesired:   "GOAL",
 	lookNegative:  "TRIMMED",
 	lookRisk:      "UNTRIMMED",
-}
-
-// untrimmed marks the negative effects that no injection trims.
-func untrimmed(t *tree.Tree) map[tree.NodeID]bool {
-	out := map[tree.NodeID]bool{}
-	negative := false
-	t.EachNode(func(n *tree.Node) { negative = negative || n.Kind == tree.KindNegativeEffect })
-	if negative {
-		for _, id := range tree.Untrimmed(t) {
-			out[id] = true
-		}
-	}
-	return out
 }
 
 // buildScene turns the tree into sized nodes and unplaced edges, in a
