@@ -1,6 +1,7 @@
 package tree_test
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -139,5 +140,57 @@ func checkFutureTree(t *testing.T, cst, frt *tree.Tree, combined tree.Eliminatio
 		if _, ok := frt.Node(id); ok {
 			t.Errorf("the FRT reuses the number %s of a neutralised node", id)
 		}
+	}
+}
+
+// TestFutureTreeKeepsTheRecordedPart: the injections, desired effects and
+// negative branches a tree records stay in its Future Reality Tree, a trim
+// keeps pointing at its step, and a fix whose target is gone points nowhere,
+// so the picture's tree reads back from JSON.
+func TestFutureTreeKeepsTheRecordedPart(t *testing.T) {
+	cst := paymentOutage(t)
+	fix := add(t, cst, tree.Node{Kind: tree.KindInjection, Text: "KPIs count quality", Against: 14})
+	good := add(t, cst, tree.Node{Kind: tree.KindDesiredEffect, Text: "Engineers are proud of the release"})
+	step := add(t, cst, tree.Node{Kind: tree.KindNegativeEffect, Text: "Feature work slows down for a quarter"})
+	end := add(t, cst, tree.Node{Kind: tree.KindNegativeEffect, Text: "Sales miss the Q3 launch"})
+	trim := add(t, cst, tree.Node{Kind: tree.KindInjection, Text: "Plan the KPI change after the launch", Against: step})
+	addLink(t, cst, good, fix)
+	addLink(t, cst, step, fix)
+	addLink(t, cst, end, step)
+	combined := tree.Eliminate(cst, []tree.NodeID{14, step}, tree.Options{})
+	frt, err := tree.FutureTree("FRT", cst, combined, []tree.Injection{injection(cst, 14, "KPIs count quality")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []tree.NodeID{fix, good, step, end, trim} {
+		if _, ok := frt.Node(id); !ok {
+			t.Errorf("the recorded node %s is not in the Future Reality Tree", id)
+		}
+	}
+	if n, _ := frt.Node(trim); n.Against != step {
+		t.Errorf("the trim is against %s, want %s", n.Against, step)
+	}
+	if n, _ := frt.Node(fix); n.Against != 0 {
+		t.Errorf("the fix still points at the fixed-away %s", n.Against)
+	}
+	if open := tree.Untrimmed(frt); len(open) != 0 {
+		t.Errorf("untrimmed %v in a trimmed tree", open)
+	}
+	injections := 0
+	for _, n := range frt.Nodes() {
+		if n.Kind == tree.KindInjection {
+			injections++
+		}
+	}
+	if injections != 2 {
+		t.Errorf("%d injections, want the recorded fix (reused) and the trim", injections)
+	}
+	data, err := json.Marshal(frt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back tree.Tree
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatalf("the Future Reality Tree does not read back: %v", err)
 	}
 }

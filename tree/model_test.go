@@ -226,8 +226,10 @@ func TestJSONRoundTrip(t *testing.T) {
 		{ID: 3, Kind: tree.KindUDE, Text: "Orders were lost for 6 hours", Weight: 3, Evidence: "https://status.example.com/1"},
 		{ID: 5, Kind: tree.KindCause, Text: "Backups were never restored in a drill", Unverified: true},
 		{ID: 6, Kind: tree.KindPremise, Text: "Restores need a manual runbook", BlameWorded: true},
-		{ID: 9, Kind: tree.KindInjection, Text: "Monthly restore drill", RootMarked: true},
+		{ID: 9, Kind: tree.KindInjection, Text: "Monthly restore drill", RootMarked: true, Against: 5},
 		{ID: 10, Kind: tree.KindDesiredEffect, Text: "Restores are known to work"},
+		{ID: 11, Kind: tree.KindInjection, Text: "Drill on a copy, not on production", Against: 12},
+		{ID: 12, Kind: tree.KindNegativeEffect, Text: "A drill overwrites live data"},
 	}
 	for _, n := range nodes {
 		if _, err := tr.AddNode(n); err != nil {
@@ -237,6 +239,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	for _, g := range []tree.Group{
 		{ID: 4, Effect: 3, Causes: []tree.NodeID{5, 6}, Status: tree.StatusAccepted},
 		{ID: 7, Effect: 10, Causes: []tree.NodeID{9}, Status: tree.StatusDisputed},
+		{ID: 8, Effect: 12, Causes: []tree.NodeID{9}},
 	} {
 		if _, err := tr.AddGroup(g); err != nil {
 			t.Fatal(err)
@@ -251,8 +254,8 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Fatalf("Unmarshal: %v\n%s", err, data)
 	}
 	modelSameTree(t, tr, &back)
-	if back.NextNodeID() != 11 {
-		t.Fatalf("NextNodeID after import = %d, want 11", back.NextNodeID())
+	if back.NextNodeID() != 13 {
+		t.Fatalf("NextNodeID after import = %d, want 13", back.NextNodeID())
 	}
 }
 
@@ -267,6 +270,8 @@ func TestJSONRejects(t *testing.T) {
 		{"missing node", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":"a"}],"groups":[{"id":1,"effect":1,"causes":[7],"status":"accepted"}]}`, "no such node: #7"},
 		{"bad status", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":"a"},{"id":2,"kind":"cause","text":"b"}],"groups":[{"id":1,"effect":1,"causes":[2],"status":"maybe"}]}`, `unknown status "maybe"`},
 		{"empty text", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":" "}],"groups":[]}`, "node #1: text is empty"},
+		{"against a missing node", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"injection","text":"a","against":4}],"groups":[]}`, "node #1: no such node: it is against #4"},
+		{"a cause against a node", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":"a"},{"id":2,"kind":"cause","text":"b","against":1}],"groups":[]}`, "node #2: node is not valid: only an injection is against a node"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -186,3 +186,31 @@ func TestAnalyzeBadFix(t *testing.T) {
 		})
 	}
 }
+
+// TestAnalyzeFixSufficiency: a fix against one of two OR alternatives says
+// which symptom the other one keeps alive, and the JSON lists it.
+func TestAnalyzeFixSufficiency(t *testing.T) {
+	const src = "UDE [Checkout fails]\nIF [Cache expires] THEN [Checkout fails]\nIF [Database is slow] THEN [Checkout fails]\n"
+	code, out, stderr := runCLI(t, src, "analyze", "-", "--fix", "2")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"removes alone 0/1 symptoms\n    not sufficient alone: other causes (OR alternatives) still produce #1 Checkout fails",
+		"remaining 1/1 symptoms:\n    #1 Checkout fails\n      still produced from #3 by:\n        IF [Database is slow] THEN [Checkout fails]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	code, out, stderr = runCLI(t, src, "analyze", "-", "--fix", "2", "--fix", "3", "--report", "json")
+	var rep struct {
+		Future *jsonFuture `json:"future"`
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &rep) != nil || rep.Future == nil {
+		t.Fatalf("exit %d, %s: %s", code, stderr, out)
+	}
+	if f := rep.Future; !slices.Equal(f.OnlyTogether, []tree.NodeID{1}) || !slices.Equal(f.Fixes[0].Survive, []tree.NodeID{1}) {
+		t.Errorf("only together %v, first fix survive %v; want [1] and [1]", f.OnlyTogether, f.Fixes[0].Survive)
+	}
+}

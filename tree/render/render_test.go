@@ -903,6 +903,9 @@ func TestNegativeBranchLooks(t *testing.T) {
 	if trims != 1 {
 		t.Errorf("want one trims edge from #5 to #4, found %d", trims)
 	}
+	if dot := string(DOT(tr, a, Options{})); !strings.Contains(dot, `label="trims"`) || !strings.Contains(dot, "UNTRIMMED") {
+		t.Errorf("the DOT source lacks the trim or the untrimmed badge:\n%s", dot)
+	}
 	var buf bytes.Buffer
 	if err := newRenderer(t).PNG(context.Background(), tr, a, Options{}, &buf); err != nil {
 		t.Fatal(err)
