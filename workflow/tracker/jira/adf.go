@@ -2,8 +2,6 @@ package jira
 
 import (
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	"github.com/untangle-rca/untangle/workflow"
 	"github.com/untangle-rca/untangle/workflow/tracker"
@@ -177,20 +175,23 @@ func stepText(s workflow.TicketStep) []Node {
 	return append(out, text("]"))
 }
 
-// plainText is the text of an ADF document read back from Jira, for
-// finding the marker in it.
-func plainText(raw json.RawMessage) string {
+// hasText reports whether an ADF document read back from Jira has a text
+// node that is exactly s (the marker is one node of its own).
+func hasText(raw json.RawMessage, s string) bool {
 	var n struct {
 		Text    string            `json:"text"`
 		Content []json.RawMessage `json:"content"`
 	}
 	if json.Unmarshal(raw, &n) != nil {
-		return ""
+		return false
 	}
-	var b strings.Builder
-	b.WriteString(n.Text)
+	if n.Text == s {
+		return true
+	}
 	for _, c := range n.Content {
-		fmt.Fprint(&b, plainText(c), "\n")
+		if hasText(c, s) {
+			return true
+		}
 	}
-	return b.String()
+	return false
 }

@@ -245,7 +245,7 @@ func (c *Client) FindByMarker(ctx context.Context, marker string) (workflow.Tick
 		return workflow.TicketRef{}, false, asRead(err)
 	}
 	for _, i := range out.Issues {
-		if strings.Contains(plainText(i.Fields.Description), marker) {
+		if hasText(i.Fields.Description, marker) {
 			return c.ref(i.Key), true, nil
 		}
 	}

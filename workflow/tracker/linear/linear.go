@@ -119,7 +119,7 @@ func (l gqlErrorList) fault() (workflow.TrackerFault, bool) {
 			return workflow.FaultRetryable, true
 		case strings.Contains(code, "AUTHENTICATION"), strings.Contains(code, "FORBIDDEN"):
 			return workflow.FaultAuth, true
-		case strings.Contains(code, "NOT_FOUND"):
+		case strings.Contains(code, "NOT_FOUND"), strings.Contains(strings.ToLower(e.Message), "entity not found"):
 			return workflow.FaultGone, true
 		case strings.Contains(code, "INVALID_INPUT"), strings.Contains(code, "BAD_USER_INPUT"),
 			strings.Contains(code, "VALIDATION"):
