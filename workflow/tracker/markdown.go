@@ -14,9 +14,9 @@ import (
 const zwsp = "\u200b"
 
 // markdownPunct is the ASCII punctuation escaped with a backslash in
-// Markdown (CommonMark lets every ASCII punctuation be escaped). Left out:
-// characters that never start markup in running text.
-const markdownPunct = "\\`*_{}[]()<>#+-.!|~&=^\"'$%:;,/?"
+// Markdown: everything that can start markup in running text, "$" (math
+// on GitHub) and ":" (so "http://…" and ":emoji:" stay text).
+const markdownPunct = "\\`*_{}[]()<>#+-.!|~&$:"
 
 // EscapeMarkdown returns s as literal Markdown text on one line: markup
 // characters escaped, line breaks and other control characters turned into
@@ -94,7 +94,7 @@ func CutNote(limit int) string {
 // sections that do not fit are left out and a note says so. The marker line
 // always stays.
 func Markdown(d workflow.TicketDraft, maxRunes int) string {
-	footer := []string{"---", "Filed by untangle. Marker: `" + d.Marker + "`"}
+	footer := []string{"", "---", "Filed by untangle. Marker: `" + d.Marker + "`"}
 	return fitLines(markdownLines(d), footer, maxRunes)
 }
 
@@ -123,7 +123,7 @@ func fitLines(lines, footer []string, maxRunes int) string {
 func markdownLines(d workflow.TicketDraft) []string {
 	rca := "**" + EscapeMarkdown(d.RCATitle) + "**"
 	if IsWebLink(d.RCALink) {
-		rca = "**[" + EscapeMarkdown(d.RCATitle) + "](<" + linkTarget(d.RCALink) + ">)**"
+		rca = "**[" + EscapeMarkdown(d.RCATitle) + "](<" + SafeURL(d.RCALink) + ">)**"
 	}
 	lines := []string{"Fix agreed in the root-cause analysis " + rca + ".", "",
 		"**Neutralises:** " + mdNode(d.Neutralises), ""}
@@ -185,10 +185,19 @@ func mdStep(s workflow.TicketStep) string {
 	return "IF " + strings.Join(causes, " AND ") + " THEN \\[" + mdNode(s.Effect) + "\\]"
 }
 
-// linkTarget keeps a link destination inside <…>: only the characters
-// that could end it are percent-encoded.
-func linkTarget(u string) string {
-	return strings.NewReplacer("<", "%3C", ">", "%3E", "\n", "", "\r", "", " ", "%20").Replace(u)
+// SafeURL percent-encodes the characters that may not stand in a link
+// target (spaces, quotes, angle brackets, backslashes, control characters),
+// so that the link can neither end early nor carry markup.
+func SafeURL(u string) string {
+	var b strings.Builder
+	for _, c := range []byte(u) {
+		if c <= ' ' || c == 0x7f || strings.IndexByte("<>\"\\`{}|^", c) >= 0 {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // IsWebLink reports whether u is an absolute http(s) URL, the only links a

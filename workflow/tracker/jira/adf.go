@@ -119,7 +119,7 @@ func size(d Doc) int {
 func descriptionBlocks(d workflow.TicketDraft) []Node {
 	rca := text(tracker.OneLine(d.RCATitle), strong)
 	if tracker.IsWebLink(d.RCALink) {
-		rca.Marks = append(rca.Marks, Mark{Type: "link", Attrs: &LinkAttrs{Href: d.RCALink}})
+		rca.Marks = append(rca.Marks, Mark{Type: "link", Attrs: &LinkAttrs{Href: tracker.SafeURL(d.RCALink)}})
 	}
 	blocks := []Node{
 		para(text("Fix agreed in the root-cause analysis "), rca, text(".")),

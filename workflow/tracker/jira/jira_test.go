@@ -1,10 +1,19 @@
 package jira_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/untangle-rca/untangle/workflow"
+	"github.com/untangle-rca/untangle/workflow/tracker"
 	"github.com/untangle-rca/untangle/workflow/tracker/jira"
 	"github.com/untangle-rca/untangle/workflow/tracker/trackertest"
 )
@@ -24,4 +33,114 @@ func newClient(t *testing.T, s *trackertest.Server, o trackertest.ClientOptions)
 
 func TestConformance(t *testing.T) {
 	trackertest.Conformance(t, trackertest.NewJira, newClient)
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// adfText joins the text of every text node of an ADF document, one per line.
+func adfText(t *testing.T, raw json.RawMessage) string {
+	var n struct {
+		Text    string            `json:"text"`
+		Content []json.RawMessage `json:"content"`
+	}
+	if err := json.Unmarshal(raw, &n); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(n.Text)
+	for _, c := range n.Content {
+		b.WriteString(adfText(t, c))
+	}
+	if len(n.Content) > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// TestHostileTexts files a ticket whose every text is hostile: the fake
+// checks the description as Jira checks ADF, the user texts arrive as
+// literal text nodes (no wiki markup is read in them), and the document
+// sent is kept as a golden file.
+func TestHostileTexts(t *testing.T) {
+	s := trackertest.NewJira()
+	defer s.Close()
+	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
+	if _, err := c.Create(context.Background(), trackertest.HostileDraft()); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Tickets()[0]
+	text := adfText(t, got.Description)
+	for _, h := range trackertest.HostileTexts {
+		if want := tracker.OneLine(h); !strings.Contains(text, want) {
+			t.Errorf("description lacks the literal text %q", want)
+		}
+	}
+	if strings.ContainsAny(got.Title, "\n\u202e") || !slices.Equal(got.Labels, []string{"rca", "rca-2026-12-01-payments"}) {
+		t.Fatalf("summary %q, labels %q", got.Title, got.Labels)
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, got.Description, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	pretty.WriteString("\n")
+	trackertest.Golden(t, "testdata/hostile.golden.json", pretty.Bytes(), *update)
+}
+
+// TestLongTextsAreCut files a draft over Jira's limits; the fake refuses
+// a summary over 255 characters and a description over 32,767.
+func TestLongTextsAreCut(t *testing.T) {
+	s := trackertest.NewJira()
+	defer s.Close()
+	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
+	d := trackertest.LongDraft()
+	if _, err := c.Create(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Tickets()[0]
+	text := adfText(t, got.Description)
+	if utf8.RuneCountInString(got.Title) != jira.SummaryLimit || len(got.Description) > jira.DescriptionLimit ||
+		!strings.Contains(text, d.Marker) || !strings.Contains(text, tracker.CutNote(jira.DescriptionLimit)) {
+		t.Fatalf("summary %d runes, description %d bytes; want both cut with the note and the marker kept",
+			utf8.RuneCountInString(got.Title), len(got.Description))
+	}
+}
+
+// TestAssigneeAndScreenFallback: the owner is assigned by e-mail when Jira
+// knows them; a project whose screen lacks the due date still gets the
+// issue, without that field.
+func TestAssigneeAndScreenFallback(t *testing.T) {
+	s := trackertest.NewJira()
+	defer s.Close()
+	id := s.AddUser("alice@example.com")
+	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
+	if _, err := c.Create(context.Background(), trackertest.SampleDraft("assign")); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Tickets()[0]; got.Assignee != id || got.Due != "2026-12-20" {
+		t.Fatalf("assignee %q due %q; want %q and the due date", got.Assignee, got.Due, id)
+	}
+	s.Inject(trackertest.OpCreate, trackertest.Fault{Status: http.StatusBadRequest,
+		Message: "Field 'duedate' cannot be set. It is not on the appropriate screen, or unknown."})
+	if _, err := c.Create(context.Background(), trackertest.SampleDraft("screen")); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Tickets(); len(got) != 2 || got[1].Due != "" || got[1].Assignee != "" {
+		t.Fatalf("after the screen refused the due date: %+v", got)
+	}
+}
+
+// TestIssueTypeChecked: the credential check names a missing issue type
+// and the ones the project has.
+func TestIssueTypeChecked(t *testing.T) {
+	s := trackertest.NewJira()
+	defer s.Close()
+	c, err := jira.New(jira.Config{URL: s.URL(), Email: trackertest.JiraEmail, Token: trackertest.JiraToken,
+		Project: trackertest.JiraProject, IssueType: "Epic"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CheckAccess(context.Background())
+	if workflow.TrackerFaultOf(err) != workflow.FaultInvalid || !strings.Contains(err.Error(), "Task, Bug, Story") {
+		t.Fatalf("CheckAccess with issue type Epic = %v", err)
+	}
 }

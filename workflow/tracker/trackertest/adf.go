@@ -3,7 +3,9 @@ package trackertest
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -138,8 +140,9 @@ func (v *adfCheck) textNode(path string, n map[string]any) {
 			v.fail(mp, "mark %q twice", typ)
 		case typ == "link":
 			attrs, _ := mm["attrs"].(map[string]any)
-			if href, _ := attrs["href"].(string); href == "" {
-				v.fail(mp, "a link mark needs attrs.href")
+			href, _ := attrs["href"].(string)
+			if u, err := url.Parse(href); err != nil || !u.IsAbs() || strings.ContainsAny(href, " <>\"") {
+				v.fail(mp, "a link mark needs attrs.href with a valid absolute URL, not %q", href)
 			}
 		}
 		seen[typ] = true
