@@ -277,3 +277,31 @@ func defaultMessage(f Fault, def string) string {
 	}
 	return def
 }
+
+// Env returns the settings that point `untangle serve` at this fake, as
+// NAME=value lines.
+func (s *Server) Env() []string {
+	switch s.Kind {
+	case "github":
+		return []string{"UNTANGLE_TRACKER=github", "UNTANGLE_GITHUB_REPO=" + GitHubRepo,
+			"UNTANGLE_GITHUB_TOKEN=" + GitHubToken, "UNTANGLE_GITHUB_API_URL=" + s.URL()}
+	case "jira":
+		return []string{"UNTANGLE_TRACKER=jira", "UNTANGLE_JIRA_URL=" + s.URL(), "UNTANGLE_JIRA_EMAIL=" + JiraEmail,
+			"UNTANGLE_JIRA_TOKEN=" + JiraToken, "UNTANGLE_JIRA_PROJECT=" + JiraProject}
+	}
+	return []string{"UNTANGLE_TRACKER=linear", "UNTANGLE_LINEAR_TOKEN=" + LinearToken,
+		"UNTANGLE_LINEAR_TEAM=" + LinearTeam, "UNTANGLE_LINEAR_API_URL=" + s.URL()}
+}
+
+// Start starts the fake of the named tracker: github, jira or linear.
+func Start(kind string) (*Server, error) {
+	switch kind {
+	case "github":
+		return NewGitHub(), nil
+	case "jira":
+		return NewJira(), nil
+	case "linear":
+		return NewLinear(), nil
+	}
+	return nil, fmt.Errorf("unknown tracker %q: use github, jira or linear", kind)
+}
