@@ -2,6 +2,7 @@ package tracker
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -198,6 +199,13 @@ func SafeURL(u string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// IsBaseURL reports whether u is an absolute http(s) URL with a host, as
+// every API address setting must be.
+func IsBaseURL(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && (p.Scheme == "https" || p.Scheme == "http") && p.Host != ""
 }
 
 // IsWebLink reports whether u is an absolute http(s) URL, the only links a

@@ -67,7 +67,7 @@ func New(cfg Config) (*Client, error) {
 	if base == "" {
 		base = DefaultAPIURL
 	}
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !tracker.IsBaseURL(base) {
 		return nil, fmt.Errorf("UNTANGLE_GITHUB_API_URL %q is not an http(s) URL (GitHub Enterprise: https://HOST/api/v3)", base)
 	}
 	c := &Client{repo: cfg.Repo, base: strings.TrimSuffix(base, "/")}

@@ -40,13 +40,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // what GitHub received as a golden file; the Markdown itself is read by a
 // real renderer in package tracker's tests.
 func TestHostileTexts(t *testing.T) {
-	s := trackertest.NewGitHub()
-	defer s.Close()
-	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
-	if _, err := c.Create(context.Background(), trackertest.HostileDraft()); err != nil {
-		t.Fatal(err)
-	}
-	got := s.Tickets()[0]
+	got := trackertest.FileOne(t, trackertest.NewGitHub, newClient, trackertest.HostileDraft())
 	if strings.Contains(got.Title, "@alice") || strings.Contains(got.Title, "#123") || strings.Contains(got.Title, "\u202e") {
 		t.Fatalf("title %q would ping, link or reverse text", got.Title)
 	}
@@ -59,14 +53,8 @@ func TestHostileTexts(t *testing.T) {
 // TestLongTextsAreCut files a draft over GitHub's limits: the fake refuses
 // what GitHub refuses, so the filing itself proves the cut.
 func TestLongTextsAreCut(t *testing.T) {
-	s := trackertest.NewGitHub()
-	defer s.Close()
-	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
 	d := trackertest.LongDraft()
-	if _, err := c.Create(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	got := s.Tickets()[0]
+	got := trackertest.FileOne(t, trackertest.NewGitHub, newClient, d)
 	n := utf8.RuneCountInString(got.Body)
 	if utf8.RuneCountInString(got.Title) != github.TitleLimit || !strings.HasSuffix(got.Title, "…") ||
 		n > github.BodyLimit || n < github.BodyLimit-2000 || !strings.Contains(got.Body, tracker.CutNote(github.BodyLimit)) ||

@@ -51,7 +51,7 @@ var _ workflow.Tracker = (*Client)(nil)
 // New checks cfg and returns a client; it makes no call.
 func New(cfg Config) (*Client, error) {
 	var errs []string
-	if u, err := url.Parse(cfg.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !tracker.IsBaseURL(cfg.URL) {
 		errs = append(errs, fmt.Sprintf("UNTANGLE_JIRA_URL %q must be your site's address, e.g. https://acme.atlassian.net", cfg.URL))
 	}
 	if !strings.Contains(cfg.Email, "@") {

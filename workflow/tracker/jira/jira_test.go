@@ -62,13 +62,7 @@ func adfText(t *testing.T, raw json.RawMessage) string {
 // literal text nodes (no wiki markup is read in them), and the document
 // sent is kept as a golden file.
 func TestHostileTexts(t *testing.T) {
-	s := trackertest.NewJira()
-	defer s.Close()
-	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
-	if _, err := c.Create(context.Background(), trackertest.HostileDraft()); err != nil {
-		t.Fatal(err)
-	}
-	got := s.Tickets()[0]
+	got := trackertest.FileOne(t, trackertest.NewJira, newClient, trackertest.HostileDraft())
 	text := adfText(t, got.Description)
 	for _, h := range trackertest.HostileTexts {
 		if want := tracker.OneLine(h); !strings.Contains(text, want) {
@@ -89,14 +83,8 @@ func TestHostileTexts(t *testing.T) {
 // TestLongTextsAreCut files a draft over Jira's limits; the fake refuses
 // a summary over 255 characters and a description over 32,767.
 func TestLongTextsAreCut(t *testing.T) {
-	s := trackertest.NewJira()
-	defer s.Close()
-	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
 	d := trackertest.LongDraft()
-	if _, err := c.Create(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	got := s.Tickets()[0]
+	got := trackertest.FileOne(t, trackertest.NewJira, newClient, d)
 	text := adfText(t, got.Description)
 	if utf8.RuneCountInString(got.Title) != jira.SummaryLimit || len(got.Description) > jira.DescriptionLimit ||
 		!strings.Contains(text, d.Marker) || !strings.Contains(text, tracker.CutNote(jira.DescriptionLimit)) {

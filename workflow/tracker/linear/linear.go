@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -60,7 +59,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
-	if u, err := url.Parse(cfg.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if !tracker.IsBaseURL(cfg.APIURL) {
 		return nil, fmt.Errorf("UNTANGLE_LINEAR_API_URL %q is not an http(s) URL", cfg.APIURL)
 	}
 	c := &Client{cfg: cfg}

@@ -60,14 +60,8 @@ func TestHostileTexts(t *testing.T) {
 
 // TestLongTextsAreCut files a draft over Linear's limits.
 func TestLongTextsAreCut(t *testing.T) {
-	s := trackertest.NewLinear()
-	defer s.Close()
-	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
 	d := trackertest.LongDraft()
-	if _, err := c.Create(context.Background(), d); err != nil {
-		t.Fatal(err)
-	}
-	got := s.Tickets()[0]
+	got := trackertest.FileOne(t, trackertest.NewLinear, newClient, d)
 	if utf8.RuneCountInString(got.Title) != linear.TitleLimit || utf8.RuneCountInString(got.Body) > linear.BodyLimit ||
 		!strings.Contains(got.Body, "`"+d.Marker+"`") || !strings.Contains(got.Body, tracker.CutNote(linear.BodyLimit)) {
 		t.Fatalf("title %d runes, body %d runes", utf8.RuneCountInString(got.Title), utf8.RuneCountInString(got.Body))

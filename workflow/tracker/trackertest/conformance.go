@@ -241,3 +241,15 @@ func callOp(ctx context.Context, c workflow.Tracker, op Op, ref workflow.TicketR
 	}
 	return err
 }
+
+// FileOne starts a fake, files d through the client under test and returns
+// the ticket as the fake stored it.
+func FileOne(t *testing.T, start func() *Server, client NewClient, d workflow.TicketDraft) Ticket {
+	t.Helper()
+	s := start()
+	t.Cleanup(s.Close)
+	if _, err := client(t, s, ClientOptions{Timeout: 2 * time.Second}).Create(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	return s.Tickets()[0]
+}

@@ -241,6 +241,22 @@ func (s *Server) all(match func(*Ticket) bool) []Ticket {
 	return out
 }
 
+// withFaults runs handle unless a fault is queued for op: a status fault
+// is answered by fault instead; a timeout fault lets handle do its work and
+// then holds the answer back.
+func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, op Op, fault func(http.ResponseWriter, Fault), handle func()) {
+	f, ok := s.takeFault(op)
+	switch {
+	case ok && !f.TimeoutAfterCreate:
+		fault(w, f)
+	case ok:
+		defer s.hold(r)
+		handle()
+	default:
+		handle()
+	}
+}
+
 // hold answers nothing until the client gives up or the fake closes.
 func (s *Server) hold(r *http.Request) {
 	select {

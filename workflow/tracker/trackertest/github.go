@@ -63,12 +63,10 @@ func (s *Server) serveGitHub(rw http.ResponseWriter, r *http.Request) {
 	if !s.githubHeaders(w, r) {
 		return
 	}
-	if f, ok := s.takeFault(op); ok && !f.TimeoutAfterCreate {
-		githubFault(w, f)
-		return
-	} else if ok {
-		defer s.hold(r)
-	}
+	s.withFaults(w, r, op, githubFault, func() { s.githubRoute(w, r) })
+}
+
+func (s *Server) githubRoute(w http.ResponseWriter, r *http.Request) {
 	if m := ghRepoPrefix.FindStringSubmatch(r.URL.Path); m != nil && m[1] != GitHubRepo {
 		ghError(w, http.StatusNotFound, "Not Found")
 		return

@@ -62,12 +62,10 @@ func (s *Server) serveJira(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f, ok := s.takeFault(op); ok && !f.TimeoutAfterCreate {
-		jiraFault(w, f)
-		return
-	} else if ok {
-		defer s.hold(r)
-	}
+	s.withFaults(w, r, op, jiraFault, func() { s.jiraRoute(w, r) })
+}
+
+func (s *Server) jiraRoute(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/rest/api/3/issue":
 		s.jiraCreate(w, r)

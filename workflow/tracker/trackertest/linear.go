@@ -87,18 +87,14 @@ func (s *Server) serveLinear(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op = spec.op
-	if f, ok := s.takeFault(op); ok && !f.TimeoutAfterCreate {
-		s.linearFault(w, f)
-		return
-	} else if ok {
-		defer s.hold(r)
-	}
-	data, errMsg := s.linearResolve(in)
-	if errMsg != "" {
-		linearError(w, http.StatusOK, "INVALID_INPUT", "invalid input", errMsg)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": data})
+	s.withFaults(w, r, op, s.linearFault, func() {
+		data, errMsg := s.linearResolve(in)
+		if errMsg != "" {
+			linearError(w, http.StatusOK, "INVALID_INPUT", "invalid input", errMsg)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": data})
+	})
 }
 
 func (s *Server) linearFault(w http.ResponseWriter, f Fault) {
