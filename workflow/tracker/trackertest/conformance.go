@@ -102,6 +102,24 @@ func Conformance(t *testing.T, start func() *Server, client NewClient) {
 			t.Fatalf("tickets %d, waits %v; want one ticket after waiting the 7 s asked for, then a backoff", len(s.Tickets()), waits)
 		}
 	})
+	t.Run("RefusalStopsAtOnce", func(t *testing.T) {
+		s, c := fresh(t)
+		s.Inject(OpCreate, Fault{Status: http.StatusUnauthorized})
+		var waits []time.Duration
+		_, err := workflow.FileTicket(ctx, c, SampleDraft("refuse"), false, recordingPolicy(&waits))
+		if workflow.TrackerFaultOf(err) != workflow.FaultAuth || len(waits) != 0 || len(s.Tickets()) != 0 {
+			t.Fatalf("FileTicket = %v after waits %v; want the auth fault at once, nothing filed", err, waits)
+		}
+	})
+	t.Run("LookupFailsThenFiles", func(t *testing.T) {
+		s, c := fresh(t)
+		s.Inject(OpFind, Fault{Status: http.StatusServiceUnavailable})
+		var waits []time.Duration
+		ref, err := workflow.FileTicket(ctx, c, SampleDraft("lookup"), true, recordingPolicy(&waits))
+		if err != nil || len(s.Tickets()) != 1 || s.Tickets()[0].Key != ref.Key || len(waits) != 1 {
+			t.Fatalf("FileTicket = %v, %v after waits %v; want one ticket after retrying the lookup", ref, err, waits)
+		}
+	})
 	t.Run("BudgetRunsOut", func(t *testing.T) {
 		s, c := fresh(t)
 		for range 10 {
