@@ -82,3 +82,31 @@ func TestPlainDefusesMentionsAndReferences(t *testing.T) {
 		}
 	}
 }
+
+// FuzzEscapeMarkdown: whatever a person types, the rendered Markdown shows
+// exactly that text (on one line, without direction overrides), apart from
+// the zero-width spaces that defuse mentions and references.
+func FuzzEscapeMarkdown(f *testing.F) {
+	for _, h := range trackertest.HostileTexts {
+		f.Add(h)
+	}
+	f.Add("*a* _b_ `c` [d](e) <f> &g; \\h ~~i~~ $j$ :k: www.l.com m@n.io")
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		var buf bytes.Buffer
+		if err := md.Convert([]byte("A "+tracker.EscapeMarkdown(s)+" Z"), &buf); err != nil {
+			t.Fatal(err)
+		}
+		got := html.UnescapeString(tag.ReplaceAllString(buf.String(), ""))
+		got = strings.TrimSuffix(strings.ReplaceAll(got, "\u200b", ""), "\n")
+		if want := "A " + tracker.OneLine(s) + " Z"; got != want {
+			t.Fatalf("EscapeMarkdown(%q) renders as %q, want %q", s, got, want)
+		}
+		if strings.Contains(buf.String(), "<a ") || strings.Contains(buf.String(), "<img") {
+			t.Fatalf("EscapeMarkdown(%q) renders a link or image: %s", s, buf.String())
+		}
+	})
+}
