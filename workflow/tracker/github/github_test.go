@@ -81,3 +81,17 @@ func TestSecondaryRateLimit(t *testing.T) {
 		t.Fatalf("secondary rate limit with Retry-After: %v; want retryable after 90s", err)
 	}
 }
+
+// TestPrimaryRateLimit: a 403 with no requests left waits until the reset
+// time GitHub names.
+func TestPrimaryRateLimit(t *testing.T) {
+	s := trackertest.NewGitHub()
+	defer s.Close()
+	c := newClient(t, s, trackertest.ClientOptions{Timeout: 2 * time.Second})
+	s.Inject(trackertest.OpCreate, trackertest.Fault{Status: http.StatusForbidden, Primary: true, RetryAfter: 40 * time.Second})
+	_, err := c.Create(context.Background(), trackertest.SampleDraft("primar"))
+	var te *workflow.TrackerError
+	if !errors.As(err, &te) || te.Fault != workflow.FaultRetryable || te.RetryAfter < 37*time.Second || te.RetryAfter > 41*time.Second {
+		t.Fatalf("primary rate limit: %v; want retryable after about 40s", err)
+	}
+}

@@ -167,8 +167,13 @@ func (c *Client) labelIDs(ctx context.Context, teamID string, names []string) ([
 					} `json:"issueLabel"`
 				} `json:"issueLabelCreate"`
 			}
-			if err := c.query(ctx, "create label "+name, "LabelCreate", labelCreate,
-				map[string]any{"input": map[string]any{"name": name, "teamId": teamID}}, &made); err != nil {
+			err := c.query(ctx, "create label "+name, "LabelCreate", labelCreate,
+				map[string]any{"input": map[string]any{"name": name, "teamId": teamID}}, &made)
+			switch workflow.TrackerFaultOf(err) {
+			case "":
+			case workflow.FaultInvalid:
+				continue // e.g. made by someone else meanwhile: file without it rather than not at all
+			default:
 				return nil, err
 			}
 			id = made.IssueLabelCreate.IssueLabel.ID

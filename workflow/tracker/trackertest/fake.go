@@ -40,6 +40,9 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Secondary makes a GitHub 403 or 429 a secondary rate limit.
 	Secondary bool
+	// Primary makes a GitHub 403 the primary rate limit: no requests left
+	// (X-RateLimit-Remaining: 0) until X-RateLimit-Reset, RetryAfter from now.
+	Primary bool
 	// TimeoutAfterCreate files the ticket, then sends no answer until the
 	// client gives up (or the fake closes): an unknown outcome.
 	TimeoutAfterCreate bool

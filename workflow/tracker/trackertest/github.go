@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -133,10 +134,15 @@ func (s *Server) githubHeaders(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func githubFault(w http.ResponseWriter, f Fault) {
-	if f.RetryAfter > 0 {
+	if f.RetryAfter > 0 && !f.Primary {
 		w.Header().Set("Retry-After", retryAfterSeconds(f))
 	}
 	switch {
+	case f.Primary:
+		w.Header().Set("X-RateLimit-Limit", "5000")
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(f.RetryAfter).Unix(), 10))
+		ghError(w, f.Status, defaultMessage(f, "API rate limit exceeded for user ID 1."))
 	case f.Secondary:
 		ghError(w, f.Status, defaultMessage(f, "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."))
 	case f.Status == http.StatusUnprocessableEntity:
