@@ -172,7 +172,7 @@ func (e *TrackerError) Explain() string {
 	case FaultAuth:
 		return fmt.Sprintf("%s refused the credential in %s (HTTP %d). It needs %s.", e.Tracker, e.Credential, e.Status, e.Need)
 	case FaultGone:
-		return fmt.Sprintf("%s answered that the target is gone (HTTP %d): %s. Check the settings.", e.Tracker, e.Status, e.Message)
+		return fmt.Sprintf("%s answered that the repository, project, team or ticket is gone or hidden from this credential (HTTP %d): %s. Check the settings and the credential's access.", e.Tracker, e.Status, e.Message)
 	case FaultInvalid:
 		return fmt.Sprintf("%s refused the ticket: %s. The fix is kept; correct it and file again.", e.Tracker, e.Message)
 	default:

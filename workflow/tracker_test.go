@@ -36,7 +36,7 @@ func TestTrackerErrorExplains(t *testing.T) {
 		want string
 	}{
 		{workflow.TrackerError{Fault: workflow.FaultAuth, Tracker: "Jira", Status: 401, Credential: "UNTANGLE_JIRA_TOKEN", Need: "create issues in OPS"}, "UNTANGLE_JIRA_TOKEN (HTTP 401). It needs create issues in OPS"},
-		{workflow.TrackerError{Fault: workflow.FaultGone, Tracker: "GitHub Issues", Status: 410, Message: "Issues are disabled"}, "gone (HTTP 410): Issues are disabled"},
+		{workflow.TrackerError{Fault: workflow.FaultGone, Tracker: "GitHub Issues", Status: 410, Message: "Issues are disabled"}, "hidden from this credential (HTTP 410): Issues are disabled"},
 		{workflow.TrackerError{Fault: workflow.FaultInvalid, Tracker: "Linear", Message: "title is too long"}, "refused the ticket: title is too long. The fix is kept"},
 		{workflow.TrackerError{Fault: workflow.FaultRetryable, Tracker: "Jira", Status: 429}, "rate limited"},
 		{workflow.TrackerError{Fault: workflow.FaultRetryable, Tracker: "Jira", Unknown: true}, "no answer in time"},
