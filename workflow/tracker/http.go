@@ -67,10 +67,11 @@ func (a *API) Do(ctx context.Context, r Request) (*Response, error) {
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
 		WroteRequest: func(httptrace.WroteRequestInfo) { wrote = true },
 	}))
-	client := a.Client
-	if client == nil {
-		client = &http.Client{Timeout: DefaultTimeout}
+	client := http.Client{Timeout: DefaultTimeout}
+	if a.Client != nil {
+		client = *a.Client
 	}
+	client.CheckRedirect = keepMethod
 	resp, err := client.Do(req)
 	if err != nil {
 		return nil, &workflow.TrackerError{Fault: workflow.FaultRetryable, Tracker: a.Name, Op: r.Op,
@@ -145,6 +146,8 @@ func (a *API) statusError(op string, r *Response) *workflow.TrackerError {
 	}
 	e.RetryAfter = a.RetryAfter(r.Header)
 	switch {
+	case r.Status >= 300 && r.Status < 400:
+		e.Fault, e.Message = workflow.FaultGone, "moved to "+r.Header.Get("Location")+"; update the setting"
 	case r.Status == http.StatusTooManyRequests || r.Status >= 500 || r.Status == http.StatusRequestTimeout:
 		e.Fault = workflow.FaultRetryable
 	case r.Status == http.StatusForbidden && e.RetryAfter > 0:
@@ -160,6 +163,18 @@ func (a *API) statusError(op string, r *Response) *workflow.TrackerError {
 		e = a.Classify(r, e)
 	}
 	return e
+}
+
+// keepMethod follows redirects of reads only: Go would turn a redirected
+// POST into a GET, so a moved repository or site is reported instead.
+func keepMethod(_ *http.Request, via []*http.Request) error {
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodHead {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= 10 {
+		return fmt.Errorf("stopped after 10 redirects")
+	}
+	return nil
 }
 
 // RetryAfter reads the wait a tracker asks for: Retry-After in seconds or
