@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/workflow/tracker/setup"
 	"github.com/untangle-rca/untangle/workflow/tracker/trackertest"
 )
@@ -50,5 +55,40 @@ func TestCheckTrackerLogs(t *testing.T) {
 		if !strings.Contains(logs.String(), tc.want) || strings.Contains(logs.String(), tc.token) {
 			t.Fatalf("log:\n%s\nwant %q and never the token", logs.String(), tc.want)
 		}
+	}
+}
+
+// TestServeChecksTrackerAtStart runs the real binary against the fake
+// Slack and each fake tracker: it makes the tracker's read call once at
+// start, logs "tracker ready", and never logs a token.
+func TestServeChecksTrackerAtStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	fake := slacktest.New(t)
+	for _, kind := range []string{"github", "jira", "linear"} {
+		tr, err := trackertest.Start(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tr.Close()
+		r := &crashRig{t: t, bin: bin, dir: t.TempDir(), db: filepath.Join(dir, kind+".db"), fake: fake, addr: freeAddr(t), env: tr.Env()}
+		r.start(ctx)
+		r.stop()
+		logs, err := os.ReadFile(r.logs[0].Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(logs), `"msg":"tracker ready"`) {
+			t.Errorf("%s: the log lacks tracker ready:\n%s", kind, logs)
+		}
+		if !slices.ContainsFunc(tr.Calls(), func(c trackertest.Call) bool { return c.Op == trackertest.OpCheck && c.Status == 200 }) {
+			t.Errorf("%s: no credential check reached the fake: %+v", kind, tr.Calls())
+		}
+		checkLogs(t, r.logs, trackertest.GitHubToken, trackertest.JiraToken, trackertest.LinearToken, fake.BotToken(), fake.AppToken())
 	}
 }
