@@ -31,6 +31,9 @@ func DefaultRetryPolicy() RetryPolicy {
 // retried with jittered exponential backoff, honouring the tracker's
 // Retry-After, while the budget lasts; then the last *TrackerError is
 // returned so the caller can try again later. Other faults return at once.
+// After a timeout, a tracker whose search lags (SearchLagger) is not filed
+// in again until a lookup after the lag has missed too. A caller passing
+// maybeFiled should do so no sooner than that lag after the lost attempt.
 func FileTicket(ctx context.Context, t Tracker, d TicketDraft, maybeFiled bool, p RetryPolicy) (TicketRef, error) {
 	if err := d.Validate(); err != nil {
 		return TicketRef{}, err
@@ -38,8 +41,9 @@ func FileTicket(ctx context.Context, t Tracker, d TicketDraft, maybeFiled bool, 
 	p = p.withDefaults()
 	deadline := p.Now().Add(p.Budget)
 	backoff := p.Base
+	f := &filing{t: t, d: d, maybeFiled: maybeFiled, now: p.Now}
 	for {
-		ref, done, err := fileAttempt(ctx, t, d, &maybeFiled)
+		ref, done, err := f.attempt(ctx)
 		if done {
 			return ref, err
 		}
@@ -60,25 +64,48 @@ func FileTicket(ctx context.Context, t Tracker, d TicketDraft, maybeFiled bool, 
 	}
 }
 
-// fileAttempt looks the ticket up when it may exist, else creates it. done
-// is false only for a retryable failure.
-func fileAttempt(ctx context.Context, t Tracker, d TicketDraft, maybeFiled *bool) (TicketRef, bool, error) {
-	if *maybeFiled {
-		ref, found, err := t.FindByMarker(ctx, d.Marker)
+// SearchLagger is implemented by a Tracker whose FindByMarker may miss a
+// ticket for a while after it was filed (a search index that follows).
+type SearchLagger interface {
+	// SearchLag is how long after filing a lookup can still miss the ticket.
+	SearchLag() time.Duration
+}
+
+// filing is one FileTicket call's state.
+type filing struct {
+	t          Tracker
+	d          TicketDraft
+	maybeFiled bool      // an earlier create may have filed the ticket
+	trustAfter time.Time // a lookup that misses before this proves nothing
+	now        func() time.Time
+}
+
+// attempt looks the ticket up when it may exist, else creates it. done is
+// false only for a retryable failure.
+func (f *filing) attempt(ctx context.Context) (TicketRef, bool, error) {
+	if f.maybeFiled {
+		ref, found, err := f.t.FindByMarker(ctx, f.d.Marker)
 		if err != nil {
 			return TicketRef{}, TrackerFaultOf(err) != FaultRetryable, err
 		}
 		if found {
 			return ref, true, nil
 		}
+		if wait := f.trustAfter.Sub(f.now()); wait > 0 {
+			return TicketRef{}, false, &TrackerError{Fault: FaultRetryable, Tracker: f.t.Name(), Op: "look the ticket up",
+				Message: "its search may not show a ticket filed moments ago yet", RetryAfter: wait}
+		}
 	}
-	ref, err := t.Create(ctx, d)
+	ref, err := f.t.Create(ctx, f.d)
 	if err == nil {
 		return ref, true, nil
 	}
 	var te *TrackerError
 	if errors.As(err, &te) && te.Unknown {
-		*maybeFiled = true
+		f.maybeFiled = true
+		if l, ok := f.t.(SearchLagger); ok {
+			f.trustAfter = f.now().Add(l.SearchLag())
+		}
 	}
 	return TicketRef{}, TrackerFaultOf(err) != FaultRetryable, err
 }

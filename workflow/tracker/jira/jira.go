@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/untangle-rca/untangle/workflow"
 	"github.com/untangle-rca/untangle/workflow/tracker"
@@ -46,7 +47,10 @@ type Client struct {
 	api tracker.API
 }
 
-var _ workflow.Tracker = (*Client)(nil)
+var (
+	_ workflow.Tracker      = (*Client)(nil)
+	_ workflow.SearchLagger = (*Client)(nil)
+)
 
 // New checks cfg and returns a client; it makes no call.
 func New(cfg Config) (*Client, error) {
@@ -251,6 +255,13 @@ func (c *Client) FindByMarker(ctx context.Context, marker string) (workflow.Tick
 	}
 	return workflow.TicketRef{}, false, nil
 }
+
+// searchLag is how long Jira's search index may take to show a new issue.
+const searchLag = 15 * time.Second
+
+// SearchLag implements workflow.SearchLagger: FileTicket waits this long
+// after a lost answer before it trusts a lookup that found nothing.
+func (c *Client) SearchLag() time.Duration { return searchLag }
 
 // asRead clears Unknown: a search changes nothing, whatever its outcome.
 func asRead(err error) error {

@@ -132,3 +132,26 @@ func TestIssueTypeChecked(t *testing.T) {
 		t.Fatalf("CheckAccess with issue type Epic = %v", err)
 	}
 }
+
+// TestExactlyOnceWhileTheIndexLags: after a create whose answer was lost,
+// a search that misses the new issue (Jira's index follows within seconds)
+// does not lead to a second issue: filing waits out the lag and looks again.
+func TestExactlyOnceWhileTheIndexLags(t *testing.T) {
+	s := trackertest.NewJira()
+	defer s.Close()
+	c := newClient(t, s, trackertest.ClientOptions{Timeout: 300 * time.Millisecond})
+	s.Inject(trackertest.OpCreate, trackertest.Fault{TimeoutAfterCreate: true})
+	s.SetSearchMisses(1)
+	var waited time.Duration
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	p := workflow.RetryPolicy{Budget: time.Minute, Base: time.Second, Max: 8 * time.Second,
+		Now:   func() time.Time { return now },
+		Sleep: func(_ context.Context, d time.Duration) error { waited += d; now = now.Add(d); return nil }}
+	ref, err := workflow.FileTicket(context.Background(), c, trackertest.SampleDraft("lag001"), false, p)
+	if err != nil || len(s.Tickets()) != 1 || s.Tickets()[0].Key != ref.Key {
+		t.Fatalf("FileTicket = %v, %v with %d issues; want exactly one", ref, err, len(s.Tickets()))
+	}
+	if waited < 15*time.Second {
+		t.Fatalf("waited %v; want at least the search lag before trusting a miss", waited)
+	}
+}

@@ -99,6 +99,7 @@ type Server struct {
 	calls   []Call
 	users   map[string]string // e-mail → account or user id
 	labels  map[string]string // Linear: lower-case name → id
+	misses  int               // searches still to answer as a lagging index would
 	closing chan struct{}
 	closed  sync.Once
 	srv     *httptest.Server
@@ -135,6 +136,25 @@ func (s *Server) takeFault(op Op) (Fault, bool) {
 		}
 	}
 	return Fault{}, false
+}
+
+// SetSearchMisses makes the next n searches (Jira's JQL, GitHub's search
+// API) find nothing, as a search index that has not caught up yet.
+func (s *Server) SetSearchMisses(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.misses = n
+}
+
+// indexMiss consumes one lagging search, if any is left.
+func (s *Server) indexMiss() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.misses > 0 {
+		s.misses--
+		return true
+	}
+	return false
 }
 
 // AddUser makes an account with this e-mail address known (for assignees)

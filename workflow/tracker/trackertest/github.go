@@ -261,7 +261,11 @@ func (s *Server) githubSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	phrases := quoted.FindAllStringSubmatch(q, -1)
+	lagging := s.indexMiss()
 	hits := s.all(func(t *Ticket) bool {
+		if lagging {
+			return false
+		}
 		for _, p := range phrases {
 			if !bytes.Contains([]byte(t.Body), []byte(p[1])) {
 				return false

@@ -260,8 +260,9 @@ func (s *Server) jiraSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	phrase := jiraPhrase.FindStringSubmatch(in.JQL)
+	lagging := s.indexMiss()
 	hits := s.all(func(t *Ticket) bool {
-		return phrase != nil && strings.Contains(string(t.Description), phrase[1])
+		return !lagging && phrase != nil && strings.Contains(string(t.Description), phrase[1])
 	})
 	slices.Reverse(hits)
 	if in.MaxResults > 0 && len(hits) > in.MaxResults {
