@@ -11,6 +11,7 @@ import (
 
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
+	"github.com/untangle-rca/untangle/workflow/tracker/setup"
 )
 
 // serveConfig is the configuration of `untangle serve` (design §3).
@@ -24,6 +25,7 @@ type serveConfig struct {
 	CoreThreshold float64
 	HTTPAddr      string
 	Limits        workflow.Limits
+	Tracker       setup.Config // UNTANGLE_TRACKER and its settings
 }
 
 // setting is one configuration entry: a flag with an environment fallback.
@@ -88,7 +90,13 @@ func loadServeConfig(args []string, getenv func(string) string, readFile func(st
 		}
 		raw[s.flag] = v
 	}
-	return validateServeConfig(raw)
+	cfg, err := validateServeConfig(raw)
+	tracker, terr := setup.FromEnv(getenv, readFile)
+	if err != nil || terr != nil {
+		return nil, errors.Join(err, terr)
+	}
+	cfg.Tracker = tracker
+	return cfg, nil
 }
 
 func defaultNote(def string) string {

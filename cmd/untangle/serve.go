@@ -12,6 +12,7 @@ import (
 	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
+	"github.com/untangle-rca/untangle/workflow/tracker/setup"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) int {
@@ -46,6 +47,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	}
 	defer db.Close()
 	log.Info("database ready", "database", db.Name(), "backend", string(db.Backend()))
+	checkTracker(ctx, cfg.Tracker, log)
 	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold),
 		workflow.WithLimits(cfg.Limits))
 	b, err := bot.New(bot.Config{
@@ -70,6 +72,27 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	defer stopPrune()
 	go pruneDeliveries(pruneCtx, db, log)
 	return b.Run(ctx)
+}
+
+// checkTracker makes the tracker's read call once and logs what it found;
+// a failure is logged, not fatal: filing waits and retries, the RCA goes on.
+func checkTracker(ctx context.Context, tc setup.Config, log *slog.Logger) {
+	if tc.Tracker == nil {
+		log.Info("no tracker configured (UNTANGLE_TRACKER unset)")
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	desc, err := tc.Tracker.CheckAccess(ctx)
+	if te := (*workflow.TrackerError)(nil); errors.As(err, &te) {
+		log.Error("tracker check failed", "tracker", tc.Tracker.Name(), "fault", string(te.Fault),
+			"error", te.Explain(), "detail", te.Error())
+		return
+	} else if err != nil {
+		log.Error("tracker check failed", "tracker", tc.Tracker.Name(), "error", err.Error())
+		return
+	}
+	log.Info("tracker ready", "tracker", tc.Tracker.Name(), "access", desc, "sync_every", tc.Sync.String())
 }
 
 // deliveryKeep is how long handled Slack delivery keys are remembered: far
