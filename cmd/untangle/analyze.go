@@ -102,12 +102,14 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 		return exitInput
 	}
 	a := tree.Analyze(t, tree.Options{Threshold: f.threshold})
+	blame := checkBlame(t)
+	a.Warnings = append(a.Warnings, blameWarnings(blame)...)
 	if err := writeOutputs(ctx, t, a, f.outputs); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
 	if f.report == "json" {
-		err = writeJSONReport(io.out, t, a)
+		err = writeJSONReport(io.out, t, a, blame)
 	} else {
 		err = writeTextReport(io.out, t, a)
 	}
