@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
+	_ "github.com/mattn/go-sqlite3" // registers the sqlite3 driver
 
 	"github.com/untangle-rca/untangle/workflow"
 )
@@ -334,18 +334,6 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("storage: backup to %s: %w", dest, err)
 	}
 	return nil
-}
-
-// mapErr turns constraint violations into workflow conflicts.
-func mapErr(err error) error {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.ExtendedCode {
-		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
-			return &workflow.Error{Code: workflow.EConflict, Message: "This already exists; someone may have just added it."}
-		}
-	}
-	return err
 }
 
 const timeLayout = time.RFC3339Nano

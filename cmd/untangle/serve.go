@@ -29,6 +29,10 @@ func runServe(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "untangle serve:", err)
 		return exitUsage
 	}
+	if err := checkSQLite(cfg.DBPath); err != nil {
+		fmt.Fprintln(io.err, "untangle serve:", err)
+		return exitInput
+	}
 	log := slog.New(slog.NewJSONHandler(io.err, nil)).With("service", "untangle")
 	if err := serve(ctx, cfg, log); err != nil {
 		log.Error("untangle serve stopped", "error", err.Error())
@@ -126,6 +130,10 @@ func runBackup(ctx context.Context, args []string, io stdio) int {
 	if err != nil || len(positional) != 1 {
 		fs.Usage()
 		return exitUsage
+	}
+	if err := checkSQLite(*dbPath); err != nil {
+		fmt.Fprintln(io.err, "untangle backup:", err)
+		return exitInput
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
 		fmt.Fprintf(io.err, "untangle backup: no database at %s\n", *dbPath)
