@@ -24,9 +24,12 @@ const maxJSONBytes = 32 << 20
 type analyzeFlags struct {
 	input     string
 	threshold float64
-	report    string
-	outputs   map[string]*string // format name → path ("" = not wanted)
+	report    string             // "text", "json", or "" when an output goes to standard output instead
+	outputs   map[string]*string // format name → path ("" = not wanted, "-" = standard output)
 }
+
+// stdoutPath is the output path that means standard output.
+const stdoutPath = "-"
 
 // outputFormats lists the files analyze can write, in the order they are written.
 var outputFormats = []struct{ name, help string }{
@@ -62,13 +65,53 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 		return nil, errors.New("analyze needs exactly one input: a file name or - for standard input")
 	}
 	f.input = positional[0]
-	if f.threshold <= 0 || f.threshold > 1 {
+	if !validThreshold(f.threshold) {
 		return nil, fmt.Errorf("--threshold must be above 0 and at most 1, not %g", f.threshold)
 	}
 	if f.report != "text" && f.report != "json" {
 		return nil, fmt.Errorf("--report must be text or json, not %q", f.report)
 	}
+	reportSet := false
+	fs.Visit(func(fl *flag.Flag) { reportSet = reportSet || fl.Name == "report" })
+	toStdout, err := checkOutputTargets(f.outputs)
+	if err != nil {
+		return nil, err
+	}
+	if toStdout != "" {
+		if reportSet {
+			return nil, fmt.Errorf("--report and --%s - both write to standard output: give --%s a file name or drop --report", toStdout, toStdout)
+		}
+		f.report = ""
+	}
 	return f, nil
+}
+
+// checkOutputTargets refuses two outputs with the same target and a binary
+// format on standard output; it returns the format written to standard
+// output, if any.
+func checkOutputTargets(outputs map[string]*string) (string, error) {
+	seen := map[string]string{}
+	toStdout := ""
+	for _, o := range outputFormats {
+		p := *outputs[o.name]
+		if p == "" {
+			continue
+		}
+		key := p
+		if p == stdoutPath {
+			if o.name == "png" {
+				return "", errors.New("--png -: a PNG is binary; give a file name")
+			}
+			toStdout = o.name
+		} else if abs, err := filepath.Abs(p); err == nil {
+			key = abs
+		}
+		if other, ok := seen[key]; ok {
+			return "", fmt.Errorf("--%s and --%s both write to %s: give each its own file", other, o.name, p)
+		}
+		seen[key] = o.name
+	}
+	return toStdout, nil
 }
 
 // parseInterspersed parses flags that may come before or after positional arguments.
@@ -104,13 +147,14 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 	a := tree.Analyze(t, tree.Options{Threshold: f.threshold})
 	blame := checkBlame(t)
 	a.Warnings = append(a.Warnings, blameWarnings(blame)...)
-	if err := writeOutputs(ctx, t, a, f.outputs); err != nil {
+	if err := writeOutputs(ctx, t, a, f.outputs, io.out); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
-	if f.report == "json" {
+	switch f.report {
+	case "json":
 		err = writeJSONReport(io.out, t, a, blame)
-	} else {
+	case "text":
 		err = writeTextReport(io.out, t, a)
 	}
 	if err != nil {
@@ -182,13 +226,14 @@ func prefixErrors(file string, err error) error {
 }
 
 // writeOutputs produces every requested file in memory first, then writes each
-// atomically, so a failure leaves no partial file behind.
-func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string) error {
+// atomically, so a failure leaves no partial file behind; the path "-"
+// writes to stdout.
+func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string, stdout io.Writer) error {
 	type output struct{ name, path string }
 	var wanted []output
 	for _, o := range outputFormats {
 		if p := *paths[o.name]; p != "" {
-			if err := checkDir(p); err != nil {
+			if err := checkTarget(p); err != nil {
 				return fmt.Errorf("--%s: %w", o.name, err)
 			}
 			wanted = append(wanted, output{o.name, p})
@@ -214,7 +259,13 @@ func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map
 		contents[i] = data
 	}
 	for i, o := range wanted {
-		if err := writeFileAtomic(o.path, contents[i]); err != nil {
+		var err error
+		if o.path == stdoutPath {
+			_, err = stdout.Write(contents[i])
+		} else {
+			err = writeFileAtomic(o.path, contents[i])
+		}
+		if err != nil {
 			return fmt.Errorf("--%s: %w", o.name, err)
 		}
 	}
@@ -248,7 +299,14 @@ func produce(ctx context.Context, r *render.Renderer, format string, t *tree.Tre
 	return nil, fmt.Errorf("unknown format %q", format)
 }
 
-func checkDir(path string) error {
+// checkTarget says what is wrong when path cannot be written as a file.
+func checkTarget(path string) error {
+	if path == stdoutPath {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("cannot write %s: it is a directory; give a file name", path)
+	}
 	dir := filepath.Dir(path)
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -261,8 +319,13 @@ func checkDir(path string) error {
 }
 
 // writeFileAtomic writes data to a temporary file next to path and renames it
-// into place, so readers never see a half-written file.
+// into place, so readers never see a half-written file. An existing file keeps
+// its permissions; a new one gets 0644.
 func writeFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		mode = info.Mode().Perm()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -272,7 +335,7 @@ func writeFileAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return err
 	}

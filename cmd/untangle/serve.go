@@ -104,11 +104,24 @@ func pruneDeliveries(ctx context.Context, db *storage.DB, log *slog.Logger) {
 func runManifest(_ context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("manifest", flag.ContinueOnError)
 	fs.SetOutput(io.err)
-	name := fs.String("name", "untangle", "the app's display name in Slack")
+	name := fs.String("name", "untangle", fmt.Sprintf("the app's name in Slack (at most %d characters); the bot's display name is derived from it", bot.MaxAppNameRunes))
+	fs.Usage = func() {
+		fmt.Fprintln(io.err, "Usage: untangle manifest [--name NAME]\n\nPrints the Slack app manifest (YAML) to paste at api.slack.com/apps → Create New App → From a manifest.\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "untangle manifest: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	if err := bot.CheckAppName(*name); err != nil {
+		fmt.Fprintln(io.err, "untangle manifest: --name:", err)
 		return exitUsage
 	}
 	fmt.Fprint(io.out, bot.Manifest(bot.ManifestOptions{Name: *name}))
