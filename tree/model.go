@@ -118,6 +118,14 @@ var (
 // checks the result: valid UTF-8, no control or bidirectional-override
 // characters, 1 to MaxTextRunes runes.
 func NormalizeText(s string) (string, error) {
+	if isNormal(s) {
+		return s, nil
+	}
+	return normalizeText(s)
+}
+
+// normalizeText is NormalizeText without the fast path for normal texts.
+func normalizeText(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("%w: it is not valid UTF-8", ErrInvalidText)
 	}
@@ -149,6 +157,36 @@ func NormalizeText(s string) (string, error) {
 		return "", fmt.Errorf("%w (it has %d)", ErrTextTooLong, n)
 	}
 	return out, nil
+}
+
+// isNormal reports whether s is already a valid normalised text, so that
+// NormalizeText can return it without building a copy: ASCII printable
+// characters and valid UTF-8 beyond it, single inner spaces, no leading or
+// trailing space, nothing NormalizeText would drop or refuse, and 1 to
+// MaxTextRunes runes.
+func isNormal(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	runes := 0
+	prevSpace := false
+	for _, r := range s {
+		runes++
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case r == utf8.RuneError, r < 0x20, r == 0x7f:
+			return false
+		case r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r) || isBidiControl(r) || isZeroWidth(r)):
+			return false
+		}
+		prevSpace = false
+	}
+	return runes <= MaxTextRunes
 }
 
 func isBidiControl(r rune) bool {
@@ -262,20 +300,26 @@ func (t *Tree) checkGroup(g Group, skip GroupID) error {
 	if _, ok := t.nodes[g.Effect]; !ok {
 		return fmt.Errorf("%w: %s", ErrUnknownNode, g.Effect)
 	}
-	seen := map[NodeID]bool{}
-	for _, c := range g.Causes {
+	var seen map[NodeID]bool // only for large groups; small ones are scanned
+	if len(g.Causes) > 16 {
+		seen = make(map[NodeID]bool, len(g.Causes))
+	}
+	for i, c := range g.Causes {
 		if _, ok := t.nodes[c]; !ok {
 			return fmt.Errorf("%w: %s", ErrUnknownNode, c)
 		}
 		if c == g.Effect {
 			return fmt.Errorf("%w: %s", ErrSelfLink, c)
 		}
-		if seen[c] {
+		if seen != nil && seen[c] || seen == nil && slices.Contains(g.Causes[:i], c) {
 			return fmt.Errorf("%w: %s appears twice in one AND group", ErrInvalidNode, c)
 		}
-		seen[c] = true
+		if seen != nil {
+			seen[c] = true
+		}
 	}
-	if other, ok := t.keys[keyOf(g.Effect, g.Causes)]; ok && other != skip {
+	var kb keyBuf
+	if other, ok := t.keys[string(kb.of(g.Effect, g.Causes))]; ok && other != skip {
 		return fmt.Errorf("%w: %s ⇒ %s", ErrDuplicateLink, joinIDs(g.Causes), g.Effect)
 	}
 	return nil
@@ -283,9 +327,8 @@ func (t *Tree) checkGroup(g Group, skip GroupID) error {
 
 // keyOf identifies a group by its effect and its set of causes.
 func keyOf(effect NodeID, causes []NodeID) string {
-	sorted := slices.Clone(causes)
-	slices.Sort(sorted)
-	return groupKey(effect, sorted)
+	var kb keyBuf
+	return string(kb.of(effect, causes))
 }
 
 // putGroup stores g and indexes it.

@@ -17,8 +17,10 @@ import (
 	"unicode/utf8"
 )
 
-// MaxStatementBytes is the largest statement document ParseStatements accepts.
-const MaxStatementBytes = 4 << 20
+// MaxStatementBytes is the largest statement document ParseStatements
+// accepts: 64 MiB holds a tree of about 190,000 nodes (a 100,000-node tree
+// takes about 33 MB). Callers reading user input set their own, smaller limits.
+const MaxStatementBytes = 64 << 20
 
 // maxStmtErrors is how many errors are collected before parsing stops.
 const maxStmtErrors = 10
@@ -143,15 +145,16 @@ func Parse(src []byte) (*Tree, error) {
 // result is an ErrorList (or an error wrapping ErrTooLarge).
 func ParseStatements(src []byte) ([]Statement, error) {
 	if len(src) > MaxStatementBytes {
-		return nil, fmt.Errorf("%w: the input is %d bytes and the limit is %d bytes (4 MiB)",
-			ErrTooLarge, len(src), MaxStatementBytes)
+		return nil, fmt.Errorf("%w: the input is %d bytes and the limit is %d bytes (%d MiB)",
+			ErrTooLarge, len(src), MaxStatementBytes, MaxStatementBytes>>20)
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
-	var stmts []Statement
+	stmts := make([]Statement, 0, bytes.Count(src, []byte("\n"))+1)
 	var errs ErrorList
+	var lx lineLexer
 	for lineNo := 1; len(errs) < maxStmtErrors; lineNo++ {
 		line, rest, more := bytes.Cut(src, []byte("\n"))
-		st, ok, err := parseLine(bytes.TrimSuffix(line, []byte("\r")), lineNo)
+		st, ok, err := lx.parseLine(bytes.TrimSuffix(line, []byte("\r")), lineNo)
 		switch {
 		case err != nil:
 			errs = append(errs, err)
@@ -166,15 +169,38 @@ func ParseStatements(src []byte) ([]Statement, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	if len(stmts) == 0 {
+		return nil, nil
+	}
 	return stmts, nil
 }
 
+// lineLexer keeps the buffers of one ParseStatements call, reused from line
+// to line: the line's runes, where each rune starts in the line's bytes, and
+// its tokens (statements keep none of them). Columns count runes; token
+// values are cut from the bytes.
+type lineLexer struct {
+	raw   []byte  // the line
+	runes []rune  // the line's runes
+	offs  []int32 // rune index → byte offset in raw; one more entry for the end
+	toks  []stToken
+	text  []rune
+}
+
 // parseLine parses one line; ok is false for a blank or comment line.
-func parseLine(line []byte, lineNo int) (Statement, bool, *SyntaxError) {
+func (lx *lineLexer) parseLine(line []byte, lineNo int) (Statement, bool, *SyntaxError) {
 	if !utf8.Valid(line) {
 		return Statement{}, false, invalidUTF8(line, lineNo)
 	}
-	toks, err := lexLine([]rune(string(line)), lineNo)
+	lx.raw, lx.runes, lx.offs = line, lx.runes[:0], lx.offs[:0]
+	for off := 0; off < len(line); {
+		r, size := utf8.DecodeRune(line[off:])
+		lx.runes = append(lx.runes, r)
+		lx.offs = append(lx.offs, int32(off))
+		off += size
+	}
+	lx.offs = append(lx.offs, int32(len(line)))
+	toks, err := lx.lexLine(lx.runes, lineNo)
 	if err != nil {
 		return Statement{}, false, err
 	}
@@ -221,8 +247,9 @@ type stToken struct {
 }
 
 // lexLine splits a line into tokens, ending with a tokEOL.
-func lexLine(line []rune, lineNo int) ([]stToken, *SyntaxError) {
-	var toks []stToken
+func (lx *lineLexer) lexLine(line []rune, lineNo int) ([]stToken, *SyntaxError) {
+	toks := lx.toks[:0]
+	defer func() { lx.toks = toks[:0] }()
 	i := 0
 	for {
 		for i < len(line) && unicode.IsSpace(line[i]) {
@@ -231,7 +258,7 @@ func lexLine(line []rune, lineNo int) ([]stToken, *SyntaxError) {
 		if i >= len(line) || line[i] == '#' && !(i+1 < len(line) && isDigit(line[i+1])) {
 			return append(toks, stToken{kind: tokEOL, col: i + 1}), nil
 		}
-		tok, next, err := lexToken(line, i, lineNo)
+		tok, next, err := lx.lexToken(line, i, lineNo)
 		if err != nil {
 			return nil, err
 		}
@@ -242,27 +269,49 @@ func lexLine(line []rune, lineNo int) ([]stToken, *SyntaxError) {
 
 // lexToken reads the token that starts at line[i] and returns it with the
 // index just after it.
-func lexToken(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
+func (lx *lineLexer) lexToken(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
 	r := line[i]
 	switch {
 	case r == '#':
 		j := scan(line, i+1, isDigit)
-		id, err := stNumber(string(line[i+1:j]), lineNo, i+1)
-		return stToken{kind: tokRef, col: i + 1, val: string(line[i:j]), ref: Ref{Col: i + 1, ID: NodeID(id)}}, j, err
+		id, err := stNumber(lx.cut(i+1, j), lineNo, i+1)
+		return stToken{kind: tokRef, col: i + 1, val: lx.cut(i, j), ref: Ref{Col: i + 1, ID: NodeID(id)}}, j, err
 	case r == '[':
-		return lexText(line, i, lineNo)
+		return lx.lexText(line, i, lineNo)
 	case r == '"':
 		return lexString(line, i, lineNo)
 	case isASCIILetter(r):
 		j := scan(line, i, func(r rune) bool { return isASCIILetter(r) || isDigit(r) || r == '_' })
-		return stToken{kind: tokWord, col: i + 1, val: string(line[i:j])}, j, nil
+		return stToken{kind: tokWord, col: i + 1, val: lx.word(i, j)}, j, nil
 	case isDigit(r):
 		j := scan(line, i, isDigit)
-		return stToken{kind: tokNumber, col: i + 1, val: string(line[i:j])}, j, nil
+		return stToken{kind: tokNumber, col: i + 1, val: lx.cut(i, j)}, j, nil
 	case strings.ContainsRune("(),=", r):
 		return stToken{kind: tokPunct, col: i + 1, val: string(r)}, i + 1, nil
 	}
 	return stToken{kind: tokOther, col: i + 1, val: string(r)}, i + 1, nil
+}
+
+// cut returns runes i to j of the line as a string, copied from its bytes.
+func (lx *lineLexer) cut(i, j int) string { return string(lx.raw[lx.offs[i]:lx.offs[j]]) }
+
+// word is cut for a word token, without allocating for the keywords.
+func (lx *lineLexer) word(i, j int) string {
+	switch b := lx.raw[lx.offs[i]:lx.offs[j]]; string(b) {
+	case "IF":
+		return "IF"
+	case "AND":
+		return "AND"
+	case "THEN":
+		return "THEN"
+	case "UDE":
+		return "UDE"
+	case "CAUSE":
+		return "CAUSE"
+	case "PREMISE":
+		return "PREMISE"
+	}
+	return lx.cut(i, j)
 }
 
 func scan(line []rune, i int, ok func(rune) bool) int {
@@ -291,33 +340,43 @@ func stNumber(digits string, line, col int) (int, *SyntaxError) {
 // `\[`, `\#` and `\\` stand for the character after the backslash; any other
 // backslash is kept. A text that starts with an unescaped #N followed by a
 // space or the closing bracket is a reference to node N.
-func lexText(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
+func (lx *lineLexer) lexText(line []rune, i, lineNo int) (stToken, int, *SyntaxError) {
 	start := i
-	var b []rune
+	b := lx.text[:0]
+	defer func() { lx.text = b[:0] }()
+	escaped := false // b holds the text (after an escape); otherwise it is cut from the line
 	hashRef := false // the first non-space character is an unescaped '#'
 	blank := true    // only white space so far
 	for i++; i < len(line); i++ {
 		c := line[i]
 		if c == ']' {
-			tok, err := textToken(b, hashRef, start, lineNo)
+			text := string(b)
+			if !escaped {
+				text = lx.cut(start+1, i)
+			}
+			tok, err := textToken(text, hashRef, start, lineNo)
 			return tok, i + 1, err
 		}
 		if c == '\\' && i+1 < len(line) && strings.ContainsRune(`][#\`, line[i+1]) {
+			if !escaped {
+				escaped, b = true, append(b, line[start+1:i]...)
+			}
 			i++
 			c = line[i]
 		} else if c == '#' && blank {
 			hashRef = true
 		}
 		blank = blank && unicode.IsSpace(c) && !hashRef
-		b = append(b, c)
+		if escaped {
+			b = append(b, c)
+		}
 	}
 	return stToken{}, 0, stErr(lineNo, len(line)+1, ErrSyntax,
 		`expected "]" to close the text started at %d:%d`, lineNo, start+1)
 }
 
 // textToken builds the token for a bracketed text, recognising [#N] and [#N text].
-func textToken(b []rune, hashRef bool, start, lineNo int) (stToken, *SyntaxError) {
-	text := string(b)
+func textToken(text string, hashRef bool, start, lineNo int) (stToken, *SyntaxError) {
 	tok := stToken{kind: tokText, col: start + 1, val: text, ref: Ref{Col: start + 1, Text: text}}
 	if hashRef {
 		trimmed := strings.TrimLeftFunc(text, unicode.IsSpace)[1:]
@@ -574,7 +633,6 @@ type stAttr struct {
 func (p *stParser) attrs() ([]stAttr, *SyntaxError) {
 	p.next()
 	var out []stAttr
-	seen := map[string]bool{}
 	if p.isPunct(")") {
 		p.next()
 		return nil, nil
@@ -585,10 +643,9 @@ func (p *stParser) attrs() ([]stAttr, *SyntaxError) {
 			return nil, p.expected("an attribute name", tok)
 		}
 		a := stAttr{name: strings.ToLower(tok.val), col: tok.col}
-		if seen[a.name] {
+		if slices.ContainsFunc(out, func(b stAttr) bool { return b.name == a.name }) {
 			return nil, stErr(p.line, tok.col, ErrSyntax, "attribute %s is given twice", a.name)
 		}
-		seen[a.name] = true
 		if p.isPunct("=") {
 			p.next()
 			v := p.next()
@@ -740,7 +797,6 @@ type stApplier struct {
 	nextGroup GroupID
 	ch        Changes
 	seen      map[NodeID]bool // nodes added or already listed in ExistingNodes
-	links     map[string]GroupID
 	titleLine int
 	errs      ErrorList
 }
@@ -755,10 +811,7 @@ type stApplier struct {
 // unchanged and the error is an ErrorList of at most ten errors.
 func (t *Tree) Apply(stmts []Statement) (*Changes, error) {
 	a := &stApplier{t: t, title: t.Title, nextNode: t.nextNode, nextGroup: t.nextGroup,
-		seen: map[NodeID]bool{}, links: map[string]GroupID{}}
-	for id, g := range t.groups {
-		a.links[linkKey(g.Effect, g.Causes)] = id
-	}
+		seen: map[NodeID]bool{}}
 	for _, kind := range []StatementKind{StatementTitle, StatementNode, StatementLink} {
 		for i := range stmts {
 			if stmts[i].Kind == kind && len(a.errs) < maxStmtErrors {
@@ -988,8 +1041,8 @@ func (a *stApplier) link(st *Statement) {
 		a.fail(stErr(st.Line, st.Col, ErrSyntax, "unknown status %q", st.Status))
 		return
 	}
-	key := linkKey(effect, causes)
-	if id, dup := a.links[key]; dup {
+	var kb keyBuf
+	if id, dup := a.t.keys[string(kb.of(effect, causes))]; dup {
 		a.ch.SkippedGroups = append(a.ch.SkippedGroups, id)
 		return
 	}
@@ -998,15 +1051,7 @@ func (a *stApplier) link(st *Statement) {
 		a.fail(&SyntaxError{Line: st.Line, Col: st.Col, Msg: err.Error(), Err: err})
 		return
 	}
-	a.links[key] = g.ID
 	a.ch.NewGroups = append(a.ch.NewGroups, g.ID)
-}
-
-// linkKey identifies a link by its effect and its set of causes.
-func linkKey(effect NodeID, causes []NodeID) string {
-	sorted := slices.Clone(causes)
-	slices.Sort(sorted)
-	return fmt.Sprint(effect, sorted)
 }
 
 // Format writes t in the statement syntax: the title, a declaration for every

@@ -168,32 +168,42 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 // Errors are prefixed with the file name, so syntax errors read file:line:col.
 func readTree(name string, stdin io.Reader) (*tree.Tree, error) {
 	display := name
-	r := stdin
+	isJSON := strings.EqualFold(filepath.Ext(name), ".json")
+	limit := int64(tree.MaxStatementBytes)
+	if isJSON {
+		limit = maxJSONBytes
+	}
+	tooLarge := fmt.Errorf("%s: the file is larger than %d MiB; split the tree or trim it", display, limit>>20)
+	r, size := stdin, int64(bytes.MinRead)
 	if name == "-" {
 		display = "<stdin>"
+		tooLarge = fmt.Errorf("%s: the input is larger than %d MiB; split the tree or trim it", display, limit>>20)
 	} else {
 		file, err := os.Open(name)
 		if err != nil {
 			return nil, fmt.Errorf("untangle analyze: %w", err)
 		}
 		defer file.Close()
+		if info, err := file.Stat(); err == nil && info.Mode().IsRegular() {
+			if info.Size() > limit {
+				return nil, tooLarge
+			}
+			size = info.Size()
+		}
 		r = file
 	}
-	isJSON := strings.EqualFold(filepath.Ext(name), ".json")
-	limit := int64(tree.MaxStatementBytes)
-	if isJSON {
-		limit = maxJSONBytes
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	// Read in one allocation when the size is known, and at most limit+1 bytes.
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("%s: %w", display, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: the file is larger than %d MiB; split the tree or trim it", display, limit>>20)
+		return nil, tooLarge
 	}
 	if isJSON || (name == "-" && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))) {
 		var t tree.Tree
-		if err := json.Unmarshal(data, &t); err != nil {
+		if err := t.UnmarshalJSON(data); err != nil { // once: json.Unmarshal would scan the whole input first
 			return nil, fmt.Errorf("%s: not a valid untangle JSON tree: %w", display, err)
 		}
 		return &t, nil

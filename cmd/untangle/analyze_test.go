@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/treetest"
 )
 
 const example = "../../examples/payment-outage.cst"
@@ -213,8 +215,8 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"empty file", "e.cst", "", "e.cst: no statements found"},
 		{"only comments", "f.cst", "# nothing\n# here\n", "f.cst: no statements found"},
 		{"long line", "g.cst", "UDE [" + strings.Repeat("x", 10000) + "]\n", "g.cst:1:5: text is longer than 300 characters"},
-		{"huge file", "h.cst", strings.Repeat("UDE [a]\n", 700000), "h.cst: the file is larger than 4 MiB"},
-		{"broken json", "i.json", `{"format":`, "i.json: not a valid untangle JSON tree: unexpected end of JSON input"},
+
+		{"broken json", "i.json", `{"format":`, "i.json: not a valid untangle JSON tree: read tree JSON: unexpected end of JSON input"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,6 +229,41 @@ func TestAnalyzeBadInput(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "", "analyze", filepath.Join(dir, "nope.cst")); code != exitInput || !strings.Contains(stderr, "no such file") {
 		t.Fatalf("missing file: exit %d %q", code, stderr)
+	}
+}
+
+// TestAnalyzeRefusesHugeInput checks the size limits without writing the
+// bytes: a sparse file is refused by its size, standard input while reading.
+func TestAnalyzeRefusesHugeInput(t *testing.T) {
+	for _, tt := range []struct {
+		file  string
+		limit int64
+	}{{"huge.cst", tree.MaxStatementBytes}, {"huge.json", maxJSONBytes}} {
+		path := filepath.Join(t.TempDir(), tt.file)
+		f, err := os.Create(path)
+		if err == nil {
+			err = f.Truncate(tt.limit + 1)
+			f.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%s: the file is larger than %d MiB", path, tt.limit>>20)
+		if code, out, stderr := runCLI(t, "", "analyze", path); code != exitInput || !strings.Contains(stderr, want) || out != "" {
+			t.Errorf("exit %d, stderr %q, want it to contain %q", code, stderr, want)
+		}
+	}
+	code, _, stderr := runCLI(t, strings.Repeat("UDE [a]\n", tree.MaxStatementBytes/8+1), "analyze", "-")
+	if code != exitInput || !strings.Contains(stderr, "<stdin>: the input is larger than 64 MiB") {
+		t.Errorf("stdin: exit %d, stderr %q", code, stderr)
+	}
+	// A 100,000-node tree fits.
+	big := filepath.Join(t.TempDir(), "big.cst")
+	if err := os.WriteFile(big, tree.Format(treetest.Generate(1, 100_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "", "analyze", "--report", "json", big); code != exitOK || !strings.Contains(out, `"nodes": 100000`) {
+		t.Errorf("100,000 nodes: exit %d, stderr %q", code, clip(stderr, 300))
 	}
 }
 
