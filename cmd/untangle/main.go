@@ -13,6 +13,8 @@ import (
 	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // time zones work in minimal containers
+
+	"github.com/untangle-rca/untangle/cmd/untangle/internal/wasmcache"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -32,6 +34,7 @@ type stdio struct {
 }
 
 func main() {
+	wasmcache.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
