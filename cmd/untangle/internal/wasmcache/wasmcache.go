@@ -27,20 +27,41 @@ var saved struct {
 	had, moved bool
 }
 
-func init() { redirect() }
+// cacheName is the directory go-graphviz keeps its cache in, under TMPDIR.
+const cacheName = "go-graphviz"
+
+func init() { redirect(cacheName) }
 
 // redirect sets TMPDIR to $UNTANGLE_CACHE_DIR, creating it, when that is set
-// and writable. A cache directory that cannot be written would make
+// and writable; a cache directory that cannot be written would make
 // go-graphviz fail to start on a cache miss (a CPU with other features than
-// the one that warmed it), so then go-graphviz keeps using $TMPDIR.
-func redirect() {
-	dir := os.Getenv(EnvDir)
-	if dir == "" || os.MkdirAll(dir, 0o755) != nil || !writable(dir) {
+// the one that warmed it).
+//
+// Otherwise, when $TMPDIR/name exists but cannot be written (left by another
+// user, or on a read-only file system), go-graphviz would panic at start, so
+// TMPDIR then points at a directory that does not exist and go-graphviz
+// compiles without a cache instead.
+func redirect(name string) {
+	if dir := os.Getenv(EnvDir); dir != "" && os.MkdirAll(dir, 0o755) == nil && writable(dir) {
+		move(dir)
 		return
 	}
+	if cache := os.TempDir() + "/" + name; isDir(cache) && !writable(cache) {
+		move(cache + "/unwritable")
+	}
+}
+
+// move sets TMPDIR to dir, remembering the value to restore.
+func move(dir string) {
 	saved.value, saved.had = os.LookupEnv("TMPDIR")
 	saved.moved = true
 	os.Setenv("TMPDIR", dir)
+}
+
+// isDir reports whether path is a directory.
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // writable reports whether a file can be made in dir.
