@@ -71,6 +71,7 @@ func (t *Tree) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("read tree JSON: version %d is not supported (this build reads up to %d)", doc.Version, JSONVersion)
 	}
 	next := New(doc.Title)
+	next.reserve(len(doc.Nodes), len(doc.Groups))
 	for i, n := range doc.Nodes {
 		if n.ID == 0 {
 			return fmt.Errorf("read tree JSON: node %d has no id", i+1)

@@ -223,6 +223,16 @@ func New(title string) *Tree {
 	}
 }
 
+// reserve sizes the maps of an empty tree for about the given numbers of
+// nodes and groups, so that a bulk load does not grow them step by step.
+func (t *Tree) reserve(nodes, groups int) {
+	if len(t.nodes) > 0 || len(t.groups) > 0 {
+		return
+	}
+	t.nodes, t.byText = make(map[NodeID]*Node, nodes), make(map[string]NodeID, nodes)
+	t.groups, t.keys = make(map[GroupID]*Group, groups), make(map[string]GroupID, groups)
+}
+
 // AddNode adds a copy of n and returns the stored node. An ID of 0 takes the
 // next free number; a Kind of "" means cause. The text is normalised; texts
 // must be unique within the tree so that statements can refer to them.

@@ -131,6 +131,16 @@ func Parse(src []byte) (*Tree, error) {
 		return nil, err
 	}
 	t := New("")
+	var decls, links int
+	for i := range stmts {
+		switch stmts[i].Kind {
+		case StatementNode:
+			decls++
+		case StatementLink:
+			links++
+		}
+	}
+	t.reserve(decls, links)
 	if _, err := t.Apply(stmts); err != nil {
 		return nil, err
 	}
