@@ -54,10 +54,13 @@ func TestSummaryListsContributingCauses(t *testing.T) {
 	for _, i := range a.Contributing {
 		sum.Contributing = append(sum.Contributing, cause(i))
 	}
+	sum.CoreCauses[0].Chains = []string{"IF [K] AND [E] THEN [U1]"}
+	a.ChainsLeftOut = 1
 	text := slacktest.PlainText(summaryBlocks(sum, time.UTC))
 	for _, want := range []string{
 		"*Core causes*\n• *#3* K — explains 2/2 (100% of impact) · fixing it alone removes 2/2",
 		"*Contributing causes* (other causes would still produce the symptoms)\n• *#5* A — explains 2/2 (100% of impact), but fixing it alone removes 0/2",
+		"_1 more chain not listed, to keep the summary readable._",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)

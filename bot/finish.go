@@ -270,7 +270,15 @@ func chainBlocks(sum *workflow.Summary) []slack.Block {
 	if len(lines) == 0 {
 		return nil
 	}
-	return append([]slack.Block{section("*How it happened (IF … THEN …)*")}, pagedSections(lines, 6)...)
+	blocks := append([]slack.Block{section("*How it happened (IF … THEN …)*")}, pagedSections(lines, 6)...)
+	if n := sum.Analysis.ChainsLeftOut; n > 0 {
+		word := "chains"
+		if n == 1 {
+			word = "chain"
+		}
+		blocks = append(blocks, contextBlock(fmt.Sprintf("_%d more %s not listed, to keep the summary readable._", n, word)))
+	}
+	return blocks
 }
 
 // openItemBlocks lists what was left open: reservations, links, symptoms.

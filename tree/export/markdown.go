@@ -112,8 +112,9 @@ func (w *markdownWriter) title() {
 			udes++
 		}
 	}
-	w.printf("# %s\n\nA Current State Tree of %d nodes and %d links, with %d undesirable effects.\n",
-		title, w.t.NumNodes(), w.t.NumGroups(), udes)
+	w.printf("# %s\n\nA Current State Tree of %d %s and %d %s, with %d %s.\n", title,
+		w.t.NumNodes(), plural(w.t.NumNodes(), "node", "nodes"), w.t.NumGroups(), plural(w.t.NumGroups(), "link", "links"),
+		udes, plural(udes, "undesirable effect", "undesirable effects"))
 }
 
 // weightNames name the impact weights.

@@ -89,6 +89,10 @@ func TestMarkdownCoverage(t *testing.T) {
 		t.Fatal(err)
 	}
 	orFedKeyA := tree.Analyze(orFedKey, tree.Options{MaxChains: 1})
+	single, err := tree.Parse([]byte("UDE [U]\nIF [R] THEN [U]"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	core := poA.Roots[poA.CoreCauses[0]]
 	tests := []struct {
 		name     string
@@ -145,6 +149,11 @@ func TestMarkdownCoverage(t *testing.T) {
 					"- **#6** B — explains 2/2 UDEs (100 % of impact), but fixing it alone removes 0/2 (0 %).\n",
 				"1 more chain is not listed, to keep the report readable.",
 			},
+		},
+		{
+			name: "singular counts",
+			tree: single, an: tree.Analyze(single, tree.Options{}),
+			contains: []string{"A Current State Tree of 2 nodes and 1 link, with 1 undesirable effect.\n"},
 		},
 	}
 	for _, tt := range tests {
