@@ -10,9 +10,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -152,37 +154,106 @@ func Parse(src []byte) (*Tree, error) {
 
 // ParseStatements reads a statement document without resolving references.
 // Empty input and input with only comments give an empty list. On error the
-// result is an ErrorList (or an error wrapping ErrTooLarge).
+// result is an ErrorList (or an error wrapping ErrTooLarge). A large document
+// is read in parts, one per processor, at the same time; the result is the
+// same as reading it in one go.
 func ParseStatements(src []byte) ([]Statement, error) {
 	if len(src) > MaxStatementBytes {
 		return nil, fmt.Errorf("%w: the input is %d bytes and the limit is %d bytes (%d MiB)",
 			ErrTooLarge, len(src), MaxStatementBytes, MaxStatementBytes>>20)
 	}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
-	stmts := make([]Statement, 0, bytes.Count(src, []byte("\n"))+1)
+	return parseInParts(src, min(runtime.GOMAXPROCS(0), maxParseParts, len(src)/minPartBytes+1))
+}
+
+// parseInParts parses src split into at most n parts, at the same time.
+func parseInParts(src []byte, n int) ([]Statement, error) {
+	parts := splitLines(src, n)
+	results := make([]parsedPart, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts[1:] {
+		wg.Go(func() { results[i+1] = parsePart(p.src, p.firstLine) })
+	}
+	results[0] = parsePart(parts[0].src, 1)
+	wg.Wait()
 	var errs ErrorList
+	total := 0
+	for _, r := range results {
+		errs = append(errs, r.errs[:min(len(r.errs), maxStmtErrors-len(errs))]...)
+		total += len(r.stmts)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if total == 0 {
+		return nil, nil
+	}
+	if len(results) == 1 {
+		return results[0].stmts, nil
+	}
+	stmts := make([]Statement, 0, total)
+	for _, r := range results {
+		stmts = append(stmts, r.stmts...)
+	}
+	return stmts, nil
+}
+
+// Reading in parts: at most maxParseParts, each of at least minPartBytes.
+const (
+	maxParseParts = 4
+	minPartBytes  = 512 << 10
+)
+
+// linePart is a run of whole lines and the number of its first line.
+type linePart struct {
+	src       []byte
+	firstLine int
+}
+
+// splitLines cuts src into at most n parts of about equal size at line ends.
+func splitLines(src []byte, n int) []linePart {
+	parts := make([]linePart, 0, n)
+	line := 1
+	for k := n; k > 1; k-- {
+		cut := len(src) / k
+		nl := bytes.IndexByte(src[cut:], '\n')
+		if nl < 0 {
+			break
+		}
+		cut += nl + 1
+		parts = append(parts, linePart{src: src[:cut], firstLine: line})
+		line += bytes.Count(src[:cut], []byte("\n"))
+		src = src[cut:]
+	}
+	return append(parts, linePart{src: src, firstLine: line})
+}
+
+// parsedPart is what parsePart found in one part.
+type parsedPart struct {
+	stmts []Statement
+	errs  ErrorList
+}
+
+// parsePart parses the lines of one part, numbering them from firstLine, and
+// stops after maxStmtErrors errors.
+func parsePart(src []byte, firstLine int) parsedPart {
+	out := parsedPart{stmts: make([]Statement, 0, bytes.Count(src, []byte("\n"))+1)}
 	var lx lineLexer
-	for lineNo := 1; len(errs) < maxStmtErrors; lineNo++ {
+	for lineNo := firstLine; len(out.errs) < maxStmtErrors; lineNo++ {
 		line, rest, more := bytes.Cut(src, []byte("\n"))
 		st, ok, err := lx.parseLine(bytes.TrimSuffix(line, []byte("\r")), lineNo)
 		switch {
 		case err != nil:
-			errs = append(errs, err)
+			out.errs = append(out.errs, err)
 		case ok:
-			stmts = append(stmts, st)
+			out.stmts = append(out.stmts, st)
 		}
 		if !more {
 			break
 		}
 		src = rest
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if len(stmts) == 0 {
-		return nil, nil
-	}
-	return stmts, nil
+	return out
 }
 
 // stParser parses the tokens of one line.
