@@ -684,9 +684,8 @@ func isSystemNoun(w string) bool {
 // case, for the suggestion) and a reason, or two empty strings.
 func blameWords(words []word) (phrase, reason string) {
 	lw := lowers(words)
-	phrases := blamePhrases()
 	for i := range lw {
-		for _, p := range phrases {
+		for _, p := range blamePhraseList {
 			if !matchAt(lw, i, p) || excusedBlame(lw, i, p) {
 				continue
 			}
@@ -701,6 +700,9 @@ func blameWords(words []word) (phrase, reason string) {
 	}
 	return "", ""
 }
+
+// blamePhraseList is blamePhrases, built once: every node text is checked.
+var blamePhraseList = blamePhrases()
 
 // blamePhrases lists words that judge a person rather than describe a condition.
 func blamePhrases() [][]string {
