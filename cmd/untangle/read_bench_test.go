@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +42,15 @@ func BenchmarkReadAndAnalyze(b *testing.B) {
 						b.Fatal(err)
 					}
 					tree.Analyze(got, tree.Options{})
+				}
+			})
+			// The whole command: reading, analysis, the blame-wording check
+			// and the text report (process start-up not included).
+			b.Run(fmt.Sprintf("command/%s/%dk", format, n/1000), func(b *testing.B) {
+				for b.Loop() {
+					if code := run(context.Background(), []string{"analyze", file}, stdio{out: io.Discard, err: io.Discard}); code != exitOK {
+						b.Fatalf("exit %d", code)
+					}
 				}
 			})
 		}
