@@ -37,6 +37,9 @@ type Config struct {
 	RemindCron string
 	// Now tells the time to the reminder scheduler; nil means time.Now.
 	Now func() time.Time
+	// Refs keeps the bot's Slack bookkeeping (message timestamps and the
+	// like); required.
+	Refs Refs
 }
 
 // Bot is the Slack side of untangle: it receives Socket Mode envelopes,
@@ -46,20 +49,25 @@ type Bot struct {
 	api       *slack.Client
 	sm        *socketmode.Client
 	svc       *workflow.Service
+	refs      Refs // Slack bookkeeping of each RCA (bot/refs.go)
 	log       *slog.Logger
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
-	media     media        // rendered pictures per tree version (bot/render.go)
-	cards     *cardPosting // one card-posting run per RCA at a time (bot/challenge.go)
-	msgs      msgLocks     // one refresh at a time of each kept message per RCA (bot/locks.go)
-	ops       *ops         // metrics and connection state (bot/metrics.go)
+	media     media          // rendered pictures per tree version (bot/render.go)
+	cards     *cardPosting   // one card-posting run per RCA at a time (bot/challenge.go)
+	msgs      msgLocks       // one refresh at a time of each kept message per RCA (bot/locks.go)
+	ops       *ops           // metrics and connection state (bot/metrics.go)
+	members   channelMembers // who was recently seen in which RCA channel (bot/membership.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.
 func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.BotToken == "" || cfg.AppToken == "" {
 		return nil, errors.New("bot: both the bot token and the app-level token are required")
+	}
+	if cfg.Refs == nil {
+		return nil, errors.New("bot: a store for the Slack references (Config.Refs) is required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -91,7 +99,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.PingInterval > 0 {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
-	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger, ops: ops,
+	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, refs: cfg.Refs, log: cfg.Logger, ops: ops,
 		cards: &cardPosting{running: map[int64]bool{}, again: map[int64]bool{}}}
 	b.rt = b.buildRoutes()
 	return b, nil
@@ -101,7 +109,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 func (b *Bot) Check(ctx context.Context) error {
 	resp, err := b.api.AuthTestContext(ctx)
 	if err != nil {
-		return fmt.Errorf("Slack did not accept the bot token (auth.test: %w); check SLACK_BOT_TOKEN and SLACK_API_URL", err)
+		return fmt.Errorf("the bot token was not accepted by Slack (auth.test: %w); check SLACK_BOT_TOKEN and SLACK_API_URL", err)
 	}
 	b.botUserID = resp.UserID
 	b.log.Info("connected to Slack", "team", resp.Team, "bot_user", resp.UserID)

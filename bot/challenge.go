@@ -118,7 +118,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 	actor := workflow.Actor{UserID: cb.User.ID}
 	switch {
 	case !rca.IsFacilitator(actor.UserID):
-		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator))
+		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator, Escape(rca.Title)))
 		return
 	case rca.Phase == workflow.PhaseChallenging:
 		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
@@ -388,7 +388,7 @@ func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Ac
 	}
 	var had []tree.GroupID
 	for _, g := range st.t.Groups() {
-		ts, err := b.svc.LoadRef(ctx, rcaID, cardRef(g.ID))
+		ts, err := b.refs.Ref(ctx, rcaID, cardRef(g.ID))
 		if err != nil || ts != "" {
 			had = append(had, g.ID)
 			continue
@@ -404,7 +404,7 @@ func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Ac
 			log.Error("post a challenge card", "link", g.ID, "error", err)
 			return had
 		}
-		if err := b.svc.StoreRef(ctx, rcaID, cardRef(g.ID), ts); err != nil {
+		if err := b.refs.PutRef(ctx, rcaID, cardRef(g.ID), ts); err != nil {
 			log.Error("remember a challenge card", "link", g.ID, "error", err)
 		}
 	}
@@ -414,7 +414,7 @@ func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Ac
 // challengeThread returns the header's ts, posting the header first when
 // the pass has none yet.
 func (b *Bot) challengeThread(ctx context.Context, st *challengeState) (string, error) {
-	ts, err := b.svc.LoadRef(ctx, st.rca.ID, refChallengeHeader)
+	ts, err := b.refs.Ref(ctx, st.rca.ID, refChallengeHeader)
 	if err != nil || ts != "" {
 		return ts, err
 	}
@@ -427,7 +427,7 @@ func (b *Bot) challengeThread(ctx context.Context, st *challengeState) (string, 
 	if err != nil {
 		return "", err
 	}
-	if err := b.svc.StoreRef(ctx, st.rca.ID, refChallengeHeader, ts); err != nil {
+	if err := b.refs.PutRef(ctx, st.rca.ID, refChallengeHeader, ts); err != nil {
 		return "", fmt.Errorf("remember the challenge header: %w", err)
 	}
 	return ts, nil
@@ -468,7 +468,7 @@ const maxRedraws = 3
 // updateCard redraws one card unless it already shows what shown records;
 // it reports whether it wrote.
 func (b *Bot) updateCard(ctx context.Context, log *slog.Logger, st *challengeState, id tree.GroupID, last string, shown map[tree.GroupID]string) bool {
-	ts, err := b.svc.LoadRef(ctx, st.rca.ID, cardRef(id))
+	ts, err := b.refs.Ref(ctx, st.rca.ID, cardRef(id))
 	if err != nil || ts == "" {
 		return false
 	}
@@ -594,18 +594,13 @@ func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCal
 }
 
 // ensureParticipant lets someone who is not a participant of a public RCA
-// join it before reviewing or raising a reservation (anyone in its channel
-// may take part), and returns the RCA as it is then. Outsiders of a private
-// RCA are left to the workflow's refusal.
+// join it before reviewing or raising a reservation, and makes sure that
+// everyone who does so is in the RCA's channel (see joinRCA): nobody counts
+// towards "two participants say it holds" from outside it, so the channel's
+// member list is read afresh. It returns the RCA as it is then. Outsiders of
+// a private RCA are left to the workflow's refusal.
 func (b *Bot) ensureParticipant(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) (*workflow.RCA, error) {
-	if rca.Private || rca.IsParticipant(actor.UserID) || rca.IsFacilitator(actor.UserID) {
-		return rca, nil
-	}
-	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
-		return nil, fmt.Errorf("join rca %d: %w", rca.ID, err)
-	}
-	r.log.Info("joined the RCA to take part in the challenge pass", "rca", rca.ID)
-	return b.svc.RCA(ctx, actor, rca.ID)
+	return b.joinRCA(ctx, r, actor, rca, 0)
 }
 
 // participantFor is ensureParticipant followed by the permission check of
@@ -631,7 +626,7 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 		}
 		actor := workflow.Actor{UserID: cb.User.ID}
 		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator))
+			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
 			return
 		}
 		link := tree.GroupID(items[0])

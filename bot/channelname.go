@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/gosimple/unidecode"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -29,11 +30,13 @@ func ChannelName(day time.Time, title string, suffix int) string {
 }
 
 // Slug turns text into lowercase words of [a-z0-9] joined by "-", at most max
-// bytes, cut at a word boundary where possible. Accents are folded (é → e).
+// bytes, cut at a word boundary where possible. Accents are folded (é → e)
+// and other scripts transliterated (支付 → zhi-fu, Платёж → platiozh), so a
+// title in any language keeps a meaningful name; emoji are dropped.
 func Slug(text string, max int) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range norm.NFKD.String(strings.ToLower(text)) {
+	for _, r := range norm.NFKD.String(strings.ToLower(unidecode.Unidecode(text))) {
 		switch {
 		case r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			if dash && b.Len() > 0 {

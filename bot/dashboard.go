@@ -160,7 +160,7 @@ func (b *Bot) postDashboard(ctx context.Context, actor workflow.Actor, rca *work
 	if err != nil {
 		return fmt.Errorf("post dashboard: %w", err)
 	}
-	if err := b.svc.SetSlackRef(ctx, actor, rca.ID, refDashboard, ts); err != nil {
+	if err := b.refs.PutRef(ctx, rca.ID, refDashboard, ts); err != nil {
 		return fmt.Errorf("remember dashboard: %w", err)
 	}
 	if err := b.api.AddPinContext(ctx, rca.ChannelID, slack.NewRefToMessage(rca.ChannelID, ts)); err != nil && !isSlackError(err, "already_pinned") {
@@ -175,7 +175,7 @@ func (b *Bot) dashboardFor(ctx context.Context, actor workflow.Actor, rca *workf
 		return nil, err
 	}
 	var uninvited []string
-	if s, err := b.svc.SlackRef(ctx, actor, rca.ID, refUninvited); err == nil && s != "" {
+	if s, err := b.refs.Ref(ctx, rca.ID, refUninvited); err == nil && s != "" {
 		uninvited = strings.Split(s, ",")
 	}
 	return dashboardBlocks(rca, prog, uninvited), nil
@@ -189,7 +189,7 @@ func (b *Bot) refreshDashboard(ctx context.Context, r *reply, actor workflow.Act
 	if err != nil || rca.ChannelID == "" {
 		return
 	}
-	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refDashboard)
+	ts, err := b.refs.Ref(ctx, rcaID, refDashboard)
 	if err != nil || ts == "" {
 		return
 	}

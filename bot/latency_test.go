@@ -264,7 +264,7 @@ func latencyStartApp(tb testing.TB, ctx context.Context, sc latencyScenario, con
 	if err != nil {
 		tb.Fatal(err)
 	}
-	bt, err := bot.New(bot.Config{BotToken: conn.BotToken, AppToken: conn.AppToken, APIURL: conn.APIURL,
+	bt, err := bot.New(bot.Config{Refs: db, BotToken: conn.BotToken, AppToken: conn.AppToken, APIURL: conn.APIURL,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, workflow.New(db, nil))
 	if err != nil {
 		tb.Fatal(err)

@@ -172,12 +172,12 @@ func (b *Bot) syncOutline(ctx context.Context, actor workflow.Actor, rcaID int64
 	if err != nil || rca.ChannelID == "" {
 		return err
 	}
-	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refOutline)
+	ts, err := b.refs.Ref(ctx, rcaID, refOutline)
 	if err != nil {
 		return err
 	}
 	if page == 0 {
-		s, _ := b.svc.SlackRef(ctx, actor, rcaID, refOutlinePage)
+		s, _ := b.refs.Ref(ctx, rcaID, refOutlinePage)
 		page, _ = strconv.Atoi(s)
 	}
 	blocks, err := b.outlineFor(ctx, actor, rca, page)
@@ -194,7 +194,7 @@ func (b *Bot) syncOutline(ctx context.Context, actor workflow.Actor, rcaID int64
 	if err != nil {
 		return fmt.Errorf("post the outline: %w", err)
 	}
-	return b.svc.SetSlackRef(ctx, actor, rcaID, refOutline, ts)
+	return b.refs.PutRef(ctx, rcaID, refOutline, ts)
 }
 
 // clickOutline posts the outline, or refreshes it and points to it.
@@ -225,8 +225,10 @@ func (b *Bot) clickOutlinePage(ctx context.Context, r *reply, cb *slack.Interact
 	actor := workflow.Actor{UserID: cb.User.ID}
 	page := int(items[0])
 	r.later(func(ctx context.Context) {
-		// Only participants may store the page; others still see it turn.
-		_ = b.svc.SetSlackRef(ctx, actor, rca.ID, refOutlinePage, strconv.Itoa(page))
+		// Only those who may view the RCA store the page; others still see it turn.
+		if workflow.Check(rca, actor.UserID, workflow.CmdView) == nil {
+			_ = b.refs.PutRef(ctx, rca.ID, refOutlinePage, strconv.Itoa(page))
+		}
 		blocks, err := b.outlineFor(ctx, actor, rca, page)
 		if err == nil {
 			_, _, _, err = b.api.UpdateMessageContext(ctx, cb.Channel.ID, cb.Container.MessageTs, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))

@@ -363,7 +363,7 @@ func repairInput(cb *slack.InteractionCallback, reservation int64) (workflow.Rep
 	in := workflow.RepairInput{
 		Reservation: reservation,
 		Action:      workflow.RepairAction(v[resFieldAction][resFieldAction].SelectedOption.Value),
-		Text:        strings.TrimSpace(v[resFieldText][resFieldText].Value),
+		Text:        strings.TrimSpace(neutralMentions(v[resFieldText][resFieldText].Value)),
 		Evidence:    strings.TrimSpace(v[resFieldEvidence][resFieldEvidence].Value),
 		Note:        strings.TrimSpace(v[resFieldNote][resFieldNote].Value),
 	}

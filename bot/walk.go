@@ -55,7 +55,7 @@ func (b *Bot) clickStartWiring(ctx context.Context, r *reply, cb *slack.Interact
 	switch rca.Phase {
 	case workflow.PhaseCollecting:
 		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":hourglass_flowing_sand: The facilitator, <@%s>, starts the wiring walk once the symptoms are in. Meanwhile, keep adding symptoms.", rca.Facilitator))
+			b.tell(ctx, r, cb, fmt.Sprintf(":hourglass_flowing_sand: <@%s>, the facilitator of *%s*, starts the wiring walk once the symptoms are in. Meanwhile, keep adding symptoms.", rca.Facilitator, Escape(rca.Title)))
 			return
 		}
 		if _, err := b.svc.Advance(r.key(ctx, "advance"), actor, rca.ID); err != nil {
@@ -83,19 +83,19 @@ func (b *Bot) postWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaI
 		log.Warn("build the walk", "error", err)
 		return
 	}
-	old, _ := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
+	old, _ := b.refs.Ref(ctx, rcaID, refWalk)
 	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		log.Error("post the walk", "error", err)
 		return
 	}
-	if err := b.svc.SetSlackRef(ctx, actor, rcaID, refWalk, ts); err != nil {
+	if err := b.refs.PutRef(ctx, rcaID, refWalk, ts); err != nil {
 		log.Error("remember the walk", "error", err)
 		return
 	}
 	// Two clicks at once both post; the one whose ts stayed stored wins and
 	// the other retires its own message.
-	if now, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk); err == nil && now != ts {
+	if now, err := b.refs.Ref(ctx, rcaID, refWalk); err == nil && now != ts {
 		old = ts
 	}
 	if old != "" {
@@ -119,7 +119,7 @@ const walkFallback = "Wiring walk"
 // failures are logged, since the change itself is already saved.
 func (b *Bot) refreshWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
 	defer b.msgs.lock("walk", rcaID)()
-	ts, err := b.svc.SlackRef(ctx, actor, rcaID, refWalk)
+	ts, err := b.refs.Ref(ctx, rcaID, refWalk)
 	if err != nil || ts == "" {
 		return
 	}
@@ -307,7 +307,10 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
 		return nil, 0, false
 	}
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, 0, false
+	}
 	t, err := b.svc.Tree(ctx, actor, rca.ID)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
@@ -322,19 +325,19 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 }
 
 // walkJoin makes someone who is not listed yet a participant of a public
-// RCA, as anyone in the RCA channel may wire causes; rca is updated. A
-// private RCA, or a phase that takes nobody new, is left to the permission
-// check of the command that follows.
-func (b *Bot) walkJoin(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) {
+// RCA, as anyone in the RCA channel may wire causes (see joinRCA); rca is
+// updated. A private RCA, or a phase that takes nobody new, is left to the
+// permission check of the command that follows.
+func (b *Bot) walkJoin(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) error {
 	if rca.Private || rca.IsParticipant(actor.UserID) {
-		return
+		return nil
 	}
-	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
-		r.log.Debug("could not join the RCA", "rca", rca.ID, "error", err)
-		return
+	joined, err := b.joinRCA(ctx, r, actor, rca, memberTTL)
+	if err != nil {
+		return err
 	}
-	rca.Participants = append(rca.Participants, actor.UserID)
-	r.log.Info("joined the RCA to wire causes", "rca", rca.ID)
+	*rca = *joined
+	return nil
 }
 
 // walkStaleNote explains why a walk button no longer applies to node id,

@@ -9,7 +9,10 @@ import (
 
 // Reviews returns every review of the RCA by link then user.
 func (t *Tx) Reviews(rcaID int64) ([]workflow.Review, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT group_num, user_id, holds, at FROM reviews WHERE rca_id = ?
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT group_num, user_id, holds, at FROM reviews WHERE rca_id = ?
 		ORDER BY group_num, user_id`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: reviews of rca %d: %w", rcaID, err)
@@ -34,6 +37,9 @@ func (t *Tx) Reviews(rcaID int64) ([]workflow.Review, error) {
 
 // PutReview records a user's verdict on a link, replacing their earlier one.
 func (t *Tx) PutReview(r workflow.Review) error {
+	if err := t.lock(r.RCAID); err != nil {
+		return err
+	}
 	if _, err := t.exec(`INSERT INTO reviews (rca_id, group_num, user_id, holds, at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (rca_id, group_num, user_id) DO UPDATE SET holds = excluded.holds, at = excluded.at`,
 		r.RCAID, r.Group, r.User, boolInt(r.Holds), formatTime(t.now)); err != nil {
@@ -44,6 +50,9 @@ func (t *Tx) PutReview(r workflow.Review) error {
 
 // ClearReviews forgets the reviews of a link (after it was repaired).
 func (t *Tx) ClearReviews(rcaID int64, group tree.GroupID) error {
+	if err := t.lock(rcaID); err != nil {
+		return err
+	}
 	if _, err := t.exec(`DELETE FROM reviews WHERE rca_id = ? AND group_num = ?`, rcaID, group); err != nil {
 		return fmt.Errorf("storage: clear reviews of link %d in rca %d: %w", group, rcaID, err)
 	}
@@ -52,7 +61,10 @@ func (t *Tx) ClearReviews(rcaID int64, group tree.GroupID) error {
 
 // Reservations returns every reservation of the RCA, oldest first.
 func (t *Tx) Reservations(rcaID int64) ([]workflow.Reservation, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, group_num, node_num, category, note, raised_by, status,
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT id, group_num, node_num, category, note, raised_by, status,
 		resolution, created_at, resolved_at FROM reservations WHERE rca_id = ? ORDER BY id`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: reservations of rca %d: %w", rcaID, err)
@@ -79,13 +91,12 @@ func (t *Tx) Reservations(rcaID int64) ([]workflow.Reservation, error) {
 
 // AddReservation inserts r and returns its id.
 func (t *Tx) AddReservation(r *workflow.Reservation) (int64, error) {
-	res, err := t.exec(`INSERT INTO reservations (rca_id, group_num, node_num, category, note, raised_by, status,
+	if err := t.lock(r.RCAID); err != nil {
+		return 0, err
+	}
+	id, err := t.insert(`INSERT INTO reservations (rca_id, group_num, node_num, category, note, raised_by, status,
 		created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.RCAID, r.Group, r.Node, string(r.Category), r.Note, r.RaisedBy,
 		string(r.Status), formatTime(t.now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: add reservation to rca %d: %w", r.RCAID, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("storage: add reservation to rca %d: %w", r.RCAID, err)
 	}
@@ -95,6 +106,9 @@ func (t *Tx) AddReservation(r *workflow.Reservation) (int64, error) {
 
 // UpdateReservation saves the status and resolution of r.
 func (t *Tx) UpdateReservation(r *workflow.Reservation) error {
+	if err := t.lock(r.RCAID); err != nil {
+		return err
+	}
 	res, err := t.exec(`UPDATE reservations SET status = ?, resolution = ?, resolved_at = ? WHERE id = ? AND rca_id = ?`,
 		string(r.Status), r.Resolution, formatTime(r.ResolvedAt), r.ID, r.RCAID)
 	if err != nil {
@@ -105,7 +119,10 @@ func (t *Tx) UpdateReservation(r *workflow.Reservation) error {
 
 // Fixes returns the fixes proposed in the RCA, oldest first.
 func (t *Tx) Fixes(rcaID int64) ([]workflow.Fix, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, node_num, injection, owner, due, created_by, created_at
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT id, node_num, injection, owner, due, created_by, created_at
 		FROM fixes WHERE rca_id = ? ORDER BY id`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: fixes of rca %d: %w", rcaID, err)
@@ -131,13 +148,12 @@ func (t *Tx) Fixes(rcaID int64) ([]workflow.Fix, error) {
 
 // AddFix inserts f and returns its id.
 func (t *Tx) AddFix(f *workflow.Fix) (int64, error) {
-	res, err := t.exec(`INSERT INTO fixes (rca_id, node_num, injection, owner, due, created_by, created_at)
+	if err := t.lock(f.RCAID); err != nil {
+		return 0, err
+	}
+	id, err := t.insert(`INSERT INTO fixes (rca_id, node_num, injection, owner, due, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, f.RCAID, f.Node, f.Injection, f.Owner, formatTime(f.Due), f.CreatedBy,
 		formatTime(t.now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: add fix to rca %d: %w", f.RCAID, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("storage: add fix to rca %d: %w", f.RCAID, err)
 	}
@@ -147,6 +163,9 @@ func (t *Tx) AddFix(f *workflow.Fix) (int64, error) {
 
 // PutCoreCauses replaces the remembered core causes of an RCA.
 func (t *Tx) PutCoreCauses(rcaID int64, causes []workflow.PastCause) error {
+	if err := t.lock(rcaID); err != nil {
+		return err
+	}
 	if _, err := t.exec(`DELETE FROM core_causes WHERE rca_id = ?`, rcaID); err != nil {
 		return fmt.Errorf("storage: core causes of rca %d: %w", rcaID, err)
 	}
@@ -161,7 +180,7 @@ func (t *Tx) PutCoreCauses(rcaID int64, causes []workflow.PastCause) error {
 
 // PastCauses returns every remembered core cause, newest RCA first.
 func (t *Tx) PastCauses() ([]workflow.PastCause, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT c.rca_id, r.title, c.node_num, c.text, c.closed_at
+	rows, err := t.query(`SELECT c.rca_id, r.title, c.node_num, c.text, c.closed_at
 		FROM core_causes c JOIN rcas r ON r.id = c.rca_id ORDER BY c.closed_at DESC, c.rca_id DESC, c.node_num`)
 	if err != nil {
 		return nil, fmt.Errorf("storage: past core causes: %w", err)

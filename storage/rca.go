@@ -14,11 +14,14 @@ import (
 
 // Tx is one transaction; it implements workflow.Tx.
 type Tx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	now   time.Time
-	trees *treeCache
-	dirty bool // the transaction changed a tree: its trees are not committed yet
+	ctx    context.Context
+	tx     *sql.Tx
+	d      dialect
+	write  bool           // a write transaction (Update), not a read (View)
+	locked map[int64]bool // the RCAs whose rows this write transaction locked
+	now    time.Time
+	trees  *treeCache
+	dirty  bool // the transaction changed a tree: its trees are not committed yet
 	// pending holds, per RCA, this transaction's tree changes; DB.Update
 	// applies them to the cached tree once the transaction has committed.
 	pending map[int64]*cachedChange
@@ -27,11 +30,55 @@ type Tx struct {
 var _ workflow.Tx = (*Tx)(nil)
 
 func (t *Tx) exec(query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(t.ctx, query, args...)
+	res, err := t.tx.ExecContext(t.ctx, t.d.rebind(query), args...)
 	if err != nil {
-		return nil, mapErr(err)
+		return nil, t.d.mapErr(err)
 	}
 	return res, nil
+}
+
+func (t *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, t.d.rebind(query), args...)
+}
+
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, t.d.rebind(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (t *Tx) insert(query string, args ...any) (int64, error) {
+	var id int64
+	if err := t.queryRow(query+` RETURNING id`, args...).Scan(&id); err != nil {
+		return 0, t.d.mapErr(err)
+	}
+	return id, nil
+}
+
+// lock makes a write transaction wait until no other one holds the RCA, and
+// holds it until this one ends, so that the commands on one RCA run one
+// after the other even across processes. Every method that reads or writes
+// an RCA's data calls it first (RCA locks as it reads); a read transaction
+// or a database that serialises its writers anyway skips it.
+func (t *Tx) lock(rcaID int64) error {
+	if !t.mustLock(rcaID) {
+		return nil
+	}
+	if _, err := t.tx.ExecContext(t.ctx, t.d.rebind(`SELECT 1 FROM rcas WHERE id = ?`+t.d.rowLock()), rcaID); err != nil {
+		return fmt.Errorf("storage: lock rca %d: %w", rcaID, err)
+	}
+	t.locked[rcaID] = true
+	return nil
+}
+
+// mustLock reports whether the transaction has yet to lock the RCA.
+func (t *Tx) mustLock(rcaID int64) bool {
+	if !t.write || rcaID == 0 || t.locked[rcaID] || t.d.rowLock() == "" {
+		return false
+	}
+	if t.locked == nil {
+		t.locked = map[int64]bool{}
+	}
+	return true
 }
 
 func notFound(format string, args ...any) error {
@@ -54,14 +101,10 @@ func nullString(s string) any {
 
 // CreateRCA inserts r and its participants and returns the new id.
 func (t *Tx) CreateRCA(r *workflow.RCA) (int64, error) {
-	res, err := t.exec(`INSERT INTO rcas (title, severity, incident_link, creator, facilitator, private, due, phase,
+	id, err := t.insert(`INSERT INTO rcas (title, severity, incident_link, creator, facilitator, private, due, phase,
 		channel_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Title, r.Severity, r.IncidentLink, r.Creator, r.Facilitator, boolInt(r.Private), formatTime(r.Due),
 		string(r.Phase), nullString(r.ChannelID), formatTime(t.now), formatTime(t.now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: create rca: %w", err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("storage: create rca: %w", err)
 	}
@@ -76,10 +119,10 @@ func (t *Tx) CreateRCA(r *workflow.RCA) (int64, error) {
 // one query and one row instead of a query per RCA and a row per person.
 const rcaColumns = `id, title, severity, incident_link, creator, facilitator, private, due, phase,
 	COALESCE(channel_id, ''), created_at, updated_at, closed_at,
-	(SELECT COALESCE(group_concat(user_id, ','), '') FROM participants WHERE rca_id = rcas.id)`
+	(SELECT COALESCE(string_agg(user_id, ','), '') FROM participants WHERE rca_id = rcas.id)`
 
 func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("query rcas: %w", err)
 	}
@@ -116,12 +159,20 @@ func (t *Tx) scanRCAs(query string, args ...any) ([]workflow.RCA, error) {
 
 // RCA returns the RCA numbered id.
 func (t *Tx) RCA(id int64) (*workflow.RCA, error) {
-	rs, err := t.scanRCAs(`SELECT `+rcaColumns+` FROM rcas WHERE id = ?`, id)
+	q := `SELECT ` + rcaColumns + ` FROM rcas WHERE id = ?`
+	lock := t.mustLock(id)
+	if lock {
+		q += t.d.rowLock() // lock as it reads: commands start here
+	}
+	rs, err := t.scanRCAs(q, id)
+	if lock && len(rs) == 1 {
+		t.locked[id] = true
+	}
 	if err != nil {
 		return nil, fmt.Errorf("storage: load rca %d: %w", id, err)
 	}
 	if len(rs) == 0 {
-		return nil, notFound("There is no RCA #%d.", id)
+		return nil, workflow.NoRCA()
 	}
 	return &rs[0], nil
 }
@@ -161,6 +212,9 @@ func (t *Tx) OpenRCAs() ([]workflow.RCA, error) {
 
 // UpdateRCA saves r's editable fields.
 func (t *Tx) UpdateRCA(r *workflow.RCA) error {
+	if err := t.lock(r.ID); err != nil {
+		return err
+	}
 	res, err := t.exec(`UPDATE rcas SET title = ?, severity = ?, incident_link = ?, facilitator = ?, private = ?,
 		due = ?, phase = ?, channel_id = ?, closed_at = ?, updated_at = ? WHERE id = ?`,
 		r.Title, r.Severity, r.IncidentLink, r.Facilitator, boolInt(r.Private), formatTime(r.Due), string(r.Phase),
@@ -184,8 +238,12 @@ func expectOne(res sql.Result, format string, args ...any) error {
 
 // AddParticipants adds users to the RCA; users already in it are ignored.
 func (t *Tx) AddParticipants(rcaID int64, users []string) error {
+	if err := t.lock(rcaID); err != nil {
+		return err
+	}
 	for _, u := range users {
-		if _, err := t.exec(`INSERT OR IGNORE INTO participants (rca_id, user_id, joined_at) VALUES (?, ?, ?)`,
+		if _, err := t.exec(`INSERT INTO participants (rca_id, user_id, joined_at) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`,
 			rcaID, u, formatTime(t.now)); err != nil {
 			return fmt.Errorf("storage: add participant %s to rca %d: %w", u, rcaID, err)
 		}
@@ -193,34 +251,14 @@ func (t *Tx) AddParticipants(rcaID int64, users []string) error {
 	return nil
 }
 
-// SlackRef returns the value stored under key for the RCA, or "" if none.
-func (t *Tx) SlackRef(rcaID int64, key string) (string, error) {
-	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM slack_refs WHERE rca_id = ? AND key = ?`, rcaID, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("storage: slack ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return v, nil
-}
-
-// PutSlackRef stores value under key for the RCA, replacing any earlier value.
-func (t *Tx) PutSlackRef(rcaID int64, key, value string) error {
-	if _, err := t.exec(`INSERT INTO slack_refs (rca_id, key, value, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (rca_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		rcaID, key, value, formatTime(t.now)); err != nil {
-		return fmt.Errorf("storage: put slack ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return nil
-}
-
 // Reminder returns the reminder state of the RCA (zero times if never reminded).
 func (t *Tx) Reminder(rcaID int64) (workflow.ReminderState, error) {
+	if err := t.lock(rcaID); err != nil {
+		return workflow.ReminderState{}, err
+	}
 	s := workflow.ReminderState{RCAID: rcaID}
 	var last, nudge string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT spec, last_reminded, last_due_nudge FROM reminders WHERE rca_id = ?`,
+	err := t.queryRow(`SELECT spec, last_reminded, last_due_nudge FROM reminders WHERE rca_id = ?`,
 		rcaID).Scan(&s.Spec, &last, &nudge)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil
@@ -239,6 +277,9 @@ func (t *Tx) Reminder(rcaID int64) (workflow.ReminderState, error) {
 
 // PutReminder saves the reminder state of an RCA.
 func (t *Tx) PutReminder(s workflow.ReminderState) error {
+	if err := t.lock(s.RCAID); err != nil {
+		return err
+	}
 	if _, err := t.exec(`INSERT INTO reminders (rca_id, spec, last_reminded, last_due_nudge) VALUES (?, ?, ?, ?)
 		ON CONFLICT (rca_id) DO UPDATE SET spec = excluded.spec, last_reminded = excluded.last_reminded,
 		last_due_nudge = excluded.last_due_nudge`,
@@ -250,13 +291,12 @@ func (t *Tx) PutReminder(s workflow.ReminderState) error {
 
 // Audit appends an entry to the audit log, stamped with the transaction time.
 func (t *Tx) Audit(e *workflow.AuditEntry) (int64, error) {
-	res, err := t.exec(`INSERT INTO audit_log (rca_id, actor, action, subject, before, after, ref, at)
+	if err := t.lock(e.RCAID); err != nil {
+		return 0, err
+	}
+	id, err := t.insert(`INSERT INTO audit_log (rca_id, actor, action, subject, before, after, ref, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.RCAID, e.Actor, e.Action, e.Subject, string(e.Before), string(e.After),
 		e.Ref, formatTime(t.now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: append audit %s: %w", e.Action, err)
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("storage: append audit %s: %w", e.Action, err)
 	}
@@ -265,7 +305,7 @@ func (t *Tx) Audit(e *workflow.AuditEntry) (int64, error) {
 }
 
 func (t *Tx) scanAudit(query string, args ...any) ([]workflow.AuditEntry, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: read audit log: %w", err)
 	}
@@ -290,11 +330,17 @@ const auditColumns = `id, rca_id, actor, action, subject, before, after, ref, at
 
 // AuditLog returns the RCA's audit entries, oldest first.
 func (t *Tx) AuditLog(rcaID int64) ([]workflow.AuditEntry, error) {
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
 	return t.scanAudit(`SELECT `+auditColumns+` FROM audit_log WHERE rca_id = ? ORDER BY id`, rcaID)
 }
 
 // LastUndoable returns the newest undoable tree change; see workflow.Tx.
 func (t *Tx) LastUndoable(rcaID int64, actor string) (*workflow.AuditEntry, error) {
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
 	es, err := t.scanAudit(`SELECT `+auditColumns+` FROM audit_log a WHERE rca_id = ? AND subject = 'tree'
 		AND action <> 'undo' AND (? = '' OR actor = ?)
 		AND NOT EXISTS (SELECT 1 FROM audit_log u WHERE u.ref = a.id AND u.action = 'undo')

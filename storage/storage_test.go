@@ -4,16 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3"
-
 	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/storage/storagetest"
 	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
 )
@@ -45,340 +42,311 @@ func createRCA(tb testing.TB, db *storage.DB) int64 {
 	return id
 }
 
-func TestOpenMigrations(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "nested", "dir", "rca.db")
-	db := mustOpen(t, path)
-	v, err := db.SchemaVersion(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v < 1 {
-		t.Fatalf("schema version = %d, want >= 1", v)
-	}
-	db.Close()
-	again := mustOpen(t, path)
-	if v2, _ := again.SchemaVersion(context.Background()); v2 != v {
-		t.Fatalf("reopen changed schema version from %d to %d", v, v2)
-	}
-}
-
 func TestOpenRefusesNewerSchema(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rca.db")
-	mustOpen(t, path).Close()
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', '')`); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
-	_, err = storage.Open(context.Background(), path)
-	if err == nil || !strings.Contains(err.Error(), "newer untangle") {
-		t.Fatalf("Open of a newer database: err = %v, want a refusal naming a newer untangle", err)
-	}
-}
-
-func TestOpenRejectsMemory(t *testing.T) {
-	for _, path := range []string{"", ":memory:", "file::memory:?cache=shared"} {
-		if _, err := storage.Open(context.Background(), path); err == nil {
-			t.Errorf("Open(%q) succeeded, want an error", path)
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		mustOpen(t, path).Close()
+		raw, err := sql.Open(be.Driver, path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		if _, err := raw.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future.sql', '')`); err != nil {
+			t.Fatal(err)
+		}
+		raw.Close()
+		_, err = storage.Open(context.Background(), path)
+		if err == nil || !strings.Contains(err.Error(), "newer untangle") {
+			t.Fatalf("Open of a newer database: err = %v, want a refusal naming a newer untangle", err)
+		}
+	})
 }
 
 func TestDeliveryKeyAppliedOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rca.db")
-	db := mustOpen(t, path)
-	id := createRCA(t, db)
-	calls := 0
-	apply := func(db *storage.DB) []byte {
-		res, err := db.Update(context.Background(), "Ev123", func(tx workflow.Tx) ([]byte, error) {
-			calls++
-			_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "ping"})
-			return []byte(`{"n":` + string(rune('0'+calls)) + `}`), err
-		})
-		if err != nil {
-			t.Fatalf("Update: %v", err)
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		db := mustOpen(t, path)
+		id := createRCA(t, db)
+		calls := 0
+		apply := func(db *storage.DB) []byte {
+			res, err := db.Update(context.Background(), "Ev123", func(tx workflow.Tx) ([]byte, error) {
+				calls++
+				_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "ping"})
+				return []byte(`{"n":` + string(rune('0'+calls)) + `}`), err
+			})
+			if err != nil {
+				t.Fatalf("Update: %v", err)
+			}
+			return res
 		}
-		return res
-	}
-	first := apply(db)
-	db.Close()
-	db = mustOpen(t, path)
-	second := apply(db)
-	if calls != 1 || string(first) != string(second) {
-		t.Fatalf("calls = %d, results %s then %s; want one call and equal results", calls, first, second)
-	}
-	var log []workflow.AuditEntry
-	if err := db.View(context.Background(), func(tx workflow.Tx) error {
-		var err error
-		log, err = tx.AuditLog(id)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if len(log) != 1 {
-		t.Fatalf("audit entries = %d, want 1", len(log))
-	}
+		first := apply(db)
+		db.Close()
+		db = mustOpen(t, path)
+		second := apply(db)
+		if calls != 1 || string(first) != string(second) {
+			t.Fatalf("calls = %d, results %s then %s; want one call and equal results", calls, first, second)
+		}
+		var log []workflow.AuditEntry
+		if err := db.View(context.Background(), func(tx workflow.Tx) error {
+			var err error
+			log, err = tx.AuditLog(id)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(log) != 1 {
+			t.Fatalf("audit entries = %d, want 1", len(log))
+		}
+	})
 }
 
 func TestFailedUpdateRecordsNothing(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	id := createRCA(t, db)
-	boom := errors.New("boom")
-	_, err := db.Update(context.Background(), "k1", func(tx workflow.Tx) ([]byte, error) {
-		if _, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"}); err != nil {
-			return nil, err
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		db := mustOpen(t, be.New(t))
+		id := createRCA(t, db)
+		boom := errors.New("boom")
+		_, err := db.Update(context.Background(), "k1", func(tx workflow.Tx) ([]byte, error) {
+			if _, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"}); err != nil {
+				return nil, err
+			}
+			return nil, boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v, want boom", err)
 		}
-		return nil, boom
+		handled, err := db.Handled(context.Background(), "k1")
+		if err != nil || handled {
+			t.Fatalf("Handled = %v, %v; want false after a failed update", handled, err)
+		}
 	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v, want boom", err)
-	}
-	handled, err := db.Handled(context.Background(), "k1")
-	if err != nil || handled {
-		t.Fatalf("Handled = %v, %v; want false after a failed update", handled, err)
-	}
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rca.db")
-	db := mustOpen(t, path)
-	id := createRCA(t, db)
-	if _, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
-		_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
-		return nil, err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := sql.Open("sqlite3", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	for _, q := range []string{`UPDATE audit_log SET actor = 'U9'`, `DELETE FROM audit_log`} {
-		if _, err := raw.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
-			t.Errorf("%s: err = %v, want append-only refusal", q, err)
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		db := mustOpen(t, path)
+		id := createRCA(t, db)
+		if _, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+			_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
+			return nil, err
+		}); err != nil {
+			t.Fatal(err)
 		}
-	}
+		raw, err := sql.Open(be.Driver, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		queries := []string{`UPDATE audit_log SET actor = 'U9'`, `DELETE FROM audit_log`}
+		if be.Name == "postgres" {
+			queries = append(queries, `TRUNCATE audit_log`)
+		}
+		for _, q := range queries {
+			if _, err := raw.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: err = %v, want append-only refusal", q, err)
+			}
+		}
+	})
 }
 
 func TestTreeRoundTripDeleteRestore(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rca.db")
-	db := mustOpen(t, path)
-	id := createRCA(t, db)
-	ude := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "Checkout fails", Weight: 3}
-	a := &tree.Node{ID: 2, Kind: tree.KindCause, Text: "DB pool exhausted"}
-	b := &tree.Node{ID: 3, Kind: tree.KindCause, Text: "No circuit breaker"}
-	g := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2, 3}, Status: tree.StatusUnreviewed}
-	add := workflow.TreeChange{
-		Nodes:  []workflow.NodeChange{{After: ude, Author: "U1"}, {After: a, Author: "U2"}, {After: b, Author: "U2"}},
-		Groups: []workflow.GroupChange{{After: g}},
-	}
-	update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, add) })
-	db.Close()
-	db = mustOpen(t, path)
-	got := loadTree(t, db, id)
-	if got.NumNodes() != 3 || got.NumGroups() != 1 {
-		t.Fatalf("loaded %d nodes, %d links; want 3, 1", got.NumNodes(), got.NumGroups())
-	}
-	if n, _ := got.Node(1); n.Weight != 3 || n.Kind != tree.KindUDE {
-		t.Fatalf("node #1 = %+v", n)
-	}
-	// Delete #3: it leaves the AND group.
-	del := workflow.TreeChange{
-		Nodes:  []workflow.NodeChange{{Before: b}},
-		Groups: []workflow.GroupChange{{Before: g, After: &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}}},
-	}
-	update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, del) })
-	got = loadTree(t, db, id)
-	if _, ok := got.Node(3); ok || got.NextNodeID() != 4 {
-		t.Fatalf("after delete: node #3 present=%v, next id %s; want absent, #4", ok, got.NextNodeID())
-	}
-	// Restore it under the same number.
-	update(t, db, func(tx workflow.Tx) error {
-		return tx.ApplyChange(id, workflow.TreeChange{
-			Nodes:  []workflow.NodeChange{{After: b}},
-			Groups: []workflow.GroupChange{{Before: del.Groups[0].After, After: g}},
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		db := mustOpen(t, path)
+		id := createRCA(t, db)
+		ude := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "Checkout fails", Weight: 3}
+		a := &tree.Node{ID: 2, Kind: tree.KindCause, Text: "DB pool exhausted"}
+		b := &tree.Node{ID: 3, Kind: tree.KindCause, Text: "No circuit breaker"}
+		g := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2, 3}, Status: tree.StatusUnreviewed}
+		add := workflow.TreeChange{
+			Nodes:  []workflow.NodeChange{{After: ude, Author: "U1"}, {After: a, Author: "U2"}, {After: b, Author: "U2"}},
+			Groups: []workflow.GroupChange{{After: g}},
+		}
+		update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, add) })
+		db.Close()
+		db = mustOpen(t, path)
+		got := loadTree(t, db, id)
+		if got.NumNodes() != 3 || got.NumGroups() != 1 {
+			t.Fatalf("loaded %d nodes, %d links; want 3, 1", got.NumNodes(), got.NumGroups())
+		}
+		if n, _ := got.Node(1); n.Weight != 3 || n.Kind != tree.KindUDE {
+			t.Fatalf("node #1 = %+v", n)
+		}
+		// Delete #3: it leaves the AND group.
+		del := workflow.TreeChange{
+			Nodes:  []workflow.NodeChange{{Before: b}},
+			Groups: []workflow.GroupChange{{Before: g, After: &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}}},
+		}
+		update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, del) })
+		got = loadTree(t, db, id)
+		if _, ok := got.Node(3); ok || got.NextNodeID() != 4 {
+			t.Fatalf("after delete: node #3 present=%v, next id %s; want absent, #4", ok, got.NextNodeID())
+		}
+		// Restore it under the same number.
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{
+				Nodes:  []workflow.NodeChange{{After: b}},
+				Groups: []workflow.GroupChange{{Before: del.Groups[0].After, After: g}},
+			})
 		})
+		got = loadTree(t, db, id)
+		if gr, _ := got.Group(1); len(gr.Causes) != 2 {
+			t.Fatalf("after restore link 1 = %+v, want two causes", gr)
+		}
+		var info workflow.NodeInfo
+		if err := db.View(context.Background(), func(tx workflow.Tx) error {
+			var err error
+			info, err = tx.NodeInfo(id, 3)
+			return err
+		}); err != nil || info.Author != "U2" {
+			t.Fatalf("NodeInfo(#3) = %+v, %v; want author U2", info, err)
+		}
 	})
-	got = loadTree(t, db, id)
-	if gr, _ := got.Group(1); len(gr.Causes) != 2 {
-		t.Fatalf("after restore link 1 = %+v, want two causes", gr)
-	}
-	var info workflow.NodeInfo
-	if err := db.View(context.Background(), func(tx workflow.Tx) error {
-		var err error
-		info, err = tx.NodeInfo(id, 3)
-		return err
-	}); err != nil || info.Author != "U2" {
-		t.Fatalf("NodeInfo(#3) = %+v, %v; want author U2", info, err)
-	}
 }
 
 func TestNumbersNotReusedAfterDelete(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	id := createRCA(t, db)
-	n1 := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}
-	n2 := &tree.Node{ID: 2, Text: "B"}
-	n3 := &tree.Node{ID: 3, Text: "C"}
-	g1 := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}
-	g2 := &tree.Group{ID: 2, Effect: 1, Causes: []tree.NodeID{3}}
-	update(t, db, func(tx workflow.Tx) error {
-		return tx.ApplyChange(id, workflow.TreeChange{
-			Nodes:  []workflow.NodeChange{{After: n1}, {After: n2}, {After: n3}},
-			Groups: []workflow.GroupChange{{After: g1}, {After: g2}},
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		db := mustOpen(t, be.New(t))
+		id := createRCA(t, db)
+		n1 := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}
+		n2 := &tree.Node{ID: 2, Text: "B"}
+		n3 := &tree.Node{ID: 3, Text: "C"}
+		g1 := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}
+		g2 := &tree.Group{ID: 2, Effect: 1, Causes: []tree.NodeID{3}}
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{
+				Nodes:  []workflow.NodeChange{{After: n1}, {After: n2}, {After: n3}},
+				Groups: []workflow.GroupChange{{After: g1}, {After: g2}},
+			})
 		})
-	})
-	update(t, db, func(tx workflow.Tx) error {
-		return tx.ApplyChange(id, workflow.TreeChange{
-			Nodes:  []workflow.NodeChange{{Before: n3}},
-			Groups: []workflow.GroupChange{{Before: g2}},
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{
+				Nodes:  []workflow.NodeChange{{Before: n3}},
+				Groups: []workflow.GroupChange{{Before: g2}},
+			})
 		})
+		tr := loadTree(t, db, id)
+		n, err := tr.AddNode(tree.Node{Text: "D"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := tr.AddGroup(tree.Group{Effect: 1, Causes: []tree.NodeID{n.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.ID != 4 || g.ID != 3 || tr.NumNodes() != 3 || tr.NumGroups() != 2 {
+			t.Fatalf("new node %s link %d (%d nodes, %d links); want #4, 3, 3 nodes, 2 links", n.ID, g.ID, tr.NumNodes(), tr.NumGroups())
+		}
 	})
-	tr := loadTree(t, db, id)
-	n, err := tr.AddNode(tree.Node{Text: "D"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := tr.AddGroup(tree.Group{Effect: 1, Causes: []tree.NodeID{n.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n.ID != 4 || g.ID != 3 || tr.NumNodes() != 3 || tr.NumGroups() != 2 {
-		t.Fatalf("new node %s link %d (%d nodes, %d links); want #4, 3, 3 nodes, 2 links", n.ID, g.ID, tr.NumNodes(), tr.NumGroups())
-	}
 }
 
 func TestUniqueViolationIsConflict(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	id := createRCA(t, db)
-	_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
-		return nil, tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{
-			{After: &tree.Node{ID: 1, Text: "same"}}, {After: &tree.Node{ID: 2, Text: "same"}}}})
-	})
-	if workflow.ErrorCode(err) != workflow.EConflict {
-		t.Fatalf("duplicate text: code %q (%v), want conflict", workflow.ErrorCode(err), err)
-	}
-}
-
-func TestBackup(t *testing.T) {
-	dir := t.TempDir()
-	db := mustOpen(t, filepath.Join(dir, "rca.db"))
-	id := createRCA(t, db)
-	dest := filepath.Join(dir, "backups", "copy.db")
-	if err := db.Backup(context.Background(), dest); err != nil {
-		t.Fatalf("Backup: %v", err)
-	}
-	if err := db.Backup(context.Background(), dest); err == nil || !strings.Contains(err.Error(), "already exists") {
-		t.Fatalf("second Backup: err = %v, want refusal to overwrite", err)
-	}
-	copyDB := mustOpen(t, dest)
-	if err := copyDB.View(context.Background(), func(tx workflow.Tx) error {
-		r, err := tx.RCA(id)
-		if err == nil && r.Title != "Payments down" {
-			t.Errorf("backup title = %q", r.Title)
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		db := mustOpen(t, be.New(t))
+		id := createRCA(t, db)
+		_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+			return nil, tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{
+				{After: &tree.Node{ID: 1, Text: "same"}}, {After: &tree.Node{ID: 2, Text: "same"}}}})
+		})
+		if workflow.ErrorCode(err) != workflow.EConflict {
+			t.Fatalf("duplicate text: code %q (%v), want conflict", workflow.ErrorCode(err), err)
 		}
-		return err
-	}); err != nil {
-		t.Fatalf("read backup: %v", err)
-	}
-	if _, err := os.Stat(dest); err != nil {
-		t.Fatal(err)
-	}
+	})
 }
 
 func TestListAndChannel(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	var closedID, privID int64
-	update(t, db, func(tx workflow.Tx) error {
-		var err error
-		if closedID, err = tx.CreateRCA(&workflow.RCA{Title: "old", Creator: "U1", Facilitator: "U1",
-			Phase: workflow.PhaseClosed, Participants: []string{"U1"}}); err != nil {
-			return err
-		}
-		if privID, err = tx.CreateRCA(&workflow.RCA{Title: "secret", Creator: "U1", Facilitator: "U1", Private: true,
-			Phase: workflow.PhaseWiring, ChannelID: "C9", Participants: []string{"U1"}}); err != nil {
-			return err
-		}
-		_, err = tx.CreateRCA(&workflow.RCA{Title: "open", Creator: "U2", Facilitator: "U2",
-			Phase: workflow.PhaseCollecting, Participants: []string{"U2"}})
-		return err
-	})
-	tests := []struct {
-		name string
-		user string
-		want []string
-	}{
-		{name: "participant sees private, open first", user: "U1", want: []string{"open", "secret", "old"}},
-		{name: "outsider does not see private", user: "U7", want: []string{"open", "old"}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			if err := db.View(context.Background(), func(tx workflow.Tx) error {
-				rs, err := tx.ListRCAs(tc.user)
-				for _, r := range rs {
-					got = append(got, r.Title)
-				}
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		db := mustOpen(t, be.New(t))
+		var closedID, privID int64
+		update(t, db, func(tx workflow.Tx) error {
+			var err error
+			if closedID, err = tx.CreateRCA(&workflow.RCA{Title: "old", Creator: "U1", Facilitator: "U1",
+				Phase: workflow.PhaseClosed, Participants: []string{"U1"}}); err != nil {
 				return err
-			}); err != nil {
-				t.Fatal(err)
 			}
-			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
-				t.Fatalf("ListRCAs(%s) = %v, want %v", tc.user, got, tc.want)
+			if privID, err = tx.CreateRCA(&workflow.RCA{Title: "secret", Creator: "U1", Facilitator: "U1", Private: true,
+				Phase: workflow.PhaseWiring, ChannelID: "C9", Participants: []string{"U1"}}); err != nil {
+				return err
 			}
+			_, err = tx.CreateRCA(&workflow.RCA{Title: "open", Creator: "U2", Facilitator: "U2",
+				Phase: workflow.PhaseCollecting, Participants: []string{"U2"}})
+			return err
 		})
-	}
-	if err := db.View(context.Background(), func(tx workflow.Tx) error {
-		r, err := tx.RCAByChannel("C9")
-		if err == nil && r.ID != privID {
-			t.Errorf("RCAByChannel(C9) = %d, want %d", r.ID, privID)
+		tests := []struct {
+			name string
+			user string
+			want []string
+		}{
+			{name: "participant sees private, open first", user: "U1", want: []string{"open", "secret", "old"}},
+			{name: "outsider does not see private", user: "U7", want: []string{"open", "old"}},
 		}
-		if _, err := tx.RCAByChannel("C0"); workflow.ErrorCode(err) != workflow.ENotFound {
-			t.Errorf("RCAByChannel(C0) code = %q, want not_found", workflow.ErrorCode(err))
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				var got []string
+				if err := db.View(context.Background(), func(tx workflow.Tx) error {
+					rs, err := tx.ListRCAs(tc.user)
+					for _, r := range rs {
+						got = append(got, r.Title)
+					}
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+					t.Fatalf("ListRCAs(%s) = %v, want %v", tc.user, got, tc.want)
+				}
+			})
 		}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	_ = closedID
+		if err := db.View(context.Background(), func(tx workflow.Tx) error {
+			r, err := tx.RCAByChannel("C9")
+			if err == nil && r.ID != privID {
+				t.Errorf("RCAByChannel(C9) = %d, want %d", r.ID, privID)
+			}
+			if _, err := tx.RCAByChannel("C0"); workflow.ErrorCode(err) != workflow.ENotFound {
+				t.Errorf("RCAByChannel(C0) code = %q, want not_found", workflow.ErrorCode(err))
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_ = closedID
+	})
 }
 
 func TestConcurrentWritersNeverLocked(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	id := createRCA(t, db)
-	var wg sync.WaitGroup
-	errs := make(chan error, 200)
-	for w := 0; w < 20; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 10; i++ {
-				_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
-					_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
-					return nil, err
-				})
-				if err != nil {
-					errs <- err
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		db := mustOpen(t, be.New(t))
+		id := createRCA(t, db)
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		for w := 0; w < 20; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; i < 10; i++ {
+					_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+						_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
+						return nil, err
+					})
+					if err != nil {
+						errs <- err
+					}
+					if err := db.View(context.Background(), func(tx workflow.Tx) error { _, err := tx.AuditLog(id); return err }); err != nil {
+						errs <- err
+					}
 				}
-				if err := db.View(context.Background(), func(tx workflow.Tx) error { _, err := tx.AuditLog(id); return err }); err != nil {
-					errs <- err
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Errorf("concurrent access: %v", err)
-	}
-	var n int
-	db.View(context.Background(), func(tx workflow.Tx) error { log, err := tx.AuditLog(id); n = len(log); return err })
-	if n != 200 {
-		t.Fatalf("audit entries = %d, want 200", n)
-	}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("concurrent access: %v", err)
+		}
+		var n int
+		db.View(context.Background(), func(tx workflow.Tx) error { log, err := tx.AuditLog(id); n = len(log); return err })
+		if n != 200 {
+			t.Fatalf("audit entries = %d, want 200", n)
+		}
+	})
 }
 
 func update(tb testing.TB, db *storage.DB, fn func(tx workflow.Tx) error) {
@@ -401,202 +369,150 @@ func loadTree(tb testing.TB, db *storage.DB, id int64) *tree.Tree {
 	return tr
 }
 
-func TestSettings(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	got, err := db.Settings(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{"journal_mode": "wal", "synchronous": "1", "foreign_keys": "1", "busy_timeout": "10000"}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s = %q, want %q", k, got[k], v)
-		}
-	}
-}
-
-func TestMigrateEmptyFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "empty.db")
-	if err := os.WriteFile(path, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db := mustOpen(t, path)
-	if v, err := db.SchemaVersion(context.Background()); err != nil || v < 1 {
-		t.Fatalf("schema version of a migrated empty file = %d, %v", v, err)
-	}
-	createRCA(t, db)
-}
-
-func TestOpenRejectsGarbage(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "garbage.db")
-	if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 100)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := storage.Open(context.Background(), path); err == nil {
-		t.Fatal("Open of a non-database file succeeded")
-	}
-}
-
 func TestPruneDeliveries(t *testing.T) {
-	now := epoch
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "rca.db"),
-		storage.WithClock(func() time.Time { return now }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	for i, key := range []string{"old", "new"} {
-		now = epoch.Add(time.Duration(i) * 48 * time.Hour)
-		if _, err := db.Update(context.Background(), key, func(workflow.Tx) ([]byte, error) { return nil, nil }); err != nil {
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		now := epoch
+		db, err := storage.Open(context.Background(), be.New(t),
+			storage.WithClock(func() time.Time { return now }))
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	n, err := db.PruneDeliveries(context.Background(), epoch.Add(24*time.Hour))
-	if err != nil || n != 1 {
-		t.Fatalf("PruneDeliveries = %d, %v; want 1", n, err)
-	}
-	for key, want := range map[string]bool{"old": false, "new": true} {
-		if got, _ := db.Handled(context.Background(), key); got != want {
-			t.Errorf("Handled(%s) = %v, want %v", key, got, want)
+		defer db.Close()
+		for i, key := range []string{"old", "new"} {
+			now = epoch.Add(time.Duration(i) * 48 * time.Hour)
+			if _, err := db.Update(context.Background(), key, func(workflow.Tx) ([]byte, error) { return nil, nil }); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
+		n, err := db.PruneDeliveries(context.Background(), epoch.Add(24*time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("PruneDeliveries = %d, %v; want 1", n, err)
+		}
+		for key, want := range map[string]bool{"old": false, "new": true} {
+			if got, _ := db.Handled(context.Background(), key); got != want {
+				t.Errorf("Handled(%s) = %v, want %v", key, got, want)
+			}
+		}
+	})
 }
 
 func TestViewIsReadOnly(t *testing.T) {
-	db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-	err := db.View(context.Background(), func(tx workflow.Tx) error {
-		_, err := tx.CreateRCA(&workflow.RCA{Title: "x", Creator: "U1", Facilitator: "U1", Phase: workflow.PhaseCollecting})
-		return err
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		db := mustOpen(t, be.New(t))
+		err := db.View(context.Background(), func(tx workflow.Tx) error {
+			_, err := tx.CreateRCA(&workflow.RCA{Title: "x", Creator: "U1", Facilitator: "U1", Phase: workflow.PhaseCollecting})
+			return err
+		})
+		if err == nil {
+			t.Fatal("a write inside View succeeded")
+		}
 	})
-	if err == nil {
-		t.Fatal("a write inside View succeeded")
-	}
-}
-
-func TestBackupWhileWriting(t *testing.T) {
-	dir := t.TempDir()
-	db := mustOpen(t, filepath.Join(dir, "rca.db"))
-	id := createRCA(t, db)
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if _, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
-					_, err := tx.Audit(&workflow.AuditEntry{RCAID: id, Actor: "U1", Action: "x"})
-					return nil, err
-				}); err != nil {
-					t.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	dest := filepath.Join(dir, "live-copy.db")
-	err := db.Backup(context.Background(), dest)
-	close(stop)
-	wg.Wait()
-	if err != nil {
-		t.Fatalf("Backup during writes: %v", err)
-	}
-	raw, err := sql.Open("sqlite3", dest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	var check string
-	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
-		t.Fatalf("integrity_check of the copy = %q, %v", check, err)
-	}
 }
 
 // TestTreeCacheSeesOnlyCommittedTrees loads a tree (caching it), changes it
 // in a transaction that rolls back, then in one that commits, and checks what
 // every later load sees.
 func TestTreeCacheSeesOnlyCommittedTrees(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rca.db")
-	db := mustOpen(t, path)
-	id := createRCA(t, db)
-	update(t, db, func(tx workflow.Tx) error {
-		return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}}}})
-	})
-	first := loadTree(t, db, id)
-	first.SetText(1, "mutated by a caller") // callers get their own copy
-	boom := errors.New("boom")
-	_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
-		if err := tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 2, Text: "B"}}}}); err != nil {
-			return nil, err
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		db := mustOpen(t, path)
+		id := createRCA(t, db)
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "A"}}}})
+		})
+		first := loadTree(t, db, id)
+		first.SetText(1, "mutated by a caller") // callers get their own copy
+		boom := errors.New("boom")
+		_, err := db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+			if err := tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 2, Text: "B"}}}}); err != nil {
+				return nil, err
+			}
+			inside, err := tx.Tree(id)
+			if err != nil || inside.NumNodes() != 2 {
+				t.Errorf("inside the transaction: %v nodes, %v; want 2", inside.NumNodes(), err)
+			}
+			return nil, boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatal(err)
 		}
-		inside, err := tx.Tree(id)
-		if err != nil || inside.NumNodes() != 2 {
-			t.Errorf("inside the transaction: %v nodes, %v; want 2", inside.NumNodes(), err)
+		got := loadTree(t, db, id)
+		if n, _ := got.Node(1); got.NumNodes() != 1 || n.Text != "A" {
+			t.Fatalf("after rollback: %d nodes, #1 %q; want 1 node saying A", got.NumNodes(), n.Text)
 		}
-		return nil, boom
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 2, Text: "C"}}}})
+		})
+		if got := loadTree(t, db, id); got.NumNodes() != 2 {
+			t.Fatalf("after commit: %d nodes, want 2", got.NumNodes())
+		}
+		db.Close()
+		db = mustOpen(t, path)
+		if got := loadTree(t, db, id); got.NumNodes() != 2 {
+			t.Fatalf("after reopen: %d nodes, want 2", got.NumNodes())
+		}
 	})
-	if !errors.Is(err, boom) {
-		t.Fatal(err)
-	}
-	got := loadTree(t, db, id)
-	if n, _ := got.Node(1); got.NumNodes() != 1 || n.Text != "A" {
-		t.Fatalf("after rollback: %d nodes, #1 %q; want 1 node saying A", got.NumNodes(), n.Text)
-	}
-	update(t, db, func(tx workflow.Tx) error {
-		return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: &tree.Node{ID: 2, Text: "C"}}}})
-	})
-	if got := loadTree(t, db, id); got.NumNodes() != 2 {
-		t.Fatalf("after commit: %d nodes, want 2", got.NumNodes())
-	}
-	db.Close()
-	db = mustOpen(t, path)
-	if got := loadTree(t, db, id); got.NumNodes() != 2 {
-		t.Fatalf("after reopen: %d nodes, want 2", got.NumNodes())
-	}
 }
 
 // TestNumbersAfterDeletingAlmostEverything covers the placeholder paths of
 // the number reservation: one live node left, and none.
 func TestNumbersAfterDeletingAlmostEverything(t *testing.T) {
-	tests := []struct {
-		name     string
-		deleteUD bool // also delete the UDE
-		live     int
-	}{
-		{name: "one live node", live: 1},
-		{name: "no live node", deleteUD: true, live: 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			db := mustOpen(t, filepath.Join(t.TempDir(), "rca.db"))
-			id := createRCA(t, db)
-			u := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "U"}
-			c := &tree.Node{ID: 2, Text: "C"}
-			g := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}
-			update(t, db, func(tx workflow.Tx) error {
-				return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: u}, {After: c}},
-					Groups: []workflow.GroupChange{{After: g}}})
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		tests := []struct {
+			name     string
+			deleteUD bool // also delete the UDE
+			live     int
+		}{
+			{name: "one live node", live: 1},
+			{name: "no live node", deleteUD: true, live: 0},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				db := mustOpen(t, be.New(t))
+				id := createRCA(t, db)
+				u := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "U"}
+				c := &tree.Node{ID: 2, Text: "C"}
+				g := &tree.Group{ID: 1, Effect: 1, Causes: []tree.NodeID{2}}
+				update(t, db, func(tx workflow.Tx) error {
+					return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: u}, {After: c}},
+						Groups: []workflow.GroupChange{{After: g}}})
+				})
+				del := workflow.TreeChange{Nodes: []workflow.NodeChange{{Before: c}}, Groups: []workflow.GroupChange{{Before: g}}}
+				if tc.deleteUD {
+					del.Nodes = append(del.Nodes, workflow.NodeChange{Before: u})
+				}
+				update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, del) })
+				tr := loadTree(t, db, id)
+				if tr.NumNodes() != tc.live || tr.NumGroups() != 0 || tr.NextNodeID() != 3 {
+					t.Fatalf("%d nodes, %d links, next %s; want %d, 0, #3", tr.NumNodes(), tr.NumGroups(), tr.NextNodeID(), tc.live)
+				}
+				a, _ := tr.AddNode(tree.Node{Text: "A"})
+				b, _ := tr.AddNode(tree.Node{Text: "B"})
+				ng, err := tr.AddGroup(tree.Group{Effect: a.ID, Causes: []tree.NodeID{b.ID}})
+				if err != nil || ng.ID != 2 {
+					t.Fatalf("new link = %+v, %v; want number 2", ng, err)
+				}
 			})
-			del := workflow.TreeChange{Nodes: []workflow.NodeChange{{Before: c}}, Groups: []workflow.GroupChange{{Before: g}}}
-			if tc.deleteUD {
-				del.Nodes = append(del.Nodes, workflow.NodeChange{Before: u})
-			}
-			update(t, db, func(tx workflow.Tx) error { return tx.ApplyChange(id, del) })
-			tr := loadTree(t, db, id)
-			if tr.NumNodes() != tc.live || tr.NumGroups() != 0 || tr.NextNodeID() != 3 {
-				t.Fatalf("%d nodes, %d links, next %s; want %d, 0, #3", tr.NumNodes(), tr.NumGroups(), tr.NextNodeID(), tc.live)
-			}
-			a, _ := tr.AddNode(tree.Node{Text: "A"})
-			b, _ := tr.AddNode(tree.Node{Text: "B"})
-			ng, err := tr.AddGroup(tree.Group{Effect: a.ID, Causes: []tree.NodeID{b.ID}})
-			if err != nil || ng.ID != 2 {
-				t.Fatalf("new link = %+v, %v; want number 2", ng, err)
-			}
-		})
+		}
+	})
+}
+
+// forEach runs fn once per backend, as subtests named after the backend, so
+// the same suite checks the SQLite and the PostgreSQL implementation.
+func forEach(t *testing.T, fn func(t *testing.T, be storagetest.Backend)) {
+	t.Helper()
+	for _, b := range storagetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { fn(t, b) })
 	}
+}
+
+// rawOpen opens dsn with the backend's driver, beside the storage package.
+func rawOpen(tb testing.TB, be storagetest.Backend, dsn string) *sql.DB {
+	tb.Helper()
+	raw, err := sql.Open(be.Driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
 }

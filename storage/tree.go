@@ -18,10 +18,13 @@ import (
 // is cached under the RCA's tree_version, which every ApplyChange bumps; the
 // next load at the same version is a clone of the cached tree.
 func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
 	var title string
 	var maxNode, maxGroup int
 	var version int64
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT title, tree_version,
+	if err := t.queryRow(`SELECT title, tree_version,
 		(SELECT COALESCE(MAX(num), 0) FROM nodes WHERE rca_id = rcas.id),
 		(SELECT COALESCE(MAX(num), 0) FROM groups WHERE rca_id = rcas.id)
 		FROM rcas WHERE id = ?`, rcaID).Scan(&title, &version, &maxNode, &maxGroup); err != nil {
@@ -66,7 +69,7 @@ func (t *Tx) buildTree(rcaID int64, title string, maxNode, maxGroup int) (*tree.
 }
 
 func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT num, kind, text, weight, evidence, unverified, root_marked,
+	rows, err := t.query(`SELECT num, kind, text, weight, evidence, unverified, root_marked,
 		blame_worded FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("query nodes: %w", err)
@@ -86,7 +89,7 @@ func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
 }
 
 func (t *Tx) loadGroups(rcaID int64) ([]tree.Group, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT g.num, g.effect, g.status, c.node_num FROM groups g
+	rows, err := t.query(`SELECT g.num, g.effect, g.status, c.node_num FROM groups g
 		JOIN group_causes c ON c.rca_id = g.rca_id AND c.group_num = g.num
 		WHERE g.rca_id = ? AND g.deleted_at IS NULL ORDER BY g.num, c.position`, rcaID)
 	if err != nil {
@@ -117,9 +120,12 @@ func (t *Tx) loadGroups(rcaID int64) ([]tree.Group, error) {
 // then links. A node or link that was deleted earlier comes back when the
 // change adds it under its old number.
 func (t *Tx) ApplyChange(rcaID int64, ch workflow.TreeChange) error {
+	if err := t.lock(rcaID); err != nil {
+		return err
+	}
 	t.dirty = true
 	var version int64
-	err := t.tx.QueryRowContext(t.ctx, `UPDATE rcas SET tree_version = tree_version + 1 WHERE id = ?
+	err := t.queryRow(`UPDATE rcas SET tree_version = tree_version + 1 WHERE id = ?
 		RETURNING tree_version`, rcaID).Scan(&version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return notFound("There is no RCA #%d.", rcaID)
@@ -311,9 +317,12 @@ func (t *Tx) applyGroup(rcaID int64, c workflow.GroupChange) error {
 
 // NodeInfo returns who added a node and where it came from.
 func (t *Tx) NodeInfo(rcaID int64, id tree.NodeID) (workflow.NodeInfo, error) {
+	if err := t.lock(rcaID); err != nil {
+		return workflow.NodeInfo{}, err
+	}
 	var info workflow.NodeInfo
 	var created string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT author, source_link, created_at FROM nodes
+	err := t.queryRow(`SELECT author, source_link, created_at FROM nodes
 		WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`, rcaID, id).Scan(&info.Author, &info.SourceLink, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return info, notFound("Node %s does not exist in this RCA.", id)
@@ -329,7 +338,10 @@ func (t *Tx) NodeInfo(rcaID int64, id tree.NodeID) (workflow.NodeInfo, error) {
 
 // Skips returns the nodes skipped in the wiring walk.
 func (t *Tx) Skips(rcaID int64) ([]tree.NodeID, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT node_num FROM walk_skips WHERE rca_id = ? ORDER BY node_num`, rcaID)
+	if err := t.lock(rcaID); err != nil {
+		return nil, err
+	}
+	rows, err := t.query(`SELECT node_num FROM walk_skips WHERE rca_id = ? ORDER BY node_num`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("storage: skips of rca %d: %w", rcaID, err)
 	}
@@ -347,9 +359,12 @@ func (t *Tx) Skips(rcaID int64) ([]tree.NodeID, error) {
 
 // SetSkip remembers or forgets that a node was skipped in the walk.
 func (t *Tx) SetSkip(rcaID int64, id tree.NodeID, skipped bool) error {
+	if err := t.lock(rcaID); err != nil {
+		return err
+	}
 	q := `DELETE FROM walk_skips WHERE rca_id = ? AND node_num = ?`
 	if skipped {
-		q = `INSERT OR IGNORE INTO walk_skips (rca_id, node_num) VALUES (?, ?)`
+		q = `INSERT INTO walk_skips (rca_id, node_num) VALUES (?, ?) ON CONFLICT DO NOTHING`
 	}
 	if _, err := t.exec(q, rcaID, id); err != nil {
 		return fmt.Errorf("storage: skip %s in rca %d: %w", id, rcaID, err)

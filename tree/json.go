@@ -87,7 +87,7 @@ func (t *Tree) UnmarshalJSON(data []byte) error {
 		if !validStatus(g.Status) {
 			return fmt.Errorf("read tree JSON: link %d: unknown status %q", g.ID, g.Status)
 		}
-		if _, err := next.AddGroup(Group{ID: g.ID, Effect: g.Effect, Causes: g.Causes, Status: g.Status}); err != nil {
+		if _, err := next.AddGroup(Group(g)); err != nil {
 			return fmt.Errorf("read tree JSON: link %d: %w", g.ID, err)
 		}
 	}

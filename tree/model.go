@@ -116,7 +116,8 @@ var (
 
 // NormalizeText trims s, collapses runs of white space into one space and
 // checks the result: valid UTF-8, no control or bidirectional-override
-// characters, 1 to MaxTextRunes runes.
+// characters, 1 to MaxTextRunes runes. Invisible spaces are dropped; the
+// zero-width joiner and non-joiner stay between two characters.
 func NormalizeText(s string) (string, error) {
 	if isNormal(s) {
 		return s, nil
@@ -131,21 +132,32 @@ func normalizeText(s string) (string, error) {
 	}
 	var b strings.Builder
 	space := false
+	var joiner rune // a pending ZWJ or ZWNJ, kept only between two characters
 	for _, r := range s {
 		switch {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
+			joiner = 0
 			continue
 		case unicode.IsControl(r):
 			return "", fmt.Errorf("%w: it contains the control character %U", ErrInvalidText, r)
 		case isBidiControl(r):
 			return "", fmt.Errorf("%w: it contains the direction-override character %U", ErrInvalidText, r)
+		case isJoiner(r):
+			if b.Len() > 0 && !space {
+				joiner = r
+			}
+			continue
 		case isZeroWidth(r):
 			continue
 		}
 		if space {
 			b.WriteByte(' ')
 			space = false
+		}
+		if joiner != 0 {
+			b.WriteRune(joiner)
+			joiner = 0
 		}
 		b.WriteRune(r)
 	}
@@ -193,8 +205,15 @@ func isBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
 }
 
+// isJoiner reports whether r is the zero-width joiner or non-joiner: emoji
+// sequences (👩‍💻) and Persian and Indic spelling need them, so they are kept
+// between two characters.
+func isJoiner(r rune) bool { return r == 0x200C || r == 0x200D }
+
+// isZeroWidth reports whether r is an invisible space or word joiner, dropped
+// from texts.
 func isZeroWidth(r rune) bool {
-	return r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF
+	return r == 0x200B || r == 0x2060 || r == 0xFEFF
 }
 
 // Tree is a Current State Tree (or Future Reality Tree). The zero value is not

@@ -279,7 +279,7 @@ func (s *Service) Repair(ctx context.Context, actor Actor, rcaID int64, in Repai
 			return Invalidf("action", "That repair does not answer a %s reservation.", strings.ReplaceAll(string(rv.Category), "_", " "))
 		}
 		if in.Action == RepairDismiss && rv.RaisedBy != actor.UserID && !r.IsFacilitator(actor.UserID) {
-			return Errorf(EForbidden, "Only the person who raised it or the facilitator can dismiss a reservation.")
+			return FacilitatorOnly(r, "dismiss a reservation someone else raised")
 		}
 		if err := s.applyRepair(tx, r, actor, c, rv, in, res); err != nil {
 			return err
@@ -484,8 +484,7 @@ func (s *Service) Decide(ctx context.Context, actor Actor, rcaID int64, group tr
 		if err != nil {
 			return err
 		}
-		g, err := c.group(group)
-		if err != nil {
+		if _, err := c.group(group); err != nil {
 			return err
 		}
 		res.Groups = []tree.GroupID{group}
@@ -505,7 +504,8 @@ func (s *Service) Decide(ctx context.Context, actor Actor, rcaID int64, group tr
 				entry.Dismissed = append(entry.Dismissed, rv.ID)
 			}
 		}
-		if g, err = loadGroup(tx, r, group); err != nil {
+		g, err := loadGroup(tx, r, group)
+		if err != nil {
 			return err
 		}
 		res.Status = tree.StatusAccepted

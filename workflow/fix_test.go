@@ -78,11 +78,11 @@ func TestProposeFixAndFinish(t *testing.T) {
 		}
 	}
 	// The core cause is remembered for later RCAs.
-	sim, err := e.svc.SimilarPastCauses(e.ctx, "A slow SQL query exhausts the database pool")
+	sim, err := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), "A slow SQL query exhausts the database pool")
 	if err != nil || len(sim) != 1 || sim[0].Past.RCAID != id || sim[0].Past.Node != 3 {
 		t.Fatalf("similar = %+v, %v", sim, err)
 	}
-	none, _ := e.svc.SimilarPastCauses(e.ctx, "Certificate renewal is manual")
+	none, _ := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), "Certificate renewal is manual")
 	if len(none) != 0 {
 		t.Fatalf("unrelated text matched %+v", none)
 	}
@@ -101,24 +101,30 @@ func TestUnreviewedLinksAreOpenItems(t *testing.T) {
 	}
 }
 
+// closeOnCause runs an RCA from start to finish with one symptom and its
+// accepted cause, which becomes the remembered core cause.
+func (e *env) closeOnCause(in workflow.StartInput, cause string) *workflow.RCA {
+	e.t.Helper()
+	r, err := e.svc.Start(e.ctx, fac, in)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.must(e.svc.AddSymptom(e.ctx, fac, r.ID, workflow.SymptomInput{Text: "Checkout fails in " + in.Title}))
+	e.must(e.svc.AddCauses(e.ctx, fac, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
+	e.phase(r.ID, workflow.PhaseChallenging)
+	e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
+	e.phase(r.ID, workflow.PhaseFixing)
+	if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
 func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
 	e := newEnv(t)
-	for i, title := range []string{"First outage", "Second outage"} {
-		r, err := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: title, Participants: []string{alice.UserID}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.must(e.svc.AddSymptom(e.ctx, alice, r.ID, workflow.SymptomInput{Text: "Checkout fails " + title}))
-		cause := []string{"Deploys skip the canary stage", "Deploys always skip the canary stage"}[i]
-		e.must(e.svc.AddCauses(e.ctx, alice, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
-		e.phase(r.ID, workflow.PhaseChallenging)
-		e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
-		e.phase(r.ID, workflow.PhaseFixing)
-		if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	rec, err := e.svc.RecurringCauses(e.ctx)
+	e.closeOnCause(workflow.StartInput{Title: "First outage", Participants: []string{alice.UserID}}, "Deploys skip the canary stage")
+	e.closeOnCause(workflow.StartInput{Title: "Second outage", Participants: []string{alice.UserID}}, "Deploys always skip the canary stage")
+	rec, err := e.svc.RecurringCauses(e.ctx, eve)
 	if err != nil || len(rec) != 1 || len(rec[0]) != 2 {
 		t.Fatalf("recurring = %+v, %v", rec, err)
 	}
@@ -162,8 +168,85 @@ IF [Marketing email drives a traffic spike] THEN [Database is overloaded]`))
 		t.Fatalf("summary causes (the smallest fix set) = %+v", sum.CoreCauses)
 	}
 	for _, text := range []string{"Nightly batch job runs at peak", "Marketing email drives a traffic spike"} {
-		if sim, err := e.svc.SimilarPastCauses(e.ctx, text); err != nil || len(sim) != 0 {
+		if sim, err := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), text); err != nil || len(sim) != 0 {
 			t.Errorf("%q was remembered as a past core cause: %+v, %v", text, sim, err)
 		}
 	}
+}
+
+// TestMemoryKeepsPrivateRCAsPrivate: a private RCA closed on a core cause is
+// remembered, but only its participants ever see it again.
+func TestMemoryKeepsPrivateRCAsPrivate(t *testing.T) {
+	e := newEnv(t)
+	secret := e.closeOnCause(workflow.StartInput{Title: "Secret breach", Private: true, Participants: []string{alice.UserID}}, "Deploys skip the canary stage")
+	e.closeOnCause(workflow.StartInput{Title: "Public outage"}, "Deploys always skip the canary stage")
+	const similar = "Deploys skip canary stage"
+
+	t.Run("similar cause hint", func(t *testing.T) {
+		tests := []struct {
+			name       string
+			actor      workflow.Actor
+			private    bool
+			seesSecret bool
+		}{
+			{name: "outsider in own public RCA", actor: eve},
+			{name: "outsider in own private RCA", actor: eve, private: true},
+			{name: "participant of the private RCA", actor: alice, seesSecret: true},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r, err := e.svc.Start(e.ctx, tc.actor, workflow.StartInput{Title: "New " + tc.name, Private: tc.private})
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.must(e.svc.AddSymptom(e.ctx, tc.actor, r.ID, workflow.SymptomInput{Text: "Errors"}))
+				res := e.must(e.svc.AddCauses(e.ctx, tc.actor, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{similar}}))
+				saw := false
+				for _, s := range res.Similar {
+					saw = saw || s.Past.RCAID == secret.ID
+				}
+				if saw != tc.seesSecret || len(res.Similar) == 0 {
+					t.Fatalf("similar = %+v; want the private RCA %v and the public one", res.Similar, tc.seesSecret)
+				}
+			})
+		}
+	})
+	t.Run("audiences", func(t *testing.T) {
+		tests := []struct {
+			name string
+			aud  workflow.Audience
+			want int // similar causes found: the public one, plus the private one when allowed
+		}{
+			{name: "everyone in a public channel", aud: workflow.Audience{Public: true}, want: 1},
+			{name: "the private RCA's own people", aud: workflow.Audience{Users: []string{fac.UserID, alice.UserID}}, want: 2},
+			{name: "its people and an outsider", aud: workflow.Audience{Users: []string{alice.UserID, eve.UserID}}, want: 1},
+			{name: "nobody named", aud: workflow.Audience{}, want: 1},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := e.svc.SimilarPastCauses(e.ctx, tc.aud, similar)
+				if err != nil || len(got) != tc.want {
+					t.Fatalf("SimilarPastCauses = %+v, %v; want %d", got, err, tc.want)
+				}
+			})
+		}
+	})
+	t.Run("recurring causes", func(t *testing.T) {
+		for _, tc := range []struct {
+			viewer workflow.Actor
+			groups int
+		}{{eve, 0}, {bob, 0}, {alice, 1}, {fac, 1}} {
+			rec, err := e.svc.RecurringCauses(e.ctx, tc.viewer)
+			if err != nil || len(rec) != tc.groups {
+				t.Fatalf("RecurringCauses(%s) = %+v, %v; want %d groups", tc.viewer.UserID, rec, err, tc.groups)
+			}
+			for _, g := range rec {
+				for _, p := range g {
+					if p.RCAID == secret.ID && tc.groups == 0 {
+						t.Fatalf("%s sees the private RCA", tc.viewer.UserID)
+					}
+				}
+			}
+		}
+	})
 }

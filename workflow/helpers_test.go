@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/storage/storagetest"
 	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
 )
@@ -47,7 +47,7 @@ type env struct {
 
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
-	e := &env{t: tb, path: filepath.Join(tb.TempDir(), "untangle.db"),
+	e := &env{t: tb, path: storagetest.New(tb),
 		clock: &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, ctx: context.Background()}
 	e.open()
 	tb.Cleanup(func() { e.db.Close() })

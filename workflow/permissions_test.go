@@ -17,6 +17,7 @@ func TestCheckTable(t *testing.T) {
 	const (
 		ok        = ""
 		forbidden = workflow.EForbidden
+		hidden    = workflow.ENotFound // a private RCA reads as missing to outsiders
 		wrong     = workflow.EWrongPhase
 	)
 	tests := []struct {
@@ -32,9 +33,9 @@ func TestCheckTable(t *testing.T) {
 		{name: "participant cannot add symptom while challenging", user: "UP", phase: workflow.PhaseChallenging, cmd: workflow.CmdAddSymptom, want: wrong},
 		{name: "outsider cannot add symptom", user: "UX", phase: workflow.PhaseCollecting, cmd: workflow.CmdAddSymptom, want: forbidden},
 		{name: "outsider may view public", user: "UX", phase: workflow.PhaseWiring, cmd: workflow.CmdView, want: ok},
-		{name: "outsider may not view private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdView, want: forbidden},
+		{name: "outsider may not view private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdView, want: hidden},
 		{name: "outsider may join public", user: "UX", phase: workflow.PhaseWiring, cmd: workflow.CmdJoin, want: ok},
-		{name: "outsider may not join private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdJoin, want: forbidden},
+		{name: "outsider may not join private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdJoin, want: hidden},
 		{name: "nobody joins a closed rca", user: "UX", phase: workflow.PhaseClosed, cmd: workflow.CmdJoin, want: wrong},
 		{name: "participant cannot advance", user: "UP", phase: workflow.PhaseCollecting, cmd: workflow.CmdAdvance, want: forbidden},
 		{name: "facilitator advances", user: "UF", phase: workflow.PhaseCollecting, cmd: workflow.CmdAdvance, want: ok},
@@ -159,7 +160,9 @@ func TestPermissionMatrix(t *testing.T) {
 			for cmd, s := range spec {
 				want := ""
 				switch {
-				case role.rank < 0, role.rank == 0 && s.who != "anyone", role.rank == 1 && s.who == "lead":
+				case role.rank < 0:
+					want = workflow.ENotFound
+				case role.rank == 0 && s.who != "anyone", role.rank == 1 && s.who == "lead":
 					want = workflow.EForbidden
 				case !strings.Contains(s.phases, letters[phase]):
 					want = workflow.EWrongPhase
@@ -195,6 +198,27 @@ func TestDocsListEveryRule(t *testing.T) {
 		row := fmt.Sprintf("| `%s` | %s | %s |", r.Command, strings.Join(phases, ", "), who)
 		if !strings.Contains(string(doc), row) {
 			t.Errorf("docs/workflow.md lacks the row %s", row)
+		}
+	}
+}
+
+// TestFacilitatorRefusalsNameThem: every refusal of what only the
+// facilitator may do carries their id, the RCA's title and the action, and
+// never the RCA's internal number.
+func TestFacilitatorRefusalsNameThem(t *testing.T) {
+	e := newEnv(t)
+	id := e.start(false)
+	e.seed(id)
+	_, deleteErr := e.svc.Delete(e.ctx, bob, id, 2)
+	_, finishErr := e.svc.Finish(e.ctx, alice, id)
+	for name, err := range map[string]error{"delete another's node": deleteErr, "finish": finishErr} {
+		d := workflow.ErrorDetail(err)
+		if d == nil || d.Code != workflow.EForbidden || d.Facilitator != fac.UserID || d.Title != "Payment routing outage" || d.Action == "" {
+			t.Errorf("%s: %+v, want a forbidden refusal naming the facilitator, title and action", name, d)
+			continue
+		}
+		if strings.Contains(d.Message, "#") || !strings.Contains(d.Message, d.Title) {
+			t.Errorf("%s: message %q", name, d.Message)
 		}
 	}
 }

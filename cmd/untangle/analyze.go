@@ -26,6 +26,10 @@ type analyzeFlags struct {
 	threshold float64
 	report    string             // "text", "json", or "" when an output goes to standard output instead
 	outputs   map[string]*string // format name → path ("" = not wanted, "-" = standard output)
+	fixes     fixFlags           // --fix: draw the Future Reality Tree with these injections
+	// onePicture draws --png/--svg as one picture even when the tree is too
+	// big for readable text.
+	onePicture bool
 }
 
 // stdoutPath is the output path that means standard output.
@@ -47,8 +51,10 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &analyzeFlags{outputs: map[string]*string{}}
-	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "weighted UDE share a root needs to be a core cause (0–1]")
+	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "share (0–1] of the weighted UDE impact a root must explain and, fixed alone, remove to be a core cause")
 	fs.StringVar(&f.report, "report", "text", "what to print: text or json")
+	fs.Var(&f.fixes, "fix", "an injection against a node, `N=TEXT` (repeatable); the picture and file outputs then show the Future Reality Tree")
+	fs.BoolVar(&f.onePicture, "one-picture", false, "draw --png/--svg as one picture even when the tree is too big to read in one")
 	for _, o := range outputFormats {
 		f.outputs[o.name] = fs.String(o.name, "", o.help)
 	}
@@ -144,10 +150,20 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, err)
 		return exitInput
 	}
-	a := tree.Analyze(t, tree.Options{Threshold: f.threshold})
+	opt := tree.Options{Threshold: f.threshold}
+	a := tree.Analyze(t, opt)
+	drawn, drawnAnalysis := t, a
+	var combined tree.Elimination
+	if len(f.fixes) > 0 {
+		if drawn, combined, err = futureOf(t, f.fixes, opt); err != nil {
+			fmt.Fprintln(io.err, "untangle analyze:", err)
+			return exitInput
+		}
+		drawnAnalysis = nil // the Future Reality Tree is drawn as it is, like the bot does
+	}
 	blame := checkBlame(t)
 	a.Warnings = append(a.Warnings, blameWarnings(blame)...)
-	if err := writeOutputs(ctx, t, a, f.outputs, io.out); err != nil {
+	if err := writeOutputs(ctx, drawn, drawnAnalysis, f.outputs, f.onePicture, io); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
@@ -155,7 +171,9 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 	case "json":
 		err = writeJSONReport(io.out, t, a, blame)
 	case "text":
-		err = writeTextReport(io.out, t, a)
+		if err = writeTextReport(io.out, t, a); err == nil && len(f.fixes) > 0 {
+			err = writeFixReport(io.out, t, f.fixes, combined)
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
@@ -237,8 +255,8 @@ func prefixErrors(file string, err error) error {
 
 // writeOutputs produces every requested file in memory first, then writes each
 // atomically, so a failure leaves no partial file behind; the path "-"
-// writes to stdout.
-func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string, stdout io.Writer) error {
+// writes to standard output, and split pictures are listed on standard error.
+func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map[string]*string, onePicture bool, std stdio) error {
 	type output struct{ name, path string }
 	var wanted []output
 	for _, o := range outputFormats {
@@ -252,46 +270,52 @@ func writeOutputs(ctx context.Context, t *tree.Tree, a *tree.Analysis, paths map
 	if len(wanted) == 0 {
 		return nil
 	}
-	contents := make([][]byte, len(wanted))
+	files := make([][]outFile, len(wanted))
 	var r *render.Renderer
 	for i, o := range wanted {
-		if (o.name == "png" || o.name == "svg") && r == nil {
-			var err error
-			if r, err = render.New(ctx); err != nil {
-				return fmt.Errorf("start the renderer: %w", err)
+		if o.name == "png" || o.name == "svg" {
+			if r == nil {
+				var err error
+				if r, err = render.New(ctx); err != nil {
+					return fmt.Errorf("start the renderer: %w", err)
+				}
+				defer r.Close()
 			}
-			defer r.Close()
+			var err error
+			if files[i], err = pictureFiles(ctx, r, o.name, o.path, t, a, onePicture); err != nil {
+				return fmt.Errorf("--%s: %w", o.name, err)
+			}
+			if o.path == stdoutPath && len(files[i]) > 1 {
+				return fmt.Errorf("--%s -: the tree is drawn as %d pictures, which cannot all go to standard output; give a file name, or add --one-picture", o.name, len(files[i]))
+			}
+			continue
 		}
-		data, err := produce(ctx, r, o.name, t, a)
+		data, err := produce(o.name, t, a)
 		if err != nil {
 			return fmt.Errorf("--%s: %w", o.name, err)
 		}
-		contents[i] = data
+		files[i] = []outFile{{path: o.path, data: data}}
 	}
 	for i, o := range wanted {
-		var err error
-		if o.path == stdoutPath {
-			_, err = stdout.Write(contents[i])
-		} else {
-			err = writeFileAtomic(o.path, contents[i])
+		for _, f := range files[i] {
+			var err error
+			if f.path == stdoutPath {
+				_, err = std.out.Write(f.data)
+			} else {
+				err = writeFileAtomic(f.path, f.data)
+			}
+			if err != nil {
+				return fmt.Errorf("--%s: %w", o.name, err)
+			}
 		}
-		if err != nil {
-			return fmt.Errorf("--%s: %w", o.name, err)
-		}
+		listPictures(std.err, o.name, files[i])
 	}
 	return nil
 }
 
-func produce(ctx context.Context, r *render.Renderer, format string, t *tree.Tree, a *tree.Analysis) ([]byte, error) {
+func produce(format string, t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	opt := render.Options{Title: t.Title}
-	var buf bytes.Buffer
 	switch format {
-	case "png":
-		err := r.PNG(ctx, t, a, opt, &buf)
-		return buf.Bytes(), err
-	case "svg":
-		err := r.SVG(ctx, t, a, opt, &buf)
-		return buf.Bytes(), err
 	case "dot":
 		return render.DOT(t, a, opt), nil
 	case "mermaid":

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
 )
 
@@ -36,7 +37,7 @@ var settings = []setting{
 	{flag: "bot-token", env: "SLACK_BOT_TOKEN", help: "Slack bot token (xoxb-…); or SLACK_BOT_TOKEN_FILE", secret: true},
 	{flag: "app-token", env: "SLACK_APP_TOKEN", help: "Slack app-level token (xapp-…) with connections:write; or SLACK_APP_TOKEN_FILE", secret: true},
 	{flag: "api-url", env: "SLACK_API_URL", def: "https://slack.com/api/", help: "Slack Web API base URL (GovSlack, tests)"},
-	{flag: "db", env: "UNTANGLE_DB", def: "./untangle.db", help: "SQLite database file"},
+	{flag: "db", env: "UNTANGLE_DB", def: "./untangle.db", help: "SQLite database file, or a postgres:// URL for several replicas"},
 	{flag: "remind-cron", env: "UNTANGLE_REMIND_CRON", def: "0 10 * * 1-5", help: "default reminder schedule (cron: minute hour day month weekday)"},
 	{flag: "tz", env: "UNTANGLE_TZ", def: "UTC", help: "time zone of the reminder schedule (IANA name, e.g. Europe/Berlin)"},
 	{flag: "core-threshold", env: "UNTANGLE_CORE_THRESHOLD", def: "0.7", help: "weighted UDE share a root needs to be a core cause (0–1]"},
@@ -119,7 +120,9 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 		cfg.APIURL += "/"
 	}
 	if cfg.DBPath == "" {
-		errs = append(errs, errors.New("UNTANGLE_DB must name a database file"))
+		errs = append(errs, errors.New("UNTANGLE_DB must name a database file or a postgres:// URL"))
+	} else if _, err := storage.Backend(cfg.DBPath); err != nil {
+		errs = append(errs, fmt.Errorf("UNTANGLE_DB: %w", err))
 	}
 	if _, err := workflow.ParseCron(cfg.RemindCron); err != nil {
 		errs = append(errs, fmt.Errorf("UNTANGLE_REMIND_CRON %q is not a valid cron schedule (%v); example: \"0 10 * * 1-5\" is 10:00 on weekdays", cfg.RemindCron, err))

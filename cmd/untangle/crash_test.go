@@ -21,6 +21,7 @@ import (
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/storage/storagetest"
 	"github.com/untangle-rca/untangle/workflow"
 )
 
@@ -34,6 +35,7 @@ var (
 type crashRig struct {
 	t        *testing.T
 	bin, dir string
+	db       string // UNTANGLE_DB: a SQLite file, or a PostgreSQL database (UNTANGLE_TEST_BACKEND)
 	fake     *slacktest.Server
 	addr     string
 	cmd      *exec.Cmd
@@ -74,7 +76,7 @@ func (r *crashRig) start(ctx context.Context) {
 	cmd := exec.Command(r.bin, "serve")
 	cmd.Env = append(os.Environ(),
 		"SLACK_BOT_TOKEN="+r.fake.BotToken(), "SLACK_APP_TOKEN="+r.fake.AppToken(), "SLACK_API_URL="+r.fake.APIURL(),
-		"UNTANGLE_DB="+filepath.Join(r.dir, "untangle.db"), "UNTANGLE_HTTP_ADDR="+r.addr)
+		"UNTANGLE_DB="+r.db, "UNTANGLE_HTTP_ADDR="+r.addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		r.t.Fatal(err)
@@ -174,7 +176,7 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	fake := slacktest.New(t, slacktest.WithAckTimeout(time.Second))
 	alice := fake.AddUser("alice")
 	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
-	r := &crashRig{t: t, bin: buildBinary(t, dir), dir: dir, fake: fake, addr: freeAddr(t)}
+	r := &crashRig{t: t, bin: buildBinary(t, dir), dir: dir, db: storagetest.New(t), fake: fake, addr: freeAddr(t)}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
@@ -246,11 +248,11 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	r.stop()
 	t.Logf("%d kills, %d actions tried, %d starts and %d symptoms acknowledged", *crashKills, tried, len(acked), len(ackedSymptoms))
 	checkLogs(t, r.logs, fake.BotToken(), fake.AppToken())
-	symptoms := checkSymptomsOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, dash.Channel, ackedSymptoms)
+	symptoms := checkSymptomsOnce(t, r.db, alice.ID, dash.Channel, ackedSymptoms)
 	if final, _ := fake.Message(dash.Channel, dash.TS); !strings.Contains(final.PlainText(), fmt.Sprintf("%d symptoms", symptoms)) {
 		t.Errorf("the dashboard does not count the %d symptoms:\n%s", symptoms, final.PlainText())
 	}
-	open := checkExactlyOnce(t, filepath.Join(dir, "untangle.db"), alice.ID, acked, fake)
+	open := checkExactlyOnce(t, r.db, alice.ID, acked, fake)
 	if want := fmt.Sprintf("untangle_open_rcas %d\n", open); !strings.Contains(metrics, want) {
 		t.Errorf("/metrics of the real binary lacks %q", want)
 	}

@@ -51,13 +51,16 @@ func startOpsServer(addr string, b *bot.Bot, db *storage.DB, log *slog.Logger) (
 	}, nil
 }
 
-// dbProbe checks that the database file is writable by this process, that a
-// write transaction can start and commit (BEGIN IMMEDIATE takes SQLite's
-// write lock), and that a read works.
+// dbProbe checks that a SQLite database file is writable by this process,
+// that a write transaction can start and commit (BEGIN IMMEDIATE takes
+// SQLite's write lock; on PostgreSQL it needs the server up and writable),
+// and that a read works.
 func dbProbe(db *storage.DB) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
-		if err := syscall.Access(db.Path(), 2 /* W_OK */); err != nil {
-			return fmt.Errorf("database file %s is not writable: %w", db.Path(), err)
+		if path := db.Path(); path != "" {
+			if err := syscall.Access(path, 2 /* W_OK */); err != nil {
+				return fmt.Errorf("database file %s is not writable: %w", path, err)
+			}
 		}
 		if _, err := db.Update(ctx, "", func(workflow.Tx) ([]byte, error) { return nil, nil }); err != nil {
 			return fmt.Errorf("database write transaction: %w", err)

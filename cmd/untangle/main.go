@@ -53,6 +53,7 @@ func commands() []command {
 		{"analyze", "analyse a tree file and write pictures and reports", runAnalyze},
 		{"manifest", "print the Slack app manifest (YAML)", runManifest},
 		{"backup", "copy the live database safely", runBackup},
+		{"migrate-db", "copy a SQLite database into an empty PostgreSQL database", runMigrateDB},
 		{"healthcheck", "exit 0 when the running bot is healthy (Docker HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", nil},

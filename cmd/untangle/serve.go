@@ -46,16 +46,16 @@ func runServe(ctx context.Context, args []string, io stdio) int {
 func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	db, err := storage.Open(ctx, cfg.DBPath)
 	if err != nil {
-		return fmt.Errorf("open the database %s: %w", cfg.DBPath, err)
+		return fmt.Errorf("open the database: %w", err)
 	}
 	defer db.Close()
-	log.Info("database ready", "path", cfg.DBPath)
+	log.Info("database ready", "database", db.Name(), "backend", string(db.Backend()))
 	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold),
 		workflow.WithLimits(cfg.Limits))
 	b, err := bot.New(bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
-		RemindCron: cfg.RemindCron,
+		RemindCron: cfg.RemindCron, Refs: db,
 	}, svc)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func runBackup(ctx context.Context, args []string, io stdio) int {
 	fs.SetOutput(io.err)
 	dbPath := fs.String("db", envOr("UNTANGLE_DB", "./untangle.db"), "the live database (env UNTANGLE_DB)")
 	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage: untangle backup [--db FILE] DEST\n\nWrites a consistent copy of the database to DEST (which must not exist), safe while the bot runs.")
+		fmt.Fprintln(io.err, "Usage: untangle backup [--db FILE] DEST\n\nWrites a consistent copy of the database to DEST (which must not exist), safe while the bot runs.\nOn PostgreSQL, use pg_dump instead.")
 		fs.PrintDefaults()
 	}
 	positional, err := parseInterspersed(fs, args)
@@ -143,6 +143,13 @@ func runBackup(ctx context.Context, args []string, io stdio) int {
 	if err != nil || len(positional) != 1 {
 		fs.Usage()
 		return exitUsage
+	}
+	if kind, err := storage.Backend(*dbPath); err != nil {
+		fmt.Fprintln(io.err, "untangle backup:", err)
+		return exitUsage
+	} else if kind == storage.Postgres {
+		fmt.Fprintln(io.err, "untangle backup:", storage.ErrBackupPostgres)
+		return exitInput
 	}
 	if err := checkSQLite(*dbPath); err != nil {
 		fmt.Fprintln(io.err, "untangle backup:", err)

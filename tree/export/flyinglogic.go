@@ -12,8 +12,7 @@ import (
 // Flying Logic document constants. See docs/formats.md for what they are
 // based on and how sure we are of each.
 const (
-	flMajorVersion = "4"
-	flMinorVersion = "0"
+	flMajorVersion = "5" // documents of Flying Logic 4
 	flString       = "java.lang.String"
 	flInteger      = "java.lang.Integer"
 	flOperatorAnd  = "Fuzzy And"
@@ -39,21 +38,30 @@ var flClasses = map[tree.Kind]string{
 	tree.KindDesiredEffect: flClassDesirable,
 }
 
-// flDocument is the root of a Flying Logic document.
+// flDocument is the root of a Flying Logic document, in the shape Flying
+// Logic saves: the title in documentInfo, the graph under
+// decisionGraph/logicGraph/graph, every vertex's and edge's values in an
+// attributes element.
 type flDocument struct {
-	XMLName      xml.Name      `xml:"flyingLogic"`
-	MajorVersion string        `xml:"majorVersion,attr"`
-	MinorVersion string        `xml:"minorVersion,attr"`
-	Attributes   []flAttribute `xml:"attributes>attribute,omitempty"`
-	Vertices     []flVertex    `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
-	Edges        []flEdge      `xml:"decisionGraph>logicGraph>graph>edges>edge"`
+	XMLName      xml.Name        `xml:"flyingLogic"`
+	MajorVersion string          `xml:"majorversion,attr"`
+	Info         *flDocumentInfo `xml:"documentInfo,omitempty"`
+	Vertices     []flVertex      `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
+	Edges        []flEdge        `xml:"decisionGraph>logicGraph>graph>edges>edge"`
 }
 
-// flAttribute is a keyed, typed value of a document, vertex or edge.
+// flDocumentInfo holds the values of Flying Logic's document inspector.
+type flDocumentInfo struct {
+	Title string `xml:"title,attr"`
+}
+
+// flAttribute is a keyed, typed value of a vertex or edge; the entity class
+// is an attribute holding a reference element instead of text.
 type flAttribute struct {
-	Key   string `xml:"key,attr"`
-	Class string `xml:"class,attr"`
-	Value string `xml:",chardata"`
+	Key         string      `xml:"key,attr"`
+	Class       string      `xml:"class,attr,omitempty"`
+	Value       string      `xml:",chardata"`
+	EntityClass *flClassRef `xml:"entityClass,omitempty"`
 }
 
 // flClassRef refers to an entity class of a built-in domain by name.
@@ -63,9 +71,8 @@ type flClassRef struct {
 
 // flVertex is an entity or a junctor.
 type flVertex struct {
-	EID         int           `xml:"eid,attr"`
-	Attributes  []flAttribute `xml:"attributes>attribute"`
-	EntityClass *flClassRef   `xml:"entityClass,omitempty"`
+	EID        int           `xml:"eid,attr"`
+	Attributes []flAttribute `xml:"attributes>attribute"`
 }
 
 // flEdge links two vertices, cause to effect.
@@ -96,8 +103,8 @@ func (b *flBuilder) eid() int {
 	return b.next
 }
 
-// FlyingLogic writes t as a Flying Logic document (.xlogic): each node an
-// entity of the matching Thinking Processes class (Undesirable Effect,
+// FlyingLogic writes t as a Flying Logic document (.xlogic) titled after the
+// tree: each node an entity of the matching Thinking Processes class (Undesirable Effect,
 // Intermediate Effect, Precondition, Injection, Desirable Effect), each AND
 // group a junctor with the "Fuzzy And" operator between its causes and its
 // effect, and an entity with several cause groups (OR) the "Fuzzy Or"
@@ -105,9 +112,9 @@ func (b *flBuilder) eid() int {
 // into the entity's note; link status into a user attribute. a may be nil.
 func FlyingLogic(t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	b := &flBuilder{entity: map[tree.NodeID]int{}}
-	b.doc.MajorVersion, b.doc.MinorVersion = flMajorVersion, flMinorVersion
+	b.doc.MajorVersion = flMajorVersion
 	if title := collapse(t.Title); title != "" {
-		b.doc.Attributes = []flAttribute{flText("title", title)}
+		b.doc.Info = &flDocumentInfo{Title: title}
 	}
 	r := nodeRoles(t, a)
 	into, _ := linkCounts(t)
@@ -141,10 +148,14 @@ func flClassOf(k tree.Kind) string {
 func (b *flBuilder) addEntity(n *tree.Node, r roles, or bool) {
 	eid := b.eid()
 	b.entity[n.ID] = eid
+	note := flNote(n, r)
 	attrs := []flAttribute{
 		flText("type", "entity"),
+		{Key: "entityClass", EntityClass: &flClassRef{Name: flClassOf(n.Kind)}},
 		flText("title", n.Text),
-		flText("note", flNote(n, r)),
+		flText("note", note),
+		// The same note under the key other Thinking Processes tools read.
+		flText("description", note),
 		flInt("untangleNumber", int(n.ID)),
 	}
 	if n.Kind == tree.KindUDE {
@@ -153,7 +164,7 @@ func (b *flBuilder) addEntity(n *tree.Node, r roles, or bool) {
 	if or {
 		attrs = append(attrs, flText("operator", flOperatorOr))
 	}
-	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: eid, Attributes: attrs, EntityClass: &flClassRef{Name: flClassOf(n.Kind)}})
+	b.doc.Vertices = append(b.doc.Vertices, flVertex{EID: eid, Attributes: attrs})
 }
 
 // flNote is the entity note: number, roles, doubts and evidence.

@@ -11,15 +11,14 @@ import (
 
 // parsedFL is our own reading of a Flying Logic document.
 type parsedFL struct {
-	XMLName  xml.Name `xml:"flyingLogic"`
-	Major    string   `xml:"majorVersion,attr"`
-	Title    []attr   `xml:"attributes>attribute"`
+	XMLName xml.Name `xml:"flyingLogic"`
+	Major   string   `xml:"majorversion,attr"`
+	Info    struct {
+		Title string `xml:"title,attr"`
+	} `xml:"documentInfo"`
 	Vertices []struct {
 		EID   int    `xml:"eid,attr"`
 		Attrs []attr `xml:"attributes>attribute"`
-		Class struct {
-			Name string `xml:"name,attr"`
-		} `xml:"entityClass"`
 	} `xml:"decisionGraph>logicGraph>graph>vertices>vertex"`
 	Edges []struct {
 		EID    int    `xml:"eid,attr"`
@@ -32,6 +31,19 @@ type parsedFL struct {
 type attr struct {
 	Key   string `xml:"key,attr"`
 	Value string `xml:",chardata"`
+	Class *struct {
+		Name string `xml:"name,attr"`
+	} `xml:"entityClass"`
+}
+
+// entityClass is the name in a vertex's entityClass attribute ("" if none).
+func entityClass(attrs []attr) string {
+	for _, a := range attrs {
+		if a.Key == "entityClass" && a.Class != nil {
+			return a.Class.Name
+		}
+	}
+	return ""
 }
 
 func attrValue(attrs []attr, key string) string {
@@ -97,8 +109,8 @@ func TestFlyingLogicParsesBack(t *testing.T) {
 					if op := attrValue(v.Attrs, "operator"); op != "Fuzzy And" {
 						t.Errorf("junctor %d has operator %q", v.EID, op)
 					}
-					if v.Class.Name != "" {
-						t.Errorf("junctor %d has entity class %q", v.EID, v.Class.Name)
+					if c := entityClass(v.Attrs); c != "" {
+						t.Errorf("junctor %d has entity class %q", v.EID, c)
 					}
 				default:
 					t.Errorf("vertex %d has no known type", v.EID)
@@ -148,7 +160,7 @@ func TestFlyingLogicEntityClasses(t *testing.T) {
 				if attrValue(v.Attrs, "untangleNumber") != tt.number {
 					continue
 				}
-				if got := v.Class.Name; got != tt.class {
+				if got := entityClass(v.Attrs); got != tt.class {
 					t.Errorf("entity class = %q, want %q", got, tt.class)
 				}
 				note := attrValue(v.Attrs, "note")
@@ -179,7 +191,7 @@ func TestFlyingLogicEntityClasses(t *testing.T) {
 		}
 	})
 	t.Run("title", func(t *testing.T) {
-		if got := attrValue(doc.Title, "title"); got != h.Title {
+		if got := doc.Info.Title; got != h.Title {
 			t.Errorf("title = %q, want %q", got, h.Title)
 		}
 	})

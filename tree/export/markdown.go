@@ -297,7 +297,9 @@ func (w *markdownWriter) warnings() {
 	}
 }
 
-// chains writes each causal chain as numbered IF/THEN steps.
+// chains writes each causal chain as numbered IF/THEN steps for people:
+// node numbers and texts as typed (statement syntax, with its escapes, is
+// only in the full tree at the end).
 func (w *markdownWriter) chains() {
 	if len(w.a.Chains) == 0 {
 		return
@@ -310,7 +312,7 @@ func (w *markdownWriter) chains() {
 		w.printf("From %s to %s:\n\n", mdNode(w.t, c.From), mdNode(w.t, c.To))
 		for j, gid := range c.Steps {
 			if g, ok := w.t.Group(gid); ok {
-				w.printf("%d. %s\n", j+1, md(tree.FormatGroup(w.t, g)))
+				w.printf("%d. %s\n", j+1, w.step(g))
 			}
 		}
 	}
@@ -336,6 +338,21 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// step writes one link as "IF **#3** text AND **#5** text THEN **#8** text".
+func (w *markdownWriter) step(g *tree.Group) string {
+	var b strings.Builder
+	for i, c := range g.Causes {
+		if i == 0 {
+			b.WriteString("IF ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(mdNode(w.t, c))
+	}
+	b.WriteString(" THEN " + mdNode(w.t, g.Effect))
+	return b.String()
 }
 
 // tree writes the whole tree in statement syntax in a fenced block.

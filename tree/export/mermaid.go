@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -151,11 +152,19 @@ func Mermaid(t *tree.Tree, a *tree.Analysis) []byte {
 	return []byte(w.b.String())
 }
 
+// mermaidTitleLookalikes replaces the characters Mermaid's title rendering
+// would turn into markup (it shows "&" as "&amp;" and drops anything in angle
+// brackets) with characters that look the same.
+var mermaidTitleLookalikes = strings.NewReplacer("&", "\uFF06", "<", "\u2039", ">", "\u203A")
+
 // header writes the optional front-matter title and the diagram type.
 func (w *mermaidWriter) header(title string) {
 	if title = collapse(title); title != "" {
-		quoted, _ := json.Marshal(title) // a JSON string is a valid YAML double-quoted scalar
-		fmt.Fprintf(&w.b, "---\ntitle: %s\n---\n", quoted)
+		var quoted bytes.Buffer
+		enc := json.NewEncoder(&quoted) // a JSON string is a valid YAML double-quoted scalar
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(mermaidTitleLookalikes.Replace(title)) // a string always encodes
+		fmt.Fprintf(&w.b, "---\ntitle: %s---\n", quoted.Bytes())
 	}
 	w.b.WriteString("flowchart BT\n")
 }

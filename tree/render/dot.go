@@ -102,7 +102,9 @@ func (e *sceneEdge) dotAttrs() string {
 	return strings.Join(attrs, ", ")
 }
 
-// quote returns s as a DOT double-quoted string; newlines become \n.
+// quote returns s as a DOT double-quoted string; newlines become \n, and
+// "&" becomes "&amp;" because Graphviz reads entities such as "&lt;" in
+// labels as the characters they name.
 func quote(s string) string {
 	var b strings.Builder
 	b.WriteByte('"')
@@ -111,6 +113,8 @@ func quote(s string) string {
 		case '"', '\\':
 			b.WriteByte('\\')
 			b.WriteRune(r)
+		case '&':
+			b.WriteString("&amp;")
 		case '\n':
 			b.WriteString(`\n`)
 		default:

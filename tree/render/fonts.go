@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"golang.org/x/image/font"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/opentype"
 )
 
@@ -25,41 +23,23 @@ const (
 	markerSize = 20.0 // the "?" and "!" markers
 )
 
-// fonts holds the parsed embedded fonts; they are safe for concurrent use,
-// the faces made from them are not.
-type fonts struct {
-	regular, bold *opentype.Font
-}
-
-func loadFonts() (*fonts, error) {
-	reg, err := opentype.Parse(goregular.TTF)
-	if err != nil {
-		return nil, fmt.Errorf("render: parse Go Regular: %w", err)
-	}
-	bold, err := opentype.Parse(gobold.TTF)
-	if err != nil {
-		return nil, fmt.Errorf("render: parse Go Bold: %w", err)
-	}
-	return &fonts{regular: reg, bold: bold}, nil
-}
-
 // metrics holds faces at one scale for one goroutine.
 type metrics struct {
 	scale             float64
-	text, head, title font.Face
+	text, head, title *chainFace
 }
 
 // newMetrics makes faces at scale (px per layout unit).
 func (f *fonts) newMetrics(scale float64) (*metrics, error) {
 	m := &metrics{scale: scale}
 	var err error
-	if m.text, err = face(f.regular, textSize*scale); err != nil {
+	if m.text, err = newChainFace(f.regular, textSize*scale); err != nil {
 		return nil, err
 	}
-	if m.head, err = face(f.bold, headSize*scale); err != nil {
+	if m.head, err = newChainFace(f.bold, headSize*scale); err != nil {
 		return nil, err
 	}
-	if m.title, err = face(f.bold, titleSize*scale); err != nil {
+	if m.title, err = newChainFace(f.bold, titleSize*scale); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -73,9 +53,10 @@ func face(f *opentype.Font, size float64) (font.Face, error) {
 	return fc, nil
 }
 
-// width measures s in layout units.
-func (m *metrics) width(fc font.Face, s string) float64 {
-	return float64(font.MeasureString(fc, s)) / 64 / m.scale
+// width measures s, as drawn (shaped and in visual order), in layout units
+// with the fonts that draw it.
+func (m *metrics) width(fc *chainFace, s string) float64 {
+	return float64(font.MeasureString(fc, visual(s))) / 64 / m.scale
 }
 
 // badgeWidth is the width of a badge pill in layout units.

@@ -18,6 +18,7 @@ import (
 // instance, painting and encoding run in parallel.
 type Renderer struct {
 	gv     *graphviz.Graphviz
+	fonts  *fonts
 	closed bool // guarded by layoutMu
 }
 
@@ -32,13 +33,17 @@ var ErrClosed = errors.New("render: renderer is closed")
 
 // New creates a Renderer with its own Graphviz context. Call Close when done.
 func New(ctx context.Context) (*Renderer, error) {
+	f, err := processFonts()
+	if err != nil {
+		return nil, err
+	}
 	layoutMu.Lock()
 	defer layoutMu.Unlock()
 	gv, err := graphviz.New(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("render: start graphviz: %w", err)
 	}
-	return &Renderer{gv: gv}, nil
+	return &Renderer{gv: gv, fonts: f}, nil
 }
 
 // Close frees the Graphviz context. Calling it twice is harmless.

@@ -3,6 +3,8 @@ package render
 import (
 	"image/color"
 	"math"
+
+	"github.com/untangle-rca/untangle/tree"
 )
 
 // Frame geometry in layout units.
@@ -30,9 +32,6 @@ const (
 	fontTitle
 )
 
-// fontSize is the layout size of each face.
-var fontSize = [...]float64{fontText: textSize, fontHead: headSize, fontTitle: titleSize}
-
 // paint says how to fill and stroke a shape; a zero alpha means none.
 type paint struct {
 	fill   color.RGBA
@@ -49,6 +48,9 @@ type canvas interface {
 	ellipse(cx, cy, rx, ry float64, p paint)
 	curve(pts []point, p paint) // cubic bezier through 3n+1 control points, stroked
 	text(s string, x, baseline float64, f fontKind, c color.RGBA, anchor float64)
+	// visible reports whether anything between y0 and y1 would show: the PNG
+	// back end paints a strip at a time and skips what lies outside it.
+	visible(y0, y1 float64) bool
 }
 
 // legendItem is one swatch and its explanation.
@@ -61,7 +63,9 @@ type legendItem struct {
 // picture is a laid-out scene placed on a canvas.
 type picture struct {
 	scene      *scene
-	m          *metrics // faces at the drawing scale
+	fonts      *fonts
+	from       tree.NodeID // the cause a subtree grows from; 0 for a whole tree
+	m          *metrics    // faces at the drawing scale
 	scale      float64
 	w, h       float64 // canvas size in layout units
 	dx, dy     float64 // added to scene coordinates
@@ -73,10 +77,10 @@ type picture struct {
 
 // frame computes the canvas size, the drawing scale, the legend placement
 // and the faces at that scale.
-func frame(s *scene, opt Options, m1 *metrics) (*picture, error) {
+func frame(s *scene, opt Options, f *fonts, m1 *metrics) (*picture, error) {
 	minX, minY, maxX, maxY := s.bounds(m1)
 	contentW, contentH := maxX-minX, maxY-minY
-	p := &picture{scene: s, showLegend: !opt.NoLegend}
+	p := &picture{scene: s, fonts: f, showLegend: !opt.NoLegend}
 	titleH := 0.0
 	if s.title != "" {
 		titleH = titleSize*lineGap + 12
@@ -92,10 +96,9 @@ func frame(s *scene, opt Options, m1 *metrics) (*picture, error) {
 	}
 	p.scale = math.Min(opt.scale(), opt.maxWidth()/p.w)
 	p.scale = math.Min(p.scale, math.Sqrt(MaxPixels/(p.w*p.h)))
-	f, err := embeddedFonts()
-	if err != nil {
-		return nil, err
-	}
+	// Floor keeps the rounded-up raster within MaxSide.
+	p.scale = math.Min(p.scale, math.Floor(MaxSide/math.Max(p.w, p.h)*1e6)/1e6)
+	var err error
 	if p.m, err = f.newMetrics(p.scale); err != nil {
 		return nil, err
 	}
@@ -151,21 +154,42 @@ func (p *picture) placeLegend(m *metrics) float64 {
 // draw paints the whole picture on c.
 // The back end paints the white background.
 func (p *picture) draw(c canvas) {
-	if p.scene.title != "" {
+	if p.scene.title != "" && c.visible(0, p.titleY+titleSize) {
 		c.text(p.scene.title, margin, p.titleY, fontTitle, colInk, 0)
 	}
 	for _, e := range p.scene.edges {
-		p.drawEdge(c, e)
+		if y0, y1 := p.edgeSpan(e); c.visible(y0, y1) {
+			p.drawEdge(c, e)
+		}
 	}
 	for _, n := range p.scene.nodes {
-		p.drawNode(c, n)
+		y := n.pos.Y + p.dy
+		if reach := n.h/2 + haloPad + 4; c.visible(y-reach, y+reach) {
+			p.drawNode(c, n)
+		}
 	}
 	for _, e := range p.scene.edges {
-		p.drawEdgeLabel(c, e)
+		if y := e.labelPos.Y + p.dy; c.visible(y-headSize, y+headSize) {
+			p.drawEdgeLabel(c, e)
+		}
 	}
-	if p.showLegend && len(p.legend) > 0 {
+	if p.showLegend && len(p.legend) > 0 && c.visible(p.legendTop, p.h) {
 		p.drawLegend(c)
 	}
+}
+
+// edgeSpan is the vertical extent of an edge, its arrowhead and its pen, in
+// canvas units (a bezier stays within its control points).
+func (p *picture) edgeSpan(e *sceneEdge) (y0, y1 float64) {
+	y0, y1 = math.Inf(1), math.Inf(-1)
+	for _, q := range e.spline {
+		y0, y1 = math.Min(y0, q.Y), math.Max(y1, q.Y)
+	}
+	if e.tip != nil {
+		y0, y1 = math.Min(y0, e.tip.Y), math.Max(y1, e.tip.Y)
+	}
+	const pen = arrowHalf + 3
+	return y0 + p.dy - pen, y1 + p.dy + pen
 }
 
 func (p *picture) at(q point) point { return point{q.X + p.dx, q.Y + p.dy} }

@@ -23,6 +23,10 @@ const (
 	// MaxPixels bounds the raster (width × height) so a long chain of causes
 	// cannot make a picture of hundreds of megabytes; the scale is lowered to fit.
 	MaxPixels = 24_000_000
+	// MaxSide bounds both sides of a picture in pixels (a long chain of
+	// causes would otherwise be a strip hundreds of thousands of pixels
+	// tall); the scale is lowered to fit.
+	MaxSide = 16_000
 )
 
 // Options tunes a picture. The zero value is ready to use.
@@ -58,12 +62,13 @@ func (o Options) maxWidth() float64 {
 // callers should render Subtrees instead of one picture.
 func NeedsSplit(t *tree.Tree) bool { return t.NumNodes() > MaxReadableNodes }
 
-// embeddedFonts parses the embedded fonts once; the result is never modified.
-var embeddedFonts = sync.OnceValues(loadFonts)
+// processFonts parses the embedded fonts and lists the fallback fonts once
+// per process; fallback fonts are then parsed on first use and shared.
+var processFonts = sync.OnceValues(loadFonts)
 
-// defaultMetrics measures at scale 1, for layout.
+// defaultMetrics measures with the process's fonts at scale 1, for layout.
 func defaultMetrics() (*metrics, error) {
-	f, err := embeddedFonts()
+	f, err := processFonts()
 	if err != nil {
 		return nil, err
 	}
@@ -116,32 +121,12 @@ type Image struct {
 // width cap (see Fit), and otherwise as one PNG per subtree (see Subtrees),
 // titled after the cause each starts from. This is what to post in Slack.
 func (r *Renderer) ReadablePNGs(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) ([]Image, error) {
-	if !NeedsSplit(t) {
-		pic, err := r.picture(ctx, t, a, opt)
-		if err != nil {
-			return nil, err
-		}
-		if pic.scale >= MinReadableScale {
-			img, err := pic.image()
-			return []Image{img}, err
-		}
-	}
-	base := opt.Title
-	if base == "" {
-		base = t.Title
-	}
-	subs, err := subtrees(t, a, base)
+	pics, err := r.readablePictures(ctx, t, a, opt, false)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Image, 0, len(subs))
-	for _, sub := range subs {
-		subOpt := opt
-		subOpt.Title = sub.Title
-		pic, err := r.picture(ctx, sub, a, subOpt)
-		if err != nil {
-			return nil, err
-		}
+	out := make([]Image, 0, len(pics))
+	for _, pic := range pics {
 		img, err := pic.image()
 		if err != nil {
 			return nil, err
@@ -162,7 +147,7 @@ func (p *picture) image() (Image, error) {
 
 // picture builds, lays out and frames the scene.
 func (r *Renderer) picture(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) (*picture, error) {
-	m, err := defaultMetrics()
+	m, err := r.fonts.newMetrics(1)
 	if err != nil {
 		return nil, err
 	}
@@ -170,5 +155,5 @@ func (r *Renderer) picture(ctx context.Context, t *tree.Tree, a *tree.Analysis, 
 	if err := r.layout(ctx, s); err != nil {
 		return nil, err
 	}
-	return frame(s, opt, m)
+	return frame(s, opt, r.fonts, m)
 }

@@ -162,6 +162,10 @@ func TestWrap(t *testing.T) {
 		{name: "breaks at spaces", text: "aaa bbb ccc", width: 7, want: []string{"aaa bbb", "ccc"}},
 		{name: "cuts long words", text: "abcdefghij x", width: 4, want: []string{"abcd", "efgh", "ij x"}},
 		{name: "runes not bytes", text: "ééé ééé", width: 3, want: []string{"ééé", "ééé"}},
+		{name: "CJK takes two columns", text: "支付服务在高峰期超时", width: 8, want: []string{"支付服务", "在高峰期", "超时"}},
+		{name: "marks stay with their letter", text: "abe\u0301cd", width: 3, want: []string{"abe\u0301", "cd"}},
+		{name: "ZWJ sequence kept whole", text: "abc👩\u200d💻", width: 4, want: []string{"abc", "👩\u200d💻"}},
+		{name: "joiner not left at a line end", text: "ab\u200dcd", width: 2, want: []string{"a", "b\u200dc", "d"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -412,7 +416,7 @@ func TestPNGWidthCap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pic, err := frame(s, tt.opt, m)
+			pic, err := frame(s, tt.opt, r.fonts, m)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -528,7 +532,7 @@ func TestPixelBudget(t *testing.T) {
 	if err := r.layout(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	pic, err := frame(s, Options{Scale: 3}, m)
+	pic, err := frame(s, Options{Scale: 3}, r.fonts, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -537,6 +541,20 @@ func TestPixelBudget(t *testing.T) {
 	}
 	if pic.scale >= 3 {
 		t.Errorf("scale %.2f was not lowered for a %.0f-unit-tall picture", pic.scale, pic.h)
+	}
+	if w, h := math.Ceil(pic.w*pic.scale), math.Ceil(pic.h*pic.scale); w > MaxSide || h > MaxSide {
+		t.Errorf("picture of %.0f × %.0f px, want both sides at most %d", w, h, MaxSide)
+	}
+	var buf bytes.Buffer
+	if err := pic.png(&buf); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := png.DecodeConfig(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Width > MaxSide || cfg.Height > MaxSide || cfg.Height < MaxSide*9/10 {
+		t.Errorf("PNG of %d × %d px, want the height near and within %d", cfg.Width, cfg.Height, MaxSide)
 	}
 }
 
@@ -771,12 +789,12 @@ func TestRenderEdgeCases(t *testing.T) {
 				if err != nil {
 					t.Fatalf("SVG is not well-formed XML: %v", err)
 				}
-				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "text" {
+				if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "g" && attr(se, "aria-label") != "" {
 					texts++
 				}
 			}
 			if texts < 2*len(tt.nodes) {
-				t.Errorf("SVG has %d text elements for %d nodes", texts, len(tt.nodes))
+				t.Errorf("SVG has %d labelled texts for %d nodes", texts, len(tt.nodes))
 			}
 			if err := r.PNG(context.Background(), tr, nil, Options{Scale: 0.5}, &pngBuf); err != nil {
 				t.Fatalf("PNG: %v", err)

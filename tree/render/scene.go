@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/width"
+
 	"github.com/untangle-rca/untangle/tree"
 )
 
@@ -209,46 +211,77 @@ func (s *scene) addGroup(g *tree.Group, m *metrics) {
 
 func nodeName(id tree.NodeID) string { return fmt.Sprintf("n%d", int(id)) }
 
-// node returns the scene node called name.
-func (s *scene) node(name string) *sceneNode {
-	for _, n := range s.nodes {
-		if n.name == name {
-			return n
-		}
-	}
-	return nil
-}
-
-// wrapRunes is the target line length of node texts.
+// wrapRunes is the target line length of node texts, in columns: a Latin
+// letter takes one, a Chinese, Japanese or Korean character two.
 const wrapRunes = 32
 
-// wrap breaks text into lines of at most width runes at spaces; a longer
-// word is cut.
+// wrap breaks text into lines of at most width columns at spaces; a longer
+// word is cut between characters (never between a character and the marks
+// or joiners that go with it).
 func wrap(text string, width int) []string {
 	var lines []string
 	var cur []rune
+	curW := 0
 	for _, word := range strings.Fields(text) {
 		w := []rune(word)
-		for len(w) > width {
+		ww := columns(w)
+		for ww > width {
 			if len(cur) > 0 {
 				lines = append(lines, string(cur))
-				cur = nil
+				cur, curW = nil, 0
 			}
-			lines = append(lines, string(w[:width]))
-			w = w[width:]
+			n := cut(w, width)
+			lines = append(lines, string(w[:n]))
+			w = w[n:]
+			ww = columns(w)
 		}
 		switch {
 		case len(cur) == 0:
-			cur = w
-		case len(cur)+1+len(w) <= width:
+			cur, curW = w, ww
+		case curW+1+ww <= width:
 			cur = append(append(cur, ' '), w...)
+			curW += 1 + ww
 		default:
 			lines = append(lines, string(cur))
-			cur = w
+			cur, curW = w, ww
 		}
 	}
 	if len(cur) > 0 {
 		lines = append(lines, string(cur))
 	}
 	return lines
+}
+
+// columns is how many columns rs takes.
+func columns(rs []rune) int {
+	n := 0
+	for _, r := range rs {
+		n += runeColumns(r)
+	}
+	return n
+}
+
+func runeColumns(r rune) int {
+	switch {
+	case invisible(r) || isMark(r):
+		return 0
+	case r >= 0x1100 && (width.LookupRune(r).Kind() == width.EastAsianWide || width.LookupRune(r).Kind() == width.EastAsianFullwidth):
+		return 2
+	}
+	return 1
+}
+
+// cut returns how many runes of w fit in width columns (at least one
+// character), moving the cut back so marks and joiners stay with their
+// character.
+func cut(w []rune, width int) int {
+	n, cols := 0, 0
+	for n < len(w) && cols+runeColumns(w[n]) <= width {
+		cols += runeColumns(w[n])
+		n++
+	}
+	for n < len(w) && n > 1 && (runeColumns(w[n]) == 0 || w[n-1] == 0x200D) {
+		n--
+	}
+	return max(n, 1)
 }

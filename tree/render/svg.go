@@ -10,29 +10,29 @@ import (
 	"strings"
 )
 
-// svgCanvas writes SVG elements in layout units scaled by a root transform.
+// svgCanvas writes SVG elements in layout units scaled by a root transform;
+// text is drawn as glyph outlines (see svgGlyphs).
 type svgCanvas struct {
-	b *strings.Builder
+	b      *strings.Builder
+	glyphs *svgGlyphs
 }
 
-// svgStyle is embedded in every SVG so it needs no external CSS.
-const svgStyle = `text{font-family:"Go","Helvetica Neue",Helvetica,Arial,sans-serif;white-space:pre}` +
-	`.t{font-size:16px}.h{font-size:14px;font-weight:bold}.T{font-size:26px;font-weight:bold}`
-
 func (p *picture) svg(w io.Writer) error {
-	var b strings.Builder
-	W, H := math.Ceil(p.w*p.scale), math.Ceil(p.h*p.scale)
-	fmt.Fprintf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%s\" height=\"%s\" viewBox=\"0 0 %s %s\" role=\"img\">\n",
-		f1(W), f1(H), f1(p.w), f1(p.h))
-	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n", escape(p.scene.title), svgStyle)
-	c := &svgCanvas{b: &b}
+	m1, err := p.fonts.newMetrics(1)
+	if err != nil {
+		return err
+	}
+	var body strings.Builder
+	c := &svgCanvas{b: &body, glyphs: newSVGGlyphs(m1)}
 	c.rect(0, 0, p.w, p.h, 0, paint{fill: colWhite})
 	p.draw(c)
-	b.WriteString("</svg>\n")
 	bw := bufio.NewWriter(w)
-	if _, err := bw.WriteString(b.String()); err != nil {
-		return fmt.Errorf("write: %w", err)
-	}
+	W, H := math.Ceil(p.w*p.scale), math.Ceil(p.h*p.scale)
+	fmt.Fprintf(bw, "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"%s\" height=\"%s\" viewBox=\"0 0 %s %s\" role=\"img\">\n",
+		f1(W), f1(H), f1(p.w), f1(p.h))
+	fmt.Fprintf(bw, "<title>%s</title>\n<defs>\n%s</defs>\n", escape(p.scene.title), c.glyphs.defs.String())
+	bw.WriteString(body.String())
+	bw.WriteString("</svg>\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
@@ -87,18 +87,11 @@ func (c *svgCanvas) curve(pts []point, p paint) {
 	fmt.Fprintf(c.b, "<path d=\"%s\" %s/>\n", d.String(), p.attrs())
 }
 
-var fontClass = [...]string{fontText: "t", fontHead: "h", fontTitle: "T"}
+// visible is always true: an SVG holds the whole picture.
+func (c *svgCanvas) visible(float64, float64) bool { return true }
 
 func (c *svgCanvas) text(s string, x, baseline float64, f fontKind, col color.RGBA, anchor float64) {
-	a := "start"
-	switch anchor {
-	case 0.5:
-		a = "middle"
-	case 1:
-		a = "end"
-	}
-	fmt.Fprintf(c.b, "<text x=\"%s\" y=\"%s\" class=\"%s\" text-anchor=\"%s\" fill=\"%s\">%s</text>\n",
-		f1(x), f1(baseline), fontClass[f], a, cssColor(col), escape(s))
+	c.glyphs.text(c.b, s, x, baseline, f, col, anchor)
 }
 
 func pointList(pts []point) string {

@@ -1,0 +1,84 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/storage/storagetest"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// BenchmarkCommittedCommands commits AddSymptom commands through
+// workflow.Service on each backend, side by side: from one goroutine, and
+// from eight spread over eight RCAs through one store or through two
+// stores on one database (two replicas). It reports committed commands per
+// second.
+//
+//	go test ./storage -run '^$' -bench CommittedCommands -benchtime 2s
+func BenchmarkCommittedCommands(b *testing.B) {
+	cases := []struct {
+		name     string
+		backend  func(testing.TB) string
+		stores   int
+		parallel bool
+	}{
+		{"sqlite/serial", storagetest.SQLite, 1, false},
+		{"postgres/serial", storagetest.Postgres, 1, false},
+		{"sqlite/8-writers", storagetest.SQLite, 1, true},
+		{"postgres/8-writers", storagetest.Postgres, 1, true},
+		{"postgres/8-writers-2-stores", storagetest.Postgres, 2, true},
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
+			dsn := bc.backend(b)
+			var svcs []*workflow.Service
+			for range bc.stores {
+				db, err := storage.Open(context.Background(), dsn)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { db.Close() })
+				svcs = append(svcs, workflow.New(db, nil))
+			}
+			benchCommands(b, svcs, bc.parallel)
+		})
+	}
+}
+
+func benchCommands(b *testing.B, svcs []*workflow.Service, parallel bool) {
+	ctx := context.Background()
+	fac := workflow.Actor{UserID: "UFAC"}
+	ids := make([]int64, 8)
+	for i := range ids {
+		r, err := svcs[0].Start(ctx, fac, workflow.StartInput{Title: fmt.Sprintf("Outage %d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = r.ID
+	}
+	var n atomic.Int64
+	cmd := func() {
+		i := n.Add(1)
+		svc := svcs[int(i)%len(svcs)]
+		if _, err := svc.AddSymptom(ctx, fac, ids[i%8], workflow.SymptomInput{Text: fmt.Sprintf("Symptom %d", i)}); err != nil {
+			b.Error(err)
+		}
+	}
+	b.ResetTimer()
+	if parallel {
+		b.SetParallelism(4) // 8 goroutines on a 2-core machine
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				cmd()
+			}
+		})
+	} else {
+		for range b.N {
+			cmd()
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cmds/s")
+}
