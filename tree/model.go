@@ -174,31 +174,37 @@ func normalizeText(s string) (string, error) {
 // isNormal reports whether s is already a valid normalised text, so that
 // NormalizeText can return it without building a copy: ASCII printable
 // characters and valid UTF-8 beyond it, single inner spaces, no leading or
-// trailing space, nothing NormalizeText would drop or refuse, and 1 to
-// MaxTextRunes runes.
+// trailing space, joiners only between two characters, nothing NormalizeText
+// would drop or refuse, and 1 to MaxTextRunes runes.
 func isNormal(s string) bool {
 	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
 	runes := 0
-	prevSpace := false
+	prevSpace, prevJoiner := false, false
 	for _, r := range s {
 		runes++
 		switch {
 		case r == ' ':
-			if prevSpace {
+			if prevSpace || prevJoiner {
 				return false
 			}
 			prevSpace = true
+			continue
+		case isJoiner(r): // kept only between two characters
+			if runes == 1 || prevSpace || prevJoiner {
+				return false
+			}
+			prevJoiner = true
 			continue
 		case r == utf8.RuneError, r < 0x20, r == 0x7f:
 			return false
 		case r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r) || isBidiControl(r) || isZeroWidth(r)):
 			return false
 		}
-		prevSpace = false
+		prevSpace, prevJoiner = false, false
 	}
-	return runes <= MaxTextRunes
+	return !prevJoiner && runes <= MaxTextRunes
 }
 
 func isBidiControl(r rune) bool {
