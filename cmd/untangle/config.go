@@ -141,7 +141,7 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 	}
 	cfg.TimeZone = loc
 	th, err := strconv.ParseFloat(raw["core-threshold"], 64)
-	if err != nil || th <= 0 || th > 1 {
+	if err != nil || !validThreshold(th) {
 		errs = append(errs, fmt.Errorf("UNTANGLE_CORE_THRESHOLD %q must be a number above 0 and at most 1", raw["core-threshold"]))
 	}
 	cfg.CoreThreshold = th
@@ -154,6 +154,9 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 	}
 	return cfg, nil
 }
+
+// validThreshold reports whether th is in (0, 1]; NaN is not.
+func validThreshold(th float64) bool { return th > 0 && th <= 1 }
 
 // parseLimits reads the UNTANGLE_MAX_* settings: whole numbers above 0.
 func parseLimits(raw map[string]string) (workflow.Limits, error) {

@@ -30,6 +30,10 @@ func runServe(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "untangle serve:", err)
 		return exitUsage
 	}
+	if err := checkSQLite(cfg.DBPath); err != nil {
+		fmt.Fprintln(io.err, "untangle serve:", err)
+		return exitInput
+	}
 	log := slog.New(slog.NewJSONHandler(io.err, nil)).With("service", "untangle")
 	if err := serve(ctx, cfg, log); err != nil {
 		log.Error("untangle serve stopped", "error", err.Error())
@@ -123,11 +127,24 @@ func pruneDeliveries(ctx context.Context, db *storage.DB, log *slog.Logger) {
 func runManifest(_ context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("manifest", flag.ContinueOnError)
 	fs.SetOutput(io.err)
-	name := fs.String("name", "untangle", "the app's display name in Slack")
+	name := fs.String("name", "untangle", fmt.Sprintf("the app's name in Slack (at most %d characters); the bot's display name is derived from it", bot.MaxAppNameRunes))
+	fs.Usage = func() {
+		fmt.Fprintln(io.err, "Usage: untangle manifest [--name NAME]\n\nPrints the Slack app manifest (YAML) to paste at api.slack.com/apps → Create New App → From a manifest.\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "untangle manifest: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	if err := bot.CheckAppName(*name); err != nil {
+		fmt.Fprintln(io.err, "untangle manifest: --name:", err)
 		return exitUsage
 	}
 	fmt.Fprint(io.out, bot.Manifest(bot.ManifestOptions{Name: *name}))
@@ -155,6 +172,10 @@ func runBackup(ctx context.Context, args []string, io stdio) int {
 		return exitUsage
 	} else if kind == storage.Postgres {
 		fmt.Fprintln(io.err, "untangle backup:", storage.ErrBackupPostgres)
+		return exitInput
+	}
+	if err := checkSQLite(*dbPath); err != nil {
+		fmt.Fprintln(io.err, "untangle backup:", err)
 		return exitInput
 	}
 	if _, err := os.Stat(*dbPath); err != nil {
