@@ -242,11 +242,18 @@ func coreCauseSummary(sum *workflow.Summary) []slack.Block {
 	}
 	title := "*Core causes*"
 	if len(sum.Analysis.CoreCauses) == 0 {
-		title = "*No single core cause; together these explain the symptoms*"
+		title = "*No single core cause; fixing these together removes every removable symptom*"
 	}
 	lines := []string{title}
 	for _, c := range sum.CoreCauses {
 		lines = append(lines, fmt.Sprintf("• %s — explains %d/%d (%s of impact) · fixing it alone removes %d/%d",
+			nodeRef(sum.Tree, c.Node, 200), len(c.Explains), n, percent(c.Share), len(c.Removes), n))
+	}
+	if len(sum.Contributing) > 0 {
+		lines = append(lines, "*Contributing causes* (other causes would still produce the symptoms)")
+	}
+	for _, c := range sum.Contributing {
+		lines = append(lines, fmt.Sprintf("• %s — explains %d/%d (%s of impact), but fixing it alone removes %d/%d",
 			nodeRef(sum.Tree, c.Node, 200), len(c.Explains), n, percent(c.Share), len(c.Removes), n))
 	}
 	return pagedSections(lines, 3)
@@ -263,7 +270,15 @@ func chainBlocks(sum *workflow.Summary) []slack.Block {
 	if len(lines) == 0 {
 		return nil
 	}
-	return append([]slack.Block{section("*How it happened (IF … THEN …)*")}, pagedSections(lines, 6)...)
+	blocks := append([]slack.Block{section("*How it happened (IF … THEN …)*")}, pagedSections(lines, 6)...)
+	if n := sum.Analysis.ChainsLeftOut; n > 0 {
+		word := "chains"
+		if n == 1 {
+			word = "chain"
+		}
+		blocks = append(blocks, contextBlock(fmt.Sprintf("_%d more %s not listed, to keep the summary readable._", n, word)))
+	}
+	return blocks
 }
 
 // openItemBlocks lists what was left open: reservations, links, symptoms.

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Slash command, shortcut and event names the app declares and routes.
@@ -30,12 +31,56 @@ var BotScopes = []string{
 
 // ManifestOptions tunes the generated app manifest.
 type ManifestOptions struct {
-	Name string // display name; defaults to "untangle"
+	Name string // the app's name; defaults to "untangle"; see CheckAppName
 }
+
+// MaxAppNameRunes is the longest app name (and bot display name) Slack accepts
+// in a manifest.
+const MaxAppNameRunes = 35
+
+// CheckAppName returns an error when Slack would refuse name as an app name.
+func CheckAppName(name string) error {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(name)); {
+	case n == 0:
+		return fmt.Errorf("the app name is empty")
+	case n > MaxAppNameRunes:
+		return fmt.Errorf("the app name has %d characters; Slack allows at most %d", n, MaxAppNameRunes)
+	}
+	return nil
+}
+
+// BotDisplayName derives from an app name the bot user's display name in the
+// form Slack accepts: lower case letters, digits, "-", "_" and ".", at most
+// MaxAppNameRunes; other characters become "-". A name with nothing usable
+// gives "untangle".
+func BotDisplayName(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.'
+		if !ok {
+			dash = b.Len() > 0
+			continue
+		}
+		if dash {
+			b.WriteByte('-')
+			dash = false
+		}
+		b.WriteRune(r)
+	}
+	out := strings.Trim(b.String()[:min(b.Len(), MaxAppNameRunes)], "-")
+	if out == "" {
+		return "untangle"
+	}
+	return out
+}
+
+// usageHint lists every subcommand of /rca help.
+const usageHint = "start [title] | status | list | render | paste | cause #N | remind [cron|off] | finish | reopen | help"
 
 // Manifest returns the Slack app manifest (YAML) for untangle in Socket Mode.
 func Manifest(opt ManifestOptions) string {
-	name := opt.Name
+	name := strings.TrimSpace(opt.Name)
 	if name == "" {
 		name = "untangle"
 	}
@@ -64,12 +109,12 @@ features:
   slash_commands:
     - command: %s
       description: Root-cause analysis - start, status, render, paste, finish
-      usage_hint: "start [title] | status | list | render | paste | finish | help"
+      usage_hint: %s
       should_escape: false
 oauth_config:
   scopes:
     bot:
-`, yamlQuote(name), yamlQuote(strings.ToLower(name)), yamlQuote(shortcutAddSymptomTxt), ShortcutAddSymptom, SlashCommand)
+`, yamlQuote(name), yamlQuote(BotDisplayName(name)), yamlQuote(shortcutAddSymptomTxt), ShortcutAddSymptom, SlashCommand, yamlQuote(usageHint))
 	for _, s := range BotScopes {
 		fmt.Fprintf(&b, "      - %s\n", s)
 	}

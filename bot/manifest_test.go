@@ -141,6 +141,27 @@ func manifestBotScopes(manifest string) []string {
 	return scopes
 }
 
+func TestBotDisplayName(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"untangle", "untangle"},
+		{"RCA Bot", "rca-bot"},
+		{`RCA "bot"`, "rca-bot"},
+		{"Über  RCA!!", "ber-rca"},
+		{"ops.rca_bot-2", "ops.rca_bot-2"},
+		{"事故分析", "untangle"},
+		{strings.Repeat("ab ", 20), strings.TrimRight(strings.Repeat("ab-", 12), "-")[:35]},
+	}
+	for _, tt := range tests {
+		got := bot.BotDisplayName(tt.name)
+		if got != tt.want || len(got) > bot.MaxAppNameRunes || !regexp.MustCompile(`^[a-z0-9._-]+$`).MatchString(got) {
+			t.Errorf("BotDisplayName(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if bot.CheckAppName(strings.Repeat("x", 35)) != nil || bot.CheckAppName(strings.Repeat("x", 36)) == nil || bot.CheckAppName(" ") == nil {
+		t.Error("CheckAppName does not hold names to 1–35 characters")
+	}
+}
+
 func TestManifest(t *testing.T) {
 	m := bot.Manifest(bot.ManifestOptions{})
 	tests := []struct {
@@ -164,8 +185,15 @@ func TestManifest(t *testing.T) {
 			}
 		})
 	}
-	if named := bot.Manifest(bot.ManifestOptions{Name: `RCA "bot"`}); !strings.Contains(named, `name: "RCA \"bot\""`) {
-		t.Errorf("custom name not quoted:\n%s", named)
+	if named := bot.Manifest(bot.ManifestOptions{Name: `RCA "bot"`}); !strings.Contains(named, `name: "RCA \"bot\""`) ||
+		!strings.Contains(named, `display_name: "rca-bot"`) {
+		t.Errorf("custom name not quoted, or display name not derived:\n%s", named)
+	}
+	// The usage hint names every subcommand /rca help explains.
+	for _, sub := range []string{"start", "status", "list", "render", "paste", "cause", "remind", "finish", "reopen", "help"} {
+		if !regexp.MustCompile(`usage_hint: ".*\b` + sub + `\b`).MatchString(m) {
+			t.Errorf("usage hint lacks %q:\n%s", sub, m)
+		}
 	}
 
 	calls := manifestCalls(t)

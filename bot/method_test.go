@@ -289,7 +289,7 @@ func TestFullMethodEndToEnd(t *testing.T) {
 	// 4. Render: the KPI node is the core cause and explains 3/3.
 	methodClick(t, ctx, alice, w.dashboard(), ":frame_with_picture: Render tree")
 	core := w.waitMessages(t, ctx, coreHeader, 1).PlainText()
-	coreLine := "Core cause* (explaining 70% or more of the impact):\n*#10* " + kpiCause + "\nexplains 3/3 (100% of impact) · fixing it alone removes 3/3"
+	coreLine := "Core cause* (explaining 70% or more of the impact and removing as much when fixed alone):\n*#10* " + kpiCause + "\nexplains 3/3 (100% of impact) · fixing it alone removes 3/3"
 	if !strings.Contains(core, coreLine) || !strings.Contains(core, "Every link counted here was accepted") {
 		t.Errorf("core-cause message does not name the KPI node explaining 3/3:\n%s", core)
 	}

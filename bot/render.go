@@ -361,8 +361,12 @@ func rootLine(t *tree.Tree, a *tree.Analysis, root tree.Root) string {
 	if len(root.Nodes) > 1 {
 		line = ":repeat: loop: " + line
 	}
-	return fmt.Sprintf("%s\nexplains %d/%d (%s of impact) · fixing it alone removes %d/%d",
-		line, len(root.Explains), len(a.UDEs), percent(root.Share), len(root.Removes), len(a.UDEs))
+	sep := " ·"
+	if root.Contributing {
+		sep = ", but other causes would still produce the symptoms:"
+	}
+	return fmt.Sprintf("%s\nexplains %d/%d (%s of impact)%s fixing it alone removes %d/%d",
+		line, len(root.Explains), len(a.UDEs), percent(root.Share), sep, len(root.Removes), len(a.UDEs))
 }
 
 // rootBlock is a root's line, with a "Propose fix" button while fixes can be proposed.
@@ -387,13 +391,13 @@ func coreCauseBlocks(rcaID int64, phase workflow.Phase, t *tree.Tree, a *tree.An
 	}
 	core := coreRoots(a)
 	if len(core) == 0 {
-		blocks = append(blocks, section(fmt.Sprintf(":scales: *No single core cause* reaches %s of the impact.", percent(a.Threshold))))
+		blocks = append(blocks, section(fmt.Sprintf(":scales: *No single core cause*: no root both explains %s of the impact and removes that much when fixed alone.", percent(a.Threshold))))
 	} else {
 		word := "Core cause"
 		if len(core) > 1 {
 			word = "Core causes"
 		}
-		blocks = append(blocks, section(fmt.Sprintf("*%s* (explaining %s or more of the impact):", word, percent(a.Threshold))))
+		blocks = append(blocks, section(fmt.Sprintf("*%s* (explaining %s or more of the impact and removing as much when fixed alone):", word, percent(a.Threshold))))
 	}
 	for _, root := range core {
 		blocks = append(blocks, rootBlock(rcaID, phase, t, a, root, slack.StylePrimary))
@@ -409,24 +413,44 @@ func coreCauseBlocks(rcaID int64, phase workflow.Phase, t *tree.Tree, a *tree.An
 	return clipMessage(blocks)
 }
 
-// otherRootBlocks lists the roots that are not core causes.
+// otherRootBlocks lists the contributing causes, then the other roots that
+// are not core causes, at most maxOtherRoots of them together.
 func otherRootBlocks(rcaID int64, phase workflow.Phase, t *tree.Tree, a *tree.Analysis) []slack.Block {
-	var others []tree.Root
+	var contributing, others []tree.Root
 	for _, root := range a.Roots {
-		if !root.Core {
+		switch {
+		case root.Contributing:
+			contributing = append(contributing, root)
+		case !root.Core:
 			others = append(others, root)
 		}
 	}
-	if len(others) == 0 {
-		return nil
-	}
-	blocks := []slack.Block{section("*Other root causes*")}
-	for i, root := range others {
-		if i == maxOtherRoots {
-			blocks = append(blocks, contextBlock(fmt.Sprintf("_…and %d more roots; see the report._", len(others)-maxOtherRoots)))
+	var blocks []slack.Block
+	listed := 0
+	for _, part := range []struct {
+		title string
+		roots []tree.Root
+	}{
+		{fmt.Sprintf("*Contributing causes* (explaining %s or more, but other causes would still produce the symptoms)", percent(a.Threshold)), contributing},
+		{"*Other root causes*", others},
+	} {
+		if len(part.roots) == 0 {
+			continue
+		}
+		if listed == maxOtherRoots {
 			break
 		}
-		blocks = append(blocks, rootBlock(rcaID, phase, t, a, root, ""))
+		blocks = append(blocks, section(part.title))
+		for _, root := range part.roots {
+			if listed == maxOtherRoots {
+				break
+			}
+			blocks = append(blocks, rootBlock(rcaID, phase, t, a, root, ""))
+			listed++
+		}
+	}
+	if left := len(contributing) + len(others) - listed; left > 0 {
+		blocks = append(blocks, contextBlock(fmt.Sprintf("_…and %d more roots; see the report._", left)))
 	}
 	return blocks
 }

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
+	_ "github.com/mattn/go-sqlite3" // registers the sqlite3 driver
 )
 
 // busyTimeout is how long SQLite waits for a lock before giving up. Writers are
@@ -73,17 +73,6 @@ func (sqliteDialect) readOptions() *sql.TxOptions   { return nil }
 func (sqliteDialect) rowLock() string               { return "" }
 func (sqliteDialect) migrations() string            { return "migration/sqlite" }
 func (sqliteDialect) restartIdentity(string) string { return "" }
-
-func (sqliteDialect) mapErr(err error) error {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		switch se.ExtendedCode {
-		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
-			return conflict()
-		}
-	}
-	return err
-}
 
 // lockMigrations needs no lock: migrations run on the writer connection in
 // BEGIN IMMEDIATE transactions, which SQLite serialises across processes.

@@ -8,16 +8,17 @@ import (
 	"strings"
 )
 
-// Analyze finds the root causes of the tree's UDEs, ranks them by weighted
-// coverage and works out core causes, minimal sets, eliminations and chains
-// (design.md §2 "Analysis"). It is deterministic and does not change t.
+// Analyze finds the root causes of the tree's UDEs, ranks them by what fixing
+// each alone removes and works out core and contributing causes, minimal
+// sets, eliminations and chains. It is deterministic and does not change t.
 //
-// Decisions the design leaves open:
+// Decisions the method leaves open:
 //   - A root is a node with no counted group into it, or a loop (a strongly
 //     connected component of several nodes) with no link into it from outside,
 //     which counts as one root holding all its nodes. Roots that reach no UDE
 //     are not ranked; they are listed in Dangling with every other node that
-//     reaches no UDE.
+//     reaches no UDE, except injections and desired effects (Future Reality
+//     Tree nodes, which are not causes of the current state).
 //   - A UDE with no cause is an unexplained symptom, never a root cause.
 //     Unexplained lists every UDE that no root cause explains: those with no
 //     cause, and those whose causes only trace back to unexplained UDEs.
@@ -29,12 +30,20 @@ import (
 //     least-fixpoint rule. Fix covers every UDE that fixing all roots removes;
 //     a UDE that would survive that (kept up by an unexplained UDE) gets the
 //     unremovable_udes warning.
+//   - A core cause explains at least the threshold of the weighted impact and
+//     removes at least as much when fixed alone; a root that explains that
+//     much but removes less is a contributing cause (other causes would still
+//     produce the symptoms). Since a root only removes UDEs it explains,
+//     ranking by removal first puts every core cause first.
 //   - Cover and Fix are searched exhaustively (branch and bound) when there
 //     are at most ExactLimit ranked roots, greedily beyond; a greedy set that
 //     meets a simple lower bound is proven minimal and marked exact as well.
+//   - Chains are listed up to MaxChains and a fixed total of steps; the rest
+//     are counted in ChainsLeftOut.
 //
 // Cost: building the graph, loops (Tarjan), depths, dangling nodes and the
-// removable UDEs are linear; chains are one linear search per core cause.
+// removable UDEs are linear; chains are one linear search per core cause
+// until the chain budget is spent.
 // Explains walks the UDEs 64 at a time through their ancestries only (at worst
 // UDEs/64 linear passes). Removes runs one incremental elimination per root
 // and undoes it, touching only what stops holding (plus the loops it crosses),
@@ -62,7 +71,11 @@ func Analyze(t *Tree, opt Options) *Analysis {
 	az.rank()
 	az.markCore()
 	az.searchSets(limit)
-	az.buildChains()
+	maxChains := opt.MaxChains
+	if maxChains <= 0 {
+		maxChains = DefaultMaxChains
+	}
+	az.buildChains(maxChains)
 	az.warn()
 	a.normalise()
 	return a
@@ -145,7 +158,14 @@ func (az *analyzer) computeRemoves() {
 	for i, c := range az.rootComps {
 		m := az.el.mark()
 		az.el.kill(g.members(c))
-		az.a.Roots[i].Removes = az.udeIDs(az.el.died[m.died:])
+		r := &az.a.Roots[i]
+		r.Removes = az.udeIDs(az.el.died[m.died:])
+		for _, id := range r.Removes {
+			r.RemovedImpact += g.impact[g.mustIndex(id)]
+		}
+		if az.a.TotalImpact > 0 {
+			r.RemovalShare = float64(r.RemovedImpact) / float64(az.a.TotalImpact)
+		}
 		az.el.undo(m)
 	}
 	cut := make([]bool, len(g.ids))
@@ -188,14 +208,14 @@ func (az *analyzer) findLoopsAndDangling() {
 	}
 	slices.SortFunc(az.a.Loops, func(x, y []NodeID) int { return cmp.Compare(x[0], y[0]) })
 	for v, id := range g.ids {
-		if az.depths[g.comp[v]] < 0 {
+		if az.depths[g.comp[v]] < 0 && !g.future[v] {
 			az.a.Dangling = append(az.a.Dangling, id)
 		}
 	}
 }
 
-// rank sorts Roots: weighted share, then UDEs removed, then depth, then the
-// lowest node number.
+// rank sorts Roots: weighted impact removed when fixed alone, then weighted
+// impact explained, then depth, then the lowest node number.
 func (az *analyzer) rank() {
 	order := make([]int, len(az.a.Roots))
 	for i := range order {
@@ -205,8 +225,8 @@ func (az *analyzer) rank() {
 	slices.SortFunc(order, func(i, j int) int {
 		x, y := &roots[i], &roots[j]
 		return cmp.Or(
+			cmp.Compare(y.RemovedImpact, x.RemovedImpact),
 			cmp.Compare(y.Impact, x.Impact),
-			cmp.Compare(len(y.Removes), len(x.Removes)),
 			cmp.Compare(y.Depth, x.Depth),
 			cmp.Compare(x.Nodes[0], y.Nodes[0]),
 		)
@@ -220,13 +240,22 @@ func (az *analyzer) rank() {
 	az.a.Roots, az.rootComps = sorted, comps
 }
 
-// markCore flags the roots whose share reaches the threshold.
+// markCore flags the core causes (explaining and removing the threshold)
+// and the contributing causes (explaining it, removing less).
 func (az *analyzer) markCore() {
+	reaches := func(impact int) bool {
+		return az.a.TotalImpact > 0 && float64(impact) >= az.a.Threshold*float64(az.a.TotalImpact)-1e-9
+	}
 	for i := range az.a.Roots {
 		r := &az.a.Roots[i]
-		if az.a.TotalImpact > 0 && float64(r.Impact) >= az.a.Threshold*float64(az.a.TotalImpact)-1e-9 {
+		switch {
+		case !reaches(r.Impact):
+		case reaches(r.RemovedImpact):
 			r.Core = true
 			az.a.CoreCauses = append(az.a.CoreCauses, i)
+		default:
+			r.Contributing = true
+			az.a.Contributing = append(az.a.Contributing, i)
 		}
 	}
 }
@@ -272,18 +301,24 @@ func (az *analyzer) idsOf(nodes []int32) []NodeID {
 
 // buildChains finds, for each core cause, one shortest path of groups to each
 // UDE it explains (a breadth-first search over groups in number order; UDEs
-// inside a loop root itself need no chain).
-func (az *analyzer) buildChains() {
+// inside a loop root itself need no chain), until maxChains chains or
+// maxChainSteps steps are listed; the others are only counted.
+func (az *analyzer) buildChains(maxChains int) {
 	g := az.g
 	if len(az.a.CoreCauses) == 0 {
 		return
 	}
+	steps := 0
 	p := pathSearch{
 		via:   make([]int32, len(g.ids)),
 		prev:  make([]int32, len(g.ids)),
 		stamp: make([]int32, len(g.ids)),
 	}
 	for k, ri := range az.a.CoreCauses {
+		if len(az.a.Chains) >= maxChains || steps >= maxChainSteps {
+			az.a.ChainsLeftOut += az.chainCount(ri)
+			continue
+		}
 		p.mark = int32(k + 1)
 		queue := slices.Clone(g.members(az.rootComps[ri]))
 		for _, v := range queue {
@@ -298,11 +333,30 @@ func (az *analyzer) buildChains() {
 			}
 		}
 		for _, id := range az.a.Roots[ri].Explains {
-			if c, ok := p.chainTo(g, int32(g.mustIndex(id))); ok {
+			c, ok := p.chainTo(g, int32(g.mustIndex(id)))
+			switch {
+			case !ok:
+			case len(az.a.Chains) >= maxChains || steps+len(c.Steps) > maxChainSteps:
+				az.a.ChainsLeftOut++
+			default:
 				az.a.Chains = append(az.a.Chains, c)
+				steps += len(c.Steps)
 			}
 		}
 	}
+}
+
+// chainCount is how many chains root ri has: one per UDE it explains,
+// except the UDEs inside the root (a loop) itself.
+func (az *analyzer) chainCount(ri int) int {
+	r := az.a.Roots[ri]
+	n := 0
+	for _, id := range r.Explains {
+		if !slices.Contains(r.Nodes, id) {
+			n++
+		}
+	}
+	return n
 }
 
 // pathSearch records, per node, the group and the cause a search reached it by.
@@ -358,6 +412,7 @@ func bracket(t *Tree, id NodeID) string {
 // normalise replaces nil slices with empty ones so that JSON shows [].
 func (a *Analysis) normalise() {
 	a.UDEs, a.Roots, a.CoreCauses = nonNil(a.UDEs), nonNil(a.Roots), nonNil(a.CoreCauses)
+	a.Contributing = nonNil(a.Contributing)
 	a.Unexplained, a.Dangling, a.Loops = nonNil(a.Unexplained), nonNil(a.Dangling), nonNil(a.Loops)
 	a.Unreviewed, a.Warnings, a.Chains = nonNil(a.Unreviewed), nonNil(a.Warnings), nonNil(a.Chains)
 	for i := range a.Roots {

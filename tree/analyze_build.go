@@ -2,8 +2,8 @@ package tree
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 )
 
 // Build makes a tree from whole lists of nodes and groups with the rules of
@@ -24,13 +24,24 @@ func Build(title string, nodes []Node, groups []Group) (*Tree, error) {
 	return t, nil
 }
 
-// groupKey identifies a group by its effect and sorted causes.
-func groupKey(effect NodeID, sortedCauses []NodeID) string {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(int(effect)))
-	for _, c := range sortedCauses {
-		b.WriteByte(',')
-		b.WriteString(strconv.Itoa(int(c)))
+// keyBuf builds group keys without allocating: "7,3,5" for effect #7 and
+// causes #3 and #5. A map lookup with string(kb.of(…)) does not allocate
+// either; only storing a key does.
+type keyBuf struct {
+	buf    [64]byte
+	sorted [8]NodeID
+}
+
+// of returns the key of a group by its effect and its set of causes.
+func (kb *keyBuf) of(effect NodeID, causes []NodeID) []byte {
+	if !slices.IsSorted(causes) {
+		causes = append(kb.sorted[:0], causes...)
+		slices.Sort(causes)
 	}
-	return b.String()
+	b := strconv.AppendInt(kb.buf[:0], int64(effect), 10)
+	for _, c := range causes {
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(c), 10)
+	}
+	return b
 }

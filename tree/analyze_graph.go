@@ -14,6 +14,7 @@ type graph struct {
 	sparse map[NodeID]int32 // NodeID → node index otherwise
 	isUDE  []bool           // node index → the node is a UDE
 	impact []int            // node index → UDE impact weight (0 for other kinds)
+	future []bool           // node index → a node of the Future Reality Tree part (Kind.Future)
 
 	gids       []GroupID // group index → GroupID
 	gEffect    []int32   // group index → effect node index
@@ -45,6 +46,7 @@ func newGraph(t *Tree, acceptedOnly bool) (*graph, []GroupID) {
 		ids:    make([]NodeID, len(nodes)),
 		isUDE:  make([]bool, len(nodes)),
 		impact: make([]int, len(nodes)),
+		future: make([]bool, len(nodes)),
 	}
 	if int(t.nextNode) <= 2*len(nodes)+64 {
 		g.dense = make([]int32, t.nextNode)
@@ -60,6 +62,7 @@ func newGraph(t *Tree, acceptedOnly bool) (*graph, []GroupID) {
 		}
 		g.isUDE[i] = n.Kind == KindUDE
 		g.impact[i] = n.Impact()
+		g.future[i] = n.Kind.Future()
 	}
 	groups := orderedGroups(t)
 	var skipped []GroupID

@@ -51,6 +51,9 @@ func summary(tr *tree.Tree, a *tree.Analysis) string {
 		if r.Core {
 			b.WriteString(" core")
 		}
+		if r.Contributing {
+			b.WriteString(" contributing")
+		}
 		b.WriteByte('\n')
 	}
 	line := func(label string, ids []tree.NodeID) {
@@ -94,10 +97,12 @@ func TestAnalyzeCases(t *testing.T) {
 		{
 			name: "pure OR: each cause alone is enough, so neither alone removes the UDE",
 			src:  "UDE [U]\nIF [A] THEN [U]\nIF [B] THEN [U]",
-			want: `root [A] explains [U] removes [] depth 1 share 100 core
-root [B] explains [U] removes [] depth 1 share 100 core
+			want: `root [A] explains [U] removes [] depth 1 share 100 contributing
+root [B] explains [U] removes [] depth 1 share 100 contributing
 cover [A] exact=true
-fix [A B] exact=true`,
+fix [A B] exact=true
+warn no_core_cause
+warn tied_roots`,
 		},
 		{
 			name: "pure AND: fixing either cause removes the effect",
@@ -115,11 +120,12 @@ IF [A] AND [B] THEN [C]
 IF [D] THEN [C]
 IF [C] THEN [U1]
 IF [B] THEN [U2]`,
-			want: `root [B] explains [U1 U2] removes [U2] depth 2 share 100 core
+			want: `root [B] explains [U1 U2] removes [U2] depth 2 share 100 contributing
 root [A] explains [U1] removes [] depth 2 share 50
 root [D] explains [U1] removes [] depth 2 share 50
 cover [B] exact=true
-fix [B D] exact=true`,
+fix [B D] exact=true
+warn no_core_cause`,
 		},
 		{
 			name: "reinforcing loop without outside support is one root",
@@ -222,18 +228,20 @@ cover [A] exact=true
 fix [A] exact=true`,
 		},
 		{
-			name: "ties on share are broken by UDEs removed, then depth",
+			name: "ties on removal and share are broken by depth",
 			src: `UDE [U]
 IF [A] THEN [U]
 IF [M] AND [N] THEN [U]
 IF [B] THEN [M]
 IF [C] THEN [K]
 IF [K] THEN [N]`,
-			want: `root [C] explains [U] removes [] depth 3 share 100 core
-root [B] explains [U] removes [] depth 2 share 100 core
-root [A] explains [U] removes [] depth 1 share 100 core
+			want: `root [C] explains [U] removes [] depth 3 share 100 contributing
+root [B] explains [U] removes [] depth 2 share 100 contributing
+root [A] explains [U] removes [] depth 1 share 100 contributing
 cover [C] exact=true
-fix [C A] exact=true`,
+fix [C A] exact=true
+warn no_core_cause
+warn tied_roots`,
 		},
 		{
 			name: "a UDE fed by an unexplained UDE cannot be removed",
@@ -268,6 +276,81 @@ cover [A B] exact=true
 fix [A B] exact=true
 warn no_core_cause
 warn tied_roots`,
+		},
+		{
+			name: "OR-fed event: one root removes everything, the OR alternatives only contribute",
+			src: `UDE [U1]
+UDE [U2]
+UDE [U3]
+IF [K] AND [E] THEN [M]
+IF [M] THEN [U1]
+IF [M] THEN [U2]
+IF [M] THEN [U3]
+IF [A] THEN [E]
+IF [B] THEN [E]`,
+			want: `root [K] explains [U1 U2 U3] removes [U1 U2 U3] depth 2 share 100 core
+root [A] explains [U1 U2 U3] removes [] depth 3 share 100 contributing
+root [B] explains [U1 U2 U3] removes [] depth 3 share 100 contributing
+cover [K] exact=true
+fix [K] exact=true`,
+		},
+		{
+			name: "OR-fed event with no core cause: the fix set leads",
+			src: `UDE [U1]
+UDE [U2]
+UDE [U3]
+IF [Deploy] AND [No canary] THEN [E]
+IF [Load spike] THEN [E]
+IF [E] THEN [U1]
+IF [E] THEN [U2]
+IF [E] THEN [U3]`,
+			want: `root [Deploy] explains [U1 U2 U3] removes [] depth 2 share 100 contributing
+root [No canary] explains [U1 U2 U3] removes [] depth 2 share 100 contributing
+root [Load spike] explains [U1 U2 U3] removes [] depth 2 share 100 contributing
+cover [Deploy] exact=true
+fix [Deploy Load spike] exact=true
+warn no_core_cause
+warn tied_roots`,
+		},
+		{
+			name: "removal is weighted: a root removing the heavy symptom is core",
+			src: `UDE(weight=3) [U1]
+UDE(weight=1) [U2]
+IF [A] THEN [U1]
+IF [A] THEN [U2]
+IF [B] THEN [U2]`,
+			want: `root [A] explains [U1 U2] removes [U1] depth 1 share 100 core
+root [B] explains [U2] removes [] depth 1 share 25
+cover [A] exact=true
+fix [A B] exact=true`,
+		},
+		{
+			name: "the threshold applies to removal too",
+			src: `UDE(weight=3) [U1]
+UDE(weight=1) [U2]
+IF [A] THEN [U1]
+IF [A] THEN [U2]
+IF [B] THEN [U2]`,
+			opt: tree.Options{Threshold: 0.8},
+			want: `root [A] explains [U1 U2] removes [U1] depth 1 share 100 contributing
+root [B] explains [U2] removes [] depth 1 share 25
+cover [A] exact=true
+fix [A B] exact=true
+warn no_core_cause`,
+		},
+		{
+			name: "injections and desired effects are never dangling",
+			src: `UDE [U]
+IF [R] THEN [U]
+INJECTION [Add a canary stage]
+DESIRED [Bad deploys stop early]
+IF [Add a canary stage] THEN [Bad deploys stop early]
+DESIRED [Releases are safe]
+CAUSE [Stray cause]`,
+			want: `root [R] explains [U] removes [U] depth 1 share 100 core
+dangling [Stray cause]
+cover [R] exact=true
+fix [R] exact=true`,
 		},
 		{
 			name: "exact search within the limit",
@@ -324,11 +407,13 @@ func TestAnalyzeAcceptedOnly(t *testing.T) {
 	}{
 		{
 			name: "all links count before the challenge pass",
-			want: `root [A] explains [U] removes [] depth 1 share 100 core
-root [B] explains [U] removes [] depth 1 share 100 core
-root [C] explains [U] removes [] depth 1 share 100 core
+			want: `root [A] explains [U] removes [] depth 1 share 100 contributing
+root [B] explains [U] removes [] depth 1 share 100 contributing
+root [C] explains [U] removes [] depth 1 share 100 contributing
 cover [A] exact=true
-fix [A B C] exact=true`,
+fix [A B C] exact=true
+warn no_core_cause
+warn tied_roots`,
 		},
 		{
 			name: "only accepted links count once it started",
@@ -432,6 +517,25 @@ func TestChains(t *testing.T) {
 	}
 }
 
+func TestChainsAreBounded(t *testing.T) {
+	tr := parseTree(t, "UDE [U1]\nUDE [U2]\nUDE [U3]\nIF [R] THEN [U1]\nIF [R] THEN [U2]\nIF [R] THEN [U3]")
+	a := tree.Analyze(tr, tree.Options{MaxChains: 2})
+	if len(a.Chains) != 2 || a.ChainsLeftOut != 1 {
+		t.Errorf("MaxChains 2: %d chains listed, %d left out; want 2 and 1", len(a.Chains), a.ChainsLeftOut)
+	}
+	// A chain of 3,000 steps is longer than all listed chains may be together.
+	var b strings.Builder
+	b.WriteString("UDE [N0]\n")
+	for i := 1; i <= 3000; i++ {
+		fmt.Fprintf(&b, "IF [N%d] THEN [N%d]\n", i, i-1)
+	}
+	long := parseTree(t, b.String())
+	a = tree.Analyze(long, tree.Options{})
+	if len(a.CoreCauses) != 1 || len(a.Chains) != 0 || a.ChainsLeftOut != 1 {
+		t.Errorf("long chain: %d core causes, %d chains listed, %d left out; want 1, 0 and 1", len(a.CoreCauses), len(a.Chains), a.ChainsLeftOut)
+	}
+}
+
 func TestEliminate(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -532,9 +636,9 @@ func TestWarningMessages(t *testing.T) {
 	tr := parseTree(t, "UDE [U1]\nUDE [U2]\nUDE [U3]\nIF [A] THEN [U1]\nIF [B] THEN [U2]\nIF [C] THEN [U3]")
 	a := tree.Analyze(tr, tree.Options{})
 	want := map[tree.WarningCode]string{
-		tree.WarnNoCoreCause:      "No single root cause explains 70 % of the symptoms' impact; the closest, #4, explains 33 % (1 of 3 symptoms).",
+		tree.WarnNoCoreCause:      "No root cause is a core cause: none both explains 70 % of the symptoms' impact and removes that much when fixed alone. Fixing #4, #5 and #6 together removes every symptom that can be removed (3 of 3). The closest, #4, explains 33 % (1 of 3 symptoms) and removes 33 % when fixed alone.",
 		tree.WarnSeparateClusters: "The tree looks like separate clusters: no root cause explains even half of the impact. Together, #4, #5 and #6 explain every explained symptom. Look for a shared cause only if the team really sees one.",
-		tree.WarnTiedRoots:        "#4, #5 and #6 tie at the top with 33 % each: they may hide a conflict worth discussing together.",
+		tree.WarnTiedRoots:        "#4, #5 and #6 tie at the top (each explains 33 % and, fixed alone, removes 33 %): they may hide a conflict worth discussing together.",
 	}
 	if len(a.Warnings) != len(want) {
 		t.Fatalf("warnings = %v, want %d", a.Warnings, len(want))

@@ -28,7 +28,9 @@ func (az *analyzer) warn() {
 	az.warnUnremovable()
 }
 
-// warnCore explains why there is no core cause, if there is none.
+// warnCore explains why there is no core cause, if there is none: it leads
+// with the smallest set of fixes, then names the contributing causes or the
+// closest root, then warns of separate clusters and ties.
 func (az *analyzer) warnCore() {
 	a := az.a
 	if len(a.CoreCauses) > 0 {
@@ -38,23 +40,50 @@ func (az *analyzer) warnCore() {
 		az.add(WarnNoCoreCause, "No root cause explains any symptom yet: keep asking “why did this happen?” until you reach causes that nothing else in the tree explains.")
 		return
 	}
-	best := a.Roots[0]
-	az.add(WarnNoCoreCause, fmt.Sprintf("No single root cause explains %s of the symptoms' impact; the closest, %s, explains %s (%d of %d symptoms).",
-		percent(a.Threshold), rootName(best), percent(best.Share), len(best.Explains), len(a.UDEs)))
-	if best.Share < 0.5 {
+	msg := fmt.Sprintf("No root cause is a core cause: none both explains %s of the symptoms' impact and removes that much when fixed alone.",
+		percent(a.Threshold))
+	if n := len(a.Fix.Roots); n > 0 {
+		msg += fmt.Sprintf(" Fixing %s %s every symptom that can be removed (%d of %d).",
+			rootList(a.Roots, a.Fix.Roots), pick(n, "removes", "together removes"), len(a.Fix.Covered), len(a.UDEs))
+	}
+	az.add(WarnNoCoreCause, msg+" "+az.closest())
+	maxShare := 0.0
+	for _, r := range a.Roots {
+		maxShare = max(maxShare, r.Share)
+	}
+	if maxShare < 0.5 {
 		az.add(WarnSeparateClusters, fmt.Sprintf("The tree looks like separate clusters: no root cause explains even half of the impact. Together, %s explain every explained symptom. Look for a shared cause only if the team really sees one.",
 			rootList(a.Roots, a.Cover.Roots)))
 	}
+	best := a.Roots[0]
 	var tied []int
 	for i, r := range a.Roots {
-		if r.Impact == best.Impact {
+		if r.Impact == best.Impact && r.RemovedImpact == best.RemovedImpact {
 			tied = append(tied, i)
 		}
 	}
 	if len(tied) > 1 {
-		az.add(WarnTiedRoots, fmt.Sprintf("%s tie at the top with %s each: they may hide a conflict worth discussing together.",
-			rootList(a.Roots, tied), percent(best.Share)))
+		az.add(WarnTiedRoots, upperFirst(fmt.Sprintf("%s tie at the top (each explains %s and, fixed alone, removes %s): they may hide a conflict worth discussing together.",
+			rootList(a.Roots, tied), percent(best.Share), percent(best.RemovalShare))))
 	}
+}
+
+// closest describes the contributing causes, or the best-ranked root when
+// there are none.
+func (az *analyzer) closest() string {
+	a := az.a
+	switch c := a.Contributing; {
+	case len(c) == 1:
+		r := a.Roots[c[0]]
+		return upperFirst(fmt.Sprintf("%s explains %s, but other causes would still produce the symptoms: fixing it alone removes %s.",
+			rootName(r), percent(r.Share), percent(r.RemovalShare)))
+	case len(c) > 1:
+		return upperFirst(fmt.Sprintf("%s each explain at least %s, but other causes would still produce the symptoms: fixing any one alone removes at most %s.",
+			rootList(a.Roots, c), percent(a.Threshold), percent(a.Roots[c[0]].RemovalShare)))
+	}
+	r := a.Roots[0]
+	return fmt.Sprintf("The closest, %s, explains %s (%d of %s) and removes %s when fixed alone.",
+		rootName(r), percent(r.Share), len(r.Explains), plural(len(a.UDEs), "symptom", "symptoms"), percent(r.RemovalShare))
 }
 
 // warnUnremovable names UDEs that fixing every root cause would leave.
@@ -78,6 +107,14 @@ func (az *analyzer) warnUnremovable() {
 // add appends a warning.
 func (az *analyzer) add(code WarningCode, msg string) {
 	az.a.Warnings = append(az.a.Warnings, Warning{Code: code, Message: msg})
+}
+
+// upperFirst starts a sentence that may begin with "the loop" in upper case.
+func upperFirst(s string) string {
+	if strings.HasPrefix(s, "the ") {
+		return "The " + s[len("the "):]
+	}
+	return s
 }
 
 // plural picks the singular or plural phrase and prefixes the count.

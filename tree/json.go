@@ -3,7 +3,9 @@ package tree
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 )
 
 // JSONVersion is the version of the JSON document format written by MarshalJSON.
@@ -58,6 +60,9 @@ func (t *Tree) UnmarshalJSON(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return errors.New("read tree JSON: unexpected end of JSON input")
+		}
 		return fmt.Errorf("read tree JSON: %w", err)
 	}
 	if doc.Format != jsonFormat {
@@ -67,6 +72,7 @@ func (t *Tree) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("read tree JSON: version %d is not supported (this build reads up to %d)", doc.Version, JSONVersion)
 	}
 	next := New(doc.Title)
+	next.reserve(len(doc.Nodes), len(doc.Groups))
 	for i, n := range doc.Nodes {
 		if n.ID == 0 {
 			return fmt.Errorf("read tree JSON: node %d has no id", i+1)

@@ -133,6 +133,14 @@ var (
 // characters, 1 to MaxTextRunes runes. Invisible spaces are dropped; the
 // zero-width joiner and non-joiner stay between two characters.
 func NormalizeText(s string) (string, error) {
+	if isNormal(s) {
+		return s, nil
+	}
+	return normalizeText(s)
+}
+
+// normalizeText is NormalizeText without the fast path for normal texts.
+func normalizeText(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", fmt.Errorf("%w: it is not valid UTF-8", ErrInvalidText)
 	}
@@ -192,6 +200,42 @@ func checkAgainst(n Node) error {
 	return nil
 }
 
+// isNormal reports whether s is already a valid normalised text, so that
+// NormalizeText can return it without building a copy: ASCII printable
+// characters and valid UTF-8 beyond it, single inner spaces, no leading or
+// trailing space, joiners only between two characters, nothing NormalizeText
+// would drop or refuse, and 1 to MaxTextRunes runes.
+func isNormal(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	runes := 0
+	prevSpace, prevJoiner := false, false
+	for _, r := range s {
+		runes++
+		switch {
+		case r == ' ':
+			if prevSpace || prevJoiner {
+				return false
+			}
+			prevSpace = true
+			continue
+		case isJoiner(r): // kept only between two characters
+			if runes == 1 || prevSpace || prevJoiner {
+				return false
+			}
+			prevJoiner = true
+			continue
+		case r == utf8.RuneError, r < 0x20, r == 0x7f:
+			return false
+		case r >= 0x80 && (unicode.IsSpace(r) || unicode.IsControl(r) || isBidiControl(r) || isZeroWidth(r)):
+			return false
+		}
+		prevSpace, prevJoiner = false, false
+	}
+	return !prevJoiner && runes <= MaxTextRunes
+}
+
 func isBidiControl(r rune) bool {
 	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
 }
@@ -231,6 +275,16 @@ func New(title string) *Tree {
 		nextNode:  1,
 		nextGroup: 1,
 	}
+}
+
+// reserve sizes the maps of an empty tree for about the given numbers of
+// nodes and groups, so that a bulk load does not grow them step by step.
+func (t *Tree) reserve(nodes, groups int) {
+	if len(t.nodes) > 0 || len(t.groups) > 0 {
+		return
+	}
+	t.nodes, t.byText = make(map[NodeID]*Node, nodes), make(map[string]NodeID, nodes)
+	t.groups, t.keys = make(map[GroupID]*Group, groups), make(map[string]GroupID, groups)
 }
 
 // AddNode adds a copy of n and returns the stored node. An ID of 0 takes the
@@ -313,20 +367,26 @@ func (t *Tree) checkGroup(g Group, skip GroupID) error {
 	if _, ok := t.nodes[g.Effect]; !ok {
 		return fmt.Errorf("%w: %s", ErrUnknownNode, g.Effect)
 	}
-	seen := map[NodeID]bool{}
-	for _, c := range g.Causes {
+	var seen map[NodeID]bool // only for large groups; small ones are scanned
+	if len(g.Causes) > 16 {
+		seen = make(map[NodeID]bool, len(g.Causes))
+	}
+	for i, c := range g.Causes {
 		if _, ok := t.nodes[c]; !ok {
 			return fmt.Errorf("%w: %s", ErrUnknownNode, c)
 		}
 		if c == g.Effect {
 			return fmt.Errorf("%w: %s", ErrSelfLink, c)
 		}
-		if seen[c] {
+		if seen != nil && seen[c] || seen == nil && slices.Contains(g.Causes[:i], c) {
 			return fmt.Errorf("%w: %s appears twice in one AND group", ErrInvalidNode, c)
 		}
-		seen[c] = true
+		if seen != nil {
+			seen[c] = true
+		}
 	}
-	if other, ok := t.keys[keyOf(g.Effect, g.Causes)]; ok && other != skip {
+	var kb keyBuf
+	if other, ok := t.keys[string(kb.of(g.Effect, g.Causes))]; ok && other != skip {
 		return fmt.Errorf("%w: %s ⇒ %s", ErrDuplicateLink, joinIDs(g.Causes), g.Effect)
 	}
 	return nil
@@ -334,9 +394,8 @@ func (t *Tree) checkGroup(g Group, skip GroupID) error {
 
 // keyOf identifies a group by its effect and its set of causes.
 func keyOf(effect NodeID, causes []NodeID) string {
-	sorted := slices.Clone(causes)
-	slices.Sort(sorted)
-	return groupKey(effect, sorted)
+	var kb keyBuf
+	return string(kb.of(effect, causes))
 }
 
 // putGroup stores g and indexes it.

@@ -1,7 +1,16 @@
 package tree
 
-// DefaultThreshold is the weighted UDE coverage a root needs to be a core cause.
+// DefaultThreshold is the share of the weighted UDE impact a root must both
+// explain and, fixed alone, remove to be a core cause.
 const DefaultThreshold = 0.7
+
+// DefaultMaxChains is how many causal chains Analyze lists at most; the rest
+// are counted in Analysis.ChainsLeftOut.
+const DefaultMaxChains = 100
+
+// maxChainSteps bounds the steps of all listed chains together, so that very
+// long chains cannot make a report unreadably large.
+const maxChainSteps = 2000
 
 // DefaultExactLimit is the number of roots up to which minimal sets are
 // searched exhaustively; beyond it a greedy search with a bound is used.
@@ -9,14 +18,16 @@ const DefaultExactLimit = 25
 
 // Options tunes Analyze.
 type Options struct {
-	// Threshold is the weighted UDE share (0–1] a root needs to be a core
-	// cause; 0 means DefaultThreshold.
+	// Threshold is the weighted UDE share (0–1] a root must explain, and
+	// remove when fixed alone, to be a core cause; 0 means DefaultThreshold.
 	Threshold float64
 	// AcceptedOnly counts only links accepted in the challenge pass (set once
 	// the pass has started); other links are reported as unreviewed.
 	AcceptedOnly bool
 	// ExactLimit bounds the exhaustive minimal-set search; 0 means DefaultExactLimit.
 	ExactLimit int
+	// MaxChains bounds the chains listed; 0 means DefaultMaxChains.
+	MaxChains int
 }
 
 // Analysis is everything Analyze finds in a tree. Field names and JSON tags
@@ -25,11 +36,17 @@ type Analysis struct {
 	Threshold   float64  `json:"threshold"`
 	UDEs        []NodeID `json:"udes"`         // every UDE, by number
 	TotalImpact int      `json:"total_impact"` // the sum of UDE weights
-	// Roots are the root causes ranked by weighted coverage (ties: by how many
-	// UDEs fixing them alone removes, then by depth, then by number).
+	// Roots are the root causes ranked by the weighted impact that fixing
+	// each alone removes, then by the weighted impact it explains, then by
+	// depth (deeper first), then by number.
 	Roots []Root `json:"roots"`
-	// CoreCauses indexes Roots: the roots whose weighted share reaches Threshold.
+	// CoreCauses indexes Roots: the roots that explain at least Threshold of
+	// the weighted impact and, fixed alone, remove at least that much.
 	CoreCauses []int `json:"core_causes"`
+	// Contributing indexes Roots: the roots that explain at least Threshold
+	// of the impact but remove less, because other causes would still produce
+	// the symptoms (OR alternatives). They rank after the core causes.
+	Contributing []int `json:"contributing_causes"`
 	// Cover is the smallest set of roots that together explain every explained UDE.
 	Cover RootSet `json:"cover"`
 	// Fix is the smallest set of roots whose fix removes every removable UDE.
@@ -40,6 +57,9 @@ type Analysis struct {
 	Unreviewed  []GroupID  `json:"unreviewed"`  // links left out because they are not accepted yet
 	Warnings    []Warning  `json:"warnings"`
 	Chains      []Chain    `json:"chains"` // from each core cause to each UDE it explains
+	// ChainsLeftOut counts the chains not listed in Chains because there were
+	// more than Options.MaxChains of them or they were too long together.
+	ChainsLeftOut int `json:"chains_left_out"`
 }
 
 // Root is a root cause: a node with no incoming group, or a loop with no
@@ -50,8 +70,15 @@ type Root struct {
 	Impact   int      `json:"impact"`   // summed weight of Explains
 	Share    float64  `json:"share"`    // Impact / total UDE impact, 0–1
 	Removes  []NodeID `json:"removes"`  // UDEs that no longer hold when this root alone is fixed
-	Depth    int      `json:"depth"`    // longest cause→effect distance to an explained UDE
-	Core     bool     `json:"core"`
+	// RemovedImpact is the summed weight of Removes.
+	RemovedImpact int `json:"removed_impact"`
+	// RemovalShare is RemovedImpact / total UDE impact, 0–1.
+	RemovalShare float64 `json:"removal_share"`
+	Depth        int     `json:"depth"` // longest cause→effect distance to an explained UDE
+	// Core is set on core causes: Share and RemovalShare both reach the threshold.
+	Core bool `json:"core"`
+	// Contributing is set when Share reaches the threshold but RemovalShare does not.
+	Contributing bool `json:"contributing"`
 }
 
 // RootSet is a minimal set of roots found by search.
@@ -69,10 +96,13 @@ const (
 	WarnNoUDEs           WarningCode = "no_udes"
 	WarnSeparateClusters WarningCode = "separate_clusters" // no root reaches 50 % coverage
 	WarnTiedRoots        WarningCode = "tied_roots"        // several roots share the top coverage
-	WarnNoCoreCause      WarningCode = "no_core_cause"     // no root reaches the threshold
+	WarnNoCoreCause      WarningCode = "no_core_cause"     // no root both explains and removes the threshold
 	WarnUnexplained      WarningCode = "unexplained_udes"  // some UDEs have no cause
 	WarnUnreviewedLinks  WarningCode = "unreviewed_links"  // links were left out of the analysis
 	WarnUnremovableUDEs  WarningCode = "unremovable_udes"  // fixing every root still leaves UDEs (loops)
+	// WarnBlameWording marks a node worded as blame. Analyze never adds it:
+	// the wording check lives with the callers, which append it.
+	WarnBlameWording WarningCode = "blame_wording"
 )
 
 // Warning is a plain-language remark about the shape of the tree.

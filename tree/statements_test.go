@@ -286,8 +286,8 @@ func TestParseErrors(t *testing.T) {
 		{"title only", "TITLE [t]", "no statements found", tree.ErrNoStatements},
 		{"several errors", "IF [a]\nUDE [x]\nUDE [", "1:7: expected AND or THEN, found end of line\n3:6: expected \"]\" to close the text started at 3:5", nil},
 		{
-			"too large", "UDE [" + strings.Repeat("x", 5<<20) + "]",
-			"statements are too large: the input is 5242886 bytes and the limit is 4194304 bytes (4 MiB)", tree.ErrTooLarge,
+			"too large", "UDE [" + strings.Repeat("x", 65<<20) + "]",
+			"statements are too large: the input is 68157446 bytes and the limit is 67108864 bytes (64 MiB)", tree.ErrTooLarge,
 		},
 	}
 	for _, tc := range tests {

@@ -69,14 +69,18 @@ func (s *Service) analysisOptions(r *RCA) tree.Options {
 	return tree.Options{Threshold: s.threshold, AcceptedOnly: started}
 }
 
-// CoreCause is a core cause with its coverage and chains, for the summary.
+// CoreCause is a root cause with its coverage and chains, for the summary:
+// a core cause, a contributing cause, or (when there is no core cause) a
+// root of the smallest fix set.
 type CoreCause struct {
-	Node     tree.NodeID
-	Text     string
-	Explains []tree.NodeID
-	Share    float64 // weighted share of UDE impact, 0–1
-	Removes  []tree.NodeID
-	Chains   []string // IF/THEN text from the cause to each UDE it explains
+	Node         tree.NodeID
+	Text         string
+	Explains     []tree.NodeID
+	Share        float64 // weighted share of UDE impact, 0–1
+	Removes      []tree.NodeID
+	RemovalShare float64  // weighted share of UDE impact that fixing it alone removes, 0–1
+	Core         bool     // a true core cause: it explains and removes at least the threshold
+	Chains       []string // IF/THEN text from the cause to each UDE it explains
 }
 
 // FixOutcome is a proposed fix with what it removes on its own.
@@ -99,13 +103,16 @@ type Summary struct {
 	RCA        RCA
 	Tree       *tree.Tree
 	Analysis   *tree.Analysis
-	CoreCauses []CoreCause
-	Open       OpenItems
-	Fixes      []FixOutcome
-	Combined   tree.Elimination // every fix together
-	Statements string           // the tree in statement syntax
-	Duration   time.Duration    // from start to close (or to now while open)
-	InPhase    map[Phase]time.Duration
+	CoreCauses []CoreCause // the core causes, or the smallest fix set when there is none
+	// Contributing are the roots that explain at least the threshold but
+	// remove less when fixed alone (other causes would still produce the symptoms).
+	Contributing []CoreCause
+	Open         OpenItems
+	Fixes        []FixOutcome
+	Combined     tree.Elimination // every fix together
+	Statements   string           // the tree in statement syntax
+	Duration     time.Duration    // from start to close (or to now while open)
+	InPhase      map[Phase]time.Duration
 }
 
 // FutureTree builds the Future Reality Tree of the summary's fixes: see
@@ -151,6 +158,7 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 	sum := &Summary{RCA: *r, Tree: t, Analysis: a, Statements: string(tree.Format(t)),
 		Combined: tree.Eliminate(t, fixNodes(fixes), opt)}
 	sum.CoreCauses = coreCauses(t, a)
+	sum.Contributing = rootCauses(t, a, a.Contributing)
 	sum.Open = openItems(t, a, ress)
 	for _, f := range fixes {
 		sum.Fixes = append(sum.Fixes, FixOutcome{Fix: f, Elimination: tree.Eliminate(t, []tree.NodeID{f.Node}, opt)})
@@ -164,13 +172,22 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 	return sum, nil
 }
 
-// coreCauses lists the core causes, or the cover set when no root reaches
-// the threshold, with their chains.
+// coreCauses lists the core causes, or, when there is none, the smallest
+// set of roots whose fix removes every removable UDE (the cover set when
+// nothing can be removed), with their chains.
 func coreCauses(t *tree.Tree, a *tree.Analysis) []CoreCause {
 	idx := a.CoreCauses
 	if len(idx) == 0 {
+		idx = a.Fix.Roots
+	}
+	if len(idx) == 0 {
 		idx = a.Cover.Roots
 	}
+	return rootCauses(t, a, idx)
+}
+
+// rootCauses describes the roots at the given indexes of a.Roots.
+func rootCauses(t *tree.Tree, a *tree.Analysis, idx []int) []CoreCause {
 	var out []CoreCause
 	for _, i := range idx {
 		root := a.Roots[i]
@@ -179,7 +196,8 @@ func coreCauses(t *tree.Tree, a *tree.Analysis) []CoreCause {
 			if !ok {
 				continue
 			}
-			c := CoreCause{Node: id, Text: n.Text, Explains: root.Explains, Share: root.Share, Removes: root.Removes}
+			c := CoreCause{Node: id, Text: n.Text, Explains: root.Explains, Share: root.Share, Removes: root.Removes,
+				RemovalShare: root.RemovalShare, Core: root.Core}
 			for _, ch := range a.Chains {
 				if ch.From == id {
 					c.Chains = append(c.Chains, tree.ChainText(t, ch))
@@ -243,6 +261,9 @@ func (s *Service) Finish(ctx context.Context, actor Actor, rcaID int64) (*Summar
 		}
 		var past []PastCause
 		for _, c := range sum.CoreCauses {
+			if !c.Core {
+				continue // only true core causes are remembered across incidents
+			}
 			past = append(past, PastCause{RCAID: r.ID, RCATitle: r.Title, Node: c.Node, Text: c.Text, ClosedAt: r.ClosedAt})
 		}
 		if err := tx.PutCoreCauses(r.ID, past); err != nil {

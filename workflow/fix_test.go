@@ -136,6 +136,44 @@ func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
 	}
 }
 
+// TestFinishRemembersOnlyCoreCauses finishes an RCA whose symptoms are all
+// fed through OR alternatives: every root explains them all, none removes any,
+// so nothing is remembered as a core cause and the summary lists the roots as
+// contributing causes, with the smallest fix set in place of core causes.
+func TestFinishRemembersOnlyCoreCauses(t *testing.T) {
+	e := newEnv(t)
+	id := e.start(false)
+	e.must(e.svc.PasteStatements(e.ctx, alice, id, `UDE [Checkout fails]
+UDE [Refunds stall]
+IF [Database is overloaded] THEN [Checkout fails]
+IF [Database is overloaded] THEN [Refunds stall]
+IF [Nightly batch job runs at peak] AND [Batch job has no rate limit] THEN [Database is overloaded]
+IF [Marketing email drives a traffic spike] THEN [Database is overloaded]`))
+	e.phase(id, workflow.PhaseChallenging)
+	e.acceptAll(id)
+	e.phase(id, workflow.PhaseFixing)
+	sum, err := e.svc.Finish(e.ctx, fac, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Analysis.CoreCauses) != 0 || len(sum.Contributing) != 3 {
+		t.Fatalf("core %v, contributing %+v", sum.Analysis.CoreCauses, sum.Contributing)
+	}
+	for _, c := range sum.Contributing {
+		if c.Core || c.Share != 1 || c.RemovalShare != 0 {
+			t.Errorf("contributing cause %+v", c)
+		}
+	}
+	if len(sum.CoreCauses) != 2 || sum.CoreCauses[0].Core || sum.CoreCauses[1].Core {
+		t.Fatalf("summary causes (the smallest fix set) = %+v", sum.CoreCauses)
+	}
+	for _, text := range []string{"Nightly batch job runs at peak", "Marketing email drives a traffic spike"} {
+		if sim, err := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), text); err != nil || len(sim) != 0 {
+			t.Errorf("%q was remembered as a past core cause: %+v, %v", text, sim, err)
+		}
+	}
+}
+
 // TestMemoryKeepsPrivateRCAsPrivate: a private RCA closed on a core cause is
 // remembered, but only its participants ever see it again.
 func TestMemoryKeepsPrivateRCAsPrivate(t *testing.T) {

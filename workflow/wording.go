@@ -75,30 +75,38 @@ type word struct {
 // an apostrophe or hyphen kept when it joins two such runs ("didn't",
 // "on-call", "Priya's", "Sergeant-at-arms"). Everything else separates words.
 func splitWords(text string) []word {
-	var out []word
-	runes := []rune(text)
-	start := -1
+	out := make([]word, 0, len(text)/6+1)
+	start := -1 // byte offset where the current word began
 	flush := func(end int) {
 		if start >= 0 {
-			raw := string(runes[start:end])
+			raw := text[start:end] // words share the text's memory
 			out = append(out, word{raw: raw, lower: strings.ReplaceAll(strings.ToLower(raw), "’", "'")})
 			start = -1
 		}
 	}
-	for i, r := range runes {
+	for i, r := range text {
 		switch {
 		case isWordRune(r):
 			if start < 0 {
 				start = i
 			}
-		case isJoiner(r) && start >= 0 && i+1 < len(runes) && isWordRune(runes[i+1]):
+		case isJoiner(r) && start >= 0 && wordRuneAt(text, i+utf8.RuneLen(r)):
 			// keep the joiner inside the word
 		default:
 			flush(i)
 		}
 	}
-	flush(len(runes))
+	flush(len(text))
 	return out
+}
+
+// wordRuneAt reports whether a word rune starts at byte i of text.
+func wordRuneAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return isWordRune(r)
 }
 
 func isWordRune(r rune) bool {
@@ -681,9 +689,8 @@ func isSystemNoun(w string) bool {
 // case, for the suggestion) and a reason, or two empty strings.
 func blameWords(words []word) (phrase, reason string) {
 	lw := lowers(words)
-	phrases := blamePhrases()
 	for i := range lw {
-		for _, p := range phrases {
+		for _, p := range blamePhraseList {
 			if !matchAt(lw, i, p) || excusedBlame(lw, i, p) {
 				continue
 			}
@@ -698,6 +705,9 @@ func blameWords(words []word) (phrase, reason string) {
 	}
 	return "", ""
 }
+
+// blamePhraseList is blamePhrases, built once: every node text is checked.
+var blamePhraseList = blamePhrases()
 
 // blamePhrases lists words that judge a person rather than describe a condition.
 func blamePhrases() [][]string {

@@ -11,7 +11,9 @@
 // It adds a few people and a channel, prints SLACK_API_URL, SLACK_BOT_TOKEN
 // and SLACK_APP_TOKEN, and with -demo acts as the first person once the bot
 // connects: /rca help, /rca start, one symptom through the Add symptom modal,
-// printing what the bot answered. It runs until interrupted.
+// printing what the bot answered. With -tracker github|jira|linear it also
+// runs that tracker's fake and prints its UNTANGLE_* settings. It runs
+// until interrupted.
 package main
 
 import (
@@ -31,6 +33,7 @@ import (
 	"time"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/workflow/tracker/trackertest"
 )
 
 func main() {
@@ -45,6 +48,7 @@ type options struct {
 	people  string
 	channel string
 	demo    bool
+	tracker string
 }
 
 // run starts the fake and serves until ctx is done. ready, when not nil,
@@ -57,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready cha
 	fs.StringVar(&o.people, "people", "alice,bob", "comma-separated names of the people in the workspace")
 	fs.StringVar(&o.channel, "channel", "incidents", "a public channel with everyone and the bot in it")
 	fs.BoolVar(&o.demo, "demo", false, "once the bot connects, act as the first person and print the bot's answers")
+	fs.StringVar(&o.tracker, "tracker", "", "also run a fake tracker (github, jira or linear) and print its UNTANGLE_* settings")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -100,6 +105,15 @@ func serve(ctx context.Context, o options, stdout io.Writer, ready chan<- string
 
 	apiURL := "http://" + ln.Addr().String() + "/api/"
 	fmt.Fprintf(stdout, "SLACK_API_URL=%s\nSLACK_BOT_TOKEN=%s\nSLACK_APP_TOKEN=%s\n", apiURL, fake.BotToken(), fake.AppToken())
+	if o.tracker != "" {
+		tr, err := trackertest.Start(o.tracker)
+		if err != nil {
+			return fmt.Errorf("-tracker: %w", err)
+		}
+		defer tr.Close()
+		fmt.Fprintln(stdout, strings.Join(tr.Env(), "\n"))
+		go reportTickets(ctx, tr, stdout)
+	}
 	fmt.Fprintf(stdout, "# people: %s; channel #%s (%s). Waiting for `untangle serve`… (Ctrl-C stops)\n", o.people, o.channel, ch.ID)
 	if ready != nil {
 		ready <- apiURL
@@ -115,6 +129,22 @@ func serve(ctx context.Context, o options, stdout io.Writer, ready chan<- string
 	}
 	<-ctx.Done()
 	return nil
+}
+
+// reportTickets prints each ticket filed in the fake tracker.
+func reportTickets(ctx context.Context, tr *trackertest.Server, out io.Writer) {
+	seen := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(500 * time.Millisecond):
+		}
+		for _, t := range tr.Tickets()[seen:] {
+			fmt.Fprintf(out, "# ticket filed in the fake %s tracker: %s %q\n", tr.Kind, t.Key, t.Title)
+			seen++
+		}
+	}
 }
 
 // populate adds the people and the channel.

@@ -15,6 +15,8 @@ import (
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
+	"github.com/untangle-rca/untangle/workflow/tracker/setup"
+	"github.com/untangle-rca/untangle/workflow/tracker/trackertest"
 )
 
 // lockedBuffer is an io.Writer safe for the command and the test at once.
@@ -112,5 +114,55 @@ func TestRefusesNonLoopback(t *testing.T) {
 				t.Errorf("exit code %d, want %d", got, tc.code)
 			}
 		})
+	}
+}
+
+// TestTrackerFlag runs the command with each -tracker, reads the printed
+// UNTANGLE_* settings back as `untangle serve` would, and files a ticket
+// through them, which the command reports.
+func TestTrackerFlag(t *testing.T) {
+	for _, kind := range []string{"github", "jira", "linear"} {
+		t.Run(kind, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			out := &lockedBuffer{}
+			ready := make(chan string, 1)
+			exit := make(chan int, 1)
+			go func() { exit <- run(ctx, []string{"-addr", "127.0.0.1:0", "-tracker", kind}, out, io.Discard, ready) }()
+			select {
+			case <-ready:
+			case code := <-exit:
+				t.Fatalf("exit %d:\n%s", code, out.String())
+			}
+			env := map[string]string{}
+			for _, line := range strings.Split(out.String(), "\n") {
+				if k, v, ok := strings.Cut(line, "="); ok && strings.HasPrefix(k, "UNTANGLE_") {
+					env[k] = v
+				}
+			}
+			cfg, err := setup.FromEnv(func(k string) string { return env[k] }, nil)
+			if err != nil || cfg.Kind != kind {
+				t.Fatalf("printed settings %v: %v", env, err)
+			}
+			if _, err := cfg.Tracker.CheckAccess(ctx); err != nil {
+				t.Fatal(err)
+			}
+			ref, err := cfg.Tracker.Create(ctx, trackertest.SampleDraft("flag01"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for !strings.Contains(out.String(), "ticket filed in the fake "+kind+" tracker: "+ref.Key) {
+				select {
+				case <-ctx.Done():
+					t.Fatalf("the filed ticket was not reported:\n%s", out.String())
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
+			cancel()
+			<-exit
+		})
+	}
+	if code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-tracker", "trello"}, io.Discard, io.Discard, nil); code != 1 {
+		t.Errorf("-tracker trello: exit %d, want 1", code)
 	}
 }

@@ -24,13 +24,16 @@ const maxJSONBytes = 32 << 20
 type analyzeFlags struct {
 	input     string
 	threshold float64
-	report    string
-	outputs   map[string]*string // format name → path ("" = not wanted)
+	report    string             // "text", "json", or "" when an output goes to standard output instead
+	outputs   map[string]*string // format name → path ("" = not wanted, "-" = standard output)
 	fixes     fixFlags           // --fix: injections against these nodes (the Future Reality Tree)
 	// onePicture draws --png/--svg as one picture even when the tree is too
 	// big for readable text.
 	onePicture bool
 }
+
+// stdoutPath is the output path that means standard output.
+const stdoutPath = "-"
 
 // outputFormats lists the files analyze can write, in the order they are written.
 var outputFormats = []struct{ name, help string }{
@@ -48,7 +51,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &analyzeFlags{outputs: map[string]*string{}}
-	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "weighted UDE share a root needs to be a core cause (0–1]")
+	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "share (0–1] of the weighted UDE impact a root must explain and, fixed alone, remove to be a core cause")
 	fs.StringVar(&f.report, "report", "text", "what to print: text or json")
 	fs.Var(&f.fixes, "fix", "a fix against node `N` (or N=TEXT to word the injection; repeatable): report its Future Reality Tree, which the pictures then show")
 	fs.BoolVar(&f.onePicture, "one-picture", false, "draw --png/--svg as one picture even when the tree is too big to read in one")
@@ -68,13 +71,53 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 		return nil, errors.New("analyze needs exactly one input: a file name or - for standard input")
 	}
 	f.input = positional[0]
-	if f.threshold <= 0 || f.threshold > 1 {
+	if !validThreshold(f.threshold) {
 		return nil, fmt.Errorf("--threshold must be above 0 and at most 1, not %g", f.threshold)
 	}
 	if f.report != "text" && f.report != "json" {
 		return nil, fmt.Errorf("--report must be text or json, not %q", f.report)
 	}
+	reportSet := false
+	fs.Visit(func(fl *flag.Flag) { reportSet = reportSet || fl.Name == "report" })
+	toStdout, err := checkOutputTargets(f.outputs)
+	if err != nil {
+		return nil, err
+	}
+	if toStdout != "" {
+		if reportSet {
+			return nil, fmt.Errorf("--report and --%s - both write to standard output: give --%s a file name or drop --report", toStdout, toStdout)
+		}
+		f.report = ""
+	}
 	return f, nil
+}
+
+// checkOutputTargets refuses two outputs with the same target and a binary
+// format on standard output; it returns the format written to standard
+// output, if any.
+func checkOutputTargets(outputs map[string]*string) (string, error) {
+	seen := map[string]string{}
+	toStdout := ""
+	for _, o := range outputFormats {
+		p := *outputs[o.name]
+		if p == "" {
+			continue
+		}
+		key := p
+		if p == stdoutPath {
+			if o.name == "png" {
+				return "", errors.New("--png -: a PNG is binary; give a file name")
+			}
+			toStdout = o.name
+		} else if abs, err := filepath.Abs(p); err == nil {
+			key = abs
+		}
+		if other, ok := seen[key]; ok {
+			return "", fmt.Errorf("--%s and --%s both write to %s: give each its own file", other, o.name, p)
+		}
+		seen[key] = o.name
+	}
+	return toStdout, nil
 }
 
 // parseInterspersed parses flags that may come before or after positional arguments.
@@ -118,14 +161,19 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 	if drawn != t {
 		drawnAnalysis = nil // the Future Reality Tree is drawn as it is, like the bot does
 	}
-	if err := writeOutputs(ctx, drawn, whole, drawnAnalysis, f.outputs, f.onePicture, io.err); err != nil {
+	blame := checkBlame(t)
+	a.Warnings = append(a.Warnings, blameWarnings(blame)...)
+	if err := writeOutputs(ctx, drawn, whole, drawnAnalysis, f.outputs, f.onePicture, io); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
-	if f.report == "json" {
-		err = writeJSONReport(io.out, t, a, futureJSON(whole, fut))
-	} else if err = writeTextReport(io.out, t, a); err == nil && fut != nil {
-		err = writeFutureReport(io.out, whole, fut, len(a.UDEs))
+	switch f.report {
+	case "json":
+		err = writeJSONReport(io.out, t, a, blame, futureJSON(whole, fut))
+	case "text":
+		if err = writeTextReport(io.out, t, a); err == nil && fut != nil {
+			err = writeFutureReport(io.out, whole, fut, len(a.UDEs))
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
@@ -138,32 +186,42 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 // Errors are prefixed with the file name, so syntax errors read file:line:col.
 func readTree(name string, stdin io.Reader) (*tree.Tree, error) {
 	display := name
-	r := stdin
+	isJSON := strings.EqualFold(filepath.Ext(name), ".json")
+	limit := int64(tree.MaxStatementBytes)
+	if isJSON {
+		limit = maxJSONBytes
+	}
+	tooLarge := fmt.Errorf("%s: the file is larger than %d MiB; split the tree or trim it", display, limit>>20)
+	r, size := stdin, int64(bytes.MinRead)
 	if name == "-" {
 		display = "<stdin>"
+		tooLarge = fmt.Errorf("%s: the input is larger than %d MiB; split the tree or trim it", display, limit>>20)
 	} else {
 		file, err := os.Open(name)
 		if err != nil {
 			return nil, fmt.Errorf("untangle analyze: %w", err)
 		}
 		defer file.Close()
+		if info, err := file.Stat(); err == nil && info.Mode().IsRegular() {
+			if info.Size() > limit {
+				return nil, tooLarge
+			}
+			size = info.Size()
+		}
 		r = file
 	}
-	isJSON := strings.EqualFold(filepath.Ext(name), ".json")
-	limit := int64(tree.MaxStatementBytes)
-	if isJSON {
-		limit = maxJSONBytes
-	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	// Read in one allocation when the size is known, and at most limit+1 bytes.
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("%s: %w", display, err)
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: the file is larger than %d MiB; split the tree or trim it", display, limit>>20)
+		return nil, tooLarge
 	}
 	if isJSON || (name == "-" && bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))) {
 		var t tree.Tree
-		if err := json.Unmarshal(data, &t); err != nil {
+		if err := t.UnmarshalJSON(data); err != nil { // once: json.Unmarshal would scan the whole input first
 			return nil, fmt.Errorf("%s: not a valid untangle JSON tree: %w", display, err)
 		}
 		return &t, nil
@@ -196,15 +254,16 @@ func prefixErrors(file string, err error) error {
 }
 
 // writeOutputs produces every requested file in memory first, then writes each
-// atomically, so a failure leaves no partial file behind. The pictures and
-// the other drawings show t; the lossless exports (JSON, statements) write
-// whole, the tree with its recorded fixes.
-func writeOutputs(ctx context.Context, t, whole *tree.Tree, a *tree.Analysis, paths map[string]*string, onePicture bool, stderr io.Writer) error {
+// atomically, so a failure leaves no partial file behind; the path "-"
+// writes to standard output, and split pictures are listed on standard error.
+// The pictures and the other drawings show t; the lossless exports (JSON,
+// statements) write whole, the tree with its recorded fixes.
+func writeOutputs(ctx context.Context, t, whole *tree.Tree, a *tree.Analysis, paths map[string]*string, onePicture bool, std stdio) error {
 	type output struct{ name, path string }
 	var wanted []output
 	for _, o := range outputFormats {
 		if p := *paths[o.name]; p != "" {
-			if err := checkDir(p); err != nil {
+			if err := checkTarget(p); err != nil {
 				return fmt.Errorf("--%s: %w", o.name, err)
 			}
 			wanted = append(wanted, output{o.name, p})
@@ -228,6 +287,9 @@ func writeOutputs(ctx context.Context, t, whole *tree.Tree, a *tree.Analysis, pa
 			if files[i], err = pictureFiles(ctx, r, o.name, o.path, t, a, onePicture); err != nil {
 				return fmt.Errorf("--%s: %w", o.name, err)
 			}
+			if o.path == stdoutPath && len(files[i]) > 1 {
+				return fmt.Errorf("--%s -: the tree is drawn as %d pictures, which cannot all go to standard output; give a file name, or add --one-picture", o.name, len(files[i]))
+			}
 			continue
 		}
 		src := t
@@ -242,11 +304,17 @@ func writeOutputs(ctx context.Context, t, whole *tree.Tree, a *tree.Analysis, pa
 	}
 	for i, o := range wanted {
 		for _, f := range files[i] {
-			if err := writeFileAtomic(f.path, f.data); err != nil {
+			var err error
+			if f.path == stdoutPath {
+				_, err = std.out.Write(f.data)
+			} else {
+				err = writeFileAtomic(f.path, f.data)
+			}
+			if err != nil {
 				return fmt.Errorf("--%s: %w", o.name, err)
 			}
 		}
-		listPictures(stderr, o.name, files[i])
+		listPictures(std.err, o.name, files[i])
 	}
 	return nil
 }
@@ -271,7 +339,14 @@ func produce(format string, t *tree.Tree, a *tree.Analysis) ([]byte, error) {
 	return nil, fmt.Errorf("unknown format %q", format)
 }
 
-func checkDir(path string) error {
+// checkTarget says what is wrong when path cannot be written as a file.
+func checkTarget(path string) error {
+	if path == stdoutPath {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("cannot write %s: it is a directory; give a file name", path)
+	}
 	dir := filepath.Dir(path)
 	info, err := os.Stat(dir)
 	if err != nil {
@@ -284,8 +359,13 @@ func checkDir(path string) error {
 }
 
 // writeFileAtomic writes data to a temporary file next to path and renames it
-// into place, so readers never see a half-written file.
+// into place, so readers never see a half-written file. An existing file keeps
+// its permissions; a new one gets 0644.
 func writeFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		mode = info.Mode().Perm()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return err
@@ -295,7 +375,7 @@ func writeFileAtomic(path string, data []byte) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/treetest"
 )
 
 const example = "../../examples/payment-outage.cst"
@@ -30,8 +32,8 @@ func TestAnalyzeReportsTheCoreCause(t *testing.T) {
 	}
 	for _, want := range []string{
 		"payment-outage — 15 nodes, 13 links, 3 UDEs",
-		"Core causes (a root explaining at least 70 % of the impact)\n  #14 The organizational KPIs measure delivery speed and ignore engineering quality\n      explains 3/3 UDEs (100 % of impact) · fixing it alone removes 3/3",
-		"#15 Production data is too sensitive to copy into staging\n         explains 1/3 UDEs (33 % of impact)",
+		"Core causes (a root that explains at least 70 % of the impact and, fixed alone, removes as much)\n  #14 The organizational KPIs measure delivery speed and ignore engineering quality\n      explains 3/3 (100 % of impact) · fixing it alone removes 3/3 (100 %)",
+		"#15 Production data is too sensitive to copy into staging\n         explains 1/3 (33 % of impact) · fixing it alone removes 1/3 (33 %)",
 		"fixing these removes every removable UDE: #14 (exact)",
 		"#14 ⇒ #2:\n    IF [The organizational KPIs measure delivery speed and ignore engineering quality] THEN [Alert thresholds have not been reviewed since launch]",
 	} {
@@ -62,6 +64,75 @@ func TestAnalyzeJSONReport(t *testing.T) {
 	}
 	if len(rep.Chains) == 0 || !strings.HasPrefix(rep.Chains[0].Text, "IF [The organizational KPIs") {
 		t.Fatalf("chains = %+v", rep.Chains)
+	}
+}
+
+// orFed has one event feeding every symptom through OR alternatives: its
+// roots all explain 3/3, but only a root in every alternative removes any.
+const orFed = `UDE [Checkout fails]
+UDE [Refunds stall]
+UDE [Search is slow]
+IF [Database is overloaded] THEN [Checkout fails]
+IF [Database is overloaded] THEN [Refunds stall]
+IF [Database is overloaded] THEN [Search is slow]
+IF [Nightly batch job runs at peak] AND [Batch job has no rate limit] THEN [Database is overloaded]
+IF [Marketing email drives a traffic spike] THEN [Database is overloaded]
+`
+
+func TestAnalyzeORFedSymptoms(t *testing.T) {
+	code, out, stderr := runCLI(t, orFed, "analyze", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"  none: no root cause alone removes 70 % of the impact\n  fix these together to remove every removable UDE (3/3): #5, #7 (exact)\n",
+		"Contributing causes (explain at least 70 % of the impact, but other causes would still produce the symptoms)\n" +
+			"  #5 Nightly batch job runs at peak\n      explains 3/3 (100 % of impact), but other causes would still produce the symptoms: fixing it alone removes 0/3 (0 %)\n",
+		"! No root cause is a core cause",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q\n--- report ---\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Chains from each core cause") {
+		t.Errorf("chains listed without a core cause:\n%s", out)
+	}
+	code, out, _ = runCLI(t, orFed+"IF [Connection pool is unbounded] AND [Database is overloaded] THEN [Checkout fails]\n", "analyze", "--report", "json", "-")
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(out), &rep); code != exitOK || err != nil {
+		t.Fatalf("exit %d, %v:\n%s", code, err, out)
+	}
+	if len(rep.CoreCauses) != 0 || len(rep.Contributing) != 3 || rep.Contributing[0].Core || !rep.Contributing[0].Contributing {
+		t.Fatalf("core %+v, contributing %+v", rep.CoreCauses, rep.Contributing)
+	}
+	for _, r := range rep.Roots {
+		if r.Core {
+			t.Errorf("root %s marked core although it removes %v", r.Node, r.Removes)
+		}
+	}
+}
+
+func TestAnalyzeWarnsOfBlameWording(t *testing.T) {
+	src := "UDE [Checkout failed for 20 minutes]\nIF [Bob forgot to renew the certificate] THEN [Checkout failed for 20 minutes]\n"
+	code, out, stderr := runCLI(t, src, "analyze", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `! #2 reads as blame. It names a person as the actor ("Bob forgot").`) ||
+		!strings.Contains(out, "restate this as the systemic condition that allowed it?") {
+		t.Errorf("no blame warning with a suggestion:\n%s", out)
+	}
+	_, out, _ = runCLI(t, src, "analyze", "--report", "json", "-")
+	var rep jsonReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Blame) != 1 || rep.Blame[0].Node != 2 || rep.Blame[0].Suggestion == "" || rep.Warnings[len(rep.Warnings)-1].Code != tree.WarnBlameWording {
+		t.Errorf("blame = %+v, warnings %+v", rep.Blame, rep.Warnings)
+	}
+	code, out, _ = runCLI(t, "", "analyze", example)
+	if code != exitOK || strings.Contains(out, "reads as blame") {
+		t.Errorf("the blameless example got a blame warning:\n%s", out)
 	}
 }
 
@@ -144,8 +215,8 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"empty file", "e.cst", "", "e.cst: no statements found"},
 		{"only comments", "f.cst", "# nothing\n# here\n", "f.cst: no statements found"},
 		{"long line", "g.cst", "UDE [" + strings.Repeat("x", 10000) + "]\n", "g.cst:1:5: text is longer than 300 characters"},
-		{"huge file", "h.cst", strings.Repeat("UDE [a]\n", 700000), "h.cst: the file is larger than 4 MiB"},
-		{"broken json", "i.json", `{"format":`, "i.json: not a valid untangle JSON tree: unexpected end of JSON input"},
+
+		{"broken json", "i.json", `{"format":`, "i.json: not a valid untangle JSON tree: read tree JSON: unexpected end of JSON input"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,9 +232,44 @@ func TestAnalyzeBadInput(t *testing.T) {
 	}
 }
 
+// TestAnalyzeRefusesHugeInput checks the size limits without writing the
+// bytes: a sparse file is refused by its size, standard input while reading.
+func TestAnalyzeRefusesHugeInput(t *testing.T) {
+	for _, tt := range []struct {
+		file  string
+		limit int64
+	}{{"huge.cst", tree.MaxStatementBytes}, {"huge.json", maxJSONBytes}} {
+		path := filepath.Join(t.TempDir(), tt.file)
+		f, err := os.Create(path)
+		if err == nil {
+			err = f.Truncate(tt.limit + 1)
+			f.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("%s: the file is larger than %d MiB", path, tt.limit>>20)
+		if code, out, stderr := runCLI(t, "", "analyze", path); code != exitInput || !strings.Contains(stderr, want) || out != "" {
+			t.Errorf("exit %d, stderr %q, want it to contain %q", code, stderr, want)
+		}
+	}
+	code, _, stderr := runCLI(t, strings.Repeat("UDE [a]\n", tree.MaxStatementBytes/8+1), "analyze", "-")
+	if code != exitInput || !strings.Contains(stderr, "<stdin>: the input is larger than 64 MiB") {
+		t.Errorf("stdin: exit %d, stderr %q", code, stderr)
+	}
+	// A 100,000-node tree fits.
+	big := filepath.Join(t.TempDir(), "big.cst")
+	if err := os.WriteFile(big, tree.Format(treetest.Generate(1, 100_000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "", "analyze", "--report", "json", big); code != exitOK || !strings.Contains(out, `"nodes": 100000`) {
+		t.Errorf("100,000 nodes: exit %d, stderr %q", code, clip(stderr, 300))
+	}
+}
+
 func TestAnalyzeStdin(t *testing.T) {
 	code, out, stderr := runCLI(t, "UDE [Checkout fails]\nIF [Card service is down] THEN [Checkout fails]\n", "analyze", "-")
-	if code != exitOK || !strings.Contains(out, "#2 Card service is down\n      explains 1/1 UDEs (100 % of impact)") {
+	if code != exitOK || !strings.Contains(out, "#2 Card service is down\n      explains 1/1 (100 % of impact)") {
 		t.Fatalf("exit %d, out %q, err %q", code, out, stderr)
 	}
 	code, _, stderr = runCLI(t, "UDE [a]\nIF [b THEN [a]\n", "analyze", "-")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
+	"github.com/untangle-rca/untangle/workflow/tracker/setup"
 )
 
 // serveConfig is the configuration of `untangle serve` (design §3).
@@ -24,6 +25,7 @@ type serveConfig struct {
 	CoreThreshold float64
 	HTTPAddr      string
 	Limits        workflow.Limits
+	Tracker       setup.Config // UNTANGLE_TRACKER and its settings
 }
 
 // setting is one configuration entry: a flag with an environment fallback.
@@ -88,7 +90,13 @@ func loadServeConfig(args []string, getenv func(string) string, readFile func(st
 		}
 		raw[s.flag] = v
 	}
-	return validateServeConfig(raw)
+	cfg, err := validateServeConfig(raw)
+	tracker, terr := setup.FromEnv(getenv, readFile)
+	if err != nil || terr != nil {
+		return nil, errors.Join(err, terr)
+	}
+	cfg.Tracker = tracker
+	return cfg, nil
 }
 
 func defaultNote(def string) string {
@@ -133,7 +141,7 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 	}
 	cfg.TimeZone = loc
 	th, err := strconv.ParseFloat(raw["core-threshold"], 64)
-	if err != nil || th <= 0 || th > 1 {
+	if err != nil || !validThreshold(th) {
 		errs = append(errs, fmt.Errorf("UNTANGLE_CORE_THRESHOLD %q must be a number above 0 and at most 1", raw["core-threshold"]))
 	}
 	cfg.CoreThreshold = th
@@ -146,6 +154,9 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 	}
 	return cfg, nil
 }
+
+// validThreshold reports whether th is in (0, 1]; NaN is not.
+func validThreshold(th float64) bool { return th > 0 && th <= 1 }
 
 // parseLimits reads the UNTANGLE_MAX_* settings: whole numbers above 0.
 func parseLimits(raw map[string]string) (workflow.Limits, error) {

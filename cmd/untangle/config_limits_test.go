@@ -27,6 +27,9 @@ func TestServeConfigLimits(t *testing.T) {
 		{name: "not a number", env: map[string]string{"UNTANGLE_MAX_PASTE_BYTES": "64k"}, wantErr: `UNTANGLE_MAX_PASTE_BYTES "64k"`},
 		{name: "zero", env: map[string]string{"UNTANGLE_MAX_NODES": "0"}, wantErr: `UNTANGLE_MAX_NODES "0"`},
 		{name: "text above the model", env: map[string]string{"UNTANGLE_MAX_TEXT": "301"}, wantErr: "UNTANGLE_MAX_TEXT"},
+		{name: "threshold NaN", env: map[string]string{"UNTANGLE_CORE_THRESHOLD": "NaN"}, wantErr: `UNTANGLE_CORE_THRESHOLD "NaN" must be a number above 0 and at most 1`},
+		{name: "threshold infinite", env: map[string]string{"UNTANGLE_CORE_THRESHOLD": "+Inf"}, wantErr: `UNTANGLE_CORE_THRESHOLD "+Inf"`},
+		{name: "threshold zero", args: []string{"--core-threshold", "0"}, wantErr: `UNTANGLE_CORE_THRESHOLD "0"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,6 +40,7 @@ type crashRig struct {
 	addr     string
 	cmd      *exec.Cmd
 	logs     []*os.File
+	env      []string // more settings, NAME=value
 }
 
 // buildBinary compiles untangle into dir, as the Dockerfile does (CGO, -trimpath).
@@ -77,6 +78,7 @@ func (r *crashRig) start(ctx context.Context) {
 	cmd.Env = append(os.Environ(),
 		"SLACK_BOT_TOKEN="+r.fake.BotToken(), "SLACK_APP_TOKEN="+r.fake.AppToken(), "SLACK_API_URL="+r.fake.APIURL(),
 		"UNTANGLE_DB="+r.db, "UNTANGLE_HTTP_ADDR="+r.addr)
+	cmd.Env = append(cmd.Env, r.env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		r.t.Fatal(err)

@@ -141,14 +141,6 @@ func writeNegative(w io.Writer, t *tree.Tree, f *tree.Future) {
 	}
 }
 
-// plural writes "1 fix" or "2 fixes".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // idTexts lists nodes as "#N text", after lead; "none" when there are none.
 func idTexts(t *tree.Tree, ids []tree.NodeID, lead string) string {
 	if len(ids) == 0 {

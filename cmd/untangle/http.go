@@ -103,6 +103,10 @@ func runHealthcheck(ctx context.Context, args []string, std stdio) int {
 		}
 		return exitUsage
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(std.err, "untangle healthcheck: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
 	if *addr == "" {
 		fmt.Fprintln(std.err, "untangle healthcheck: no address: set UNTANGLE_HTTP_ADDR or --addr")
 		return exitUsage

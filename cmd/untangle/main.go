@@ -4,6 +4,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +13,8 @@ import (
 	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // time zones work in minimal containers
+
+	"github.com/untangle-rca/untangle/cmd/untangle/internal/wasmcache"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -30,6 +34,7 @@ type stdio struct {
 }
 
 func main() {
+	wasmcache.Restore()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], stdio{in: os.Stdin, out: os.Stdout, err: os.Stderr})
 	stop()
@@ -63,8 +68,7 @@ func run(ctx context.Context, args []string, io stdio) int {
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
-		usage(io.out)
-		return exitOK
+		return runHelp(ctx, args[1:], io)
 	}
 	for _, c := range commands() {
 		if c.name == name && c.run != nil {
@@ -76,16 +80,59 @@ func run(ctx context.Context, args []string, io stdio) int {
 	return exitUsage
 }
 
+// runHelp prints the overview, or with a command name that command's help,
+// on standard output.
+func runHelp(ctx context.Context, args []string, io stdio) int {
+	switch {
+	case len(args) == 0:
+		usage(io.out)
+		return exitOK
+	case len(args) > 1:
+		fmt.Fprintln(io.err, "untangle help: give one command name")
+		return exitUsage
+	}
+	for _, c := range commands() {
+		if c.name == args[0] && c.run != nil {
+			c.run(ctx, []string{"-h"}, stdio{in: io.in, out: io.out, err: io.out})
+			return exitOK
+		}
+	}
+	if args[0] == "help" {
+		usage(io.out)
+		return exitOK
+	}
+	fmt.Fprintf(io.err, "untangle help: unknown command %q\n\n", args[0])
+	usage(io.err)
+	return exitUsage
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "untangle — blameless root-cause analysis with Current State Trees")
 	fmt.Fprintln(w, "\nUsage:\n  untangle <command> [arguments]\n\nCommands:")
+	width := 0
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		width = max(width, len(c.name))
 	}
-	fmt.Fprintln(w, "\nRun 'untangle <command> -h' for the flags of a command.")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'untangle help <command>' (or 'untangle <command> -h') for the flags of a command.")
 }
 
-func runVersion(_ context.Context, _ []string, io stdio) int {
+func runVersion(_ context.Context, args []string, io stdio) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(io.err)
+	fs.Usage = func() { fmt.Fprintln(io.err, "Usage: untangle version\n\nPrints the version of this build.") }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "untangle version: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
 	fmt.Fprintln(io.out, "untangle", buildVersion())
 	return exitOK
 }

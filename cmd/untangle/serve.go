@@ -12,6 +12,7 @@ import (
 	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
+	"github.com/untangle-rca/untangle/workflow/tracker/setup"
 )
 
 func runServe(ctx context.Context, args []string, io stdio) int {
@@ -28,6 +29,10 @@ func runServe(ctx context.Context, args []string, io stdio) int {
 	if err != nil {
 		fmt.Fprintln(io.err, "untangle serve:", err)
 		return exitUsage
+	}
+	if err := checkSQLite(cfg.DBPath); err != nil {
+		fmt.Fprintln(io.err, "untangle serve:", err)
+		return exitInput
 	}
 	log := slog.New(slog.NewJSONHandler(io.err, nil)).With("service", "untangle")
 	if err := serve(ctx, cfg, log); err != nil {
@@ -46,6 +51,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	}
 	defer db.Close()
 	log.Info("database ready", "database", db.Name(), "backend", string(db.Backend()))
+	checkTracker(ctx, cfg.Tracker, log)
 	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold),
 		workflow.WithLimits(cfg.Limits))
 	b, err := bot.New(bot.Config{
@@ -70,6 +76,27 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	defer stopPrune()
 	go pruneDeliveries(pruneCtx, db, log)
 	return b.Run(ctx)
+}
+
+// checkTracker makes the tracker's read call once and logs what it found;
+// a failure is logged, not fatal: filing waits and retries, the RCA goes on.
+func checkTracker(ctx context.Context, tc setup.Config, log *slog.Logger) {
+	if tc.Tracker == nil {
+		log.Info("no tracker configured (UNTANGLE_TRACKER unset)")
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	desc, err := tc.Tracker.CheckAccess(ctx)
+	if te := (*workflow.TrackerError)(nil); errors.As(err, &te) {
+		log.Error("tracker check failed", "tracker", tc.Tracker.Name(), "fault", string(te.Fault),
+			"error", te.Explain(), "detail", te.Error())
+		return
+	} else if err != nil {
+		log.Error("tracker check failed", "tracker", tc.Tracker.Name(), "error", err.Error())
+		return
+	}
+	log.Info("tracker ready", "tracker", tc.Tracker.Name(), "access", desc, "sync_every", tc.Sync.String())
 }
 
 // deliveryKeep is how long handled Slack delivery keys are remembered: far
@@ -100,11 +127,24 @@ func pruneDeliveries(ctx context.Context, db *storage.DB, log *slog.Logger) {
 func runManifest(_ context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("manifest", flag.ContinueOnError)
 	fs.SetOutput(io.err)
-	name := fs.String("name", "untangle", "the app's display name in Slack")
+	name := fs.String("name", "untangle", fmt.Sprintf("the app's name in Slack (at most %d characters); the bot's display name is derived from it", bot.MaxAppNameRunes))
+	fs.Usage = func() {
+		fmt.Fprintln(io.err, "Usage: untangle manifest [--name NAME]\n\nPrints the Slack app manifest (YAML) to paste at api.slack.com/apps → Create New App → From a manifest.\n\nFlags:")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(io.err, "untangle manifest: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return exitUsage
+	}
+	if err := bot.CheckAppName(*name); err != nil {
+		fmt.Fprintln(io.err, "untangle manifest: --name:", err)
 		return exitUsage
 	}
 	fmt.Fprint(io.out, bot.Manifest(bot.ManifestOptions{Name: *name}))
@@ -132,6 +172,10 @@ func runBackup(ctx context.Context, args []string, io stdio) int {
 		return exitUsage
 	} else if kind == storage.Postgres {
 		fmt.Fprintln(io.err, "untangle backup:", storage.ErrBackupPostgres)
+		return exitInput
+	}
+	if err := checkSQLite(*dbPath); err != nil {
+		fmt.Fprintln(io.err, "untangle backup:", err)
 		return exitInput
 	}
 	if _, err := os.Stat(*dbPath); err != nil {

@@ -90,6 +90,7 @@ func Markdown(t *tree.Tree, a *tree.Analysis, opt MarkdownOptions) []byte {
 		w.unreviewed()
 		w.warnings()
 		w.chains()
+		w.chainsLeftOut()
 	}
 	w.future()
 	for _, s := range opt.Sections {
@@ -112,8 +113,9 @@ func (w *markdownWriter) title() {
 			udes++
 		}
 	}
-	w.printf("# %s\n\nA Current State Tree of %d nodes and %d links, with %d undesirable effects.\n",
-		title, w.t.NumNodes(), w.t.NumGroups(), udes)
+	w.printf("# %s\n\nA Current State Tree of %d %s and %d %s, with %d %s.\n", title,
+		w.t.NumNodes(), plural(w.t.NumNodes(), "node", "nodes"), w.t.NumGroups(), plural(w.t.NumGroups(), "link", "links"),
+		udes, plural(udes, "undesirable effect", "undesirable effects"))
 }
 
 // weightNames name the impact weights.
@@ -153,27 +155,49 @@ func (w *markdownWriter) rootName(r tree.Root) string {
 	return "the loop of " + strings.Join(parts, ", ")
 }
 
-// coreCauses writes each core cause with its coverage, or says there is none.
+// coreCauses writes each core cause with its coverage, or says there is
+// none and names the smallest fix set; then the contributing causes.
 func (w *markdownWriter) coreCauses() {
 	w.heading("Core causes")
-	if len(w.a.CoreCauses) == 0 {
-		threshold := w.a.Threshold
-		if threshold == 0 {
-			threshold = tree.DefaultThreshold
-		}
-		w.printf("No single root cause explains at least %s of the impact.", percent(threshold))
-		if len(w.a.Cover.Roots) > 1 {
-			w.printf(" The minimal cover set below names the roots that explain the UDEs together.")
-		}
-		w.printf("\n")
-		return
+	threshold := w.a.Threshold
+	if threshold == 0 {
+		threshold = tree.DefaultThreshold
 	}
 	n := w.numUDEs()
+	if len(w.a.CoreCauses) == 0 {
+		w.printf("No root cause is a core cause: none both explains at least %s of the impact and removes that much when fixed alone.", percent(threshold))
+		if len(w.a.Fix.Roots) > 0 {
+			w.printf(" Fixing %s removes every symptom that can be removed (%d/%d UDEs); see the minimal fix set below.",
+				w.rootNames(w.a.Fix.Roots), len(w.a.Fix.Covered), n)
+		}
+		w.printf("\n")
+	}
 	for _, i := range w.a.CoreCauses {
 		r := w.a.Roots[i]
-		w.printf("- %s — explains %d/%d UDEs (%s of impact); fixing it alone removes %d/%d.\n",
-			w.rootName(r), len(r.Explains), n, percent(r.Share), len(r.Removes), n)
+		w.printf("- %s — explains %d/%d UDEs (%s of impact); fixing it alone removes %d/%d (%s).\n",
+			w.rootName(r), len(r.Explains), n, percent(r.Share), len(r.Removes), n, percent(r.RemovalShare))
 	}
+	if len(w.a.Contributing) == 0 {
+		return
+	}
+	w.printf("\nContributing causes explain at least %s of the impact, but other causes would still produce the symptoms:\n\n", percent(threshold))
+	for _, i := range w.a.Contributing {
+		r := w.a.Roots[i]
+		w.printf("- %s — explains %d/%d UDEs (%s of impact), but fixing it alone removes %d/%d (%s).\n",
+			w.rootName(r), len(r.Explains), n, percent(r.Share), len(r.Removes), n, percent(r.RemovalShare))
+	}
+}
+
+// rootNames names the roots at the given indexes: "**#4** text and **#9** text".
+func (w *markdownWriter) rootNames(idx []int) string {
+	names := make([]string, len(idx))
+	for k, i := range idx {
+		names[k] = w.rootName(w.a.Roots[i])
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + " together"
 }
 
 // roots writes the ranked table of root causes.
@@ -188,8 +212,11 @@ func (w *markdownWriter) roots() {
 	w.printf("| ---: | --- | ---: | ---: | ---: | ---: |\n")
 	for i, r := range w.a.Roots {
 		name := w.rootName(r)
-		if r.Core {
+		switch {
+		case r.Core:
 			name += " (core cause)"
+		case r.Contributing:
+			name += " (contributing cause)"
 		}
 		w.printf("| %d | %s | %d/%d | %s | %d/%d | %d |\n",
 			i+1, name, len(r.Explains), n, percent(r.Share), len(r.Removes), n, r.Depth)
@@ -290,6 +317,28 @@ func (w *markdownWriter) chains() {
 			}
 		}
 	}
+}
+
+// chainsLeftOut says how many chains the analysis did not list.
+func (w *markdownWriter) chainsLeftOut() {
+	n := w.a.ChainsLeftOut
+	if n == 0 {
+		return
+	}
+	if len(w.a.Chains) == 0 {
+		w.heading("Chains")
+	} else {
+		w.printf("\n")
+	}
+	w.printf("%d more %s not listed, to keep the report readable.\n", n, plural(n, "chain is", "chains are"))
+}
+
+// plural picks the singular or plural phrase for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // step writes one link as "IF **#3** text AND **#5** text THEN **#8** text".

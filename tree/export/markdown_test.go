@@ -78,6 +78,21 @@ func TestMarkdownCoverage(t *testing.T) {
 	greedy := *hA
 	greedy.Fix.Exact = false
 	n := len(poA.UDEs)
+	orFed, err := tree.Parse([]byte("UDE [U1]\nUDE [U2]\nUDE [U3]\nIF [Deploy] AND [No canary] THEN [E]\nIF [Load spike] THEN [E]\n" +
+		"IF [E] THEN [U1]\nIF [E] THEN [U2]\nIF [E] THEN [U3]\nIF [K] AND [U3] THEN [U4]\nUDE [U4]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orFedA := tree.Analyze(orFed, tree.Options{})
+	orFedKey, err := tree.Parse([]byte("UDE [U1]\nUDE [U2]\nIF [K] AND [E] THEN [U1]\nIF [K] AND [E] THEN [U2]\nIF [A] THEN [E]\nIF [B] THEN [E]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orFedKeyA := tree.Analyze(orFedKey, tree.Options{MaxChains: 1})
+	single, err := tree.Parse([]byte("UDE [U]\nIF [R] THEN [U]"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	core := poA.Roots[poA.CoreCauses[0]]
 	tests := []struct {
 		name     string
@@ -89,7 +104,7 @@ func TestMarkdownCoverage(t *testing.T) {
 			name: "core cause coverage",
 			tree: po, an: poA,
 			contains: []string{
-				fmt.Sprintf("**#14** The organizational KPIs measure delivery speed and ignore engineering quality — explains %d/%d UDEs (%d %% of impact); fixing it alone removes %d/%d.",
+				fmt.Sprintf("**#14** The organizational KPIs measure delivery speed and ignore engineering quality — explains %d/%d UDEs (%d %% of impact); fixing it alone removes %d/%d (100 %%).",
 					len(core.Explains), n, int(core.Share*100), len(core.Removes), n),
 				"| 2 | **#15** Production data is too sensitive to copy into staging | 1/3 | 33 % | 1/3 | 5 |",
 				"This root cause explains 3/3 UDEs (exact: no smaller set does it)",
@@ -102,7 +117,7 @@ func TestMarkdownCoverage(t *testing.T) {
 			name: "no core cause, loops, greedy sets and extras",
 			tree: h, an: &greedy,
 			contains: []string{
-				"No single root cause explains at least 70 % of the impact.",
+				"No root cause is a core cause: none both explains at least 70 % of the impact and removes that much when fixed alone. Fixing the loop of **#4** Retry storm",
 				"the loop of **#4** Retry storm",
 				"- A loop of 2 nodes: **#4** Retry storm",
 				"Fixing this root cause removes 1/3 UDEs (greedy search: small, but not proven minimal)",
@@ -111,6 +126,34 @@ func TestMarkdownCoverage(t *testing.T) {
 				"## Links not yet accepted",
 				"| #2 | \\# Heading-like UDE with \\<script\\>alert(1)\\</script\\> | low (1) |",
 			},
+		},
+		{
+			name: "OR-fed symptoms: contributing causes, the fix set leads",
+			tree: orFed, an: orFedA,
+			contains: []string{
+				"No root cause is a core cause: none both explains at least 70 % of the impact and removes that much when fixed alone. " +
+					"Fixing **#5** Deploy and **#8** Load spike together removes every symptom that can be removed (4/4 UDEs); see the minimal fix set below.",
+				"Contributing causes explain at least 70 % of the impact, but other causes would still produce the symptoms:\n\n" +
+					"- **#5** Deploy — explains 4/4 UDEs (100 % of impact), but fixing it alone removes 0/4 (0 %).\n",
+				// K removes a symptom, so it ranks before the roots that remove none.
+				"| 1 | **#9** K | 1/4 | 25 % | 1/4 | 1 |\n| 2 | **#5** Deploy (contributing cause) | 4/4 | 100 % | 0/4 | 3 |",
+			},
+		},
+		{
+			name: "a core cause with contributing causes after it, chains left out",
+			tree: orFedKey, an: orFedKeyA,
+			contains: []string{
+				"## Core causes\n\n- **#3** K — explains 2/2 UDEs (100 % of impact); fixing it alone removes 2/2 (100 %).\n\n" +
+					"Contributing causes explain at least 70 % of the impact, but other causes would still produce the symptoms:\n\n" +
+					"- **#5** A — explains 2/2 UDEs (100 % of impact), but fixing it alone removes 0/2 (0 %).\n" +
+					"- **#6** B — explains 2/2 UDEs (100 % of impact), but fixing it alone removes 0/2 (0 %).\n",
+				"1 more chain is not listed, to keep the report readable.",
+			},
+		},
+		{
+			name: "singular counts",
+			tree: single, an: tree.Analyze(single, tree.Options{}),
+			contains: []string{"A Current State Tree of 2 nodes and 1 link, with 1 undesirable effect.\n"},
 		},
 	}
 	for _, tt := range tests {

@@ -8,13 +8,13 @@ import (
 )
 
 // Subtrees splits a tree too big for one readable picture (see NeedsSplit)
-// into one tree per core cause: the core cause, every node it reaches along
-// cause→effect links, and the other causes of the AND groups on those paths
-// (so the AND logic stays visible; their own causes are left out). Node and
-// link numbers, kinds, flags and statuses are kept. Without core causes (or
-// without an analysis) it uses the roots of the minimal cover, and failing
-// that every root with no incoming link. Titles say which cause each tree
-// starts from.
+// into one tree per core or contributing cause (each root that explains at
+// least the threshold): the cause, every node it reaches along cause→effect
+// links, and the other causes of the AND groups on those paths (so the AND
+// logic stays visible; their own causes are left out). Node and link numbers,
+// kinds, flags and statuses are kept. Without such causes (or without an
+// analysis) it uses the roots of the minimal cover, and failing that every
+// root with no incoming link. Titles say which cause each tree starts from.
 func Subtrees(t *tree.Tree, a *tree.Analysis) ([]*tree.Tree, error) {
 	parts, err := subtrees(t, subtreeStarts(t, a), t.Title)
 	if err != nil {
@@ -50,13 +50,14 @@ func subtrees(t *tree.Tree, starts [][]tree.NodeID, base string) ([]subtreePart,
 func subtreeStarts(t *tree.Tree, a *tree.Analysis) [][]tree.NodeID {
 	var starts [][]tree.NodeID
 	if a != nil {
-		for _, i := range a.CoreCauses {
-			if i >= 0 && i < len(a.Roots) {
-				starts = append(starts, a.Roots[i].Nodes)
+		// Subtrees grow from every root that explains at least the
+		// threshold: the core causes, then the contributing causes; from
+		// the cover set when there is none.
+		for _, idx := range [][]int{append(slices.Clone(a.CoreCauses), a.Contributing...), a.Cover.Roots} {
+			if len(starts) > 0 {
+				break
 			}
-		}
-		if len(starts) == 0 {
-			for _, i := range a.Cover.Roots {
+			for _, i := range idx {
 				if i >= 0 && i < len(a.Roots) {
 					starts = append(starts, a.Roots[i].Nodes)
 				}

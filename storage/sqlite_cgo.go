@@ -1,0 +1,21 @@
+//go:build cgo
+
+package storage
+
+import (
+	"errors"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// mapErr turns SQLite's constraint violations into conflicts.
+func (sqliteDialect) mapErr(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.ExtendedCode {
+		case sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey:
+			return conflict()
+		}
+	}
+	return err
+}
