@@ -64,13 +64,16 @@ type Future struct {
 // (see Eliminate) and, for each fix, its target alone. Unknown targets are
 // ignored. It does not change t.
 func FutureOf(t *Tree, opt Options) *Future {
+	f := &Future{Fixes: []FixEffect{}, Removed: []NodeID{}, OnlyTogether: []NodeID{}, Remaining: []Survivor{},
+		Desirable: []NodeID{}, Suggested: []Suggestion{}, Negative: []NegativeBranch{}, Untrimmed: []NodeID{}, Open: []NodeID{}}
+	if !hasFuture(t) {
+		return f // nothing to neutralise and no branch: skip building the graph
+	}
 	g, _ := newGraph(t, opt.AcceptedOnly)
 	kinds := make([]Kind, len(g.ids))
 	for v, id := range g.ids {
 		kinds[v] = t.nodes[id].Kind
 	}
-	f := &Future{Fixes: []FixEffect{}, Removed: []NodeID{}, OnlyTogether: []NodeID{}, Remaining: []Survivor{},
-		Desirable: []NodeID{}, Suggested: []Suggestion{}, Negative: []NegativeBranch{}, Untrimmed: []NodeID{}, Open: []NodeID{}}
 	all := make([]bool, len(g.ids))
 	before := g.fixpoint(all)
 	alone := map[NodeID]bool{}
@@ -115,19 +118,25 @@ func FutureOf(t *Tree, opt Options) *Future {
 	return f
 }
 
+// hasFuture reports whether t has an injection against a node or a negative
+// effect, without journaling.
+func hasFuture(t *Tree) bool {
+	for _, n := range t.nodes {
+		if n.Kind == KindNegativeEffect || n.Kind == KindInjection && n.Against != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Untrimmed returns the set of negative effects of t (ends and steps of
 // negative branches) that still hold with every injection in place: the
 // ones a picture draws as open risks. A tree without negative effects costs
 // one pass over its nodes.
 func Untrimmed(t *Tree) map[NodeID]bool {
 	out := map[NodeID]bool{}
-	for _, n := range t.nodes {
-		if n.Kind == KindNegativeEffect {
-			for _, id := range FutureOf(t, Options{}).Open {
-				out[id] = true
-			}
-			break
-		}
+	for _, id := range FutureOf(t, Options{}).Open {
+		out[id] = true
 	}
 	return out
 }
