@@ -164,6 +164,9 @@ func (b *flBuilder) addEntity(n *tree.Node, r roles, or bool) {
 	if n.Kind == tree.KindUDE {
 		attrs = append(attrs, flInt("untangleImpact", n.Impact()))
 	}
+	if n.Against != 0 {
+		attrs = append(attrs, flInt("untangleAgainst", int(n.Against)))
+	}
 	if or {
 		attrs = append(attrs, flText("operator", flOperatorOr))
 	}
@@ -184,6 +187,14 @@ func flNote(n *tree.Node, r roles) string {
 	}
 	if n.Evidence != "" {
 		parts = append(parts, "evidence: "+n.Evidence)
+	}
+	switch {
+	case n.Against != 0:
+		parts = append(parts, "injection against "+n.Against.String())
+	case r.untrimmed[n.ID]:
+		parts = append(parts, "negative branch, not trimmed")
+	case n.Kind == tree.KindNegativeEffect:
+		parts = append(parts, "negative branch, trimmed")
 	}
 	return strings.Join(parts, "; ")
 }

@@ -225,3 +225,28 @@ func TestFlyingLogicCharactersXMLCannotHold(t *testing.T) {
 		})
 	}
 }
+
+// TestFlyingLogicFutureRealityTree: negative effects are Undesirable Effect
+// entities whose note says whether they are trimmed, and an injection keeps
+// its target as untangleAgainst and in its note.
+func TestFlyingLogicFutureRealityTree(t *testing.T) {
+	tr := tree.New("")
+	mustNode(t, tr, tree.Node{Kind: tree.KindInjection, Text: "Roll out in batches"})         // 1
+	mustNode(t, tr, tree.Node{Kind: tree.KindNegativeEffect, Text: "Batches drain the pool"}) // 2
+	mustNode(t, tr, tree.Node{Kind: tree.KindInjection, Text: "Size the pool", Against: 2})   // 3
+	mustGroup(t, tr, tree.Group{Effect: 2, Causes: []tree.NodeID{1}})
+	data, err := export.FlyingLogic(tr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<attribute key="untangleAgainst" class="java.lang.Integer">2</attribute>`,
+		`<attribute key="note" class="java.lang.String">#3; injection against #2</attribute>`,
+		`<attribute key="note" class="java.lang.String">#2; negative branch, trimmed</attribute>`,
+		`name="Undesirable Effect"`,
+	} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("document lacks %s:\n%s", want, data)
+		}
+	}
+}
