@@ -1,6 +1,24 @@
 package tree
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
+
+// checkAgainst checks the Against field of a node about to be added: only an
+// injection has one, and never against itself. Whether the target exists is
+// left to the readers, since a document may declare it further down.
+func checkAgainst(n Node) error {
+	switch {
+	case n.Against < 0:
+		return fmt.Errorf("%w: negative target %d", ErrInvalidNode, n.Against)
+	case n.Against != 0 && n.Kind != KindInjection:
+		return fmt.Errorf("%w: only an injection is against a node, not %s", ErrInvalidNode, n.Kind)
+	case n.Against != 0 && n.Against == n.ID:
+		return fmt.Errorf("%w: an injection cannot be against itself", ErrInvalidNode)
+	}
+	return nil
+}
 
 // FixEffect is what one fix (an injection against a node of the Current
 // State Tree) does on its own, and how sufficient it is.

@@ -185,21 +185,6 @@ func normalizeText(s string) (string, error) {
 	return out, nil
 }
 
-// checkAgainst checks the Against field of a node about to be added: only an
-// injection has one, and never against itself. Whether the target exists is
-// left to the readers, since a document may declare it further down.
-func checkAgainst(n Node) error {
-	switch {
-	case n.Against < 0:
-		return fmt.Errorf("%w: negative target %d", ErrInvalidNode, n.Against)
-	case n.Against != 0 && n.Kind != KindInjection:
-		return fmt.Errorf("%w: only an injection is against a node, not %s", ErrInvalidNode, n.Kind)
-	case n.Against != 0 && n.Against == n.ID:
-		return fmt.Errorf("%w: an injection cannot be against itself", ErrInvalidNode)
-	}
-	return nil
-}
-
 // isNormal reports whether s is already a valid normalised text, so that
 // NormalizeText can return it without building a copy: ASCII printable
 // characters and valid UTF-8 beyond it, single inner spaces, no leading or
