@@ -58,11 +58,24 @@ func DesirableWording(symptom string) string {
 		}
 	}
 	padded := " " + text + " "
+	lower := asciiLower(padded) // same byte offsets as padded
 	for _, n := range negations {
-		if i := strings.Index(strings.ToLower(padded), n.from); i >= 0 {
+		if i := strings.Index(lower, n.from); i >= 0 {
 			out := padded[:i] + n.to + padded[i+len(n.from):]
 			return clipRunes(strings.TrimSpace(out), MaxTextRunes)
 		}
 	}
 	return clipRunes(DesiredPrefix+text, MaxTextRunes)
+}
+
+// asciiLower lowers the ASCII letters of s only, so that byte offsets into
+// the result are offsets into s (full Unicode lowering can change lengths).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -23,6 +23,7 @@ func TestDesirableWording(t *testing.T) {
 		{"Runbooks are outdated ", "Runbooks are up-to-date"},
 		{"Customers see errors", "No longer: Customers see errors"},
 		{"決済が失敗した", "No longer: 決済が失敗した"},
+		{"İİİ Deploys Never run", "İİİ Deploys always run"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.symptom, func(t *testing.T) {
@@ -35,4 +36,22 @@ func TestDesirableWording(t *testing.T) {
 	if got := tree.DesirableWording(long); utf8.RuneCountInString(got) != tree.MaxTextRunes || !strings.HasPrefix(got, tree.DesiredPrefix) {
 		t.Errorf("a longest symptom gives %d runes: %q", utf8.RuneCountInString(got), got)
 	}
+}
+
+// FuzzDesirableWording checks that the wording of any valid symptom is a
+// valid node text itself, so a Future Reality Tree can always hold it.
+func FuzzDesirableWording(f *testing.F) {
+	for _, seed := range []string{"The API was down for 3 hours", "X took 5 s to Y", "A has no B", "fail", "é was down", " is not "} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		symptom, err := tree.NormalizeText(s)
+		if err != nil {
+			return
+		}
+		out := tree.DesirableWording(symptom)
+		if norm, err := tree.NormalizeText(out); err != nil || norm != out {
+			t.Fatalf("DesirableWording(%q) = %q, not a valid node text (%v, normalised %q)", symptom, out, err, norm)
+		}
+	})
 }
