@@ -324,11 +324,10 @@ func TestFullMethodEndToEnd(t *testing.T) {
 	}
 	frt := w.waitFiles(t, ctx, "frt.png", 1)[0]
 
-	// 6. Finish: confirm, then the summary, the pictures and the report.
+	// 6. Finish (Slack's confirmation dialog on the button), then the
+	// summary and the report; the pictures are already in the channel.
 	eventually(t, ctx, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
 	methodClick(t, ctx, alice, w.dashboard(), ":checkered_flag: Finish RCA")
-	confirm := waitEphemeral(t, ctx, alice, "read-only")
-	methodClick(t, ctx, alice, confirm, ":checkered_flag: Finish RCA")
 	summary := w.waitMessages(t, ctx, "RCA closed", 1).PlainText()
 	for _, want := range []string{
 		"*#10* " + kpiCause + " — explains 3/3 (100% of impact) · fixing it alone removes 3/3",
@@ -338,9 +337,12 @@ func TestFullMethodEndToEnd(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
-	w.waitFiles(t, ctx, "cst.png", 2)
-	w.waitFiles(t, ctx, "frt.png", 2)
 	report := w.waitFiles(t, ctx, "rca-report.md", 1)[0]
+	for _, name := range []string{"cst.png", "frt.png"} {
+		if n := len(w.files(name)); n != 1 {
+			t.Errorf("%s uploaded %d times; the picture did not change", name, n)
+		}
+	}
 	for _, want := range []string{kpiCause, mStaging, mInjection, "owner: alice"} {
 		if !bytes.Contains(report.Bytes, []byte(want)) {
 			t.Errorf("report lacks %q", want)

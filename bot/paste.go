@@ -418,6 +418,7 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 		})
 		return
 	}
+	b.changed(actor, meta.RCA, change{})
 	r.later(func(ctx context.Context) {
 		if meta.Draft {
 			if err := b.svc.SetSlackRef(ctx, actor, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
@@ -429,6 +430,5 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 			done += "\n" + advice
 		}
 		b.tellInRCA(ctx, r, actor, meta.RCA, done)
-		b.afterTreeChange(ctx, r, actor, meta.RCA)
 	})
 }

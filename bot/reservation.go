@@ -69,13 +69,11 @@ var resRepairs = map[workflow.RepairAction]resWords{
 	workflow.RepairDismiss:    {"Dismiss", "Close the reservation without a change (raiser or facilitator)."},
 }
 
-func (b *Bot) reservationRoutes(rt *routes, posting *cardPosting) {
+func (b *Bot) reservationRoutes(rt *routes) {
 	rt.actions[actCardRaise] = b.clickRaise
 	rt.actions[actCardResolve] = b.clickResolve
 	rt.views[viewRaise] = b.submitRaise
-	rt.views[viewResolve] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
-		b.submitResolve(ctx, r, cb, posting)
-	}
+	rt.views[viewResolve] = b.submitResolve
 	rt.suggestions[actNodeSearch] = b.suggestNodes
 }
 
@@ -187,16 +185,7 @@ func (b *Bot) submitRaise(ctx context.Context, r *reply, cb *slack.InteractionCa
 		r.ack = viewErrors(r.log, cb, err, resFieldCategory)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		links := []tree.GroupID{link}
-		if in.Node != 0 {
-			if t, err := b.svc.Tree(ctx, actor, rcaID); err == nil {
-				links = append(links, groupsTouching(t, in.Node)...)
-			}
-		}
-		b.updateCards(ctx, r.log, actor, rcaID, links, nil)
-		b.settleDashboard(ctx, r, actor, rcaID)
-	})
+	b.changed(actor, rcaID, change{})
 }
 
 // clickResolve opens the modal that repairs the tree for one reservation.
@@ -224,7 +213,7 @@ func (b *Bot) clickResolve(ctx context.Context, r *reply, cb *slack.InteractionC
 	if i < 0 {
 		link := tree.GroupID(items[0])
 		b.tell(ctx, r, cb, ":information_source: That reservation is already settled; the card now shows where the link stands.")
-		r.later(func(ctx context.Context) { b.updateCards(ctx, r.log, actor, rca.ID, []tree.GroupID{link}, nil) })
+		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}})
 		return
 	}
 	g, _ := sum.Tree.Group(tree.GroupID(items[0]))
@@ -385,17 +374,16 @@ func repairInput(cb *slack.InteractionCallback, reservation int64) (workflow.Rep
 	return in, nil
 }
 
-// submitResolve applies the repair; the card is redrawn and links the
+// submitResolve applies the repair; the cards are redrawn (a link the
+// repair removed keeps its last words, struck through) and links the
 // repair created get cards of their own.
-func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback, posting *cardPosting) {
+func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
 	if err != nil || len(items) < 2 || len(items) > 3 {
 		r.ack = viewErrors(r.log, cb, workflow.Errorf(workflow.ENotFound, "This form is out of date; open it again from the card."), resFieldAction)
 		return
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
-	link := tree.GroupID(items[0])
-	before, _ := b.svc.Tree(ctx, actor, rcaID)
 	in, err := repairInput(cb, items[1])
 	var res *workflow.Result
 	if err == nil {
@@ -405,28 +393,11 @@ func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.Interaction
 		r.ack = viewErrors(r.log, cb, err, resFieldAction)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		links := append([]tree.GroupID{link}, res.Groups...)
-		last := map[tree.GroupID]string{}
-		if before != nil {
-			for _, id := range links {
-				if g, ok := before.Group(id); ok {
-					last[id] = tree.FormatGroupNumbered(before, g)
-				}
-			}
-			touched := slices.Clone(res.Existing)
-			if len(items) == 3 {
-				touched = append(touched, tree.NodeID(items[2]))
-			}
-			for _, n := range touched {
-				links = append(links, groupsTouching(before, n)...)
-			}
-		}
-		b.updateCards(ctx, r.log, actor, rcaID, links, last)
-		b.syncCards(ctx, r.log, actor, rcaID, posting)
-		b.settleDashboard(ctx, r, actor, rcaID)
-		b.refreshWalk(ctx, r, actor, rcaID) // a new premise is a node to dig under
-	})
+	c := change{statements: res.Before}
+	for id := range res.Before {
+		c.cards = append(c.cards, id)
+	}
+	b.changed(actor, rcaID, c)
 }
 
 // resMaxSuggestions bounds the options of a type-ahead answer.
