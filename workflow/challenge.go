@@ -317,7 +317,6 @@ func (s *Service) repair(tx Tx, r *RCA, actor Actor, in RepairInput, res *Result
 		linkAudit{Reservation: rv, Status: res.Status})
 }
 
-
 func openReservation(c *challenge, id int64) (*Reservation, error) {
 	for i := range c.res {
 		if c.res[i].ID == id {
