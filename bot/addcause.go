@@ -76,7 +76,9 @@ func (b *Bot) openAddCause(ctx context.Context, r *reply, actor workflow.Actor, 
 	if err != nil {
 		return err
 	}
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		return err
+	}
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdAddCauses); err != nil {
 		return err
 	}
@@ -152,7 +154,7 @@ func causeInput(v map[string]map[string]slack.BlockAction, effect tree.NodeID) (
 // more than causeMaxNew lines; what and hint word the refusal.
 func newCauseLines(v map[string]map[string]slack.BlockAction, what, hint string) ([]string, error) {
 	var lines []string
-	for _, line := range strings.Split(v[fieldCauseNew][fieldCauseNew].Value, "\n") {
+	for _, line := range strings.Split(neutralMentions(v[fieldCauseNew][fieldCauseNew].Value), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			lines = append(lines, line)
 		}

@@ -134,7 +134,8 @@ func TestAuthOutsiderNeverSeesOrChangesAPrivateRCA(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("/rca %s by a non-participant: %q", cmd, ack.Text())
-		if text := ack.Text(); !strings.Contains(text, "not one of its participants") {
+		// The refusal says nothing of the RCA: it reads like one outside any RCA channel.
+		if text := ack.Text(); !strings.Contains(text, "has no RCA shared with you") || strings.Contains(text, authPrivateTitle) || strings.Contains(text, "private") {
 			t.Errorf("/rca %s by a non-participant: %q", cmd, text)
 		}
 	}
@@ -161,7 +162,7 @@ func TestAuthParticipantCannotUseFacilitatorActions(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Logf("/rca %s by a participant: %q", cmd, ack.Text())
-			if text := ack.Text(); !strings.Contains(text, "Only the facilitator") {
+			if text := ack.Text(); !strings.Contains(text, "Only <@"+alice.ID+">, the facilitator of *Cache stampede*, can do this.") {
 				t.Errorf("/rca %s by a participant: %q", cmd, text)
 			}
 		})
@@ -278,7 +279,7 @@ func TestAuthTokensNeverInLogsOrErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	b, err := bot.New(bot.Config{BotToken: badBot, AppToken: badApp, APIURL: fake.APIURL(), Logger: log}, workflow.New(db, nil))
+	b, err := bot.New(bot.Config{Refs: db, BotToken: badBot, AppToken: badApp, APIURL: fake.APIURL(), Logger: log}, workflow.New(db, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +356,7 @@ func TestAuthParticipantCannotClickFacilitatorButtons(t *testing.T) {
 	if _, err := w.bob.ClickButton(ctx, w.dashboard(), ":crossed_swords: Start challenge pass"); err != nil {
 		t.Fatal(err)
 	}
-	waitEphemeral(t, ctx, w.bob, "Only the facilitator")
+	waitEphemeral(t, ctx, w.bob, ", the facilitator of *")
 	if rca, _ := w.setup.RCA(ctx, w.actor(w.alice), w.rcaID); rca.Phase != workflow.PhaseWiring {
 		t.Errorf("a participant's click moved the RCA to %s", rca.Phase)
 	}

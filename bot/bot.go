@@ -37,6 +37,9 @@ type Config struct {
 	RemindCron string
 	// Now tells the time to the reminder scheduler; nil means time.Now.
 	Now func() time.Time
+	// Refs keeps the bot's Slack bookkeeping (message timestamps and the
+	// like); required.
+	Refs Refs
 }
 
 // Bot is the Slack side of untangle: it receives Socket Mode envelopes,
@@ -46,19 +49,24 @@ type Bot struct {
 	api       *slack.Client
 	sm        *socketmode.Client
 	svc       *workflow.Service
+	refs      Refs // Slack bookkeeping of each RCA (bot/refs.go)
 	log       *slog.Logger
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
-	media     media      // rendered pictures per tree version (bot/render.go)
-	kept      *refresher // redraws the kept messages after each change (bot/refresh.go)
-	ops       *ops       // metrics and connection state (bot/metrics.go)
+	media     media          // rendered pictures per tree version (bot/render.go)
+	kept      *refresher     // redraws the kept messages after each change (bot/refresh.go)
+	ops       *ops           // metrics and connection state (bot/metrics.go)
+	members   channelMembers // who was recently seen in which RCA channel (bot/membership.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.
 func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.BotToken == "" || cfg.AppToken == "" {
 		return nil, errors.New("bot: both the bot token and the app-level token are required")
+	}
+	if cfg.Refs == nil {
+		return nil, errors.New("bot: a store for the Slack references (Config.Refs) is required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -90,8 +98,8 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.PingInterval > 0 {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
-	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, log: cfg.Logger, ops: ops}
-	b.kept = newRefresher(api, svc, svc, cfg.Logger)
+	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, refs: cfg.Refs, log: cfg.Logger, ops: ops}
+	b.kept = newRefresher(api, svc, cfg.Refs, cfg.Logger)
 	b.rt = b.buildRoutes()
 	return b, nil
 }

@@ -47,7 +47,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 	actor := workflow.Actor{UserID: cb.User.ID}
 	switch {
 	case !rca.IsFacilitator(actor.UserID):
-		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator))
+		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator, Escape(rca.Title)))
 		return
 	case rca.Phase == workflow.PhaseChallenging:
 		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
@@ -323,18 +323,13 @@ func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCal
 }
 
 // ensureParticipant lets someone who is not a participant of a public RCA
-// join it before reviewing or raising a reservation (anyone in its channel
-// may take part), and returns the RCA as it is then. Outsiders of a private
-// RCA are left to the workflow's refusal.
+// join it before reviewing or raising a reservation, and makes sure that
+// everyone who does so is in the RCA's channel (see joinRCA): nobody counts
+// towards "two participants say it holds" from outside it, so the channel's
+// member list is read afresh. It returns the RCA as it is then. Outsiders of
+// a private RCA are left to the workflow's refusal.
 func (b *Bot) ensureParticipant(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) (*workflow.RCA, error) {
-	if rca.Private || rca.IsParticipant(actor.UserID) || rca.IsFacilitator(actor.UserID) {
-		return rca, nil
-	}
-	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
-		return nil, fmt.Errorf("join rca %d: %w", rca.ID, err)
-	}
-	r.log.Info("joined the RCA to take part in the challenge pass", "rca", rca.ID)
-	return b.svc.RCA(ctx, actor, rca.ID)
+	return b.joinRCA(ctx, r, actor, rca, 0)
 }
 
 // participantFor is ensureParticipant followed by the permission check of
@@ -360,7 +355,7 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 		}
 		actor := workflow.Actor{UserID: cb.User.ID}
 		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only the facilitator, <@%s>, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator))
+			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
 			return
 		}
 		link := tree.GroupID(items[0])

@@ -194,7 +194,7 @@ func TestChallengePassEndToEnd(t *testing.T) {
 
 	// Only the facilitator starts the pass; bob is told kindly and nothing moves.
 	w.click(t, ctx, w.bob, w.dash, ":crossed_swords: Start challenge pass")
-	challengeEphemeral(t, ctx, w.bob, "Only the facilitator")
+	challengeEphemeral(t, ctx, w.bob, ", the facilitator of *")
 	if rca, _ := w.svc.RCA(ctx, workflow.Actor{UserID: w.alice.ID}, w.rcaID); rca.Phase != workflow.PhaseWiring {
 		t.Fatalf("a non-facilitator's click moved the phase to %s", rca.Phase)
 	}
@@ -621,7 +621,7 @@ func TestChallengeFacilitatorDecides(t *testing.T) {
 
 	first := raise(1, "Causality existence")
 	w.click(t, ctx, w.carol, first, "Accept")
-	challengeEphemeral(t, ctx, w.carol, "Only the facilitator")
+	challengeEphemeral(t, ctx, w.carol, ", the facilitator of *")
 	w.click(t, ctx, w.alice, first, "Accept")
 	first = w.waitEdited(t, ctx, first, "Accepted")
 	if strings.Contains(first.PlainText(), "Resolve…") {
@@ -645,7 +645,7 @@ func TestChallengePrivateRCARefusesOutsiders(t *testing.T) {
 
 	// Dave was added to the private channel by hand but is not a participant.
 	w.click(t, ctx, w.dave, slow, "Holds")
-	challengeEphemeral(t, ctx, w.dave, "not one of its participants")
+	challengeEphemeral(t, ctx, w.dave, "not shared with you")
 	w.click(t, ctx, w.dave, slow, "Raise a reservation…")
 	eventually(t, ctx, "a second refusal", func() bool { return len(w.dave.Ephemerals()) >= 2 })
 	if _, open := w.dave.CurrentView(); open {

@@ -87,11 +87,12 @@ func (b *Bot) slashStatus(ctx context.Context, r *reply, cmd *slack.SlashCommand
 }
 
 // rcaHere returns the RCA bound to channel, with a clear message when the
-// command was used outside an RCA channel.
+// command was used outside an RCA channel. A private RCA's channel reads
+// alike to a member who is none of its participants.
 func (b *Bot) rcaHere(ctx context.Context, actor workflow.Actor, channel string) (*workflow.RCA, error) {
 	rca, err := b.svc.RCAForChannel(ctx, actor, channel)
 	if workflow.ErrorCode(err) == workflow.ENotFound {
-		return nil, workflow.Errorf(workflow.ENotFound, "this channel has no RCA. Use this command in an RCA's channel, or start one with /rca start <title>.")
+		return nil, workflow.Errorf(workflow.ENotFound, "this channel has no RCA shared with you. Use this command in an RCA's channel, or start one with /rca start <title>.")
 	}
 	return rca, err
 }

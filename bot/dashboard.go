@@ -161,7 +161,7 @@ func (b *Bot) postDashboard(ctx context.Context, actor workflow.Actor, rca *work
 		return err
 	}
 	var x keptExtra
-	if u, _ := b.svc.LoadRef(ctx, rca.ID, refUninvited); u != "" {
+	if u, _ := b.refs.Ref(ctx, rca.ID, refUninvited); u != "" {
 		x.uninvited = splitUsers(u)
 	}
 	m := projectDashboard(snap, x)
@@ -169,10 +169,10 @@ func (b *Bot) postDashboard(ctx context.Context, actor workflow.Actor, rca *work
 	if err != nil {
 		return fmt.Errorf("post dashboard: %w", err)
 	}
-	if err := b.svc.StoreRef(ctx, rca.ID, refDashboard, ts); err != nil {
+	if err := b.refs.PutRef(ctx, rca.ID, refDashboard, ts); err != nil {
 		return fmt.Errorf("remember dashboard: %w", err)
 	}
-	if err := b.svc.StoreRef(ctx, rca.ID, refSentPrefix+refDashboard, keptHash(m)); err != nil {
+	if err := b.refs.PutRef(ctx, rca.ID, refSentPrefix+refDashboard, keptHash(m)); err != nil {
 		return fmt.Errorf("remember dashboard: %w", err)
 	}
 	if err := b.api.AddPinContext(ctx, rca.ChannelID, slack.NewRefToMessage(rca.ChannelID, ts)); err != nil && !isSlackError(err, "already_pinned") {

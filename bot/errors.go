@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 
 	"github.com/slack-go/slack"
@@ -24,13 +25,25 @@ var friendly = map[string]string{
 // userText turns an error into the sentence a user sees. Internal errors are
 // logged with a short reference id; the user sees only an apology with it.
 func userText(log *slog.Logger, err error) string {
+	if rf := asRefusal(err); rf != nil {
+		return rf.mrkdwn
+	}
 	code := workflow.ErrorCode(err)
 	if lead, ok := friendly[code]; ok {
-		return ":warning: " + lead + " " + Escape(workflow.ErrorMessage(err))
+		return ":warning: " + lead + " " + errorSentence(err)
 	}
 	ref := newRef()
 	log.Error("internal error", "ref", ref, "error", err)
 	return apology(ref)
+}
+
+// errorSentence is the workflow's message in mrkdwn; a refusal that only the
+// facilitator may lift names them with a mention, and the RCA by its title.
+func errorSentence(err error) string {
+	if e := workflow.ErrorDetail(err); e != nil && e.Facilitator != "" {
+		return fmt.Sprintf("Only <@%s>, the facilitator of *%s*, can do this.", e.Facilitator, Escape(e.Title))
+	}
+	return Escape(workflow.ErrorMessage(err))
 }
 
 // apology is the message for an internal failure.
@@ -92,7 +105,9 @@ func viewErrors(log *slog.Logger, cb *slack.InteractionCallback, err error, firs
 		field = first
 	}
 	msg := workflow.ErrorMessage(err)
-	if workflow.ErrorCode(err) == workflow.EInternal {
+	if rf := asRefusal(err); rf != nil {
+		msg = rf.plain
+	} else if workflow.ErrorCode(err) == workflow.EInternal {
 		msg = "Sorry, something went wrong on our side; nothing was saved. Please try again."
 		userText(log, err)
 	}

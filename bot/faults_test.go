@@ -39,7 +39,7 @@ func opsStartApp(t *testing.T, fake *slacktest.Server, ping time.Duration) *opsA
 	}
 	logs := &syncBuffer{}
 	b, err := bot.New(bot.Config{
-		BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(), PingInterval: ping,
+		Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(), PingInterval: ping,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}, workflow.New(db, nil))
 	if err != nil {
@@ -608,7 +608,7 @@ func TestFaultsHealthzNeedsSocketMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := bot.New(bot.Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+	b, err := bot.New(bot.Config{Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))}, workflow.New(db, nil))
 	if err != nil {
 		t.Fatal(err)

@@ -137,7 +137,7 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 	if err != nil {
 		return nil, err
 	}
-	shown, _ := b.svc.LoadRef(ctx, sum.RCA.ID, refPicturePrefix+"cst")
+	shown, _ := b.refs.Ref(ctx, sum.RCA.ID, refPicturePrefix+"cst")
 	if shown != key {
 		imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, sum.Tree, sum.Analysis) })
 		if err != nil {

@@ -38,12 +38,12 @@ func TestFinishPostsSummaryFilesAndClosesTheRCA(t *testing.T) {
 	if _, err := w.bob.ClickButton(ctx, w.dashboard(), finishButton); err != nil {
 		t.Fatal(err)
 	}
-	waitEphemeral(t, ctx, w.bob, "Only the facilitator")
+	waitEphemeral(t, ctx, w.bob, ", the facilitator of *")
 	ack, err := w.bob.SlashCommand(ctx, w.ch.ID, "/rca", "finish")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(ack.Text(), "Only the facilitator") {
+	if !strings.Contains(ack.Text(), ", the facilitator of *") {
 		t.Errorf("/rca finish by a participant: %q", ack.Text())
 	}
 
@@ -97,7 +97,7 @@ func TestFinishPostsSummaryFilesAndClosesTheRCA(t *testing.T) {
 
 	// Reopening is the facilitator's.
 	ack, _ = w.bob.SlashCommand(ctx, w.ch.ID, "/rca", "reopen")
-	if !strings.Contains(ack.Text(), "Only the facilitator") {
+	if !strings.Contains(ack.Text(), ", the facilitator of *") {
 		t.Errorf("/rca reopen by a participant: %q", ack.Text())
 	}
 	ack, _ = w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "reopen")

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -178,7 +177,7 @@ func (b *Bot) postFixOutcome(ctx context.Context, log *slog.Logger, actor workfl
 // postFRT renders the Future Reality Tree of the summary's fixes and uploads
 // it into the RCA's channel; it returns the file ids.
 func (b *Bot) postFRT(ctx context.Context, log *slog.Logger, sum *workflow.Summary) ([]string, error) {
-	frt, err := futureTree(sum)
+	frt, err := sum.FutureTree()
 	if err != nil {
 		return nil, err
 	}
@@ -225,170 +224,6 @@ func fixMeta(fix *workflow.Fix, loc *time.Location) string {
 		parts = append(parts, "Due: "+fix.Due.In(loc).Format("Mon 2 Jan 2006"))
 	}
 	return strings.Join(parts, " · ")
-}
-
-// desiredPrefix starts the text of a desired effect made from a removed symptom.
-const desiredPrefix = "No longer: "
-
-// futureTree builds the Future Reality Tree of a summary: the symptoms that
-// remain with all fixes in place and every holding node and link that still
-// leads to them, one injection node per distinct fix text, and one desired effect per
-// symptom the fixes remove, caused by each injection that removes it alone
-// (OR), or by all injections together (AND) when only the combination does.
-func futureTree(sum *workflow.Summary) (*tree.Tree, error) {
-	cst := sum.Tree
-	frt := tree.New("Future Reality Tree: " + sum.RCA.Title)
-	holding := map[tree.NodeID]bool{}
-	for _, id := range sum.Combined.Holding {
-		n, ok := cst.Node(id)
-		if !ok {
-			continue
-		}
-		if _, err := frt.AddNode(*n); err != nil {
-			return nil, fmt.Errorf("future reality tree: keep %s: %w", id, err)
-		}
-		holding[id] = true
-	}
-	for _, g := range cst.Groups() {
-		if holding[g.Effect] && allHold(g.Causes, holding) {
-			if _, err := frt.AddGroup(tree.Group{ID: g.ID, Effect: g.Effect, Causes: g.Causes, Status: g.Status}); err != nil {
-				return nil, fmt.Errorf("future reality tree: keep link %d: %w", g.ID, err)
-			}
-		}
-	}
-	if err := pruneToRemaining(frt, sum.Combined.Remaining); err != nil {
-		return nil, err
-	}
-	// New nodes are numbered after every CST number, so no #N means two things.
-	var lastGroup tree.GroupID
-	for _, g := range cst.Groups() {
-		lastGroup = max(lastGroup, g.ID)
-	}
-	frt.ReserveNumbers(cst.NextNodeID()-1, lastGroup)
-	injections, err := addInjections(frt, sum.Fixes)
-	if err != nil {
-		return nil, err
-	}
-	for _, ude := range sum.Combined.Removed {
-		if err := addDesiredEffect(frt, cst, ude, sum.Fixes, injections); err != nil {
-			return nil, err
-		}
-	}
-	return frt, nil
-}
-
-// pruneToRemaining removes the nodes that no longer lead to a remaining
-// symptom: with the fixes in place they are no part of any problem left.
-func pruneToRemaining(frt *tree.Tree, remaining []tree.NodeID) error {
-	keep := map[tree.NodeID]bool{}
-	queue := append([]tree.NodeID{}, remaining...)
-	for len(queue) > 0 {
-		id := queue[0]
-		queue = queue[1:]
-		if keep[id] {
-			continue
-		}
-		keep[id] = true
-		for _, g := range frt.GroupsInto(id) {
-			queue = append(queue, g.Causes...)
-		}
-	}
-	for _, n := range frt.Nodes() {
-		if !keep[n.ID] {
-			if err := frt.RemoveNode(n.ID); err != nil {
-				return fmt.Errorf("future reality tree: prune %s: %w", n.ID, err)
-			}
-		}
-	}
-	return nil
-}
-
-func allHold(ids []tree.NodeID, holding map[tree.NodeID]bool) bool {
-	for _, id := range ids {
-		if !holding[id] {
-			return false
-		}
-	}
-	return true
-}
-
-// addInjections adds one injection node per distinct fix text and returns
-// the node of each fix, by fix id.
-func addInjections(frt *tree.Tree, fixes []workflow.FixOutcome) (map[int64]tree.NodeID, error) {
-	out := map[int64]tree.NodeID{}
-	for _, f := range fixes {
-		if n, ok := frt.NodeByText(f.Fix.Injection); ok && n.Kind == tree.KindInjection {
-			out[f.Fix.ID] = n.ID
-			continue
-		}
-		n, err := addUnique(frt, tree.Node{Kind: tree.KindInjection, Text: f.Fix.Injection})
-		if err != nil {
-			return nil, fmt.Errorf("future reality tree: injection of fix %d: %w", f.Fix.ID, err)
-		}
-		out[f.Fix.ID] = n.ID
-	}
-	return out, nil
-}
-
-// addDesiredEffect adds the desired effect of a removed symptom and its
-// links from the injections that remove it.
-func addDesiredEffect(frt, cst *tree.Tree, ude tree.NodeID, fixes []workflow.FixOutcome, injections map[int64]tree.NodeID) error {
-	n, ok := cst.Node(ude)
-	if !ok {
-		return nil
-	}
-	de, err := addUnique(frt, tree.Node{Kind: tree.KindDesiredEffect, Text: Truncate(desiredPrefix+n.Text, tree.MaxTextRunes)})
-	if err != nil {
-		return fmt.Errorf("future reality tree: desired effect of %s: %w", ude, err)
-	}
-	var all []tree.NodeID
-	linked := false
-	for _, f := range fixes {
-		inj := injections[f.Fix.ID]
-		if !containsID(all, inj) {
-			all = append(all, inj)
-		}
-		if containsID(f.Elimination.Removed, ude) {
-			if err := addLink(frt, de.ID, inj); err != nil {
-				return err
-			}
-			linked = true
-		}
-	}
-	if linked || len(all) == 0 {
-		return nil
-	}
-	return addLink(frt, de.ID, all...)
-}
-
-// addLink adds a group, accepting one that already exists.
-func addLink(t *tree.Tree, effect tree.NodeID, causes ...tree.NodeID) error {
-	if _, err := t.AddGroup(tree.Group{Effect: effect, Causes: causes}); err != nil && !errors.Is(err, tree.ErrDuplicateLink) {
-		return fmt.Errorf("future reality tree: link into %s: %w", effect, err)
-	}
-	return nil
-}
-
-// addUnique adds n, numbering its text when another node already says it.
-func addUnique(t *tree.Tree, n tree.Node) (*tree.Node, error) {
-	text := n.Text
-	for i := 2; ; i++ {
-		added, err := t.AddNode(n)
-		if !errors.Is(err, tree.ErrDuplicateNode) || i > 50 {
-			return added, err
-		}
-		suffix := fmt.Sprintf(" (%d)", i)
-		n.Text = Truncate(text, tree.MaxTextRunes-len(suffix)) + suffix
-	}
-}
-
-func containsID(ids []tree.NodeID, id tree.NodeID) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // frtAltText describes the Future Reality Tree picture.

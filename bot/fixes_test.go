@@ -26,7 +26,7 @@ func TestPlanFixesAndProposeFix(t *testing.T) {
 	if _, err := w.bob.ClickButton(ctx, w.dashboard(), planButton); err != nil {
 		t.Fatal(err)
 	}
-	waitEphemeral(t, ctx, w.bob, "Only the facilitator")
+	waitEphemeral(t, ctx, w.bob, ", the facilitator of *")
 	if _, err := w.alice.ClickButton(ctx, w.dashboard(), planButton); err != nil {
 		t.Fatal(err)
 	}

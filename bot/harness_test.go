@@ -60,7 +60,7 @@ func startApp(t *testing.T, fake *slacktest.Server, dbPath string) *app {
 	}
 	logs := &syncBuffer{}
 	b, err := bot.New(bot.Config{
-		BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+		Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}, workflow.New(db, nil))
 	if err != nil {

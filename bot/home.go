@@ -60,7 +60,7 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 		prog, _ := b.svc.Progress(ctx, actor, rca.ID)
 		items = append(items, homeRCA{rca: rca, prog: prog})
 	}
-	recurring, err := b.svc.RecurringCauses(ctx)
+	recurring, err := b.svc.RecurringCauses(ctx, actor)
 	if err != nil {
 		return fmt.Errorf("recurring causes: %w", err)
 	}

@@ -92,7 +92,7 @@ func TestHostileSymptomTexts(t *testing.T) {
 	}{
 		{name: "at-channel", text: "<!channel> the API is down", shown: "&lt;!channel&gt; the API is down"},
 		{name: "at-here and everyone", text: "<!here> <!everyone> logins fail", shown: "&lt;!here&gt; &lt;!everyone&gt; logins fail"},
-		{name: "user mention", text: "<@UEVIL0001> deployed and checkout broke", shown: "&lt;@UEVIL0001&gt; deployed"},
+		{name: "user mention", text: "<@UEVIL0001> deployed and checkout broke", shown: "@someone deployed and checkout broke"},
 		{name: "channel link", text: "Errors spread to <#CEVIL0001>", shown: "&lt;#CEVIL0001&gt;"},
 		{name: "disguised link", text: "Status page <https://evil.example|innocent> was stale", shown: "&lt;https://evil.example|innocent&gt;"},
 		{name: "user group and date", text: "<!subteam^SEVIL0001> paged at <!date^1392734382^{date}|x>", shown: "&lt;!subteam^SEVIL0001&gt;"},

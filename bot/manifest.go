@@ -16,10 +16,12 @@ const (
 // (manifest_test.go derives them from the calls in the source).
 var BotScopes = []string{
 	"bookmarks:write", // bookmark the incident link in the RCA channel
-	"channels:manage", // create, rename topic/purpose of public RCA channels
+	"channels:manage", // create, rename topic/purpose of public RCA channels, invite people
+	"channels:read",   // who is in a public RCA channel (only its members take part)
 	"chat:write",      // post and update the dashboard, walk, cards, summaries
 	"commands",        // the /rca slash command
 	"files:write",     // upload rendered trees and reports
+	"groups:read",     // who is in a private RCA channel
 	"groups:write",    // create and manage private RCA channels
 	"im:write",        // DM the facilitator when an RCA is past due
 	"pins:write",      // pin the dashboard

@@ -358,6 +358,8 @@ func TestFullMethodEndToEnd(t *testing.T) {
 		}
 	}
 
+	methodQuiet(t, w, alice, bob, carol)
+
 	if *methodDocs {
 		for name, data := range map[string][]byte{"example-cst-slack.png": cst.Bytes, "example-frt.png": frt.Bytes} {
 			if err := os.WriteFile(filepath.Join("..", "docs", name), data, 0o644); err != nil {
@@ -407,4 +409,41 @@ func methodStatements(tr *tree.Tree) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// methodQuiet checks that the whole run stayed quiet and within Slack's
+// rate limits: at most 4 ephemeral messages to a team that words its
+// statements well, no picture uploaded twice unchanged, and not one 429
+// under the fake's enforced tiers. It logs what the run cost in Slack calls.
+func methodQuiet(t *testing.T, w *renderWorld, team ...slacktest.User) {
+	t.Helper()
+	ephemerals := 0
+	for _, u := range team {
+		for _, m := range u.Ephemerals() {
+			ephemerals++
+			t.Logf("ephemeral to %s: %.80q", u.Name, m.Text)
+		}
+	}
+	if ephemerals > 4 {
+		t.Errorf("%d ephemeral messages to a well-behaved team, want at most 4", ephemerals)
+	}
+	seen := map[string]bool{}
+	for _, f := range w.fake.Files() {
+		key := f.Name + "\x00" + string(f.Bytes)
+		if seen[key] {
+			t.Errorf("%s was uploaded again unchanged", f.Name)
+		}
+		seen[key] = true
+	}
+	limited := 0
+	for _, c := range w.fake.Calls() {
+		if c.Status == 429 {
+			limited++
+		}
+	}
+	if limited > 0 || w.fake.RateLimited() > 0 {
+		t.Errorf("Slack answered 429 %d times", limited)
+	}
+	t.Logf("full RCA: %d ephemerals, %d files, %d chat.update, %d chat.postMessage, %d 429s",
+		ephemerals, len(w.fake.Files()), len(w.fake.CallsTo("chat.update")), len(w.fake.CallsTo("chat.postMessage")), limited)
 }

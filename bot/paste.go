@@ -88,11 +88,13 @@ func (b *Bot) clickPaste(ctx context.Context, r *reply, cb *slack.InteractionCal
 // openPaste opens the paste modal after checking the actor may paste now
 // (joining a public RCA first).
 func (b *Bot) openPaste(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA, triggerID string) error {
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		return err
+	}
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdPaste); err != nil {
 		return err
 	}
-	draft, err := b.svc.SlackRef(ctx, actor, rca.ID, refPasteDraft+actor.UserID)
+	draft, err := b.refs.Ref(ctx, rca.ID, refPasteDraft+actor.UserID)
 	if err != nil {
 		return err
 	}
@@ -120,7 +122,7 @@ func pasteModal(rcaID int64, text, note string) slack.ModalViewRequest {
 // error, otherwise the first page of the preview in place of the modal.
 func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
-	text := cb.View.State.Values[fieldStatements][fieldStatements].Value
+	text := neutralMentions(cb.View.State.Values[fieldStatements][fieldStatements].Value)
 	rcaID, _, err := parseValue(cb.View.PrivateMetadata)
 	if err == nil && strings.TrimSpace(text) == "" {
 		err = workflow.Invalidf(fieldStatements, "Paste at least one statement, such as IF [A] THEN [B].")
@@ -183,7 +185,7 @@ func (b *Bot) stashPaste(ctx context.Context, actor workflow.Actor, rcaID int64,
 	if raw, err := json.Marshal(meta); err == nil && len(raw) <= maxMetadata {
 		return meta, nil
 	}
-	if err := b.svc.SetSlackRef(ctx, actor, rcaID, refPasteDraft+actor.UserID, text); err != nil {
+	if err := b.refs.PutRef(ctx, rcaID, refPasteDraft+actor.UserID, text); err != nil {
 		return meta, fmt.Errorf("keep the pasted text: %w", err)
 	}
 	return pasteMeta{RCA: rcaID, Draft: true}, nil
@@ -198,7 +200,10 @@ func (b *Bot) pasteText(ctx context.Context, actor workflow.Actor, raw string) (
 	if !meta.Draft {
 		return meta, meta.Text, nil
 	}
-	text, err := b.svc.SlackRef(ctx, actor, meta.RCA, refPasteDraft+actor.UserID)
+	if _, err := b.svc.RCA(ctx, actor, meta.RCA); err != nil {
+		return meta, "", err
+	}
+	text, err := b.refs.Ref(ctx, meta.RCA, refPasteDraft+actor.UserID)
 	if err != nil {
 		return meta, "", err
 	}
@@ -421,7 +426,7 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 	b.changed(actor, meta.RCA, change{})
 	r.later(func(ctx context.Context) {
 		if meta.Draft {
-			if err := b.svc.SetSlackRef(ctx, actor, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
+			if err := b.refs.PutRef(ctx, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
 				r.log.Warn("clear the paste draft", "error", err)
 			}
 		}

@@ -46,9 +46,9 @@ func (b *Bot) postPicture(ctx context.Context, log *slog.Logger, actor workflow.
 		b.whisper(ctx, log, channel, actor.UserID, userText(log, err))
 		return
 	}
-	core, _ := b.svc.LoadRef(ctx, rcaID, refCoreMessage)
+	core, _ := b.refs.Ref(ctx, rcaID, refCoreMessage)
 	coreTS, corePhase, _ := strings.Cut(core, " ")
-	shown, _ := b.svc.LoadRef(ctx, rcaID, refPicturePrefix+"cst")
+	shown, _ := b.refs.Ref(ctx, rcaID, refPicturePrefix+"cst")
 	unchanged := shown == key && coreTS != ""
 	if unchanged && corePhase == string(sum.RCA.Phase) {
 		b.whisper(ctx, log, channel, actor.UserID, fmt.Sprintf(":frame_with_picture: The tree has not changed since it was drawn: %s.", b.linkTo(ctx, channel, coreTS, "see its picture and core causes")))
@@ -79,7 +79,7 @@ func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 	if err != nil {
 		return fmt.Errorf("post the core causes: %w", err)
 	}
-	if err := b.svc.StoreRef(ctx, sum.RCA.ID, refCoreMessage, ts+" "+string(sum.RCA.Phase)); err != nil {
+	if err := b.refs.PutRef(ctx, sum.RCA.ID, refCoreMessage, ts+" "+string(sum.RCA.Phase)); err != nil {
 		log.Warn("remember the core-cause message", "error", err)
 	}
 	return nil
@@ -90,7 +90,7 @@ func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 // (the key's kind prefix tells CST from FRT). It returns the file ids.
 func (b *Bot) uploadPicture(ctx context.Context, log *slog.Logger, rcaID int64, channel, key string, files func() ([]upload, error)) ([]string, error) {
 	kind, _, _ := strings.Cut(key, "-")
-	if shown, _ := b.svc.LoadRef(ctx, rcaID, refPicturePrefix+kind); shown == key {
+	if shown, _ := b.refs.Ref(ctx, rcaID, refPicturePrefix+kind); shown == key {
 		return nil, nil
 	}
 	fs, err := files()
@@ -101,7 +101,7 @@ func (b *Bot) uploadPicture(ctx context.Context, log *slog.Logger, rcaID int64, 
 	if err != nil {
 		return ids, err
 	}
-	if err := b.svc.StoreRef(ctx, rcaID, refPicturePrefix+kind, key); err != nil {
+	if err := b.refs.PutRef(ctx, rcaID, refPicturePrefix+kind, key); err != nil {
 		log.Warn("remember the posted picture", "error", err)
 	}
 	return ids, nil

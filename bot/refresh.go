@@ -39,13 +39,6 @@ const (
 	refSentPrefix = "sent:"
 )
 
-// refStore keeps the bot's Slack refs of an RCA (message timestamps and the
-// like), with no permission check: the refresher is the bot itself.
-type refStore interface {
-	LoadRef(ctx context.Context, rcaID int64, key string) (string, error)
-	StoreRef(ctx context.Context, rcaID int64, key, value string) error
-}
-
 // change is what a handler tells the refresher beyond "this RCA changed".
 type change struct {
 	repostWalk  bool                    // post the walk afresh at the bottom, retiring the old one
@@ -92,7 +85,7 @@ type rcaKept struct {
 type refresher struct {
 	api    *slack.Client
 	svc    *workflow.Service
-	refs   refStore
+	refs   Refs
 	log    *slog.Logger
 	settle time.Duration
 
@@ -106,7 +99,7 @@ type refresher struct {
 	stopping bool
 }
 
-func newRefresher(api *slack.Client, svc *workflow.Service, refs refStore, log *slog.Logger) *refresher {
+func newRefresher(api *slack.Client, svc *workflow.Service, refs Refs, log *slog.Logger) *refresher {
 	base, cancel := context.WithCancel(context.Background())
 	return &refresher{api: api, svc: svc, refs: refs, log: log, settle: refreshSettle,
 		base: base, cancel: cancel, stop: make(chan struct{}), rcas: map[int64]*rcaKept{}}

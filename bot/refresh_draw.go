@@ -65,11 +65,11 @@ func (d *drawing) extra(ctx context.Context, s *workflow.Snapshot, c change) kep
 	for id, st := range c.statements {
 		x.statements[id] = st
 	}
-	if u, _ := d.f.refs.LoadRef(ctx, d.rcaID, refUninvited); u != "" {
+	if u, _ := d.f.refs.Ref(ctx, d.rcaID, refUninvited); u != "" {
 		x.uninvited = splitUsers(u)
 	}
 	if c.outlinePage > 0 {
-		if err := d.f.refs.StoreRef(ctx, d.rcaID, refOutlinePage, strconv.Itoa(c.outlinePage)); err != nil {
+		if err := d.f.refs.PutRef(ctx, d.rcaID, refOutlinePage, strconv.Itoa(c.outlinePage)); err != nil {
 			d.log.Warn("remember the outline page", "error", err)
 		}
 		d.k.ts[refOutlinePage] = strconv.Itoa(c.outlinePage)
@@ -108,7 +108,7 @@ func (d *drawing) ref(ctx context.Context, key string) string {
 	if v, ok := d.k.ts[key]; ok {
 		return v
 	}
-	v, err := d.f.refs.LoadRef(ctx, d.rcaID, key)
+	v, err := d.f.refs.Ref(ctx, d.rcaID, key)
 	if err != nil {
 		d.log.Warn("load a Slack ref", "ref", key, "error", err)
 		return ""
@@ -122,7 +122,7 @@ func (d *drawing) ref(ctx context.Context, key string) string {
 // setRef stores a ref of the RCA and caches it.
 func (d *drawing) setRef(ctx context.Context, key, value string) {
 	d.k.ts[key] = value
-	if err := d.f.refs.StoreRef(ctx, d.rcaID, key, value); err != nil {
+	if err := d.f.refs.PutRef(ctx, d.rcaID, key, value); err != nil {
 		d.log.Error("remember a kept message", "ref", key, "error", err)
 	}
 }
@@ -132,7 +132,7 @@ func (d *drawing) lastSent(ctx context.Context, ref string) string {
 	if h, ok := d.k.sent[ref]; ok {
 		return h
 	}
-	h, _ := d.f.refs.LoadRef(ctx, d.rcaID, refSentPrefix+ref)
+	h, _ := d.f.refs.Ref(ctx, d.rcaID, refSentPrefix+ref)
 	d.k.sent[ref] = h
 	return h
 }
@@ -140,7 +140,7 @@ func (d *drawing) lastSent(ctx context.Context, ref string) string {
 // markSent records what a kept message now shows.
 func (d *drawing) markSent(ctx context.Context, ref, hash string) {
 	d.k.sent[ref] = hash
-	if err := d.f.refs.StoreRef(ctx, d.rcaID, refSentPrefix+ref, hash); err != nil {
+	if err := d.f.refs.PutRef(ctx, d.rcaID, refSentPrefix+ref, hash); err != nil {
 		d.log.Warn("remember what a kept message shows", "ref", ref, "error", err)
 	}
 }

@@ -82,7 +82,7 @@ func (b *Bot) slashRemind(ctx context.Context, r *reply, cmd *slack.SlashCommand
 	if _, err := b.svc.SetReminderSpec(r.key(ctx, "remind"), actor, rca.ID, spec); err != nil {
 		text := userText(r.log, err)
 		if workflow.ErrorCode(err) == workflow.EInvalid {
-			text = fmt.Sprintf(":warning: `%s` is not a schedule I understand.\n", Escape(Truncate(args, 60))) +
+			text = fmt.Sprintf(":warning: `%s` is not a schedule I understand: %s\n", Escape(Truncate(args, 60)), Escape(workflow.ErrorMessage(err))) +
 				fmt.Sprintf(remindFormatHelp, b.cfg.Location, b.defaultSpec())
 		}
 		r.ack = ephemeralAck(text)
@@ -191,14 +191,14 @@ func (b *Bot) remindFixOwners(ctx context.Context, rca *workflow.RCA, fixes []wo
 			continue
 		}
 		key := remindRefFixPrefix + strconv.FormatInt(f.ID, 10) + ":" + kind
-		if done, err := b.svc.LoadRef(ctx, rca.ID, key); err != nil || done != "" {
+		if done, err := b.refs.Ref(ctx, rca.ID, key); err != nil || done != "" {
 			continue
 		}
 		if _, _, err := b.api.PostMessageContext(ctx, f.Owner, slack.MsgOptionText(fixDueText(rca, f, kind, b.cfg.Location), false)); err != nil {
 			b.log.Warn("fix due-date DM failed", "rca", rca.ID, "fix", f.ID, "error", err)
 			continue
 		}
-		if err := b.svc.StoreRef(ctx, rca.ID, key, now.UTC().Format(time.RFC3339)); err != nil {
+		if err := b.refs.PutRef(ctx, rca.ID, key, now.UTC().Format(time.RFC3339)); err != nil {
 			b.log.Warn("could not record the fix reminder", "rca", rca.ID, "fix", f.ID, "error", err)
 		}
 	}
@@ -397,7 +397,10 @@ func nextLinkToReview(t *tree.Tree) *tree.Group {
 // refLink returns the permalink of the message stored under an RCA's Slack
 // ref key, or "" when there is none or Slack cannot make one.
 func (b *Bot) refLink(ctx context.Context, actor workflow.Actor, rca *workflow.RCA, key string) string {
-	ts, err := b.svc.SlackRef(ctx, actor, rca.ID, key)
+	if workflow.Check(rca, actor.UserID, workflow.CmdView) != nil {
+		return ""
+	}
+	ts, err := b.refs.Ref(ctx, rca.ID, key)
 	if err != nil || ts == "" || rca.ChannelID == "" {
 		return ""
 	}

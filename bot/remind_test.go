@@ -101,7 +101,7 @@ func (e *remindEnv) open() {
 	}
 	e.db = db
 	e.svc = workflow.New(db, workflow.ClockFunc(e.clock.Now))
-	e.bot, err = New(Config{BotToken: e.fake.BotToken(), AppToken: e.fake.AppToken(), APIURL: e.fake.APIURL(),
+	e.bot, err = New(Config{Refs: db, BotToken: e.fake.BotToken(), AppToken: e.fake.AppToken(), APIURL: e.fake.APIURL(),
 		Location: e.loc, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.svc)
 	if err != nil {
 		e.t.Fatal(err)
@@ -288,6 +288,32 @@ func TestRemindTickSpec(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tickSpec(tc.spec); got != tc.want {
 				t.Fatalf("tickSpec(%q) = %q, want %q", tc.spec, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestRemindDefaultScheduleIsHonoured: every default schedule the bot takes
+// fires at its own pace; one finer than the tick is refused, not slowed down.
+func TestRemindDefaultScheduleIsHonoured(t *testing.T) {
+	tests := []struct {
+		spec    string
+		wantErr string
+	}{
+		{spec: "30 9 * * 1-5"},
+		{spec: "@every 15m"},
+		{spec: "0 0 10 * * 1-5"}, // seconds-level, ticked every second
+		{spec: "@every 3s", wantErr: "whole number of minutes"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.spec, func(t *testing.T) {
+			b := &Bot{cfg: Config{RemindCron: tc.spec, Location: time.UTC}}
+			_, err := b.newScheduler()
+			if tc.wantErr == "" && err != nil {
+				t.Fatalf("newScheduler(%q): %v", tc.spec, err)
+			}
+			if tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "UNTANGLE_REMIND_CRON")) {
+				t.Fatalf("newScheduler(%q) = %v, want a refusal saying %q", tc.spec, err, tc.wantErr)
 			}
 		})
 	}
@@ -544,7 +570,7 @@ func TestRemindNextItemText(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := e.svc.StoreRef(e.ctx, id, key, msg.TS); err != nil {
+				if err := e.db.PutRef(e.ctx, id, key, msg.TS); err != nil {
 					t.Fatal(err)
 				}
 				links["@"+key] = "/archives/" + e.channel.ID + "/p" + strings.ReplaceAll(msg.TS, ".", "")
@@ -677,7 +703,7 @@ func TestRemindEndToEnd(t *testing.T) {
 	}
 	defer db.Close()
 	svc := workflow.New(db, workflow.ClockFunc(clock.Now))
-	b, err := New(Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+	b, err := New(Config{Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
 		Location: remindBerlin, RemindCron: "0 0 10 * * 1-5", Now: clock.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, svc)
 	if err != nil {
@@ -711,7 +737,7 @@ func TestRemindEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.StoreRef(ctx, rca.ID, remindRefCardPrefix+"1", card.TS); err != nil {
+	if err := db.PutRef(ctx, rca.ID, remindRefCardPrefix+"1", card.TS); err != nil {
 		t.Fatal(err)
 	}
 
@@ -725,6 +751,13 @@ func TestRemindEndToEnd(t *testing.T) {
 	}
 	if got := remind(fac, "every morning"); !strings.Contains(got, "five fields") || !strings.Contains(got, "0 10 * * 1-5") {
 		t.Errorf("bad spec answer: %s", got)
+	}
+	// Schedules finer than the once-a-minute check are refused, and the
+	// answer says why (none is stored, so the default below still applies).
+	for _, spec := range []string{"@every 3s", "0 0 9 * * 1-5"} {
+		if got := remind(fac, spec); !strings.Contains(got, "checked once a minute") || !strings.Contains(got, "not a schedule I understand") {
+			t.Errorf("/rca remind %s: %s", spec, got)
+		}
 	}
 	if got := remind(bob, "0 9 * * 1-5"); !strings.Contains(got, "can't do that") {
 		t.Errorf("non-facilitator answer: %s", got)

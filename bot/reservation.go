@@ -93,101 +93,6 @@ func resLinkNodes(t *tree.Tree, g *tree.Group) []*tree.Node {
 	return out
 }
 
-// raiseModal is the "Raise a reservation" modal for one link: the eight
-// categories, the target (the link or one of its nodes) and a note.
-func raiseModal(rcaID int64, t *tree.Tree, g *tree.Group) slack.ModalViewRequest {
-	var cats []*slack.OptionBlockObject
-	for _, c := range workflow.Categories {
-		info := resCategories[c]
-		cats = append(cats, optionWithDescription(info.label, string(c), info.explain))
-	}
-	radio := slack.NewRadioButtonsBlockElement(resFieldCategory, cats...)
-	catIn := slack.NewInputBlock(resFieldCategory, plain("Category", maxLabel), nil, radio)
-
-	linkOpt := option(fmt.Sprintf("The whole link %d", g.ID), resTargetLink)
-	targets := []*slack.OptionBlockObject{linkOpt}
-	for _, n := range resLinkNodes(t, g) {
-		targets = append(targets, resNodeOption(n))
-	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("What is it about?", maxPlaceholder), resFieldTarget, clipOptions(targets)...)
-	sel.InitialOption = linkOpt
-	targetIn := withHint(slack.NewInputBlock(resFieldTarget, plain("About", maxLabel), nil, sel),
-		"Clarity, entity existence, predicted effect and tautology may also be raised on one node of the link.")
-
-	return modal(viewRaise, "Raise a reservation", "Raise", rcaValue(rcaID, int64(g.ID)),
-		section("*Link "+strconv.Itoa(int(g.ID))+"*\n"+truncateEscaped(tree.FormatGroupNumbered(t, g), maxText-100)),
-		catIn, targetIn,
-		textInput(resFieldNote, "Note", "What makes you doubt it? Attack the logic, not people.", "", true, workflow.MaxNoteRunes, true),
-	)
-}
-
-// clickRaise opens the "Raise a reservation" modal for a card's link.
-func (b *Bot) clickRaise(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
-	rca, items, ok := b.cardTarget(ctx, r, cb, act.Value)
-	if !ok {
-		return
-	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRaise)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	t, err := b.svc.Tree(ctx, actor, rca.ID)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	g, _ := t.Group(tree.GroupID(items[0]))
-	if g == nil {
-		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree.", items[0]))
-		return
-	}
-	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, raiseModal(rca.ID, t, g)); err != nil {
-		b.fail(ctx, r, cb, fmt.Errorf("open the raise modal: %w", err))
-	}
-}
-
-// raiseInput reads the "Raise a reservation" modal.
-func raiseInput(cb *slack.InteractionCallback, link tree.GroupID) (workflow.RaiseInput, error) {
-	v := cb.View.State.Values
-	in := workflow.RaiseInput{
-		Category: workflow.Category(v[resFieldCategory][resFieldCategory].SelectedOption.Value),
-		Note:     strings.TrimSpace(v[resFieldNote][resFieldNote].Value),
-	}
-	switch target := v[resFieldTarget][resFieldTarget].SelectedOption.Value; target {
-	case resTargetLink, "":
-		in.Group = link
-	default:
-		n, err := strconv.Atoi(target)
-		if err != nil || n <= 0 {
-			return in, workflow.Invalidf(resFieldTarget, "Pick the link or one of its nodes.")
-		}
-		in.Node = tree.NodeID(n)
-	}
-	return in, nil
-}
-
-// submitRaise raises the reservation; the card then shows it.
-func (b *Bot) submitRaise(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
-	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
-	if err != nil || len(items) != 1 {
-		r.ack = viewErrors(r.log, cb, workflow.Errorf(workflow.ENotFound, "This form is out of date; open it again from the card."), resFieldCategory)
-		return
-	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	link := tree.GroupID(items[0])
-	in, err := raiseInput(cb, link)
-	if err == nil {
-		_, err = b.svc.Raise(r.key(ctx, "raise"), actor, rcaID, in)
-	}
-	if err != nil {
-		r.ack = viewErrors(r.log, cb, err, resFieldCategory)
-		return
-	}
-	b.changed(actor, rcaID, change{})
-}
-
 // clickResolve opens the modal that repairs the tree for one reservation.
 func (b *Bot) clickResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rca, items, ok := b.cardTarget(ctx, r, cb, act.Value)
@@ -352,7 +257,7 @@ func repairInput(cb *slack.InteractionCallback, reservation int64) (workflow.Rep
 	in := workflow.RepairInput{
 		Reservation: reservation,
 		Action:      workflow.RepairAction(v[resFieldAction][resFieldAction].SelectedOption.Value),
-		Text:        strings.TrimSpace(v[resFieldText][resFieldText].Value),
+		Text:        strings.TrimSpace(neutralMentions(v[resFieldText][resFieldText].Value)),
 		Evidence:    strings.TrimSpace(v[resFieldEvidence][resFieldEvidence].Value),
 		Note:        strings.TrimSpace(v[resFieldNote][resFieldNote].Value),
 	}
@@ -393,11 +298,7 @@ func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.Interaction
 		r.ack = viewErrors(r.log, cb, err, resFieldAction)
 		return
 	}
-	c := change{statements: res.Before}
-	for id := range res.Before {
-		c.cards = append(c.cards, id)
-	}
-	b.changed(actor, rcaID, c)
+	b.changed(actor, rcaID, changedCards(res))
 }
 
 // resMaxSuggestions bounds the options of a type-ahead answer.

@@ -28,7 +28,7 @@ func (b *Bot) shortcutRoutes(rt *routes) {
 func (b *Bot) shortcutAddSymptom(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	r.log = r.log.With("shortcut", cb.CallbackID, "channel", cb.Channel.ID)
-	meta := symptomMeta{Source: b.permalink(ctx, r, cb), Text: cb.Message.Text}
+	meta := symptomMeta{Source: b.permalink(ctx, r, cb), Text: neutralMentions(cb.Message.Text)}
 	rca, err := b.svc.RCAForChannel(ctx, actor, cb.Channel.ID)
 	switch {
 	case err == nil:

@@ -129,7 +129,7 @@ func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, 
 	rca.ChannelID = channelID
 	uninvited := b.invite(ctx, log, channelID, rca.Participants)
 	if len(uninvited) > 0 {
-		if err := b.svc.SetSlackRef(ctx, actor, rca.ID, refUninvited, strings.Join(uninvited, ",")); err != nil {
+		if err := b.refs.PutRef(ctx, rca.ID, refUninvited, strings.Join(uninvited, ",")); err != nil {
 			log.Error("store uninvited users", "error", err)
 		}
 	}

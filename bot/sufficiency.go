@@ -100,7 +100,10 @@ func (b *Bot) clickSufficiency(ctx context.Context, r *reply, cb *slack.Interact
 		b.changed(actor, rca.ID, change{})
 		return
 	}
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		b.fail(ctx, r, cb, err)
+		return
+	}
 	if err := workflow.Check(rca, actor.UserID, workflow.CmdAddCauses); err != nil {
 		b.fail(ctx, r, cb, err)
 		return

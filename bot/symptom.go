@@ -133,7 +133,7 @@ func (b *Bot) clickAddSymptom(ctx context.Context, r *reply, cb *slack.Interacti
 func symptomInput(cb *slack.InteractionCallback, meta symptomMeta) (workflow.SymptomInput, error) {
 	v := cb.View.State.Values
 	in := workflow.SymptomInput{
-		Text:       v[fieldStatement][fieldStatement].Value,
+		Text:       neutralMentions(v[fieldStatement][fieldStatement].Value),
 		Evidence:   v[fieldEvidence][fieldEvidence].Value,
 		SourceLink: meta.Source,
 	}
@@ -170,16 +170,20 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 }
 
 // addSymptomJoining adds the symptom; someone who is not a participant of
-// a public RCA yet (anyone in its channel may add symptoms) joins it first.
+// a public RCA yet (anyone in its channel may add symptoms) joins it, and
+// its channel, first (see joinRCA).
 func (b *Bot) addSymptomJoining(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, in workflow.SymptomInput) (*workflow.Result, error) {
 	res, err := b.svc.AddSymptom(ctx, actor, rcaID, in)
 	if workflow.ErrorCode(err) != workflow.EForbidden {
 		return res, err
 	}
-	if _, jerr := b.svc.Join(r.key(ctx, "join"), actor, rcaID); jerr != nil {
+	rca, lerr := b.svc.RCA(ctx, actor, rcaID)
+	if lerr != nil {
 		return nil, err // private, or gone: the first answer explains it
 	}
-	r.log.Info("joined the RCA to add a symptom", "rca", rcaID)
+	if _, jerr := b.joinRCA(ctx, r, actor, rca, memberTTL); jerr != nil {
+		return nil, jerr
+	}
 	return b.svc.AddSymptom(ctx, actor, rcaID, in)
 }
 

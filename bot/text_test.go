@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 func TestEscape(t *testing.T) {
@@ -69,4 +71,50 @@ func TestChannelName(t *testing.T) {
 			t.Fatalf("long title, suffix %d: %q (%d chars) is not a valid channel name", suffix, got, len(got))
 		}
 	}
+}
+
+// TestNeutralMentions: chat mentions reach the workflow as plain "@name"
+// text, and the wording check still finds the person in them.
+func TestNeutralMentions(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		blamed         bool
+	}{
+		{name: "no mention", in: "Checkout fails for 3% of users", want: "Checkout fails for 3% of users"},
+		{name: "user mention", in: "<@U024BE7LH> deployed the hotfix", want: "@someone deployed the hotfix", blamed: true},
+		{name: "labelled enterprise mention", in: "Deploy approved by <@W0123ABC|ana>", want: "Deploy approved by @ana", blamed: true},
+		{name: "label with at sign", in: "<@U1|@bob> restarted it", want: "@bob restarted it", blamed: true},
+		{name: "two mentions", in: "<@U1> paged <@U2>", want: "@someone paged @someone", blamed: true},
+		{name: "channel ping is not a user", in: "<!channel> the API is down", want: "<!channel> the API is down"},
+		{name: "channel link is not a user", in: "Errors in <#C123>", want: "Errors in <#C123>"},
+		{name: "lower-case id is not a mention", in: "<@u123> text", want: "<@u123> text", blamed: true},
+		{name: "unclosed", in: "Queue <@U1 grows", want: "Queue <@U1 grows"},
+		{name: "bare marker", in: "<@", want: "<@"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := neutralMentions(tt.in)
+			if got != tt.want {
+				t.Fatalf("neutralMentions(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if f := workflow.CheckBlame(got); (f != nil) != tt.blamed {
+				t.Fatalf("CheckBlame(%q) = %v, want blamed %v", got, f, tt.blamed)
+			}
+		})
+	}
+}
+
+func FuzzNeutralMentions(f *testing.F) {
+	for _, s := range []string{"<@U1> x", "<@W1|ana>", "<@<@U1>>", "<@U1|<@U2>>", "a <@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := neutralMentions(s)
+		if got != neutralMentions(got) {
+			t.Fatalf("not stable: %q → %q → %q", s, got, neutralMentions(got))
+		}
+		if !strings.Contains(s, "<@") && got != s {
+			t.Fatalf("changed a text without mentions: %q → %q", s, got)
+		}
+	})
 }

@@ -207,7 +207,10 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 		b.changed(actor, rca.ID, change{})
 		return nil, 0, false
 	}
-	b.walkJoin(ctx, r, actor, rca)
+	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, 0, false
+	}
 	t, err := b.svc.Tree(ctx, actor, rca.ID)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
@@ -222,19 +225,19 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 }
 
 // walkJoin makes someone who is not listed yet a participant of a public
-// RCA, as anyone in the RCA channel may wire causes; rca is updated. A
-// private RCA, or a phase that takes nobody new, is left to the permission
-// check of the command that follows.
-func (b *Bot) walkJoin(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) {
+// RCA, as anyone in the RCA channel may wire causes (see joinRCA); rca is
+// updated. A private RCA, or a phase that takes nobody new, is left to the
+// permission check of the command that follows.
+func (b *Bot) walkJoin(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) error {
 	if rca.Private || rca.IsParticipant(actor.UserID) {
-		return
+		return nil
 	}
-	if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {
-		r.log.Debug("could not join the RCA", "rca", rca.ID, "error", err)
-		return
+	joined, err := b.joinRCA(ctx, r, actor, rca, memberTTL)
+	if err != nil {
+		return err
 	}
-	rca.Participants = append(rca.Participants, actor.UserID)
-	r.log.Info("joined the RCA to wire causes", "rca", rca.ID)
+	*rca = *joined
+	return nil
 }
 
 // walkStaleNote explains why a walk button no longer applies to node id,

@@ -459,7 +459,7 @@ func walkBenchApp(b *testing.B) (slacktest.User, slacktest.Message) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bt, err := bot.New(bot.Config{BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
+	bt, err := bot.New(bot.Config{Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, workflow.New(db, nil))
 	if err != nil {
 		b.Fatal(err)

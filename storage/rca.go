@@ -121,7 +121,7 @@ func (t *Tx) RCA(id int64) (*workflow.RCA, error) {
 		return nil, fmt.Errorf("storage: load rca %d: %w", id, err)
 	}
 	if len(rs) == 0 {
-		return nil, notFound("There is no RCA #%d.", id)
+		return nil, workflow.NoRCA()
 	}
 	return &rs[0], nil
 }
@@ -189,29 +189,6 @@ func (t *Tx) AddParticipants(rcaID int64, users []string) error {
 			rcaID, u, formatTime(t.now)); err != nil {
 			return fmt.Errorf("storage: add participant %s to rca %d: %w", u, rcaID, err)
 		}
-	}
-	return nil
-}
-
-// SlackRef returns the value stored under key for the RCA, or "" if none.
-func (t *Tx) SlackRef(rcaID int64, key string) (string, error) {
-	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM slack_refs WHERE rca_id = ? AND key = ?`, rcaID, key).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("storage: slack ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return v, nil
-}
-
-// PutSlackRef stores value under key for the RCA, replacing any earlier value.
-func (t *Tx) PutSlackRef(rcaID int64, key, value string) error {
-	if _, err := t.exec(`INSERT INTO slack_refs (rca_id, key, value, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (rca_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-		rcaID, key, value, formatTime(t.now)); err != nil {
-		return fmt.Errorf("storage: put slack ref %q of rca %d: %w", key, rcaID, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@
 // challenge pass, fixes, summaries and the reminder policy.
 //
 // It knows nothing of Slack and nothing of SQLite: the bot translates Slack
-// payloads into the commands of Service, and storage implements the Store
-// interface declared here. It imports only package tree of the project.
+// payloads (mentions included) into plain text and the commands of Service,
+// and keeps its own Slack bookkeeping; storage implements the Store interface
+// declared here. It imports only package tree of the project.
 package workflow

@@ -20,6 +20,33 @@ type Error struct {
 	Code    string // one of the E* codes
 	Field   string // the input at fault, for EInvalid
 	Message string // a specific, kind sentence for the user
+	// Facilitator and Title are set on a refusal that only the RCA's
+	// facilitator may lift: their user id and the RCA's title, so that the
+	// chat side can name both.
+	Facilitator string
+	Title       string
+}
+
+// NoRCA is the refusal for an RCA that does not exist or that the user may
+// not see. Both read alike, so an outsider learns nothing of a private RCA,
+// not even that it exists.
+func NoRCA() *Error {
+	return &Error{Code: ENotFound, Message: "There is no such RCA, or it is not shared with you."}
+}
+
+// FacilitatorOnly returns the refusal of a command that only r's facilitator may run.
+func FacilitatorOnly(r *RCA) *Error {
+	return &Error{Code: EForbidden, Message: fmt.Sprintf("Only the facilitator of “%s” can do this.", r.Title),
+		Facilitator: r.Facilitator, Title: r.Title}
+}
+
+// ErrorDetail returns the *Error in err's chain, or nil.
+func ErrorDetail(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
 }
 
 // Error implements the error interface.

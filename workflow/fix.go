@@ -108,6 +108,16 @@ type Summary struct {
 	InPhase    map[Phase]time.Duration
 }
 
+// FutureTree builds the Future Reality Tree of the summary's fixes: see
+// tree.FutureTree.
+func (s *Summary) FutureTree() (*tree.Tree, error) {
+	injections := make([]tree.Injection, len(s.Fixes))
+	for i, f := range s.Fixes {
+		injections[i] = tree.Injection{Text: f.Fix.Injection, Removes: f.Elimination.Removed}
+	}
+	return tree.FutureTree("Future Reality Tree: "+s.RCA.Title, s.Tree, s.Combined, injections)
+}
+
 // Summary returns the summary of an RCA in any phase.
 func (s *Service) Summary(ctx context.Context, actor Actor, rcaID int64) (*Summary, error) {
 	var out *Summary
@@ -246,16 +256,17 @@ func (s *Service) Finish(ctx context.Context, actor Actor, rcaID int64) (*Summar
 }
 
 // SimilarPastCauses returns remembered core causes of closed RCAs whose text
-// is close to text (Similarity at or above SimilarThreshold), best first.
-func (s *Service) SimilarPastCauses(ctx context.Context, text string) ([]Similar, error) {
+// is close to text (Similarity at or above SimilarThreshold), best first,
+// leaving out every RCA that someone in aud may not see.
+func (s *Service) SimilarPastCauses(ctx context.Context, aud Audience, text string) ([]Similar, error) {
 	var out []Similar
 	err := s.store.View(ctx, func(tx Tx) error {
 		past, err := tx.PastCauses()
 		if err != nil {
 			return err
 		}
-		out = similarTo(text, past, 5)
-		return nil
+		out, err = similarTo(text, past, 5, seenBy(tx, aud))
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("similar past causes: %w", err)
@@ -264,22 +275,55 @@ func (s *Service) SimilarPastCauses(ctx context.Context, text string) ([]Similar
 }
 
 // RecurringCauses groups remembered core causes that look alike across RCAs,
-// for the App Home: each group lists the past causes, newest first, and
-// only groups spanning at least two RCAs are returned.
-func (s *Service) RecurringCauses(ctx context.Context) ([][]PastCause, error) {
+// for viewer's App Home: each group lists the past causes, newest first, and
+// only groups spanning at least two RCAs the viewer may see are returned. A
+// private RCA of which viewer is no participant counts for nothing.
+func (s *Service) RecurringCauses(ctx context.Context, viewer Actor) ([][]PastCause, error) {
 	var out [][]PastCause
 	err := s.store.View(ctx, func(tx Tx) error {
 		past, err := tx.PastCauses()
 		if err != nil {
 			return err
 		}
-		out = recurring(past)
+		visible := seenBy(tx, Only(viewer.UserID))
+		kept := past[:0]
+		for _, p := range past {
+			ok, err := visible(p)
+			if err != nil {
+				return err
+			}
+			if ok {
+				kept = append(kept, p)
+			}
+		}
+		out = recurring(kept)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("recurring causes: %w", err)
 	}
 	return out, nil
+}
+
+// seenBy returns a test of whether everyone in aud may see the RCA of a past
+// cause; it loads each RCA once. An RCA that is gone is seen by nobody.
+func seenBy(tx Tx, aud Audience) func(PastCause) (bool, error) {
+	known := map[int64]bool{}
+	return func(p PastCause) (bool, error) {
+		if ok, done := known[p.RCAID]; done {
+			return ok, nil
+		}
+		r, err := tx.RCA(p.RCAID)
+		switch {
+		case ErrorCode(err) == ENotFound:
+			known[p.RCAID] = false
+		case err != nil:
+			return false, err
+		default:
+			known[p.RCAID] = aud.MaySee(r)
+		}
+		return known[p.RCAID], nil
+	}
 }
 
 func recurring(past []PastCause) [][]PastCause {
@@ -305,10 +349,20 @@ func recurring(past []PastCause) [][]PastCause {
 	return out
 }
 
-func similarTo(text string, past []PastCause, limit int) []Similar {
+// similarTo returns the past causes close to text that visible lets
+// through, best first, at most limit.
+func similarTo(text string, past []PastCause, limit int, visible func(PastCause) (bool, error)) ([]Similar, error) {
 	var out []Similar
 	for _, p := range past {
-		if score := Similarity(text, p.Text); score >= SimilarThreshold {
+		score := Similarity(text, p.Text)
+		if score < SimilarThreshold {
+			continue
+		}
+		ok, err := visible(p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			out = append(out, Similar{Past: p, Score: score})
 		}
 	}
@@ -324,5 +378,5 @@ func similarTo(text string, past []PastCause, limit int) []Similar {
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	return out
+	return out, nil
 }

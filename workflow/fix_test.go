@@ -78,11 +78,11 @@ func TestProposeFixAndFinish(t *testing.T) {
 		}
 	}
 	// The core cause is remembered for later RCAs.
-	sim, err := e.svc.SimilarPastCauses(e.ctx, "A slow SQL query exhausts the database pool")
+	sim, err := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), "A slow SQL query exhausts the database pool")
 	if err != nil || len(sim) != 1 || sim[0].Past.RCAID != id || sim[0].Past.Node != 3 {
 		t.Fatalf("similar = %+v, %v", sim, err)
 	}
-	none, _ := e.svc.SimilarPastCauses(e.ctx, "Certificate renewal is manual")
+	none, _ := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), "Certificate renewal is manual")
 	if len(none) != 0 {
 		t.Fatalf("unrelated text matched %+v", none)
 	}
@@ -118,7 +118,7 @@ func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rec, err := e.svc.RecurringCauses(e.ctx)
+	rec, err := e.svc.RecurringCauses(e.ctx, eve)
 	if err != nil || len(rec) != 1 || len(rec[0]) != 2 {
 		t.Fatalf("recurring = %+v, %v", rec, err)
 	}
@@ -128,4 +128,97 @@ func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
 	if len(res.Similar) != 2 || res.Similar[0].Node != 2 {
 		t.Fatalf("similar on new node = %+v", res.Similar)
 	}
+}
+
+// TestMemoryKeepsPrivateRCAsPrivate: a private RCA closed on a core cause is
+// remembered, but only its participants ever see it again.
+func TestMemoryKeepsPrivateRCAsPrivate(t *testing.T) {
+	e := newEnv(t)
+	finish := func(title string, private bool, participants []string, cause string) *workflow.RCA {
+		t.Helper()
+		r, err := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: title, Private: private, Participants: participants})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.must(e.svc.AddSymptom(e.ctx, fac, r.ID, workflow.SymptomInput{Text: "Checkout fails in " + title}))
+		e.must(e.svc.AddCauses(e.ctx, fac, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
+		e.phase(r.ID, workflow.PhaseChallenging)
+		e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
+		e.phase(r.ID, workflow.PhaseFixing)
+		if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	secret := finish("Secret breach", true, []string{alice.UserID}, "Deploys skip the canary stage")
+	finish("Public outage", false, nil, "Deploys always skip the canary stage")
+	const similar = "Deploys skip canary stage"
+
+	t.Run("similar cause hint", func(t *testing.T) {
+		tests := []struct {
+			name       string
+			actor      workflow.Actor
+			private    bool
+			seesSecret bool
+		}{
+			{name: "outsider in own public RCA", actor: eve},
+			{name: "outsider in own private RCA", actor: eve, private: true},
+			{name: "participant of the private RCA", actor: alice, seesSecret: true},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r, err := e.svc.Start(e.ctx, tc.actor, workflow.StartInput{Title: "New " + tc.name, Private: tc.private})
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.must(e.svc.AddSymptom(e.ctx, tc.actor, r.ID, workflow.SymptomInput{Text: "Errors"}))
+				res := e.must(e.svc.AddCauses(e.ctx, tc.actor, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{similar}}))
+				saw := false
+				for _, s := range res.Similar {
+					saw = saw || s.Past.RCAID == secret.ID
+				}
+				if saw != tc.seesSecret || len(res.Similar) == 0 {
+					t.Fatalf("similar = %+v; want the private RCA %v and the public one", res.Similar, tc.seesSecret)
+				}
+			})
+		}
+	})
+	t.Run("audiences", func(t *testing.T) {
+		tests := []struct {
+			name string
+			aud  workflow.Audience
+			want int // similar causes found: the public one, plus the private one when allowed
+		}{
+			{name: "everyone in a public channel", aud: workflow.Audience{Public: true}, want: 1},
+			{name: "the private RCA's own people", aud: workflow.Audience{Users: []string{fac.UserID, alice.UserID}}, want: 2},
+			{name: "its people and an outsider", aud: workflow.Audience{Users: []string{alice.UserID, eve.UserID}}, want: 1},
+			{name: "nobody named", aud: workflow.Audience{}, want: 1},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				got, err := e.svc.SimilarPastCauses(e.ctx, tc.aud, similar)
+				if err != nil || len(got) != tc.want {
+					t.Fatalf("SimilarPastCauses = %+v, %v; want %d", got, err, tc.want)
+				}
+			})
+		}
+	})
+	t.Run("recurring causes", func(t *testing.T) {
+		for _, tc := range []struct {
+			viewer workflow.Actor
+			groups int
+		}{{eve, 0}, {bob, 0}, {alice, 1}, {fac, 1}} {
+			rec, err := e.svc.RecurringCauses(e.ctx, tc.viewer)
+			if err != nil || len(rec) != tc.groups {
+				t.Fatalf("RecurringCauses(%s) = %+v, %v; want %d groups", tc.viewer.UserID, rec, err, tc.groups)
+			}
+			for _, g := range rec {
+				for _, p := range g {
+					if p.RCAID == secret.ID && tc.groups == 0 {
+						t.Fatalf("%s sees the private RCA", tc.viewer.UserID)
+					}
+				}
+			}
+		}
+	})
 }

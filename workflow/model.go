@@ -64,7 +64,7 @@ type NodeChange struct {
 	Before     *tree.Node `json:"before,omitempty"`
 	After      *tree.Node `json:"after,omitempty"`
 	Author     string     `json:"author,omitempty"`      // recorded when the node is created
-	SourceLink string     `json:"source_link,omitempty"` // the Slack message a symptom came from
+	SourceLink string     `json:"source_link,omitempty"` // the chat message a symptom came from
 }
 
 // GroupChange is one link's state before and after a change; nil means absent.
@@ -263,10 +263,6 @@ type Tx interface {
 	Reminder(rcaID int64) (ReminderState, error)
 	// PutReminder saves the RCA's reminder state.
 	PutReminder(s ReminderState) error
-	// SlackRef returns the value stored under key, or "".
-	SlackRef(rcaID int64, key string) (string, error)
-	// PutSlackRef stores value under key, replacing any earlier value.
-	PutSlackRef(rcaID int64, key, value string) error
 
 	// Audit appends e to the audit log, setting its id and time.
 	Audit(e *AuditEntry) (int64, error)

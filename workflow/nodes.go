@@ -19,7 +19,7 @@ type SymptomInput struct {
 	Text       string
 	Weight     int    // 1 low, 2 medium, 3 high; 0 means medium
 	Evidence   string // a link or a note, optional
-	SourceLink string // the Slack message it came from, optional
+	SourceLink string // the chat message it came from, optional
 }
 
 // AddSymptom adds a UDE. Errors: EInvalid (text, weight, evidence), EConflict
@@ -45,7 +45,7 @@ func (s *Service) AddSymptom(ctx context.Context, actor Actor, rcaID int64, in S
 		if err != nil {
 			return err
 		}
-		return annotate(tx, t, res)
+		return annotate(tx, t, res, actor)
 	})
 }
 
@@ -104,7 +104,7 @@ func (s *Service) AddCauses(ctx context.Context, actor Actor, rcaID int64, in Ad
 			return err
 		}
 		res.Prompt = sufficiencyPrompt(t, in.Effect)
-		return annotate(tx, t, res)
+		return annotate(tx, t, res, actor)
 	})
 }
 
@@ -209,8 +209,9 @@ func markBlame(t *tree.Tree, ids []tree.NodeID) {
 }
 
 // annotate adds wording hints, blame findings and similar past core causes
-// for the result's new nodes.
-func annotate(tx Tx, t *tree.Tree, res *Result) error {
+// for the result's new nodes. The similar causes are told privately to the
+// actor, so only those of RCAs the actor may see are kept.
+func annotate(tx Tx, t *tree.Tree, res *Result, actor Actor) error {
 	if len(res.NewNodes) == 0 {
 		return nil
 	}
@@ -218,6 +219,7 @@ func annotate(tx Tx, t *tree.Tree, res *Result) error {
 	if err != nil {
 		return err
 	}
+	visible := seenBy(tx, Only(actor.UserID))
 	for _, id := range res.NewNodes {
 		n, ok := t.Node(id)
 		if !ok {
@@ -229,7 +231,11 @@ func annotate(tx Tx, t *tree.Tree, res *Result) error {
 		if f := CheckBlame(n.Text); f != nil {
 			res.Blame = append(res.Blame, NodeBlame{Node: id, Finding: *f})
 		}
-		for _, m := range similarTo(n.Text, past, 3) {
+		similar, err := similarTo(n.Text, past, 3, visible)
+		if err != nil {
+			return err
+		}
+		for _, m := range similar {
 			m.Node = id
 			res.Similar = append(res.Similar, m)
 		}
@@ -340,7 +346,7 @@ func (s *Service) PasteStatements(ctx context.Context, actor Actor, rcaID int64,
 				res.Groups = append(res.Groups, g.After.ID)
 			}
 		}
-		return annotate(tx, t, res)
+		return annotate(tx, t, res, actor)
 	})
 }
 
@@ -612,7 +618,7 @@ func findGroup(gs []tree.Group, id tree.GroupID) *tree.Group {
 	return nil
 }
 
-// SourceLink returns the Slack message a node was made from ("" when it was
+// SourceLink returns the chat message a node was made from ("" when it was
 // typed in). The author is not returned: nodes are never attributed.
 func (s *Service) SourceLink(ctx context.Context, actor Actor, rcaID int64, node tree.NodeID) (string, error) {
 	var link string

@@ -2,6 +2,49 @@ package workflow
 
 import "slices"
 
+// CanSee reports whether user may see anything of r: everyone may see a
+// public RCA, only its participants (and facilitator) a private one.
+func CanSee(r *RCA, user string) bool {
+	return !r.Private || r.IsParticipant(user) || r.IsFacilitator(user)
+}
+
+// Audience is who will see a text: everyone who can read a channel (Public),
+// or only the listed users.
+type Audience struct {
+	Public bool
+	Users  []string
+}
+
+// Only is the audience of a private answer to one user.
+func Only(user string) Audience { return Audience{Users: []string{user}} }
+
+// AudienceOf is who sees what is posted in r's channel: everyone for a
+// public RCA (anyone may join its channel), its participants for a private one.
+func AudienceOf(r *RCA) Audience {
+	if !r.Private {
+		return Audience{Public: true}
+	}
+	users := append([]string{r.Facilitator, r.Creator}, r.Participants...)
+	return Audience{Users: users}
+}
+
+// MaySee reports whether everyone in the audience may see r. An empty
+// audience may see only public RCAs.
+func (a Audience) MaySee(r *RCA) bool {
+	if !r.Private {
+		return true
+	}
+	if a.Public || len(a.Users) == 0 {
+		return false
+	}
+	for _, u := range a.Users {
+		if !CanSee(r, u) {
+			return false
+		}
+	}
+	return true
+}
+
 // Command names a workflow command for the phase and permission tables.
 type Command string
 
@@ -85,23 +128,25 @@ func RuleFor(cmd Command) (Rule, bool) {
 	return Rule{}, false
 }
 
-// Check reports whether user may run cmd on r now: EForbidden when the user is
-// not a participant (public RCAs may be viewed and joined by anyone) or the
-// command is the facilitator's, EWrongPhase when the phase does not allow it.
+// Check reports whether user may run cmd on r now: NoRCA (ENotFound) when r
+// is private and the user is none of its participants, EForbidden when the
+// user is not a participant (public RCAs may be viewed and joined by anyone)
+// or the command is the facilitator's, EWrongPhase when the phase does not
+// allow it.
 func Check(r *RCA, user string, cmd Command) error {
 	rule, ok := RuleFor(cmd)
 	if !ok {
 		return Errorf(EInternal, "Unknown command %q.", cmd)
 	}
-	public := !r.Private && (cmd == CmdView || cmd == CmdJoin)
+	if !CanSee(r, user) {
+		return NoRCA()
+	}
+	public := cmd == CmdView || cmd == CmdJoin
 	if !public && !r.IsParticipant(user) && !r.IsFacilitator(user) {
-		if r.Private {
-			return Errorf(EForbidden, "RCA #%d is private and you are not one of its participants.", r.ID)
-		}
-		return Errorf(EForbidden, "You are not part of RCA #%d yet; join it first.", r.ID)
+		return Errorf(EForbidden, "You are not part of “%s” yet; join it first.", r.Title)
 	}
 	if rule.Facilitator && !r.IsFacilitator(user) {
-		return Errorf(EForbidden, "Only the facilitator of RCA #%d can do this.", r.ID)
+		return FacilitatorOnly(r)
 	}
 	if !slices.Contains(rule.Phases, r.Phase) {
 		return &Error{Code: EWrongPhase, Message: wrongPhaseMessage(r, rule)}

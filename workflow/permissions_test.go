@@ -17,6 +17,7 @@ func TestCheckTable(t *testing.T) {
 	const (
 		ok        = ""
 		forbidden = workflow.EForbidden
+		hidden    = workflow.ENotFound // a private RCA reads as missing to outsiders
 		wrong     = workflow.EWrongPhase
 	)
 	tests := []struct {
@@ -32,9 +33,9 @@ func TestCheckTable(t *testing.T) {
 		{name: "participant cannot add symptom while challenging", user: "UP", phase: workflow.PhaseChallenging, cmd: workflow.CmdAddSymptom, want: wrong},
 		{name: "outsider cannot add symptom", user: "UX", phase: workflow.PhaseCollecting, cmd: workflow.CmdAddSymptom, want: forbidden},
 		{name: "outsider may view public", user: "UX", phase: workflow.PhaseWiring, cmd: workflow.CmdView, want: ok},
-		{name: "outsider may not view private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdView, want: forbidden},
+		{name: "outsider may not view private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdView, want: hidden},
 		{name: "outsider may join public", user: "UX", phase: workflow.PhaseWiring, cmd: workflow.CmdJoin, want: ok},
-		{name: "outsider may not join private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdJoin, want: forbidden},
+		{name: "outsider may not join private", user: "UX", phase: workflow.PhaseWiring, private: true, cmd: workflow.CmdJoin, want: hidden},
 		{name: "nobody joins a closed rca", user: "UX", phase: workflow.PhaseClosed, cmd: workflow.CmdJoin, want: wrong},
 		{name: "participant cannot advance", user: "UP", phase: workflow.PhaseCollecting, cmd: workflow.CmdAdvance, want: forbidden},
 		{name: "facilitator advances", user: "UF", phase: workflow.PhaseCollecting, cmd: workflow.CmdAdvance, want: ok},
@@ -159,7 +160,9 @@ func TestPermissionMatrix(t *testing.T) {
 			for cmd, s := range spec {
 				want := ""
 				switch {
-				case role.rank < 0, role.rank == 0 && s.who != "anyone", role.rank == 1 && s.who == "lead":
+				case role.rank < 0:
+					want = workflow.ENotFound
+				case role.rank == 0 && s.who != "anyone", role.rank == 1 && s.who == "lead":
 					want = workflow.EForbidden
 				case !strings.Contains(s.phases, letters[phase]):
 					want = workflow.EWrongPhase

@@ -39,7 +39,7 @@ func TestReviewsAndReservations(t *testing.T) {
 		{name: "anyone may read a public RCA", actor: eve,
 			reviews: "1 UALICE holds; 1 UBOB holds; 3 UCAROL holds; ",
 			reserv:  "link 2 clarity open UBOB \"Which pool?\"; node #4 tautology dismissed UBOB \"\"; "},
-		{name: "an outsider may not read a private RCA", private: true, actor: eve, wantCode: workflow.EForbidden},
+		{name: "an outsider may not read a private RCA", private: true, actor: eve, wantCode: workflow.ENotFound},
 		{name: "an RCA that does not exist", actor: fac, rca: func(id int64) int64 { return id + 41 }, wantCode: workflow.ENotFound},
 	}
 	for _, tc := range tests {

@@ -136,7 +136,7 @@ func (s *Service) List(ctx context.Context, actor Actor) ([]RCA, error) {
 	return out, nil
 }
 
-// BindChannel records the Slack channel of the RCA (facilitator only).
+// BindChannel records the chat channel of the RCA (facilitator only).
 // Errors: EConflict when another RCA has the channel.
 func (s *Service) BindChannel(ctx context.Context, actor Actor, rcaID int64, channelID string) (*Result, error) {
 	if strings.TrimSpace(channelID) == "" {
@@ -229,26 +229,6 @@ func (s *Service) setPhase(tx Tx, r *RCA, actor Actor, next Phase, res *Result) 
 	return audit(tx, r.ID, actor, "phase", "rca", before, next)
 }
 
-// SetSlackRef stores a Slack reference (dashboard ts, walk message ts, a
-// challenge card ts per link…) under key; participants only.
-func (s *Service) SetSlackRef(ctx context.Context, actor Actor, rcaID int64, key, value string) error {
-	_, err := s.run(ctx, actor, rcaID, CmdView, func(tx Tx, r *RCA, _ *Result) error {
-		return tx.PutSlackRef(r.ID, key, value)
-	})
-	return err
-}
-
-// SlackRef returns the Slack reference stored under key, or "".
-func (s *Service) SlackRef(ctx context.Context, actor Actor, rcaID int64, key string) (string, error) {
-	var v string
-	err := s.view(ctx, actor, rcaID, func(tx Tx, r *RCA) error {
-		var err error
-		v, err = tx.SlackRef(r.ID, key)
-		return err
-	})
-	return v, err
-}
-
 // AuditLog returns the RCA's audit entries, oldest first.
 func (s *Service) AuditLog(ctx context.Context, actor Actor, rcaID int64) ([]AuditEntry, error) {
 	var out []AuditEntry
@@ -279,34 +259,4 @@ func nodesOfKind(t *tree.Tree, k tree.Kind) []*tree.Node {
 		}
 	}
 	return out
-}
-
-// StoreRef stores a Slack reference for the bot's own bookkeeping (a
-// reminder job has no acting user); it checks no permission, so never pass
-// user input as rcaID without checking it first.
-func (s *Service) StoreRef(ctx context.Context, rcaID int64, key, value string) error {
-	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
-		if _, err := tx.RCA(rcaID); err != nil {
-			return nil, err
-		}
-		return nil, tx.PutSlackRef(rcaID, key, value)
-	})
-	if err != nil {
-		return fmt.Errorf("store ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return nil
-}
-
-// LoadRef returns a Slack reference stored by StoreRef or SetSlackRef, or ""; no permission check.
-func (s *Service) LoadRef(ctx context.Context, rcaID int64, key string) (string, error) {
-	var v string
-	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		v, err = tx.SlackRef(rcaID, key)
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("load ref %q of rca %d: %w", key, rcaID, err)
-	}
-	return v, nil
 }

@@ -191,7 +191,7 @@ func (s *Service) SetReminderSpec(ctx context.Context, actor Actor, rcaID int64,
 	spec = strings.TrimSpace(spec)
 	if spec != "" && spec != ReminderOff {
 		if _, err := ParseCron(spec); err != nil {
-			return nil, Invalidf("schedule", "That schedule is not a valid cron line (for example 0 10 * * 1-5).")
+			return nil, Invalidf("schedule", "That schedule is not a valid cron line (%v); for example 0 10 * * 1-5.", err)
 		}
 	}
 	return s.run(ctx, actor, rcaID, CmdSetReminder, func(tx Tx, r *RCA, _ *Result) error {
@@ -219,14 +219,33 @@ func (s *Service) ReminderState(ctx context.Context, actor Actor, rcaID int64) (
 	return st, err
 }
 
-// ParseCron parses a standard five-field cron line. Input the cron library
-// panics on (a "TZ=" or "CRON_TZ=" prefix with no schedule after it) is an
-// error instead.
+// ParseCron parses a reminder schedule: a standard five-field cron line
+// (minute hour day-of-month month day-of-week), optionally after a
+// CRON_TZ= prefix, or a descriptor such as @daily or @every 2h. Reminders are
+// checked once a minute, so a schedule finer than that is refused rather
+// than quietly run at a coarser pace: a sixth (seconds) field, and @every
+// with less than a minute or a part of a minute. The error says why in
+// words a user can act on. Input the cron library panics on (a "TZ=" or
+// "CRON_TZ=" prefix with no schedule after it) is an error too.
 func ParseCron(spec string) (sched cron.Schedule, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			sched, err = nil, fmt.Errorf("cron line %q: a time zone prefix needs a schedule after it", spec)
+			sched, err = nil, fmt.Errorf("a time zone prefix needs a schedule after it")
 		}
 	}()
+	fields := strings.Fields(spec)
+	if len(fields) > 0 && (strings.HasPrefix(fields[0], "TZ=") || strings.HasPrefix(fields[0], "CRON_TZ=")) {
+		fields = fields[1:]
+	}
+	switch {
+	case len(fields) == 6 && !strings.HasPrefix(fields[0], "@"):
+		return nil, fmt.Errorf("reminders are checked once a minute, so a seconds field is not supported; " +
+			"use five fields (minute hour day-of-month month day-of-week)")
+	case len(fields) == 2 && fields[0] == "@every":
+		d, perr := time.ParseDuration(fields[1])
+		if perr == nil && (d < time.Minute || d%time.Minute != 0) {
+			return nil, fmt.Errorf("reminders are checked once a minute, so @every needs a whole number of minutes, such as @every 30m or @every 4h")
+		}
+	}
 	return cron.ParseStandard(spec)
 }

@@ -40,7 +40,7 @@ func New(store Store, clock Clock, opts ...Option) *Service {
 
 type keyCtx struct{}
 
-// WithKey returns a context carrying an idempotency key (the Slack envelope
+// WithKey returns a context carrying an idempotency key (the chat envelope
 // or delivery id). A command run twice with the same key applies once; the
 // second run returns the first result with Replayed set.
 func WithKey(ctx context.Context, key string) context.Context {
@@ -86,8 +86,8 @@ type Result struct {
 	Status      tree.LinkStatus         `json:"status,omitempty"` // a reviewed link's status afterwards
 	Hints       []NodeHint              `json:"hints,omitempty"`
 	Blame       []NodeBlame             `json:"blame,omitempty"`
-	Similar     []Similar               `json:"similar,omitempty"`
-	Prompt      string                  `json:"prompt,omitempty"` // the sufficiency prompt, when it applies
+	Similar     []Similar               `json:"similar,omitempty"` // only of RCAs the acting user may see
+	Prompt      string                  `json:"prompt,omitempty"`  // the sufficiency prompt, when it applies
 	Elimination *tree.Elimination       `json:"elimination,omitempty"`
 	Combined    *tree.Elimination       `json:"combined,omitempty"` // every proposed fix together
 	Replayed    bool                    `json:"-"`                  // the idempotency key had been applied before

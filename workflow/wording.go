@@ -408,7 +408,7 @@ type BlameFinding struct {
 }
 
 // CheckBlame returns nil when text describes conditions, and a finding when
-// it mentions a Slack user (<@U…>, <@W…> or a typed @handle), uses a person
+// it mentions a person by @handle, uses a person
 // placeholder ("Engineer A", "the intern"), names a person as an actor ("Bob
 // deployed", "Priya's change", "reviewed by Ana"), or uses blame words
 // ("human error", "should have", "forgot to", "failed to" after a person).
@@ -442,16 +442,13 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-// mentionReason finds a Slack user mention (<@U…> or <@W…>) or a typed
-// @handle (plain-text modal inputs do not turn "@ana" into a mention). An
-// @ inside a word (an e-mail address) and @here/@channel/@everyone do not count.
+// mentionReason finds a typed @handle ("@ana"; the bot turns chat mentions
+// into this plain form before calling the workflow). An @ inside a word (an
+// e-mail address) and @here/@channel/@everyone do not count.
 func mentionReason(text string) string {
 	for i := 0; i < len(text); i++ {
 		if text[i] != '@' {
 			continue
-		}
-		if i > 0 && text[i-1] == '<' && i+1 < len(text) && (text[i+1] == 'U' || text[i+1] == 'W') {
-			return "It mentions a Slack user."
 		}
 		if i > 0 && isHandleByte(text[i-1]) {
 			continue // e-mail address or similar
@@ -463,7 +460,7 @@ func mentionReason(text string) string {
 	return ""
 }
 
-// typedHandle returns the Slack-like handle that rest (the text after an @)
+// typedHandle returns the chat handle that rest (the text after an @)
 // opens with, or "". Handles start with a lower-case letter, so Java
 // annotations ("@Override") are not handles; neither are npm scopes
 // ("@types/node"), decorator calls ("@app.route(") and a few well-known

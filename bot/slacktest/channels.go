@@ -261,6 +261,8 @@ func (s *Server) inviteError(c *channelRec, id string) string {
 		return "user_not_found"
 	case c.members[id]:
 		return "already_in_channel"
+	case s.st.users[id].guest:
+		return "cant_invite"
 	}
 	return ""
 }
@@ -476,6 +478,19 @@ func (s *Server) AddMember(channelID string, u User) error {
 		return fmt.Errorf("add %s to %s: %w", u.Name, channelID, ErrNotFound)
 	}
 	c.members[u.ID] = true
+	s.notifyLocked()
+	return nil
+}
+
+// RemoveMember takes a person out of a channel, as if they had left it.
+func (s *Server) RemoveMember(channelID string, u User) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.lookupChannelLocked(channelID)
+	if c == nil || c.im || !c.members[u.ID] {
+		return fmt.Errorf("remove %s from %s: %w", u.Name, channelID, ErrNotFound)
+	}
+	delete(c.members, u.ID)
 	s.notifyLocked()
 	return nil
 }

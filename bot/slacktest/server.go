@@ -115,6 +115,7 @@ type state struct {
 type userRec struct {
 	id, name string
 	dm       string
+	guest    bool // a guest account: only its admin may add it to channels
 }
 
 // fault is a pending injected failure of one Web API method.
@@ -237,6 +238,16 @@ func (s *Server) AddUser(name string) User {
 	}
 	s.notifyLocked()
 	return User{ID: id, Name: name, s: s}
+}
+
+// MakeGuest turns u into a guest account (is_restricted): apps cannot
+// invite it into channels (conversations.invite answers cant_invite).
+func (s *Server) MakeGuest(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rec, ok := s.st.users[u.ID]; ok {
+		rec.guest = true
+	}
 }
 
 // User returns the handle of an existing member by id.

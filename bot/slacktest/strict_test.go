@@ -295,6 +295,12 @@ func TestStrictness(t *testing.T) {
 			_, err := w.api.InviteUsersToConversation(w.outside.ID, w.alice.ID)
 			return err
 		}},
+		{name: "invite a guest", want: "cant_invite", call: func(w *world) error {
+			guest := w.fake.AddUser("guest")
+			w.fake.MakeGuest(guest)
+			_, err := w.api.InviteUsersToConversation(w.ch.ID, guest.ID)
+			return err
+		}},
 		{name: "invite archived", want: "is_archived", call: func(w *world) error {
 			_, err := w.api.InviteUsersToConversation(w.archived.ID, w.alice.ID)
 			return err

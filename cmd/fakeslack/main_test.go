@@ -63,7 +63,7 @@ func TestDemoAgainstTheRealBot(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	b, err := bot.New(bot.Config{BotToken: slacktest.DefaultBotToken, AppToken: slacktest.DefaultAppToken, APIURL: apiURL,
+	b, err := bot.New(bot.Config{Refs: db, BotToken: slacktest.DefaultBotToken, AppToken: slacktest.DefaultAppToken, APIURL: apiURL,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, workflow.New(db, nil))
 	if err != nil {
 		t.Fatal(err)

@@ -51,7 +51,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	b, err := bot.New(bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
-		RemindCron: cfg.RemindCron,
+		RemindCron: cfg.RemindCron, Refs: db,
 	}, svc)
 	if err != nil {
 		return err
