@@ -172,4 +172,3 @@ func (b *Bot) submitRaise(ctx context.Context, r *reply, cb *slack.InteractionCa
 	}
 	b.changed(actor, rcaID, changedCards(res))
 }
-
