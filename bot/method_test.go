@@ -444,6 +444,15 @@ func methodQuiet(t *testing.T, w *renderWorld, team ...slacktest.User) {
 	if limited > 0 || w.fake.RateLimited() > 0 {
 		t.Errorf("Slack answered 429 %d times", limited)
 	}
+	byText := map[string]int{}
+	for _, c := range w.fake.CallsTo("chat.update") {
+		text := c.Params["text"]
+		if strings.HasPrefix(text, "Link ") {
+			text = "card"
+		}
+		byText[text]++
+	}
+	t.Logf("chat.update by message: %v", byText)
 	t.Logf("full RCA: %d ephemerals, %d files, %d chat.update, %d chat.postMessage, %d 429s",
 		ephemerals, len(w.fake.Files()), len(w.fake.CallsTo("chat.update")), len(w.fake.CallsTo("chat.postMessage")), limited)
 }
