@@ -342,7 +342,7 @@ func TestAuthParticipantCannotClickFacilitatorButtons(t *testing.T) {
 	if _, err := w.bob.ClickButton(ctx, w.dashboard(), ":link: Start wiring"); err != nil {
 		t.Fatal(err)
 	}
-	waitEphemeral(t, ctx, w.bob, "The facilitator")
+	waitEphemeral(t, ctx, w.bob, ", the facilitator of *Payment outage*")
 	if rca, _ := w.setup.RCA(ctx, w.actor(w.alice), w.rcaID); rca.Phase != workflow.PhaseCollecting {
 		t.Fatalf("a participant's click moved the RCA to %s", rca.Phase)
 	}

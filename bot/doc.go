@@ -6,4 +6,8 @@
 // payload, call a workflow command, render the reply. Every piece of user text
 // shown in mrkdwn goes through Escape, and every message or view is built by
 // the builders in this package, which keep to Slack's Block Kit limits.
+// Slack mentions in typed statements become plain "@name" text before they
+// reach the workflow, which reads no Slack markup. The bot's own Slack
+// bookkeeping (message timestamps, drafts, reminder marks) lives behind the
+// Refs interface declared here and implemented by storage.
 package bot

@@ -37,11 +37,11 @@ func userText(log *slog.Logger, err error) string {
 	return apology(ref)
 }
 
-// errorSentence is the workflow's message in mrkdwn; a refusal that only the
-// facilitator may lift names them with a mention, and the RCA by its title.
+// errorSentence is the workflow's message in mrkdwn; a refusal of what only
+// the facilitator may do names them with a mention, and the RCA by its title.
 func errorSentence(err error) string {
 	if e := workflow.ErrorDetail(err); e != nil && e.Facilitator != "" {
-		return fmt.Sprintf("Only <@%s>, the facilitator of *%s*, can do this.", e.Facilitator, Escape(e.Title))
+		return fmt.Sprintf("Only <@%s>, the facilitator of *%s*, can %s.", e.Facilitator, Escape(e.Title), Escape(e.Action))
 	}
 	return Escape(workflow.ErrorMessage(err))
 }

@@ -120,16 +120,19 @@ func asRefusal(err error) *refusal {
 // a kind refusal that says how to join. A member list of the channel up to
 // maxAge old is trusted (0 reads it again).
 func (b *Bot) joinRCA(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA, maxAge time.Duration) (*workflow.RCA, error) {
-	if rca.Private || rca.ChannelID == "" {
+	if rca.Private {
 		return rca, nil
 	}
 	member := rca.IsParticipant(actor.UserID) || rca.IsFacilitator(actor.UserID)
 	if !member && workflow.Check(rca, actor.UserID, workflow.CmdJoin) != nil {
 		return rca, nil
 	}
-	invited, err := b.bringIn(ctx, rca, actor.UserID, maxAge)
-	if err != nil {
-		return nil, err
+	invited := false
+	if rca.ChannelID != "" { // an RCA whose channel could not be made has nobody to check against
+		var err error
+		if invited, err = b.bringIn(ctx, rca, actor.UserID, maxAge); err != nil {
+			return nil, err
+		}
 	}
 	if !member {
 		if _, err := b.svc.Join(r.key(ctx, "join"), actor, rca.ID); err != nil {

@@ -52,7 +52,7 @@ func (b *Bot) clickStartWiring(ctx context.Context, r *reply, cb *slack.Interact
 	switch rca.Phase {
 	case workflow.PhaseCollecting:
 		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":hourglass_flowing_sand: The facilitator, <@%s>, starts the wiring walk once the symptoms are in. Meanwhile, keep adding symptoms.", rca.Facilitator))
+			b.tell(ctx, r, cb, fmt.Sprintf(":hourglass_flowing_sand: <@%s>, the facilitator of *%s*, starts the wiring walk once the symptoms are in. Meanwhile, keep adding symptoms.", rca.Facilitator, Escape(rca.Title)))
 			return
 		}
 		if _, err := b.svc.Advance(r.key(ctx, "advance"), actor, rca.ID); err != nil {

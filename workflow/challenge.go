@@ -300,7 +300,7 @@ func (s *Service) repair(tx Tx, r *RCA, actor Actor, in RepairInput, res *Result
 		return Invalidf("action", "That repair does not answer a %s reservation.", strings.ReplaceAll(string(rv.Category), "_", " "))
 	}
 	if in.Action == RepairDismiss && rv.RaisedBy != actor.UserID && !r.IsFacilitator(actor.UserID) {
-		return Errorf(EForbidden, "Only the person who raised it or the facilitator can dismiss a reservation.")
+		return FacilitatorOnly(r, "dismiss a reservation someone else raised")
 	}
 	was := linkStatements(c.t)
 	if err := s.applyRepair(tx, r, actor, c, rv, in, res); err != nil {

@@ -20,11 +20,13 @@ type Error struct {
 	Code    string // one of the E* codes
 	Field   string // the input at fault, for EInvalid
 	Message string // a specific, kind sentence for the user
-	// Facilitator and Title are set on a refusal that only the RCA's
-	// facilitator may lift: their user id and the RCA's title, so that the
-	// chat side can name both.
+	// Facilitator, Title and Action are set on a refusal of something only
+	// the RCA's facilitator may do: their user id, the RCA's title and what
+	// they alone can do ("do this", "remove this link"), so that the chat
+	// side can name both.
 	Facilitator string
 	Title       string
+	Action      string
 }
 
 // NoRCA is the refusal for an RCA that does not exist or that the user may
@@ -34,10 +36,11 @@ func NoRCA() *Error {
 	return &Error{Code: ENotFound, Message: "There is no such RCA, or it is not shared with you."}
 }
 
-// FacilitatorOnly returns the refusal of a command that only r's facilitator may run.
-func FacilitatorOnly(r *RCA) *Error {
-	return &Error{Code: EForbidden, Message: fmt.Sprintf("Only the facilitator of “%s” can do this.", r.Title),
-		Facilitator: r.Facilitator, Title: r.Title}
+// FacilitatorOnly returns the refusal of what only r's facilitator may do;
+// action completes "Only the facilitator of … can", e.g. "do this".
+func FacilitatorOnly(r *RCA, action string) *Error {
+	return &Error{Code: EForbidden, Message: fmt.Sprintf("Only the facilitator of “%s” can %s.", r.Title, action),
+		Facilitator: r.Facilitator, Title: r.Title, Action: action}
 }
 
 // ErrorDetail returns the *Error in err's chain, or nil.

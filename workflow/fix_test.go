@@ -101,23 +101,29 @@ func TestUnreviewedLinksAreOpenItems(t *testing.T) {
 	}
 }
 
+// closeOnCause runs an RCA from start to finish with one symptom and its
+// accepted cause, which becomes the remembered core cause.
+func (e *env) closeOnCause(in workflow.StartInput, cause string) *workflow.RCA {
+	e.t.Helper()
+	r, err := e.svc.Start(e.ctx, fac, in)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.must(e.svc.AddSymptom(e.ctx, fac, r.ID, workflow.SymptomInput{Text: "Checkout fails in " + in.Title}))
+	e.must(e.svc.AddCauses(e.ctx, fac, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
+	e.phase(r.ID, workflow.PhaseChallenging)
+	e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
+	e.phase(r.ID, workflow.PhaseFixing)
+	if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
 func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
 	e := newEnv(t)
-	for i, title := range []string{"First outage", "Second outage"} {
-		r, err := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: title, Participants: []string{alice.UserID}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.must(e.svc.AddSymptom(e.ctx, alice, r.ID, workflow.SymptomInput{Text: "Checkout fails " + title}))
-		cause := []string{"Deploys skip the canary stage", "Deploys always skip the canary stage"}[i]
-		e.must(e.svc.AddCauses(e.ctx, alice, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
-		e.phase(r.ID, workflow.PhaseChallenging)
-		e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
-		e.phase(r.ID, workflow.PhaseFixing)
-		if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.closeOnCause(workflow.StartInput{Title: "First outage", Participants: []string{alice.UserID}}, "Deploys skip the canary stage")
+	e.closeOnCause(workflow.StartInput{Title: "Second outage", Participants: []string{alice.UserID}}, "Deploys always skip the canary stage")
 	rec, err := e.svc.RecurringCauses(e.ctx, eve)
 	if err != nil || len(rec) != 1 || len(rec[0]) != 2 {
 		t.Fatalf("recurring = %+v, %v", rec, err)
@@ -134,24 +140,8 @@ func TestRecurringAndSimilarOnNewNodes(t *testing.T) {
 // remembered, but only its participants ever see it again.
 func TestMemoryKeepsPrivateRCAsPrivate(t *testing.T) {
 	e := newEnv(t)
-	finish := func(title string, private bool, participants []string, cause string) *workflow.RCA {
-		t.Helper()
-		r, err := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: title, Private: private, Participants: participants})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.must(e.svc.AddSymptom(e.ctx, fac, r.ID, workflow.SymptomInput{Text: "Checkout fails in " + title}))
-		e.must(e.svc.AddCauses(e.ctx, fac, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
-		e.phase(r.ID, workflow.PhaseChallenging)
-		e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
-		e.phase(r.ID, workflow.PhaseFixing)
-		if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
-			t.Fatal(err)
-		}
-		return r
-	}
-	secret := finish("Secret breach", true, []string{alice.UserID}, "Deploys skip the canary stage")
-	finish("Public outage", false, nil, "Deploys always skip the canary stage")
+	secret := e.closeOnCause(workflow.StartInput{Title: "Secret breach", Private: true, Participants: []string{alice.UserID}}, "Deploys skip the canary stage")
+	e.closeOnCause(workflow.StartInput{Title: "Public outage"}, "Deploys always skip the canary stage")
 	const similar = "Deploys skip canary stage"
 
 	t.Run("similar cause hint", func(t *testing.T) {

@@ -484,7 +484,7 @@ func (s *Service) Delete(ctx context.Context, actor Actor, rcaID int64, node tre
 			return err
 		}
 		if info.Author != actor.UserID && !r.IsFacilitator(actor.UserID) {
-			return Errorf(EForbidden, "Only the facilitator can delete a node someone else added; raise a reservation instead.")
+			return FacilitatorOnly(r, "delete a node someone else added; raise a reservation instead")
 		}
 		ch, _, err := s.editTree(tx, r, actor, "delete", "", func(t *tree.Tree) error {
 			return treeErr("node", t.RemoveNode(node))
@@ -512,7 +512,7 @@ func (s *Service) DeleteLink(ctx context.Context, actor Actor, rcaID int64, grou
 			return err
 		}
 		if info.Author != actor.UserID && !r.IsFacilitator(actor.UserID) {
-			return Errorf(EForbidden, "Only the facilitator can remove this link; raise a reservation instead.")
+			return FacilitatorOnly(r, "remove a link into a node someone else added; raise a reservation instead")
 		}
 		res.Groups = []tree.GroupID{group}
 		_, _, err = s.editTree(tx, r, actor, "delete_link", "", func(t *tree.Tree) error {

@@ -146,7 +146,7 @@ func Check(r *RCA, user string, cmd Command) error {
 		return Errorf(EForbidden, "You are not part of “%s” yet; join it first.", r.Title)
 	}
 	if rule.Facilitator && !r.IsFacilitator(user) {
-		return FacilitatorOnly(r)
+		return FacilitatorOnly(r, "do this")
 	}
 	if !slices.Contains(rule.Phases, r.Phase) {
 		return &Error{Code: EWrongPhase, Message: wrongPhaseMessage(r, rule)}

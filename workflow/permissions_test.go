@@ -201,3 +201,24 @@ func TestDocsListEveryRule(t *testing.T) {
 		}
 	}
 }
+
+// TestFacilitatorRefusalsNameThem: every refusal of what only the
+// facilitator may do carries their id, the RCA's title and the action, and
+// never the RCA's internal number.
+func TestFacilitatorRefusalsNameThem(t *testing.T) {
+	e := newEnv(t)
+	id := e.start(false)
+	e.seed(id)
+	_, deleteErr := e.svc.Delete(e.ctx, bob, id, 2)
+	_, finishErr := e.svc.Finish(e.ctx, alice, id)
+	for name, err := range map[string]error{"delete another's node": deleteErr, "finish": finishErr} {
+		d := workflow.ErrorDetail(err)
+		if d == nil || d.Code != workflow.EForbidden || d.Facilitator != fac.UserID || d.Title != "Payment routing outage" || d.Action == "" {
+			t.Errorf("%s: %+v, want a forbidden refusal naming the facilitator, title and action", name, d)
+			continue
+		}
+		if strings.Contains(d.Message, "#") || !strings.Contains(d.Message, d.Title) {
+			t.Errorf("%s: message %q", name, d.Message)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type analyzeFlags struct {
 	threshold float64
 	report    string
 	outputs   map[string]*string // format name → path ("" = not wanted)
+	fixes     fixFlags           // --fix: draw the Future Reality Tree with these injections
 }
 
 // outputFormats lists the files analyze can write, in the order they are written.
@@ -46,6 +47,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, error) {
 	f := &analyzeFlags{outputs: map[string]*string{}}
 	fs.Float64Var(&f.threshold, "threshold", tree.DefaultThreshold, "weighted UDE share a root needs to be a core cause (0–1]")
 	fs.StringVar(&f.report, "report", "text", "what to print: text or json")
+	fs.Var(&f.fixes, "fix", "an injection against a node, `N=TEXT` (repeatable); the picture and file outputs then show the Future Reality Tree")
 	for _, o := range outputFormats {
 		f.outputs[o.name] = fs.String(o.name, "", o.help)
 	}
@@ -101,15 +103,25 @@ func runAnalyze(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, err)
 		return exitInput
 	}
-	a := tree.Analyze(t, tree.Options{Threshold: f.threshold})
-	if err := writeOutputs(ctx, t, a, f.outputs); err != nil {
+	opt := tree.Options{Threshold: f.threshold}
+	a := tree.Analyze(t, opt)
+	drawn, drawnAnalysis := t, a
+	var combined tree.Elimination
+	if len(f.fixes) > 0 {
+		if drawn, combined, err = futureOf(t, f.fixes, opt); err != nil {
+			fmt.Fprintln(io.err, "untangle analyze:", err)
+			return exitInput
+		}
+		drawnAnalysis = nil // the Future Reality Tree is drawn as it is, like the bot does
+	}
+	if err := writeOutputs(ctx, drawn, drawnAnalysis, f.outputs); err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
 		return exitInput
 	}
 	if f.report == "json" {
 		err = writeJSONReport(io.out, t, a)
-	} else {
-		err = writeTextReport(io.out, t, a)
+	} else if err = writeTextReport(io.out, t, a); err == nil && len(f.fixes) > 0 {
+		err = writeFixReport(io.out, t, f.fixes, combined)
 	}
 	if err != nil {
 		fmt.Fprintln(io.err, "untangle analyze:", err)
