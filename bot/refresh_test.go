@@ -93,3 +93,41 @@ func TestRefreshFlushedOnShutdown(t *testing.T) {
 		t.Errorf("the pending redraw was lost at shutdown:\n%s", m.PlainText())
 	}
 }
+
+// A 429 on one kept message holds back only that message: the others are
+// redrawn meanwhile, and it follows once Slack's Retry-After has passed.
+func TestRefreshRateLimitDelaysOnlyItsMessage(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Slow down")
+	symptomAdd(t, ctx, alice, dash, "Checkout returns HTTP 502 for 8% of requests", "")
+	outline := symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "#1") })
+	eventually(t, ctx, "the dashboard counts the first symptom", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "1 symptom")
+	})
+
+	fake.InjectRateLimit("chat.update", 1, 1) // the dashboard's update, drawn first
+	symptomAdd(t, ctx, alice, dash, "Refunds take three days instead of one", "")
+	eventually(t, ctx, "the dashboard counts the second symptom", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "2 symptoms")
+	})
+	var order []string
+	for _, c := range fake.CallsTo("chat.update") {
+		switch {
+		case c.Params["ts"] == dash.TS && c.Status == 429:
+			order = append(order, "dashboard 429")
+		case c.Params["ts"] == dash.TS && strings.Contains(c.Params["blocks"], "2 symptoms"):
+			order = append(order, "dashboard")
+		case c.Params["ts"] == outline.TS && strings.Contains(c.Params["blocks"], "#2"):
+			order = append(order, "outline")
+		}
+	}
+	if strings.Join(order, ", ") != "dashboard 429, outline, dashboard" {
+		t.Errorf("updates went %v; want the outline drawn while the dashboard waits", order)
+	}
+}
