@@ -74,6 +74,7 @@ type rcaKept struct {
 	pending, running bool
 	actor            workflow.Actor
 	next             change
+	wake             chan struct{} // a change arrived while the loop waits
 
 	ts   map[string]string       // ref → message ts
 	sent map[string]string       // ref → hash of what was last sent
@@ -112,12 +113,16 @@ func (f *refresher) changed(actor workflow.Actor, rcaID int64, c change) {
 	defer f.mu.Unlock()
 	k, ok := f.rcas[rcaID]
 	if !ok {
-		k = &rcaKept{ts: map[string]string{}, sent: map[string]string{}, held: map[string]time.Time{}, last: map[tree.GroupID]string{}}
+		k = &rcaKept{wake: make(chan struct{}, 1), ts: map[string]string{}, sent: map[string]string{}, held: map[string]time.Time{}, last: map[tree.GroupID]string{}}
 		f.rcas[rcaID] = k
 	}
 	k.pending, k.actor = true, actor
 	k.next.merge(c)
 	if k.running || f.stopping {
+		select {
+		case k.wake <- struct{}{}:
+		default:
+		}
 		return
 	}
 	k.running = true
@@ -130,10 +135,7 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 	defer f.wg.Done()
 	wait := f.settle
 	for {
-		select {
-		case <-time.After(wait):
-		case <-f.stop:
-		}
+		f.sleep(k, wait)
 		f.mu.Lock()
 		stopping := f.stopping
 		if !k.pending && (len(k.held) == 0 || stopping) {
@@ -158,6 +160,28 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 		wait = f.settle
 		if next, ok := k.nextHeld(); ok {
 			wait = max(time.Until(next), f.settle)
+		}
+	}
+}
+
+// sleep waits d before the next run of an RCA's loop, or less: a change
+// that arrives while the loop waits out a 429 is drawn after the settle
+// time (the held message still waits its turn), and shutdown ends the wait.
+func (f *refresher) sleep(k *rcaKept, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for {
+		timer := time.NewTimer(time.Until(deadline))
+		select {
+		case <-timer.C:
+			return
+		case <-f.stop:
+			timer.Stop()
+			return
+		case <-k.wake:
+			timer.Stop()
+			if soon := time.Now().Add(f.settle); soon.Before(deadline) {
+				deadline = soon
+			}
 		}
 	}
 }
