@@ -164,7 +164,10 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 	}
 	r.log = r.log.With("rca", meta.RCA)
 	b.changed(actor, meta.RCA, change{})
-	if !res.Replayed && needsFeedback(res) { // a redelivered envelope was answered the first time
+	// From a message shortcut the author may be far from the RCA's channel:
+	// they hear back wherever they are. A redelivered envelope was answered
+	// the first time.
+	if !res.Replayed && (needsFeedback(res) || meta.Source != "") {
 		r.later(func(ctx context.Context) { b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res) })
 	}
 }
