@@ -117,17 +117,6 @@ func (st *challengeState) reservationsOn(g *tree.Group) []workflow.Reservation {
 	return out
 }
 
-// groupsTouching returns the links whose card shows a reservation on node n.
-func groupsTouching(t *tree.Tree, n tree.NodeID) []tree.GroupID {
-	var out []tree.GroupID
-	for _, g := range t.Groups() {
-		if g.Effect == n || slices.Contains(g.Causes, n) {
-			out = append(out, g.ID)
-		}
-	}
-	return out
-}
-
 // cardModel is everything one card shows; cardBlocks turns it into blocks.
 type cardModel struct {
 	RCAID     int64
