@@ -36,10 +36,10 @@ func finishConfirm() *slack.ConfirmationBlockObject {
 }
 
 // finishConfirmBlocks answers /rca finish: what finishing does, and the
-// button (with its dialog) that does it.
+// button that does it, the one confirmation (the command was typed on
+// purpose, so the button carries no second dialog).
 func finishConfirmBlocks(rca *workflow.RCA) []slack.Block {
 	btn := button(":checkered_flag: Finish RCA", actFinishConfirm, rcaValue(rca.ID), slack.StyleDanger)
-	btn.Confirm = finishConfirm()
 	return []slack.Block{
 		section(fmt.Sprintf(":checkered_flag: *Finish “%s”?* I will post the final summary, the tree pictures, the Markdown report and the JSON export here. "+
 			"The RCA then becomes read-only; you can reopen it with `/rca reopen`.", truncateEscaped(rca.Title, 200))),
