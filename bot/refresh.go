@@ -75,6 +75,7 @@ type rcaKept struct {
 	actor            workflow.Actor
 	next             change
 	wake             chan struct{} // a change arrived while the loop waits
+	closed           bool          // the last snapshot showed the RCA closed
 
 	ts   map[string]string       // ref → message ts
 	sent map[string]string       // ref → hash of what was last sent
@@ -140,6 +141,9 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 		stopping := f.stopping
 		if !k.pending && (len(k.held) == 0 || stopping) {
 			k.running = false
+			if k.closed && len(k.held) == 0 {
+				delete(f.rcas, rcaID) // a closed RCA's state is read again from refs if it reopens
+			}
 			f.mu.Unlock()
 			return
 		}

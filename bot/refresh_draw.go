@@ -54,6 +54,7 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 	for _, g := range s.Tree.Groups() {
 		k.last[g.ID] = tree.FormatGroupNumbered(s.Tree, g)
 	}
+	k.closed = s.RCA.Phase == workflow.PhaseClosed
 }
 
 // extra reads the Slack-side state the projection needs.
