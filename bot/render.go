@@ -231,7 +231,7 @@ func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 	if _, err := b.uploadAll(ctx, sum.RCA.ChannelID, pictureUploads("cst", imgs, alt)); err != nil {
 		return err
 	}
-	blocks := coreCauseBlocks(sum.RCA.ID, sum.RCA.Phase, sum.Tree, sum.Analysis)
+	blocks := b.withWebLink(ctx, log, sum.RCA.ID, coreCauseBlocks(sum.RCA.ID, sum.RCA.Phase, sum.Tree, sum.Analysis))
 	_, _, err = b.api.PostMessageContext(ctx, sum.RCA.ChannelID,
 		slack.MsgOptionText("Core causes of "+sum.RCA.Title, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
