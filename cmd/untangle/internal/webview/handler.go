@@ -161,4 +161,3 @@ func LinkURL(base string, link workflow.WebLink) string {
 	q := url.Values{"exp": {strconv.FormatInt(link.Expires.Unix(), 10)}, "sig": {link.Sig}}
 	return strings.TrimSuffix(base, "/") + "/rca/" + strconv.FormatInt(link.RCAID, 10) + "/tree?" + q.Encode()
 }
-
