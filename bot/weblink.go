@@ -5,6 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/slack-go/slack"
+
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // actionOpenInBrowser is the action id of the link button to the web view;
@@ -28,4 +30,21 @@ func (b *Bot) withWebLink(ctx context.Context, log *slog.Logger, rcaID int64, bl
 	btn.URL = url
 	out := append([]slack.Block{blocks[0], actions("web_view", btn)}, blocks[1:]...)
 	return clipMessage(out)
+}
+
+// slashRevokeLinks is /rca revoke-links: the facilitator refuses every web
+// view link to the channel's RCA posted so far; pictures posted afterwards
+// carry links that work.
+func (b *Bot) slashRevokeLinks(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
+	actor := workflow.Actor{UserID: cmd.UserID}
+	rca, err := b.rcaHere(ctx, actor, cmd.ChannelID)
+	if err == nil {
+		_, err = b.svc.RevokeWebLinks(r.key(ctx, "revoke-links"), actor, rca.ID)
+	}
+	if err != nil {
+		r.ack = ephemeralAck(userText(r.log, err))
+		return
+	}
+	r.ack = ephemeralAck(":no_entry: Revoked: every *Open in browser* link to this RCA posted so far is refused now. " +
+		"`/rca render` posts the tree with a new link.")
 }
