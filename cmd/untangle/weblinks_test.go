@@ -82,7 +82,7 @@ func TestWebLinksCommand(t *testing.T) {
 		return code, strings.TrimSpace(out.String()), errb.String()
 	}
 	code, link, stderr := cmd("link", id)
-	if code != exitOK || !regexp.MustCompile(`^https://u\.example\.com/rca/` + id + `/tree\?exp=\d+&sig=[A-Za-z0-9_-]{43}$`).MatchString(link) {
+	if code != exitOK || !regexp.MustCompile(`^https://u\.example\.com/rca/`+id+`/tree\?exp=\d+&sig=[A-Za-z0-9_-]{43}$`).MatchString(link) {
 		t.Fatalf("weblinks link: %d %q %s", code, link, stderr)
 	}
 	if !reads(link) {
