@@ -38,7 +38,7 @@ func chromium(t *testing.T) string {
 // TestBrowser drives headless Chromium through the page: the script and
 // styles run under the policy, zoom by button and wheel, search, a click on
 // a node highlights exactly its chains, collapse to its causes, the phone
-// layout, screenshots, and a tampered link refused. One browser start.
+// layout and a pinch, screenshots, and a tampered link refused. One browser start.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
 	w := newWorld(t)
@@ -69,6 +69,8 @@ func TestBrowser(t *testing.T) {
 	b.screenshot("desktop.png", 1280)
 	b.phone()
 	b.screenshot("phone.png", 390)
+	b.pinch()
+	b.screenshot("phone-pinched.png", 390)
 
 	// Chromium shows its own error page for an empty 4xx answer, so the
 	// status comes from the network events.
@@ -217,6 +219,28 @@ func (b *browser) phone() {
 	got := b.eval(`(function(){var t=document.querySelector(".tree").getBoundingClientRect(),r=document.querySelector(".report").getBoundingClientRect();return [r.top>=t.bottom, t.width<=390, document.documentElement.scrollWidth<=390].join()})()`)
 	if got != "true,true,true" {
 		b.t.Errorf("phone layout (report below tree, tree fits, no sideways scroll): %s", got)
+	}
+}
+
+// pinch spreads two fingers on the tree and checks that it zooms in.
+func (b *browser) pinch() {
+	b.t.Helper()
+	var x, y float64
+	b.run(chromedp.Evaluate(`(function(){var r=document.getElementById("canvas").getBoundingClientRect();return r.left+r.width/2})()`, &x),
+		chromedp.Evaluate(`(function(){var r=document.getElementById("canvas").getBoundingClientRect();return r.top+r.height/2})()`, &y))
+	before := b.viewWidth()
+	touch := func(kind input.TouchType, spread float64) chromedp.Action {
+		return chromedp.ActionFunc(func(ctx context.Context) error {
+			pts := []*input.TouchPoint{{X: x - spread, Y: y, ID: 1}, {X: x + spread, Y: y, ID: 2}}
+			if kind == input.TouchEnd {
+				pts = []*input.TouchPoint{}
+			}
+			return input.DispatchTouchEvent(kind, pts).Do(ctx)
+		})
+	}
+	b.run(touch(input.TouchStart, 30), touch(input.TouchMove, 50), touch(input.TouchMove, 80), touch(input.TouchEnd, 0))
+	if after := b.viewWidth(); after > before/2 {
+		b.t.Errorf("pinch from 60 to 160 px apart: view %.0f wide, was %.0f; want over twice as close", after, before)
 	}
 }
 
