@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // TestPageAndHeaders loads the page over HTTP: strict headers, the nonce of
@@ -108,4 +110,21 @@ func get(t *testing.T, url string) (*http.Response, string) {
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// TestEmptyRCA: a just-started RCA with no node yet has a page too.
+func TestEmptyRCA(t *testing.T) {
+	w := newWorld(t)
+	r, err := w.svc.Start(context.Background(), fac, workflow.StartInput{Title: "Nothing yet", Private: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.linker.URL(context.Background(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := get(t, u)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "No symptoms yet") || !strings.Contains(body, "private") {
+		t.Errorf("status %d:\n%s", resp.StatusCode, body)
+	}
 }
