@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/untangle-rca/untangle/tree"
@@ -54,6 +55,14 @@ func TestBrowser(t *testing.T) {
 	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelTime()
 
+	// Collect what the policy blocks, from before the page's own script runs.
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(`window.__csp = []; document.addEventListener("securitypolicyviolation",
+			function (e) { window.__csp.push(e.violatedDirective + " " + e.blockedURI); });`).Do(ctx)
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
 	resp, err := chromedp.RunResponse(ctx, chromedp.Navigate(w.url(t)))
 	if err != nil || resp.Status != 200 {
 		t.Fatalf("load the page: %v (%v)", err, resp)
@@ -71,6 +80,9 @@ func TestBrowser(t *testing.T) {
 	b.screenshot("phone.png", 390)
 	b.pinch()
 	b.screenshot("phone-pinched.png", 390)
+	if got := b.eval(`window.__csp.join("; ")`); got != "" {
+		t.Errorf("the Content-Security-Policy blocked: %s", got)
+	}
 
 	// Chromium shows its own error page for an empty 4xx answer, so the
 	// status comes from the network events.
