@@ -19,7 +19,7 @@
   var b = svg.viewBox.baseVal;
   var home = { x: b.x, y: b.y, w: b.width, h: b.height };
   var vb = { x: home.x, y: home.y, w: home.w, h: home.h };
-  var selected = null;
+  var selected = null, kept = null; // kept: the box of the shown subtree while collapsed
 
   function show() { svg.setAttribute("viewBox", [vb.x, vb.y, vb.w, vb.h].join(" ")); }
   function toSVG(cx, cy) {
@@ -157,6 +157,7 @@
       var bb = g.getBBox();
       box = box ? union(box, bb) : { x: bb.x, y: bb.y, width: bb.width, height: bb.height };
     });
+    kept = box;
     if (box) { fitTo(box); }
     document.getElementById("show-all").disabled = false;
   }
@@ -167,6 +168,11 @@
   function showAll() {
     svg.querySelectorAll(".gone").forEach(function (g) { g.classList.remove("gone"); });
     document.getElementById("show-all").disabled = true;
+    kept = null;
+    fit();
+  }
+  function fit() {
+    if (kept) { fitTo(kept); return; }
     vb = { x: home.x, y: home.y, w: home.w, h: home.h };
     show();
   }
@@ -206,7 +212,7 @@
 
   document.getElementById("zoom-in").addEventListener("click", function () { zoomCentre(1.4); });
   document.getElementById("zoom-out").addEventListener("click", function () { zoomCentre(1 / 1.4); });
-  document.getElementById("fit").addEventListener("click", showAll);
+  document.getElementById("fit").addEventListener("click", fit);
   document.getElementById("subtree").addEventListener("click", onlyCauses);
   document.getElementById("show-all").addEventListener("click", showAll);
   document.querySelectorAll("button.pick").forEach(function (btn) {
