@@ -98,7 +98,7 @@ func checkHeaders(t *testing.T, h http.Header) {
 	}
 }
 
-func get(t *testing.T, url string) (*http.Response, string) {
+func get(t testing.TB, url string) (*http.Response, string) {
 	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {

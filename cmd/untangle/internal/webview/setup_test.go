@@ -35,7 +35,7 @@ type world struct {
 	fixed  tree.NodeID // the node the fix is against
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	ctx := context.Background()
 	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
@@ -83,7 +83,7 @@ func newWorld(t *testing.T) *world {
 	return &world{svc: svc, srv: srv, linker: linker, rca: r.ID, tree: tr, fixed: kpi}
 }
 
-func must(t *testing.T) func(*workflow.Result, error) {
+func must(t testing.TB) func(*workflow.Result, error) {
 	return func(_ *workflow.Result, err error) {
 		t.Helper()
 		if err != nil {
@@ -92,7 +92,7 @@ func must(t *testing.T) func(*workflow.Result, error) {
 	}
 }
 
-func nodeByText(t *testing.T, tr *tree.Tree, prefix string) tree.NodeID {
+func nodeByText(t testing.TB, tr *tree.Tree, prefix string) tree.NodeID {
 	t.Helper()
 	for _, n := range tr.Nodes() {
 		if len(n.Text) >= len(prefix) && n.Text[:len(prefix)] == prefix {
@@ -104,7 +104,7 @@ func nodeByText(t *testing.T, tr *tree.Tree, prefix string) tree.NodeID {
 }
 
 // url signs a fresh link.
-func (w *world) url(t *testing.T) string {
+func (w *world) url(t testing.TB) string {
 	t.Helper()
 	u, err := w.linker.URL(context.Background(), w.rca)
 	if err != nil {
