@@ -167,5 +167,5 @@ func day(t time.Time) string {
 	return t.UTC().Format("Mon 2 Jan 2006")
 }
 
-// title is the page title.
+// PageTitle is the title of the browser tab.
 func (p *page) PageTitle() string { return strings.TrimSpace(p.Title) + " · untangle" }
