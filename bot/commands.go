@@ -20,12 +20,14 @@ const helpText = "*untangle* runs a blameless root-cause analysis with a Current
 	"• `/rca cause #N` — add causes under node #N\n" +
 	"• `/rca remind [cron spec | off]` — the reminder schedule (facilitator)\n" +
 	"• `/rca finish` — close the RCA with the final summary (facilitator); `/rca reopen` opens it again\n" +
+	"• `/rca revoke-links` — refuse the browser links to this RCA posted so far (facilitator)\n" +
 	"Symptoms, causes, reviews and fixes are added with the buttons on the pinned dashboard."
 
 func (b *Bot) commandRoutes(rt *routes) {
 	rt.slash["help"] = b.slashHelp
 	rt.slash["list"] = b.slashList
 	rt.slash["status"] = b.slashStatus
+	rt.slash["revoke-links"] = b.slashRevokeLinks
 }
 
 func (b *Bot) slashHelp(_ context.Context, r *reply, _ *slack.SlashCommand, unknown string) {

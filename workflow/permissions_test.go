@@ -136,6 +136,7 @@ func TestPermissionMatrix(t *testing.T) {
 		workflow.CmdDecide: {"h", "lead"}, workflow.CmdProposeFix: {"f", "member"},
 		workflow.CmdAdvance: {"cwh", "lead"}, workflow.CmdStepBack: {"whf", "lead"},
 		workflow.CmdFinish: {"f", "lead"}, workflow.CmdReopen: {"x", "lead"},
+		workflow.CmdRevokeLinks: {"cwhfx", "lead"},
 	}
 	letters := map[workflow.Phase]string{workflow.PhaseCollecting: "c", workflow.PhaseWiring: "w",
 		workflow.PhaseChallenging: "h", workflow.PhaseFixing: "f", workflow.PhaseClosed: "x"}
