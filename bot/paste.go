@@ -123,7 +123,19 @@ func pasteModal(rcaID int64, text, note string) slack.ModalViewRequest {
 func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	text := neutralMentions(cb.View.State.Values[fieldStatements][fieldStatements].Value)
-	rcaID, _, err := parseValue(cb.View.PrivateMetadata)
+	meta, p, err := b.previewPaste(ctx, actor, cb.View.PrivateMetadata, text)
+	if err != nil {
+		r.ack = viewErrors(r.log, cb, err, fieldStatements)
+		return
+	}
+	v := pastePreviewView(meta, p)
+	r.ack = slack.NewUpdateViewSubmissionResponse(&v)
+}
+
+// previewPaste previews the text pasted into the modal of the RCA that
+// metadata names and keeps the text for the preview's Apply button.
+func (b *Bot) previewPaste(ctx context.Context, actor workflow.Actor, metadata, text string) (pasteMeta, *workflow.Preview, error) {
+	rcaID, _, err := parseValue(metadata)
 	if err == nil && strings.TrimSpace(text) == "" {
 		err = workflow.Invalidf(fieldStatements, "Paste at least one statement, such as IF [A] THEN [B].")
 	}
@@ -138,12 +150,7 @@ func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCa
 	if err == nil {
 		meta, err = b.stashPaste(ctx, actor, rcaID, text)
 	}
-	if err != nil {
-		r.ack = viewErrors(r.log, cb, err, fieldStatements)
-		return
-	}
-	v := pastePreviewView(meta, p)
-	r.ack = slack.NewUpdateViewSubmissionResponse(&v)
+	return meta, p, err
 }
 
 // pastePreviewProblem turns parse errors (or a paste that adds nothing) into

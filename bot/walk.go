@@ -306,20 +306,26 @@ func (b *Bot) clickWalkSkip(ctx context.Context, r *reply, cb *slack.Interaction
 func (b *Bot) clickWalkRevisit(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
+	if err == nil {
+		err = b.unskipAll(ctx, r, actor, rca.ID)
+	}
 	if err != nil {
 		b.fail(ctx, r, cb, err)
 		return
-	}
-	step, err := b.svc.Walk(ctx, actor, rca.ID)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	for _, id := range step.Skipped {
-		if _, err := b.svc.Unskip(r.key(ctx, "unskip-"+id.String()), actor, rca.ID, id); err != nil {
-			b.fail(ctx, r, cb, err)
-			return
-		}
 	}
 	b.changed(actor, rca.ID, change{})
+}
+
+// unskipAll brings every node the walk skipped back into it.
+func (b *Bot) unskipAll(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) error {
+	step, err := b.svc.Walk(ctx, actor, rcaID)
+	if err != nil {
+		return err
+	}
+	for _, id := range step.Skipped {
+		if _, err := b.svc.Unskip(r.key(ctx, "unskip-"+id.String()), actor, rcaID, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
