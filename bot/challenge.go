@@ -353,16 +353,24 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 			return
 		}
 		actor := workflow.Actor{UserID: cb.User.ID}
-		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
+		if !b.facilitatorDecides(ctx, r, cb, actor, rca) {
 			return
 		}
-		link := tree.GroupID(items[0])
-		stmt := statementOf(cb)
+		link, stmt := tree.GroupID(items[0]), statementOf(cb)
 		if _, err := b.svc.Decide(r.key(ctx, "decide"), actor, rca.ID, link, accept); err != nil {
 			b.fail(ctx, r, cb, err)
 			return
 		}
 		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
 	}
+}
+
+// facilitatorDecides reports whether the presser is the facilitator, who
+// alone accepts or removes a disputed link; anyone else is told so.
+func (b *Bot) facilitatorDecides(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA) bool {
+	if rca.IsFacilitator(actor.UserID) {
+		return true
+	}
+	b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
+	return false
 }
