@@ -169,14 +169,7 @@ func newCauseLines(v map[string]map[string]slack.BlockAction, what, hint string)
 // come back as field errors in the ack.
 func (b *Bot) submitAddCause(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
-	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
-	if err == nil && len(items) != 1 {
-		err = workflow.Errorf(workflow.ENotFound, "this form is out of date; open it again from the walk.")
-	}
-	var in workflow.AddCausesInput
-	if err == nil {
-		in, err = causeInput(cb.View.State.Values, tree.NodeID(items[0]))
-	}
+	rcaID, in, err := addCauseSubmission(cb)
 	var res *workflow.Result
 	if err == nil {
 		res, err = b.svc.AddCauses(r.key(ctx, "add_causes"), actor, rcaID, in)
@@ -187,6 +180,19 @@ func (b *Bot) submitAddCause(ctx context.Context, r *reply, cb *slack.Interactio
 	}
 	b.changed(actor, rcaID, change{})
 	r.later(func(ctx context.Context) { b.adviseAuthor(ctx, r, actor, rcaID, res) })
+}
+
+// addCauseSubmission reads the RCA and the causes from the Add cause modal.
+func addCauseSubmission(cb *slack.InteractionCallback) (int64, workflow.AddCausesInput, error) {
+	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
+	if err == nil && len(items) != 1 {
+		err = workflow.Errorf(workflow.ENotFound, "this form is out of date; open it again from the walk.")
+	}
+	var in workflow.AddCausesInput
+	if err == nil {
+		in, err = causeInput(cb.View.State.Values, tree.NodeID(items[0]))
+	}
+	return rcaID, in, err
 }
 
 // suggestCauseNodes answers the type-ahead of the existing-node select.

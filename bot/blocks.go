@@ -118,7 +118,8 @@ func clipOptions(opts []*slack.OptionBlockObject) []*slack.OptionBlockObject {
 }
 
 // textInput is a plain-text input block; blockID doubles as the workflow
-// field name so field errors land on the right input.
+// field name so field errors land on the right input. A prefilled text is
+// clipped to maxLen.
 func textInput(blockID, label, placeholder, initial string, multiline bool, maxLen int, optional bool) *slack.InputBlock {
 	el := slack.NewPlainTextInputBlockElement(nil, blockID)
 	if placeholder != "" {
@@ -128,6 +129,9 @@ func textInput(blockID, label, placeholder, initial string, multiline bool, maxL
 	el.Multiline = multiline
 	if maxLen > 0 {
 		el.MaxLength = maxLen
+		// Slack refuses the whole view when the prefilled text is longer
+		// than the input allows; the person edits the clipped text instead.
+		el.InitialValue = Truncate(initial, maxLen)
 	}
 	in := slack.NewInputBlock(blockID, plain(label, maxLabel), nil, el)
 	in.Optional = optional

@@ -45,16 +45,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 		return
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
-	switch {
-	case !rca.IsFacilitator(actor.UserID):
-		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator, Escape(rca.Title)))
-		return
-	case rca.Phase == workflow.PhaseChallenging:
-		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
-		b.changed(actor, rca.ID, change{})
-		return
-	case rca.Phase != workflow.PhaseWiring:
-		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: This RCA is %s, so the challenge pass cannot start now.", phaseName(rca.Phase)))
+	if !b.challengeMayStart(ctx, r, cb, actor, rca) {
 		return
 	}
 	if _, err := b.svc.Advance(r.key(ctx, "advance"), actor, rca.ID); err != nil {
@@ -62,6 +53,25 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 		return
 	}
 	b.changed(actor, rca.ID, change{}) // a pass started again redraws its old cards too
+}
+
+// challengeMayStart reports whether the presser may start the challenge
+// pass of rca now; otherwise it tells them why (and redraws the pass when
+// it already runs).
+func (b *Bot) challengeMayStart(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA) bool {
+	switch {
+	case !rca.IsFacilitator(actor.UserID):
+		b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can start the challenge pass. Let them know when the tree looks complete to you.", rca.Facilitator, Escape(rca.Title)))
+		return false
+	case rca.Phase == workflow.PhaseChallenging:
+		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
+		b.changed(actor, rca.ID, change{})
+		return false
+	case rca.Phase != workflow.PhaseWiring:
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: This RCA is %s, so the challenge pass cannot start now.", phaseName(rca.Phase)))
+		return false
+	}
+	return true
 }
 
 // challengeHeader is the message that opens the pass; the cards are its thread.
@@ -343,16 +353,24 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 			return
 		}
 		actor := workflow.Actor{UserID: cb.User.ID}
-		if !rca.IsFacilitator(actor.UserID) {
-			b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
+		if !b.facilitatorDecides(ctx, r, cb, actor, rca) {
 			return
 		}
-		link := tree.GroupID(items[0])
-		stmt := statementOf(cb)
+		link, stmt := tree.GroupID(items[0]), statementOf(cb)
 		if _, err := b.svc.Decide(r.key(ctx, "decide"), actor, rca.ID, link, accept); err != nil {
 			b.fail(ctx, r, cb, err)
 			return
 		}
 		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
 	}
+}
+
+// facilitatorDecides reports whether the presser is the facilitator, who
+// alone accepts or removes a disputed link; anyone else is told so.
+func (b *Bot) facilitatorDecides(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA) bool {
+	if rca.IsFacilitator(actor.UserID) {
+		return true
+	}
+	b.tell(ctx, r, cb, fmt.Sprintf(":wave: Only <@%s>, the facilitator of *%s*, can accept or remove a disputed link. Resolve the reservation instead, or ask them.", rca.Facilitator, Escape(rca.Title)))
+	return false
 }

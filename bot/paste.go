@@ -123,7 +123,19 @@ func pasteModal(rcaID int64, text, note string) slack.ModalViewRequest {
 func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	text := neutralMentions(cb.View.State.Values[fieldStatements][fieldStatements].Value)
-	rcaID, _, err := parseValue(cb.View.PrivateMetadata)
+	meta, p, err := b.previewPaste(ctx, actor, cb.View.PrivateMetadata, text)
+	if err != nil {
+		r.ack = viewErrors(r.log, cb, err, fieldStatements)
+		return
+	}
+	v := pastePreviewView(meta, p)
+	r.ack = slack.NewUpdateViewSubmissionResponse(&v)
+}
+
+// previewPaste previews the text pasted into the modal of the RCA that
+// metadata names and keeps the text for the preview's Apply button.
+func (b *Bot) previewPaste(ctx context.Context, actor workflow.Actor, metadata, text string) (pasteMeta, *workflow.Preview, error) {
+	rcaID, _, err := parseValue(metadata)
 	if err == nil && strings.TrimSpace(text) == "" {
 		err = workflow.Invalidf(fieldStatements, "Paste at least one statement, such as IF [A] THEN [B].")
 	}
@@ -138,12 +150,7 @@ func (b *Bot) submitPaste(ctx context.Context, r *reply, cb *slack.InteractionCa
 	if err == nil {
 		meta, err = b.stashPaste(ctx, actor, rcaID, text)
 	}
-	if err != nil {
-		r.ack = viewErrors(r.log, cb, err, fieldStatements)
-		return
-	}
-	v := pastePreviewView(meta, p)
-	r.ack = slack.NewUpdateViewSubmissionResponse(&v)
+	return meta, p, err
 }
 
 // pastePreviewProblem turns parse errors (or a paste that adds nothing) into
@@ -366,22 +373,37 @@ func (b *Bot) clickPastePage(ctx context.Context, r *reply, cb *slack.Interactio
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	page, err := strconv.Atoi(act.Value)
-	if err != nil || page < 0 {
-		page = 0
-	}
-	p, err := b.svc.PreviewStatements(ctx, actor, meta.RCA, text)
+	meta.Page = pageOf(act.Value)
+	v, err := b.repreview(ctx, actor, meta, text)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	if perr := pastePreviewProblem(p); perr != nil {
-		// The tree changed since the preview: go back to the text.
-		b.updatePasteView(ctx, r, cb, pasteModal(meta.RCA, text, ":warning: "+Escape(workflow.ErrorMessage(perr))))
-		return
+	b.updatePasteView(ctx, r, cb, v)
+}
+
+// pageOf reads a page button's value; anything but a page number is the
+// first page.
+func pageOf(value string) int {
+	page, err := strconv.Atoi(value)
+	if err != nil || page < 0 {
+		return 0
 	}
-	meta.Page = page
-	b.updatePasteView(ctx, r, cb, pastePreviewView(meta, p))
+	return page
+}
+
+// repreview previews the pasted text again for the page in meta; when the
+// tree changed so that it no longer applies, the view goes back to the text
+// with the reason.
+func (b *Bot) repreview(ctx context.Context, actor workflow.Actor, meta pasteMeta, text string) (slack.ModalViewRequest, error) {
+	p, err := b.svc.PreviewStatements(ctx, actor, meta.RCA, text)
+	if err != nil {
+		return slack.ModalViewRequest{}, err
+	}
+	if perr := pastePreviewProblem(p); perr != nil {
+		return pasteModal(meta.RCA, text, ":warning: "+Escape(workflow.ErrorMessage(perr))), nil
+	}
+	return pastePreviewView(meta, p), nil
 }
 
 // updatePasteView replaces the open paste view; a hash conflict means the
@@ -407,33 +429,41 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 		res, err = b.svc.PasteStatements(r.key(ctx, "paste"), actor, meta.RCA, text)
 	}
 	if err != nil {
-		note := ":warning: Nothing was saved. " + userText(r.log, err)
-		if workflow.ErrorCode(err) == workflow.EInvalid {
-			note = ":warning: Nothing was saved; the tree changed since the preview:\n" + Escape(workflow.ErrorMessage(err))
-		}
-		if !meta.Draft {
-			v := pasteModal(meta.RCA, text, Truncate(note, maxText))
-			r.ack = slack.NewUpdateViewSubmissionResponse(&v)
-			return
-		}
-		// A long text does not fit in an ack; it stays in the draft, which
-		// the next /rca paste opens with.
-		r.later(func(ctx context.Context) {
-			b.tellInRCA(ctx, r, actor, meta.RCA, note+"\nYour text is kept: run `/rca paste` to correct it.")
-		})
+		b.pasteFailed(r, actor, meta, text, err)
 		return
 	}
 	b.changed(actor, meta.RCA, change{})
+	r.later(func(ctx context.Context) { b.pasteDone(ctx, r, actor, meta, res) })
+}
+
+// pasteFailed tells the person why nothing was saved: back in the modal
+// with the text, or, for a draft too long for an ack, in the RCA (the text
+// stays in the draft, which the next /rca paste opens with).
+func (b *Bot) pasteFailed(r *reply, actor workflow.Actor, meta pasteMeta, text string, err error) {
+	note := ":warning: Nothing was saved. " + userText(r.log, err)
+	if workflow.ErrorCode(err) == workflow.EInvalid {
+		note = ":warning: Nothing was saved; the tree changed since the preview:\n" + Escape(workflow.ErrorMessage(err))
+	}
+	if !meta.Draft {
+		v := pasteModal(meta.RCA, text, Truncate(note, maxText))
+		r.ack = slack.NewUpdateViewSubmissionResponse(&v)
+		return
+	}
 	r.later(func(ctx context.Context) {
-		if meta.Draft {
-			if err := b.refs.PutRef(ctx, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
-				r.log.Warn("clear the paste draft", "error", err)
-			}
-		}
-		done := fmt.Sprintf(":white_check_mark: Pasted: %s and %s added.", plural(len(res.NewNodes), "new node"), plural(len(res.Groups), "link"))
-		if advice := adviceText(res); advice != "" {
-			done += "\n" + advice
-		}
-		b.tellInRCA(ctx, r, actor, meta.RCA, done)
+		b.tellInRCA(ctx, r, actor, meta.RCA, note+"\nYour text is kept: run `/rca paste` to correct it.")
 	})
+}
+
+// pasteDone clears the paste draft and tells the person what was added.
+func (b *Bot) pasteDone(ctx context.Context, r *reply, actor workflow.Actor, meta pasteMeta, res *workflow.Result) {
+	if meta.Draft {
+		if err := b.refs.PutRef(ctx, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
+			r.log.Warn("clear the paste draft", "error", err)
+		}
+	}
+	done := fmt.Sprintf(":white_check_mark: Pasted: %s and %s added.", plural(len(res.NewNodes), "new node"), plural(len(res.Groups), "link"))
+	if advice := adviceText(res); advice != "" {
+		done += "\n" + advice
+	}
+	b.tellInRCA(ctx, r, actor, meta.RCA, done)
 }

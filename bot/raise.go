@@ -107,24 +107,35 @@ func (b *Bot) clickRaise(ctx context.Context, r *reply, cb *slack.InteractionCal
 		return
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
-	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRaise)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	t, err := b.svc.Tree(ctx, actor, rca.ID)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	g, _ := t.Group(tree.GroupID(items[0]))
-	if g == nil {
-		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree.", items[0]))
+	rca, t, g, ok := b.raiseTarget(ctx, r, cb, actor, rca, tree.GroupID(items[0]))
+	if !ok {
 		return
 	}
 	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, raiseModal(rca.ID, t, g)); err != nil {
 		b.fail(ctx, r, cb, fmt.Errorf("open the raise modal: %w", err))
 	}
+}
+
+// raiseTarget makes the presser a participant who may raise a reservation
+// and loads the tree and the card's link; when the link is gone it says so
+// and returns false.
+func (b *Bot) raiseTarget(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA, link tree.GroupID) (*workflow.RCA, *tree.Tree, *tree.Group, bool) {
+	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRaise)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, nil, false
+	}
+	t, err := b.svc.Tree(ctx, actor, rca.ID)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, nil, false
+	}
+	g, _ := t.Group(link)
+	if g == nil {
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree.", link))
+		return nil, nil, nil, false
+	}
+	return rca, t, g, true
 }
 
 // raiseInput reads the "Raise a reservation" modal.

@@ -95,37 +95,56 @@ func resLinkNodes(t *tree.Tree, g *tree.Group) []*tree.Node {
 
 // clickResolve opens the modal that repairs the tree for one reservation.
 func (b *Bot) clickResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
-	rca, items, ok := b.cardTarget(ctx, r, cb, act.Value)
+	actor := workflow.Actor{UserID: cb.User.ID}
+	rca, items, ok := b.repairTarget(ctx, r, cb, actor, act.Value)
 	if !ok {
 		return
 	}
-	actor := workflow.Actor{UserID: cb.User.ID}
+	sum, rv, ok := b.openReservation(ctx, r, cb, actor, rca, tree.GroupID(items[0]), items[1])
+	if !ok {
+		return
+	}
+	g, _ := sum.Tree.Group(tree.GroupID(items[0]))
+	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, resolveModal(rca.ID, sum.Tree, g, rv)); err != nil {
+		b.fail(ctx, r, cb, fmt.Errorf("open the resolve modal: %w", err))
+	}
+}
+
+// repairTarget loads the RCA, link and reservation a Resolve button names
+// and makes the presser a participant who may repair; otherwise it tells
+// them why and returns false.
+func (b *Bot) repairTarget(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, value string) (*workflow.RCA, []int64, bool) {
+	rca, items, ok := b.cardTarget(ctx, r, cb, value)
+	if !ok {
+		return nil, nil, false
+	}
 	if len(items) != 2 {
 		b.fail(ctx, r, cb, workflow.Errorf(workflow.ENotFound, "this button is out of date."))
-		return
+		return nil, nil, false
 	}
 	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRepair)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
-		return
+		return nil, nil, false
 	}
+	return rca, items, true
+}
+
+// openReservation finds reservation id among the RCA's open ones; when it
+// is already settled it says so, redraws the link's card and returns false.
+func (b *Bot) openReservation(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA, link tree.GroupID, id int64) (*workflow.Summary, workflow.Reservation, bool) {
 	sum, err := b.svc.Summary(ctx, actor, rca.ID)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
-		return
+		return nil, workflow.Reservation{}, false
 	}
-	i := slices.IndexFunc(sum.Open.OpenReservations, func(rv workflow.Reservation) bool { return rv.ID == items[1] })
+	i := slices.IndexFunc(sum.Open.OpenReservations, func(rv workflow.Reservation) bool { return rv.ID == id })
 	if i < 0 {
-		link := tree.GroupID(items[0])
 		b.tell(ctx, r, cb, ":information_source: That reservation is already settled; the card now shows where the link stands.")
 		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}})
-		return
+		return nil, workflow.Reservation{}, false
 	}
-	g, _ := sum.Tree.Group(tree.GroupID(items[0]))
-	v := resolveModal(rca.ID, sum.Tree, g, sum.Open.OpenReservations[i])
-	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, v); err != nil {
-		b.fail(ctx, r, cb, fmt.Errorf("open the resolve modal: %w", err))
-	}
+	return sum, sum.Open.OpenReservations[i], true
 }
 
 // resTextLabel names the text input for the category's repairs.

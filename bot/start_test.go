@@ -158,3 +158,36 @@ func TestStartResumesAnInterruptedChannelSetUp(t *testing.T) {
 		t.Fatalf("resumed channel %s, members %v", c.Name, c.Members)
 	}
 }
+
+// A title longer than the Title input allows still opens the Start modal,
+// prefilled with the title clipped to the limit, which can be submitted.
+func TestStartWithATitleTooLongForTheModal(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+
+	title := strings.Repeat("Payment routing outage ", 10) // 230 characters
+	if _, err := alice.SlashCommand(ctx, general.ID, "/rca", "start "+title); err != nil {
+		t.Fatal(err)
+	}
+	view, err := alice.WaitForView(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clipped := title[:149] + "…"
+	if !strings.Contains(string(view.Blocks), clipped) {
+		t.Fatalf("the Title input is not prefilled with the clipped title %q:\n%s", clipped, view.Blocks)
+	}
+	ack, err := alice.SubmitView(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := ack.Errors(); len(errs) > 0 {
+		t.Fatalf("the clipped title was refused: %v", errs)
+	}
+	eventually(t, ctx, "the RCA channel", func() bool {
+		return slices.ContainsFunc(fake.Channels(), func(c slacktest.Channel) bool { return strings.HasPrefix(c.Name, "rca-") })
+	})
+}

@@ -86,42 +86,63 @@ func promptAbout(prompts []string, cause, effect string) string {
 // checking that the walk still takes causes and the link still exists.
 func (b *Bot) clickSufficiency(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	actor := workflow.Actor{UserID: cb.User.ID}
-	rca, items, err := b.rcaForAction(ctx, cb, act.Value)
-	if err == nil && len(items) != 2 {
-		err = workflow.Errorf(workflow.ENotFound, "this button is out of date.")
-	}
-	if err != nil {
-		b.fail(ctx, r, cb, err)
+	rca, items, ok := b.sufficiencyWiring(ctx, r, cb, actor, act.Value)
+	if !ok {
 		return
 	}
-	link, effect := tree.GroupID(items[0]), tree.NodeID(items[1])
-	if !walkActive(rca.Phase) {
-		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
-		b.changed(actor, rca.ID, change{})
-		return
-	}
-	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	if err := workflow.Check(rca, actor.UserID, workflow.CmdAddCauses); err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	t, err := b.svc.Tree(ctx, actor, rca.ID)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	g, ok := t.Group(link)
-	if !ok || g.Effect != effect {
-		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree, so there is nothing to add to it. The walk message now shows where things stand.", link))
-		b.changed(actor, rca.ID, change{})
+	t, g, ok := b.walkLink(ctx, r, cb, actor, rca, tree.GroupID(items[0]), tree.NodeID(items[1]))
+	if !ok {
 		return
 	}
 	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, sufficiencyModal(rca.ID, t, g)); err != nil {
 		b.fail(ctx, r, cb, fmt.Errorf("open the sufficiency modal: %w", err))
 	}
+}
+
+// sufficiencyWiring loads the RCA and the link and effect of a sufficiency
+// button and checks the walk still runs and the presser may add causes
+// (joining them to the walk); otherwise it tells them why and returns false.
+func (b *Bot) sufficiencyWiring(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, value string) (*workflow.RCA, []int64, bool) {
+	rca, items, err := b.rcaForAction(ctx, cb, value)
+	if err == nil && len(items) != 2 {
+		err = workflow.Errorf(workflow.ENotFound, "this button is out of date.")
+	}
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, false
+	}
+	if !walkActive(rca.Phase) {
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
+		b.changed(actor, rca.ID, change{})
+		return nil, nil, false
+	}
+	err = b.walkJoin(ctx, r, actor, rca)
+	if err == nil {
+		err = workflow.Check(rca, actor.UserID, workflow.CmdAddCauses)
+	}
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, false
+	}
+	return rca, items, true
+}
+
+// walkLink loads the tree and the link into effect that a walk button
+// names; when the link is gone it says so, redraws the walk and returns
+// false.
+func (b *Bot) walkLink(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA, link tree.GroupID, effect tree.NodeID) (*tree.Tree, *tree.Group, bool) {
+	t, err := b.svc.Tree(ctx, actor, rca.ID)
+	if err != nil {
+		b.fail(ctx, r, cb, err)
+		return nil, nil, false
+	}
+	g, ok := t.Group(link)
+	if !ok || g.Effect != effect {
+		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree, so there is nothing to add to it. The walk message now shows where things stand.", link))
+		b.changed(actor, rca.ID, change{})
+		return nil, nil, false
+	}
+	return t, g, true
 }
 
 // sufficiencyModal is the "Add cause" modal in "grow link g" mode: what

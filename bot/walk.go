@@ -49,22 +49,30 @@ func (b *Bot) clickStartWiring(ctx context.Context, r *reply, cb *slack.Interact
 		b.fail(ctx, r, cb, err)
 		return
 	}
+	if b.wiringStarted(ctx, r, cb, actor, rca) {
+		b.changed(actor, rca.ID, change{repostWalk: true})
+	}
+}
+
+// wiringStarted moves a collecting RCA to wiring when the facilitator asks,
+// and reports whether the walk now runs; otherwise it tells the presser why.
+func (b *Bot) wiringStarted(ctx context.Context, r *reply, cb *slack.InteractionCallback, actor workflow.Actor, rca *workflow.RCA) bool {
 	switch rca.Phase {
 	case workflow.PhaseCollecting:
 		if !rca.IsFacilitator(actor.UserID) {
 			b.tell(ctx, r, cb, fmt.Sprintf(":hourglass_flowing_sand: <@%s>, the facilitator of *%s*, starts the wiring walk once the symptoms are in. Meanwhile, keep adding symptoms.", rca.Facilitator, Escape(rca.Title)))
-			return
+			return false
 		}
 		if _, err := b.svc.Advance(r.key(ctx, "advance"), actor, rca.ID); err != nil {
 			b.fail(ctx, r, cb, err)
-			return
+			return false
 		}
 	case workflow.PhaseWiring:
 	default:
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
-		return
+		return false
 	}
-	b.changed(actor, rca.ID, change{repostWalk: true})
+	return true
 }
 
 // walkActive reports whether the walk takes causes in phase: while wiring,
@@ -298,20 +306,26 @@ func (b *Bot) clickWalkSkip(ctx context.Context, r *reply, cb *slack.Interaction
 func (b *Bot) clickWalkRevisit(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
+	if err == nil {
+		err = b.unskipAll(ctx, r, actor, rca.ID)
+	}
 	if err != nil {
 		b.fail(ctx, r, cb, err)
 		return
-	}
-	step, err := b.svc.Walk(ctx, actor, rca.ID)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	for _, id := range step.Skipped {
-		if _, err := b.svc.Unskip(r.key(ctx, "unskip-"+id.String()), actor, rca.ID, id); err != nil {
-			b.fail(ctx, r, cb, err)
-			return
-		}
 	}
 	b.changed(actor, rca.ID, change{})
+}
+
+// unskipAll brings every node the walk skipped back into it.
+func (b *Bot) unskipAll(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) error {
+	step, err := b.svc.Walk(ctx, actor, rcaID)
+	if err != nil {
+		return err
+	}
+	for _, id := range step.Skipped {
+		if _, err := b.svc.Unskip(r.key(ctx, "unskip-"+id.String()), actor, rcaID, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
