@@ -110,9 +110,11 @@ func TestRefreshRateLimitDelaysOnlyItsMessage(t *testing.T) {
 		return strings.Contains(m.PlainText(), "1 symptom")
 	})
 
-	// The dashboard's update (drawn first) is answered 429, Retry-After 3 s;
-	// a symptom added meanwhile still reaches the outline at once.
-	fake.InjectRateLimit("chat.update", 1, 3)
+	// The dashboard's update (drawn first) is answered 429, Retry-After 8 s
+	// (long enough that two symptoms go through their modals meanwhile, even
+	// on a loaded machine); a symptom added meanwhile still reaches the
+	// outline at once.
+	fake.InjectRateLimit("chat.update", 1, 8)
 	symptomAdd(t, ctx, alice, dash, "Refunds take three days instead of one", "")
 	symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "#2") })
 	symptomAdd(t, ctx, alice, dash, "Invoices show the wrong currency", "")
