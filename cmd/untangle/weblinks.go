@@ -22,9 +22,10 @@ func runWebLinks(ctx context.Context, args []string, io stdio) int {
 	as := fs.String("as", "", "revoke: the Slack user id of the RCA's facilitator, who alone may revoke its links")
 	base := fs.String("public-url", envOr("UNTANGLE_PUBLIC_URL", ""), "link: the web view's public URL (env UNTANGLE_PUBLIC_URL)")
 	fs.Usage = func() {
-		fmt.Fprintln(io.err, "Usage:\n  untangle weblinks rotate            new signing key: every link made so far stops working\n"+
-			"  untangle weblinks revoke --as USER RCA   the facilitator refuses every link to RCA made so far\n"+
-			"  untangle weblinks link RCA          print a fresh signed link to RCA's web view\n\nFlags:")
+		fmt.Fprintln(io.err, "Usage: untangle weblinks rotate | revoke --as USER RCA | link RCA\n\n"+
+			"  rotate                 new signing key: every link made so far stops working\n"+
+			"  revoke --as USER RCA   the facilitator refuses every link to RCA made so far\n"+
+			"  link RCA               print a fresh signed link to RCA's web view\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
