@@ -42,6 +42,9 @@ func (s *Service) ProposeFix(ctx context.Context, actor Actor, rcaID int64, in F
 		if res.Fix, err = tx.AddFix(f); err != nil {
 			return err
 		}
+		if err := joinOwner(tx, r, f.Owner); err != nil {
+			return err
+		}
 		fixes, err := tx.Fixes(r.ID)
 		if err != nil {
 			return err
@@ -247,9 +250,17 @@ func phaseDurations(r *RCA, log []AuditEntry, end time.Time) map[Phase]time.Dura
 }
 
 // Finish closes the RCA (facilitator only), remembers its core causes for
-// SimilarPastCauses and returns the summary.
+// SimilarPastCauses and returns the summary. It refuses (EInvalid, naming
+// them) while a fix that is not dropped has no owner.
 func (s *Service) Finish(ctx context.Context, actor Actor, rcaID int64) (*Summary, error) {
 	if _, err := s.run(ctx, actor, rcaID, CmdFinish, func(tx Tx, r *RCA, res *Result) error {
+		fixes, err := tx.Fixes(r.ID)
+		if err != nil {
+			return err
+		}
+		if missing := ownerless(fixes); len(missing) > 0 {
+			return needOwners(missing)
+		}
 		r.Phase, r.ClosedAt = PhaseClosed, s.clock.Now().UTC()
 		if err := tx.UpdateRCA(r); err != nil {
 			return err

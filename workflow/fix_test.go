@@ -56,6 +56,15 @@ func TestProposeFixAndFinish(t *testing.T) {
 	if _, err := e.svc.Finish(e.ctx, alice, id); workflow.ErrorCode(err) != workflow.EForbidden {
 		t.Fatalf("participant finish: %v", err)
 	}
+	// The circuit breaker has no owner: Finish refuses and names it.
+	_, err := e.svc.Finish(e.ctx, fac, id)
+	if workflow.ErrorCode(err) != workflow.EInvalid || workflow.ErrorField(err) != "owner" ||
+		!strings.Contains(workflow.ErrorMessage(err), "“Configure a circuit breaker” (fix 2)") ||
+		strings.Contains(workflow.ErrorMessage(err), "query timeout") {
+		t.Fatalf("finish with an ownerless fix: %v", err)
+	}
+	owner := bob.UserID
+	e.must(e.svc.UpdateFix(e.ctx, bob, id, 2, workflow.FixEdit{Owner: &owner}))
 	sum, err := e.svc.Finish(e.ctx, fac, id)
 	if err != nil {
 		t.Fatal(err)
