@@ -98,4 +98,3 @@ func TestFixTrackingMigratesOldDatabase(t *testing.T) {
 		}
 	})
 }
-
