@@ -185,10 +185,8 @@ func (b *Bot) submitAddCause(ctx context.Context, r *reply, cb *slack.Interactio
 		r.ack = viewErrors(r.log, cb, err, fieldCauseNew)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		b.adviseAuthor(ctx, r, actor, rcaID, res)
-		b.afterTreeChange(ctx, r, actor, rcaID)
-	})
+	b.changed(actor, rcaID, change{})
+	r.later(func(ctx context.Context) { b.adviseAuthor(ctx, r, actor, rcaID, res) })
 }
 
 // suggestCauseNodes answers the type-ahead of the existing-node select.
@@ -260,8 +258,8 @@ func causeMatches(text string, words []string) bool {
 }
 
 // adviseAuthor tells the author of a change privately about wording hints,
-// blame-worded texts, past core causes that look alike and the sufficiency
-// prompt. It says nothing when there is nothing to say.
+// blame-worded texts and past core causes that look alike (the sufficiency
+// prompt is on the walk message). It says nothing when there is nothing to say.
 func (b *Bot) adviseAuthor(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, res *workflow.Result) {
 	text := adviceText(res)
 	if text == "" {
@@ -304,11 +302,5 @@ func adviceText(res *workflow.Result) string {
 		lines = append(lines, fmt.Sprintf(":repeat: *%s* looks like a core cause of an earlier RCA, _%s_ (%s, closed %s): “%s”.",
 			s.Node, Escape(Truncate(s.Past.RCATitle, 80)), s.Past.Node, s.Past.ClosedAt.Format("2 Jan 2006"), Escape(Truncate(s.Past.Text, 150))))
 	}
-	if res.Prompt != "" {
-		lines = append(lines, ":thinking_face: "+Escape(res.Prompt))
-	}
-	if len(lines) == 0 {
-		return ""
-	}
-	return "Only you can see this.\n" + strings.Join(lines, "\n")
+	return strings.Join(lines, "\n")
 }

@@ -186,7 +186,7 @@ func TestAuthParticipantCannotUseFacilitatorActions(t *testing.T) {
 func TestAuthClosedRCATakesNoChanges(t *testing.T) {
 	ctx := testCtx(t)
 	w := newRenderWorld(t, ctx)
-	symptomAdd(t, ctx, w.bob, w.dash, "Checkout returned errors for 45 minutes", "")
+	symptomAdd(t, ctx, w.bob, w.dash, "Checkout returned errors for 45 minutes because of a deploy", "")
 	feedback := waitEphemeral(t, ctx, w.bob, "Added symptom")
 
 	w.pasteExample(t, ctx)

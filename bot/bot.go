@@ -55,8 +55,7 @@ type Bot struct {
 	rt        *routes
 	inflight  sync.WaitGroup
 	media     media          // rendered pictures per tree version (bot/render.go)
-	cards     *cardPosting   // one card-posting run per RCA at a time (bot/challenge.go)
-	msgs      msgLocks       // one refresh at a time of each kept message per RCA (bot/locks.go)
+	kept      *refresher     // redraws the kept messages after each change (bot/refresh.go)
 	ops       *ops           // metrics and connection state (bot/metrics.go)
 	members   channelMembers // who was recently seen in which RCA channel (bot/membership.go)
 }
@@ -99,8 +98,8 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	if cfg.PingInterval > 0 {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
-	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, refs: cfg.Refs, log: cfg.Logger, ops: ops,
-		cards: &cardPosting{running: map[int64]bool{}, again: map[int64]bool{}}}
+	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, refs: cfg.Refs, log: cfg.Logger, ops: ops}
+	b.kept = newRefresher(api, svc, cfg.Refs, cfg.Logger)
 	b.rt = b.buildRoutes()
 	return b, nil
 }
@@ -142,10 +141,12 @@ func (b *Bot) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			b.log.Info("shutting down: finishing envelopes in flight")
 			b.inflight.Wait()
+			b.flushKept()
 			stopConn()
 			return nil
 		case err := <-connErr:
 			b.inflight.Wait()
+			b.flushKept()
 			if err != nil && !errors.Is(err, context.Canceled) {
 				return fmt.Errorf("socket mode: %w", err)
 			}
@@ -178,4 +179,26 @@ func (b *Bot) receive(ctx context.Context, evt socketmode.Event) {
 			b.handle(context.WithoutCancel(ctx), evt)
 		}()
 	}
+}
+
+// keptFlushBudget bounds the last redraw of the kept messages at shutdown,
+// inside the few seconds a process gets between SIGTERM and SIGKILL.
+const keptFlushBudget = 3 * time.Second
+
+// flushKept draws the pending redraws once and drops what does not fit the
+// budget; the next start redraws it.
+func (b *Bot) flushKept() {
+	ctx, cancel := context.WithTimeout(context.Background(), keptFlushBudget)
+	defer cancel()
+	b.kept.close(ctx)
+}
+
+// changed tells the refresher that a command changed an RCA: its kept
+// messages are redrawn after the ack.
+func (b *Bot) changed(actor workflow.Actor, rcaID int64, c ...change) {
+	var all change
+	for _, x := range c {
+		all.merge(x)
+	}
+	b.kept.changed(actor, rcaID, all)
 }

@@ -2,15 +2,9 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -19,7 +13,7 @@ import (
 )
 
 // Ids of the challenge pass: card buttons (value rcaValue(rca, link) or
-// rcaValue(rca, link, reservation)) and Slack refs.
+// rcaValue(rca, link, reservation)).
 const (
 	actCardHolds   = "card_holds"
 	actCardRaise   = "card_raise"
@@ -27,89 +21,24 @@ const (
 	actCardAccept  = "card_accept"
 	actCardRemove  = "card_remove_link"
 
-	refChallengeHeader = "challenge_header_ts"
-	refCardPrefix      = "card:" // + link number: the card's message ts
-)
-
-// Pacing of the card thread.
-const (
-	// cardsBudget bounds posting a whole thread of cards, which may wait on
-	// Slack's rate limit (about one message per second per channel) for
-	// longer than the usual after-ack budget on big trees.
-	cardsBudget = 15 * time.Minute
-	// maxRateLimitWaits is how many 429 answers one call may wait out.
-	maxRateLimitWaits = 8
 	// maxCardReservations is how many open reservations a card lists with
 	// their own "Resolve…" button.
 	maxCardReservations = 20
 )
 
-// challengeRoutes registers the challenge pass. b.cards lets one run at a
-// time post an RCA's cards, so two clicks never post a card twice.
+// challengeRoutes registers the challenge pass.
 func (b *Bot) challengeRoutes(rt *routes) {
-	posting := b.cards
-	rt.actions[actStartChallenge] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
-		b.clickStartChallenge(ctx, r, cb, act, posting)
-	}
+	rt.actions[actStartChallenge] = b.clickStartChallenge
 	rt.actions[actCardHolds] = b.clickHolds
 	rt.actions[actCardAccept] = b.clickDecide(true)
 	rt.actions[actCardRemove] = b.clickDecide(false)
-	b.reservationRoutes(rt, posting)
-}
-
-// cardPosting lets one run at a time post the cards of an RCA: a request
-// that arrives while a run is under way makes that run go once more
-// (picking up links added meanwhile) instead of racing it. It lives as long
-// as the Bot's routes.
-type cardPosting struct {
-	mu      sync.Mutex
-	running map[int64]bool
-	again   map[int64]bool
-}
-
-// do runs f for rcaID, or asks the run under way to run f once more; it
-// reports whether this caller ran f.
-func (p *cardPosting) do(rcaID int64, f func()) bool {
-	p.mu.Lock()
-	if p.running[rcaID] {
-		p.again[rcaID] = true
-		p.mu.Unlock()
-		return false
-	}
-	p.running[rcaID] = true
-	p.mu.Unlock()
-	for {
-		f()
-		p.mu.Lock()
-		if !p.again[rcaID] {
-			delete(p.running, rcaID)
-			p.mu.Unlock()
-			return true
-		}
-		delete(p.again, rcaID)
-		p.mu.Unlock()
-	}
-}
-
-// syncCards posts the missing cards of an RCA, unless a run is already
-// under way (which then runs once more). It returns the links that already
-// had a card, or nil when the request was handed to the running one.
-func (b *Bot) syncCards(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64, posting *cardPosting) []tree.GroupID {
-	var had []tree.GroupID
-	first := true
-	posting.do(rcaID, func() {
-		links := b.postCards(ctx, log, actor, rcaID)
-		if first {
-			had, first = links, false
-		}
-	})
-	return had
+	b.reservationRoutes(rt)
 }
 
 // clickStartChallenge is the dashboard's "Start challenge pass": the
 // facilitator moves the RCA to the challenging phase and the bot posts the
 // header and one card per link after the ack.
-func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction, posting *cardPosting) {
+func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
 	if err != nil {
 		b.fail(ctx, r, cb, err)
@@ -122,7 +51,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 		return
 	case rca.Phase == workflow.PhaseChallenging:
 		b.tell(ctx, r, cb, ":crossed_swords: The challenge pass is already running: the cards are in the thread of the *Challenge pass* message.")
-		r.later(func(ctx context.Context) { b.syncCards(ctx, r.log, actor, rca.ID, posting) })
+		b.changed(actor, rca.ID, change{})
 		return
 	case rca.Phase != workflow.PhaseWiring:
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: This RCA is %s, so the challenge pass cannot start now.", phaseName(rca.Phase)))
@@ -132,14 +61,7 @@ func (b *Bot) clickStartChallenge(ctx context.Context, r *reply, cb *slack.Inter
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		b.refreshDashboard(ctx, r, actor, rca.ID)
-		b.refreshWalk(ctx, r, actor, rca.ID)
-		// A pass started again (after a step back) redraws its old cards.
-		if had := b.syncCards(ctx, r.log, actor, rca.ID, posting); len(had) > 0 {
-			b.updateCards(ctx, r.log, actor, rca.ID, had, nil)
-		}
-	})
+	b.changed(actor, rca.ID, change{}) // a pass started again redraws its old cards too
 }
 
 // challengeHeader is the message that opens the pass; the cards are its thread.
@@ -169,34 +91,6 @@ type challengeState struct {
 	holders map[tree.GroupID][]string // who said each link holds, sorted
 }
 
-// loadChallenge reads the RCA, its tree, its open reservations and who said
-// each link holds.
-func (b *Bot) loadChallenge(ctx context.Context, actor workflow.Actor, rcaID int64) (*challengeState, error) {
-	rca, err := b.svc.RCA(ctx, actor, rcaID)
-	if err != nil {
-		return nil, fmt.Errorf("load rca %d: %w", rcaID, err)
-	}
-	t, err := b.svc.Tree(ctx, actor, rcaID)
-	if err != nil {
-		return nil, fmt.Errorf("load the tree of rca %d: %w", rcaID, err)
-	}
-	all, err := b.svc.Reservations(ctx, actor, rcaID)
-	if err != nil {
-		return nil, fmt.Errorf("load the reservations of rca %d: %w", rcaID, err)
-	}
-	reviews, err := b.svc.Reviews(ctx, actor, rcaID)
-	if err != nil {
-		return nil, fmt.Errorf("load the reviews of rca %d: %w", rcaID, err)
-	}
-	st := &challengeState{rca: rca, t: t, holders: holdersOf(reviews)}
-	for _, rv := range all {
-		if rv.Status == workflow.ResOpen {
-			st.open = append(st.open, rv)
-		}
-	}
-	return st, nil
-}
-
 // holdersOf returns, per link, the users who said it holds, sorted.
 func holdersOf(reviews []workflow.Review) map[tree.GroupID][]string {
 	out := map[tree.GroupID][]string{}
@@ -218,17 +112,6 @@ func (st *challengeState) reservationsOn(g *tree.Group) []workflow.Reservation {
 	for _, rv := range st.open {
 		if rv.Group == g.ID || (rv.Group == 0 && (rv.Node == g.Effect || slices.Contains(g.Causes, rv.Node))) {
 			out = append(out, rv)
-		}
-	}
-	return out
-}
-
-// groupsTouching returns the links whose card shows a reservation on node n.
-func groupsTouching(t *tree.Tree, n tree.NodeID) []tree.GroupID {
-	var out []tree.GroupID
-	for _, g := range t.Groups() {
-		if g.Effect == n || slices.Contains(g.Causes, n) {
-			out = append(out, g.ID)
 		}
 	}
 	return out
@@ -361,168 +244,6 @@ func cardFallback(m cardModel) string {
 	return fmt.Sprintf("Link %d: %s", m.Link, truncateEscaped(m.Statement, 300))
 }
 
-// mrkdwnUnescaper reverses Escape.
-var mrkdwnUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
-// postCards posts the header (once) and a card for every link that has
-// none yet, one message at a time in the header's thread, waiting out
-// Slack's rate limit. It is idempotent: links with a card are skipped, so
-// it also adds the cards of links created by repairs. It returns the links
-// that already had a card.
-func (b *Bot) postCards(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64) []tree.GroupID {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cardsBudget)
-	defer cancel()
-	log = log.With("rca", rcaID)
-	st, err := b.loadChallenge(ctx, actor, rcaID)
-	if err != nil {
-		log.Error("load the challenge pass", "error", err)
-		return nil
-	}
-	if st.rca.Phase != workflow.PhaseChallenging || st.rca.ChannelID == "" {
-		return nil
-	}
-	headerTS, err := b.challengeThread(ctx, st)
-	if err != nil {
-		log.Error("post the challenge header", "error", err)
-		return nil
-	}
-	var had []tree.GroupID
-	for _, g := range st.t.Groups() {
-		ts, err := b.refs.Ref(ctx, rcaID, cardRef(g.ID))
-		if err != nil || ts != "" {
-			had = append(had, g.ID)
-			continue
-		}
-		m := st.cardFor(g.ID, "")
-		err = withRateLimit(ctx, func() error {
-			var err error
-			_, ts, err = b.api.PostMessageContext(ctx, st.rca.ChannelID, slack.MsgOptionText(cardFallback(m), false),
-				slack.MsgOptionBlocks(cardBlocks(m)...), slack.MsgOptionTS(headerTS))
-			return err
-		})
-		if err != nil {
-			log.Error("post a challenge card", "link", g.ID, "error", err)
-			return had
-		}
-		if err := b.refs.PutRef(ctx, rcaID, cardRef(g.ID), ts); err != nil {
-			log.Error("remember a challenge card", "link", g.ID, "error", err)
-		}
-	}
-	return had
-}
-
-// challengeThread returns the header's ts, posting the header first when
-// the pass has none yet.
-func (b *Bot) challengeThread(ctx context.Context, st *challengeState) (string, error) {
-	ts, err := b.refs.Ref(ctx, st.rca.ID, refChallengeHeader)
-	if err != nil || ts != "" {
-		return ts, err
-	}
-	err = withRateLimit(ctx, func() error {
-		var err error
-		_, ts, err = b.api.PostMessageContext(ctx, st.rca.ChannelID, slack.MsgOptionText("Challenge pass: review every link in this thread", false),
-			slack.MsgOptionBlocks(challengeHeader(st.rca, st.t.NumGroups())...))
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	if err := b.refs.PutRef(ctx, st.rca.ID, refChallengeHeader, ts); err != nil {
-		return "", fmt.Errorf("remember the challenge header: %w", err)
-	}
-	return ts, nil
-}
-
-func cardRef(id tree.GroupID) string { return refCardPrefix + strconv.Itoa(int(id)) }
-
-// updateCards redraws the cards of the given links in place. A link that
-// no longer exists keeps its last words, struck through. Clicks on one card
-// can finish in any order, so after writing it reads the state again and
-// redraws once more if it changed meanwhile: the last writer always shows
-// the latest state.
-func (b *Bot) updateCards(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64, links []tree.GroupID, lastStatement map[tree.GroupID]string) {
-	slices.Sort(links)
-	links = slices.Compact(links)
-	shown := map[tree.GroupID]string{}
-	for round := 0; round < maxRedraws; round++ {
-		st, err := b.loadChallenge(ctx, actor, rcaID)
-		if err != nil {
-			log.Warn("load the challenge pass", "rca", rcaID, "error", err)
-			return
-		}
-		changed := false
-		for _, id := range links {
-			if b.updateCard(ctx, log, st, id, lastStatement[id], shown) {
-				changed = true
-			}
-		}
-		if !changed {
-			return
-		}
-	}
-}
-
-// maxRedraws bounds the read-and-redraw rounds of updateCards.
-const maxRedraws = 3
-
-// updateCard redraws one card unless it already shows what shown records;
-// it reports whether it wrote.
-func (b *Bot) updateCard(ctx context.Context, log *slog.Logger, st *challengeState, id tree.GroupID, last string, shown map[tree.GroupID]string) bool {
-	ts, err := b.refs.Ref(ctx, st.rca.ID, cardRef(id))
-	if err != nil || ts == "" {
-		return false
-	}
-	m := st.cardFor(id, last)
-	if m.Gone && m.Statement == "" {
-		m.Statement = fmt.Sprintf("link %d", id)
-	}
-	blocks := cardBlocks(m)
-	key, _ := json.Marshal(blocks)
-	if shown[id] == string(key) {
-		return false
-	}
-	shown[id] = string(key)
-	err = withRateLimit(ctx, func() error {
-		_, _, _, err := b.api.UpdateMessageContext(ctx, st.rca.ChannelID, ts, slack.MsgOptionText(cardFallback(m), false), slack.MsgOptionBlocks(blocks...))
-		return err
-	})
-	if err != nil {
-		log.Warn("update a challenge card", "rca", st.rca.ID, "link", id, "error", err)
-	}
-	return true
-}
-
-// settleDashboard refreshes the dashboard and, when the counts changed
-// while it did (another click finished meanwhile), refreshes it again.
-func (b *Bot) settleDashboard(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
-	for round := 0; round < maxRedraws; round++ {
-		before, err := b.svc.Progress(ctx, actor, rcaID)
-		b.refreshDashboard(ctx, r, actor, rcaID)
-		after, err2 := b.svc.Progress(ctx, actor, rcaID)
-		if err != nil || err2 != nil || progressLine(before) == progressLine(after) {
-			return
-		}
-	}
-}
-
-// withRateLimit runs call, waiting out Slack's Retry-After each time it
-// answers 429, up to maxRateLimitWaits times.
-func withRateLimit(ctx context.Context, call func() error) error {
-	for wait := 0; ; wait++ {
-		err := call()
-		var rl *slack.RateLimitedError
-		if !errors.As(err, &rl) || wait == maxRateLimitWaits {
-			return err
-		}
-		pause := max(rl.RetryAfter, 100*time.Millisecond)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting out a rate limit: %w", ctx.Err())
-		case <-time.After(pause):
-		}
-	}
-}
-
 // cardTarget loads the RCA and link of a card button and answers the
 // clicker politely when the card is stale (the pass is over or the link is
 // gone); then it redraws the card after the ack and returns ok=false.
@@ -539,7 +260,7 @@ func (b *Bot) cardTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 	actor := workflow.Actor{UserID: cb.User.ID}
 	if rca.Phase != workflow.PhaseChallenging {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The challenge pass is over: this RCA is now %s, so this card no longer takes reviews or reservations.", phaseLabel(rca.Phase)))
-		r.later(func(ctx context.Context) { b.redrawStale(ctx, r.log, actor, rca.ID, link, cb) })
+		b.redrawStale(actor, rca.ID, link, cb)
 		return nil, nil, false
 	}
 	t, err := b.svc.Tree(ctx, actor, rca.ID)
@@ -549,7 +270,7 @@ func (b *Bot) cardTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 	}
 	if _, ok := t.Group(link); !ok {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree (it was removed or changed by a repair), so there is nothing to review here. The other cards in this thread are current.", link))
-		r.later(func(ctx context.Context) { b.redrawStale(ctx, r.log, actor, rca.ID, link, cb) })
+		b.redrawStale(actor, rca.ID, link, cb)
 		return nil, nil, false
 	}
 	return rca, items, true
@@ -557,8 +278,8 @@ func (b *Bot) cardTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 
 // redrawStale redraws the clicked card from the current state, keeping the
 // statement it showed when its link is gone.
-func (b *Bot) redrawStale(ctx context.Context, log *slog.Logger, actor workflow.Actor, rcaID int64, link tree.GroupID, cb *slack.InteractionCallback) {
-	b.updateCards(ctx, log, actor, rcaID, []tree.GroupID{link}, map[tree.GroupID]string{link: statementOf(cb)})
+func (b *Bot) redrawStale(actor workflow.Actor, rcaID int64, link tree.GroupID, cb *slack.InteractionCallback) {
+	b.changed(actor, rcaID, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: statementOf(cb)}})
 }
 
 // statementOf recovers the IF/THEN text a clicked card showed, from its
@@ -587,10 +308,7 @@ func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCal
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		b.updateCards(ctx, r.log, actor, rca.ID, []tree.GroupID{link}, nil)
-		b.settleDashboard(ctx, r, actor, rca.ID)
-	})
+	b.changed(actor, rca.ID, change{})
 }
 
 // ensureParticipant lets someone who is not a participant of a public RCA
@@ -635,9 +353,6 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 			b.fail(ctx, r, cb, err)
 			return
 		}
-		r.later(func(ctx context.Context) {
-			b.updateCards(ctx, r.log, actor, rca.ID, []tree.GroupID{link}, map[tree.GroupID]string{link: stmt})
-			b.settleDashboard(ctx, r, actor, rca.ID)
-		})
+		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
 	}
 }

@@ -401,7 +401,10 @@ func bigStatements(nodes int) string {
 }
 
 func TestChallengeCardsFor150Nodes(t *testing.T) {
-	ctx := testCtx(t)
+	// Slack takes about one message a second into a channel, so a thread of
+	// 140 cards takes over two minutes however fast the bot is.
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
 	w := challengeSetUp(t, ctx, bigStatements(150))
 	tr, err := w.svc.Tree(ctx, workflow.Actor{UserID: w.alice.ID}, w.rcaID)
 	if err != nil || tr.NumNodes() != 150 {

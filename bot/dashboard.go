@@ -76,7 +76,11 @@ func buttonsFor(rcaID int64, phase workflow.Phase) []slack.BlockElement {
 		}
 		for _, p := range phases {
 			if p == phase {
-				out = append(out, button(db.label, db.actionID, rcaValue(rcaID), db.style))
+				btn := button(db.label, db.actionID, rcaValue(rcaID), db.style)
+				if db.actionID == actFinish {
+					btn.Confirm = finishConfirm()
+				}
+				out = append(out, btn)
 				break
 			}
 		}
@@ -150,56 +154,29 @@ func dashboardBlocks(rca *workflow.RCA, p *workflow.Progress, uninvited []string
 }
 
 // postDashboard posts the dashboard into the RCA's channel, pins it and
-// remembers its timestamp for later updates.
+// remembers its timestamp and what it shows, for the refresher.
 func (b *Bot) postDashboard(ctx context.Context, actor workflow.Actor, rca *workflow.RCA) error {
-	blocks, err := b.dashboardFor(ctx, actor, rca)
+	snap, err := b.svc.Snapshot(ctx, actor, rca.ID)
 	if err != nil {
 		return err
 	}
-	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText("RCA dashboard: "+Escape(rca.Title), false), slack.MsgOptionBlocks(blocks...))
+	var x keptExtra
+	if u, _ := b.refs.Ref(ctx, rca.ID, refUninvited); u != "" {
+		x.uninvited = splitUsers(u)
+	}
+	m := projectDashboard(snap, x)
+	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...))
 	if err != nil {
 		return fmt.Errorf("post dashboard: %w", err)
 	}
 	if err := b.refs.PutRef(ctx, rca.ID, refDashboard, ts); err != nil {
 		return fmt.Errorf("remember dashboard: %w", err)
 	}
+	if err := b.refs.PutRef(ctx, rca.ID, refSentPrefix+refDashboard, keptHash(m)); err != nil {
+		return fmt.Errorf("remember dashboard: %w", err)
+	}
 	if err := b.api.AddPinContext(ctx, rca.ChannelID, slack.NewRefToMessage(rca.ChannelID, ts)); err != nil && !isSlackError(err, "already_pinned") {
 		return fmt.Errorf("pin dashboard: %w", err)
 	}
 	return nil
-}
-
-func (b *Bot) dashboardFor(ctx context.Context, actor workflow.Actor, rca *workflow.RCA) ([]slack.Block, error) {
-	prog, err := b.svc.Progress(ctx, actor, rca.ID)
-	if err != nil {
-		return nil, err
-	}
-	var uninvited []string
-	if s, err := b.refs.Ref(ctx, rca.ID, refUninvited); err == nil && s != "" {
-		uninvited = strings.Split(s, ",")
-	}
-	return dashboardBlocks(rca, prog, uninvited), nil
-}
-
-// refreshDashboard updates the pinned dashboard after a change. Failures are
-// logged: the change itself is already saved.
-func (b *Bot) refreshDashboard(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
-	defer b.msgs.lock("dashboard", rcaID)()
-	rca, err := b.svc.RCA(ctx, actor, rcaID)
-	if err != nil || rca.ChannelID == "" {
-		return
-	}
-	ts, err := b.refs.Ref(ctx, rcaID, refDashboard)
-	if err != nil || ts == "" {
-		return
-	}
-	blocks, err := b.dashboardFor(ctx, actor, rca)
-	if err != nil {
-		r.log.Warn("build dashboard", "rca", rcaID, "error", err)
-		return
-	}
-	_, _, _, err = b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, slack.MsgOptionText("RCA dashboard: "+Escape(rca.Title), false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		r.log.Warn("update dashboard", "rca", rcaID, "error", err)
-	}
 }

@@ -380,9 +380,10 @@ func TestFaultsTwiceSubmittedModalAppliesOnce(t *testing.T) {
 		t.Errorf("/rca list shows the RCA %d times:\n%s", n, ack.Text())
 	}
 
-	// The Add symptom modal: one node, no error shown for the second click.
+	// The Add symptom modal: one node, no error shown for the second click,
+	// and one private note (its wording hint) for its author.
 	v := symptomOpenModal(t, ctx, alice, dash)
-	if err := alice.FillInput(v, "Symptom", "The API returned 500s"); err != nil {
+	if err := alice.FillInput(v, "Symptom", "The API returned 500s because of a deploy"); err != nil {
 		t.Fatal(err)
 	}
 	acks := submitTwice(ctx, alice)
@@ -442,7 +443,7 @@ func TestFaultsEveryMethodIsRetried(t *testing.T) {
 	for m, inject := range faults {
 		inject(m)
 	}
-	symptomAdd(t, ctx, bob, dash, "Checkout answers 502 for EU cards", "High")
+	symptomAdd(t, ctx, bob, dash, "Checkout answers 502 for EU cards because of a deploy", "High")
 	waitEphemeral(t, ctx, bob, "Added symptom")
 	symptomOutline(t, ctx, fake, ch.ID, func(s string) bool { return strings.Contains(s, "Checkout answers 502") })
 	eventually(t, ctx, "dashboard counts the symptom", func() bool {

@@ -21,43 +21,30 @@ const (
 )
 
 func (b *Bot) finishRoutes(rt *routes) {
-	rt.actions[actFinish] = b.clickFinish
+	rt.actions[actFinish] = b.confirmFinish // the button carries Slack's confirmation dialog
 	rt.actions[actFinishConfirm] = b.confirmFinish
 	rt.slash["finish"] = b.slashFinish
 	rt.slash["reopen"] = b.slashReopen
 }
 
-// finishConfirmBlocks asks the facilitator to confirm closing the RCA; the
-// button carries Slack's own confirmation dialog too.
-func finishConfirmBlocks(rca *workflow.RCA) []slack.Block {
-	confirm := slack.NewConfirmationBlockObject(plain("Finish this RCA?", 100),
+// finishConfirm is Slack's confirmation dialog on every Finish button: the
+// one confirmation finishing needs.
+func finishConfirm() *slack.ConfirmationBlockObject {
+	return slack.NewConfirmationBlockObject(plain("Finish this RCA?", 100),
 		md("The summary, pictures and report are posted and the RCA becomes read-only until you reopen it.", 300),
 		plain("Finish", 30), plain("Not yet", 30))
+}
+
+// finishConfirmBlocks answers /rca finish: what finishing does, and the
+// button that does it, the one confirmation (the command was typed on
+// purpose, so the button carries no second dialog).
+func finishConfirmBlocks(rca *workflow.RCA) []slack.Block {
 	btn := button(":checkered_flag: Finish RCA", actFinishConfirm, rcaValue(rca.ID), slack.StyleDanger)
-	btn.Confirm = confirm
 	return []slack.Block{
 		section(fmt.Sprintf(":checkered_flag: *Finish “%s”?* I will post the final summary, the tree pictures, the Markdown report and the JSON export here. "+
 			"The RCA then becomes read-only; you can reopen it with `/rca reopen`.", truncateEscaped(rca.Title, 200))),
 		actions("finish_confirm", btn),
 	}
-}
-
-func (b *Bot) clickFinish(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
-	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
-	if err == nil {
-		err = workflow.Check(rca, cb.User.ID, workflow.CmdFinish)
-	}
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	user := cb.User.ID
-	r.later(func(ctx context.Context) {
-		blocks := finishConfirmBlocks(rca)
-		if _, err := b.api.PostEphemeralContext(ctx, rca.ChannelID, user, slack.MsgOptionText("Finish this RCA?", false), slack.MsgOptionBlocks(blocks...)); err != nil {
-			r.log.Warn("post the finish confirmation", "error", err)
-		}
-	})
 }
 
 func (b *Bot) slashFinish(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
@@ -84,11 +71,11 @@ func (b *Bot) confirmFinish(ctx context.Context, r *reply, cb *slack.Interaction
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	r.later(func(ctx context.Context) {
+	final := func(ctx context.Context) { // in order after any picture asked before
 		b.setTopic(ctx, r.log, &sum.RCA)
 		b.postFinal(ctx, r.log, sum)
-		b.refreshDashboard(ctx, r, actor, sum.RCA.ID)
-	})
+	}
+	b.changed(actor, sum.RCA.ID, change{jobs: []func(context.Context){final}})
 }
 
 func (b *Bot) slashReopen(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
@@ -103,9 +90,9 @@ func (b *Bot) slashReopen(ctx context.Context, r *reply, cmd *slack.SlashCommand
 	}
 	rca.Phase = workflow.PhaseFixing
 	r.ack = ephemeralAck(":unlock: Reopened: the RCA is back in *planning fixes*. Finish it again with `/rca finish` when you are done.")
+	b.changed(actor, rca.ID, change{})
 	r.later(func(ctx context.Context) {
 		b.setTopic(ctx, r.log, rca)
-		b.refreshDashboard(ctx, r, actor, rca.ID)
 		text := fmt.Sprintf(":unlock: <@%s> reopened this RCA; it is back in planning fixes.", cmd.UserID)
 		if _, _, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(text, false)); err != nil {
 			r.log.Warn("announce the reopening", "error", err)
@@ -150,11 +137,14 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, sum.Tree, sum.Analysis) })
-	if err != nil {
-		return nil, err
+	shown, _ := b.refs.Ref(ctx, sum.RCA.ID, refPicturePrefix+"cst")
+	if shown != key {
+		imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, sum.Tree, sum.Analysis) })
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, pictureUploads("cst", imgs, treeAltText(sum.Tree, sum.Analysis))...)
 	}
-	files = append(files, pictureUploads("cst", imgs, treeAltText(sum.Tree, sum.Analysis))...)
 	owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
 	report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
 	files = append(files, upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report})

@@ -46,14 +46,11 @@ func (b *Bot) clickPlanFixes(ctx context.Context, r *reply, cb *slack.Interactio
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	asked := time.Now()
-	r.later(func(ctx context.Context) {
-		if rca.Phase != workflow.PhaseFixing {
-			rca.Phase = workflow.PhaseFixing
-			b.setTopic(ctx, r.log, rca)
-		}
-		b.renderAndPost(ctx, r, actor, rca.ID, rca.ChannelID, asked)
-	})
+	if rca.Phase != workflow.PhaseFixing {
+		rca.Phase = workflow.PhaseFixing
+		r.later(func(ctx context.Context) { b.setTopic(ctx, r.log, rca) })
+	}
+	b.askPicture(r.log, actor, rca.ID)
 }
 
 // clickProposeFix opens the "Propose fix" modal for the node of the button.
@@ -143,10 +140,8 @@ func (b *Bot) submitProposeFix(ctx context.Context, r *reply, cb *slack.Interact
 		r.ack = viewErrors(r.log, cb, err, fieldInjection)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		b.postFixOutcome(ctx, r.log, actor, rcaID, res)
-		b.refreshDashboard(ctx, r, actor, rcaID)
-	})
+	outcome := func(ctx context.Context) { b.postFixOutcome(ctx, r.log, actor, rcaID, res) }
+	b.changed(actor, rcaID, change{jobs: []func(context.Context){outcome}})
 }
 
 // postFixOutcome posts which symptoms a new fix removes, alone and with the
@@ -190,11 +185,10 @@ func (b *Bot) postFRT(ctx context.Context, log *slog.Logger, sum *workflow.Summa
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, frt, nil) })
-	if err != nil {
-		return nil, err
-	}
-	return b.uploadAll(ctx, sum.RCA.ChannelID, pictureUploads("frt", imgs, frtAltText(sum)))
+	return b.uploadPicture(ctx, log, sum.RCA.ID, sum.RCA.ChannelID, key, func() ([]upload, error) {
+		imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, frt, nil) })
+		return pictureUploads("frt", imgs, frtAltText(sum)), err
+	})
 }
 
 // fixOutcomeBlocks says what a proposed fix removes on its own and what all

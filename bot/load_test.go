@@ -125,7 +125,11 @@ func TestLoad(t *testing.T) {
 		}
 	}
 	think := loadEnvDuration(t, "UNTANGLE_LOAD_THINK", time.Second)
-	fake := slacktest.New(t)
+	// The people open a modal about every second each, far more than one
+	// workspace may open in a minute (views.open is Tier 4, about 100): the
+	// views tiers are lifted as in BenchmarkAddSymptomAck. The bot's own
+	// calls keep their tiers and its pacing.
+	fake := slacktest.New(t, latencyLimits)
 	bot := loadStartBot(t, fake)
 	rcas := loadSetUp(t, fake, loadRCAs)
 	stats := newLoadStats()

@@ -235,7 +235,7 @@ func TestManifestCoversCalls(t *testing.T) {
 	ctx := testCtx(t)
 
 	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Login failures", bob)
-	symptomAdd(t, ctx, bob, dash, "Login fails for 12% of users", "High")
+	symptomAdd(t, ctx, bob, dash, "Login fails for 12% of users because of a deploy", "High")
 	msg, _ := alice.Post(ch.ID, "SSO callback returns 500")
 	if _, err := alice.MessageShortcut(ctx, msg, bot.ShortcutAddSymptom); err != nil {
 		t.Fatal(err)

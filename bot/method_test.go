@@ -324,11 +324,10 @@ func TestFullMethodEndToEnd(t *testing.T) {
 	}
 	frt := w.waitFiles(t, ctx, "frt.png", 1)[0]
 
-	// 6. Finish: confirm, then the summary, the pictures and the report.
+	// 6. Finish (Slack's confirmation dialog on the button), then the
+	// summary and the report; the pictures are already in the channel.
 	eventually(t, ctx, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
 	methodClick(t, ctx, alice, w.dashboard(), ":checkered_flag: Finish RCA")
-	confirm := waitEphemeral(t, ctx, alice, "read-only")
-	methodClick(t, ctx, alice, confirm, ":checkered_flag: Finish RCA")
 	summary := w.waitMessages(t, ctx, "RCA closed", 1).PlainText()
 	for _, want := range []string{
 		"*#10* " + kpiCause + " — explains 3/3 (100% of impact) · fixing it alone removes 3/3",
@@ -338,9 +337,12 @@ func TestFullMethodEndToEnd(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
-	w.waitFiles(t, ctx, "cst.png", 2)
-	w.waitFiles(t, ctx, "frt.png", 2)
 	report := w.waitFiles(t, ctx, "rca-report.md", 1)[0]
+	for _, name := range []string{"cst.png", "frt.png"} {
+		if n := len(w.files(name)); n != 1 {
+			t.Errorf("%s uploaded %d times; the picture did not change", name, n)
+		}
+	}
 	for _, want := range []string{kpiCause, mStaging, mInjection, "owner: alice"} {
 		if !bytes.Contains(report.Bytes, []byte(want)) {
 			t.Errorf("report lacks %q", want)
@@ -355,6 +357,8 @@ func TestFullMethodEndToEnd(t *testing.T) {
 			t.Errorf("%s answered %s", c.Method, c.Error)
 		}
 	}
+
+	methodQuiet(t, w, alice, bob, carol)
 
 	if *methodDocs {
 		for name, data := range map[string][]byte{"example-cst-slack.png": cst.Bytes, "example-frt.png": frt.Bytes} {
@@ -405,4 +409,50 @@ func methodStatements(tr *tree.Tree) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// methodQuiet checks that the whole run stayed quiet and within Slack's
+// rate limits: at most 4 ephemeral messages to a team that words its
+// statements well, no picture uploaded twice unchanged, and not one 429
+// under the fake's enforced tiers. It logs what the run cost in Slack calls.
+func methodQuiet(t *testing.T, w *renderWorld, team ...slacktest.User) {
+	t.Helper()
+	ephemerals := 0
+	for _, u := range team {
+		for _, m := range u.Ephemerals() {
+			ephemerals++
+			t.Logf("ephemeral to %s: %.80q", u.Name, m.Text)
+		}
+	}
+	if ephemerals > 4 {
+		t.Errorf("%d ephemeral messages to a well-behaved team, want at most 4", ephemerals)
+	}
+	seen := map[string]bool{}
+	for _, f := range w.fake.Files() {
+		key := f.Name + "\x00" + string(f.Bytes)
+		if seen[key] {
+			t.Errorf("%s was uploaded again unchanged", f.Name)
+		}
+		seen[key] = true
+	}
+	limited := 0
+	for _, c := range w.fake.Calls() {
+		if c.Status == 429 {
+			limited++
+		}
+	}
+	if limited > 0 || w.fake.RateLimited() > 0 {
+		t.Errorf("Slack answered 429 %d times", limited)
+	}
+	byText := map[string]int{}
+	for _, c := range w.fake.CallsTo("chat.update") {
+		text := c.Params["text"]
+		if strings.HasPrefix(text, "Link ") {
+			text = "card"
+		}
+		byText[text]++
+	}
+	t.Logf("chat.update by message: %v", byText)
+	t.Logf("full RCA: %d ephemerals, %d files, %d chat.update, %d chat.postMessage, %d 429s",
+		ephemerals, len(w.fake.Files()), len(w.fake.CallsTo("chat.update")), len(w.fake.CallsTo("chat.postMessage")), limited)
 }

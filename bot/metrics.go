@@ -123,7 +123,7 @@ func (o *ops) wrapClient(c *http.Client) *http.Client {
 	}
 	wrapped := *c
 	wrapped.Transport = &retryTransport{
-		next:    &meteredTransport{next: base, ops: o},
+		next:    &pacedTransport{next: &meteredTransport{next: base, ops: o}, pace: newPacer(), sleep: sleepCtx},
 		ops:     o,
 		tries:   defaultRetryTries,
 		backoff: defaultBackoff,

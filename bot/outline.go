@@ -16,8 +16,6 @@ import (
 const (
 	actOutlinePrev = "outline_prev"
 	actOutlineNext = "outline_next"
-	refOutline     = "outline_ts"   // the outline message's timestamp
-	refOutlinePage = "outline_page" // the page it shows, 1-based
 
 	// outlinePageLines is how many nodes one outline page lists; with a
 	// header, a context line and the page buttons it stays under 50 blocks
@@ -142,74 +140,14 @@ func outlineBlocks(rca *workflow.RCA, lines []string, page int) []slack.Block {
 	return clipMessage(blocks)
 }
 
-// outlineFor builds the outline page of an RCA's current tree.
-func (b *Bot) outlineFor(ctx context.Context, actor workflow.Actor, rca *workflow.RCA, page int) ([]slack.Block, error) {
-	t, err := b.svc.Tree(ctx, actor, rca.ID)
-	if err != nil {
-		return nil, fmt.Errorf("load the tree of RCA %d: %w", rca.ID, err)
-	}
-	return withOutlineAddCause(outlineBlocks(rca, outlineLines(t), page), rca, t, page), nil
-}
-
-func outlineFallback(rca *workflow.RCA) slack.MsgOption {
-	return slack.MsgOptionText("Outline: "+Escape(rca.Title), false)
-}
-
-// refreshOutline brings the RCA's outline message up to date with the tree,
-// keeping the page it shows; it posts the outline when there is none yet (or
-// it was deleted). Failures are logged: the change itself is already saved.
-func (b *Bot) refreshOutline(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
-	if err := b.syncOutline(ctx, actor, rcaID, 0); err != nil {
-		r.log.Warn("refresh the outline", "rca", rcaID, "error", err)
-	}
-}
-
-// syncOutline updates (or posts) the outline at page, or at the stored page
-// when page is 0.
-func (b *Bot) syncOutline(ctx context.Context, actor workflow.Actor, rcaID int64, page int) error {
-	defer b.msgs.lock("outline", rcaID)()
-	rca, err := b.svc.RCA(ctx, actor, rcaID)
-	if err != nil || rca.ChannelID == "" {
-		return err
-	}
-	ts, err := b.refs.Ref(ctx, rcaID, refOutline)
-	if err != nil {
-		return err
-	}
-	if page == 0 {
-		s, _ := b.refs.Ref(ctx, rcaID, refOutlinePage)
-		page, _ = strconv.Atoi(s)
-	}
-	blocks, err := b.outlineFor(ctx, actor, rca, page)
-	if err != nil {
-		return err
-	}
-	if ts != "" {
-		_, _, _, err = b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))
-		if err == nil || !isSlackError(err, "message_not_found") {
-			return err
-		}
-	}
-	_, ts, err = b.api.PostMessageContext(ctx, rca.ChannelID, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		return fmt.Errorf("post the outline: %w", err)
-	}
-	return b.refs.PutRef(ctx, rcaID, refOutline, ts)
-}
-
-// clickOutline posts the outline, or refreshes it and points to it.
+// clickOutline posts the outline, or brings it up to date.
 func (b *Bot) clickOutline(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rca, _, err := b.rcaForAction(ctx, cb, act.Value)
 	if err != nil {
 		r.later(func(ctx context.Context) { b.fail(ctx, r, cb, err) })
 		return
 	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	r.later(func(ctx context.Context) {
-		if err := b.syncOutline(ctx, actor, rca.ID, 0); err != nil {
-			b.fail(ctx, r, cb, err)
-		}
-	})
+	b.changed(workflow.Actor{UserID: cb.User.ID}, rca.ID, change{outline: true})
 }
 
 // clickOutlinePage shows another page of the outline in place.
@@ -222,19 +160,5 @@ func (b *Bot) clickOutlinePage(ctx context.Context, r *reply, cb *slack.Interact
 		r.later(func(ctx context.Context) { b.fail(ctx, r, cb, err) })
 		return
 	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	page := int(items[0])
-	r.later(func(ctx context.Context) {
-		// Only those who may view the RCA store the page; others still see it turn.
-		if workflow.Check(rca, actor.UserID, workflow.CmdView) == nil {
-			_ = b.refs.PutRef(ctx, rca.ID, refOutlinePage, strconv.Itoa(page))
-		}
-		blocks, err := b.outlineFor(ctx, actor, rca, page)
-		if err == nil {
-			_, _, _, err = b.api.UpdateMessageContext(ctx, cb.Channel.ID, cb.Container.MessageTs, outlineFallback(rca), slack.MsgOptionBlocks(blocks...))
-		}
-		if err != nil {
-			b.fail(ctx, r, cb, err)
-		}
-	})
+	b.changed(workflow.Actor{UserID: cb.User.ID}, rca.ID, change{outlinePage: max(1, int(items[0]))})
 }

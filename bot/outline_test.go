@@ -1,13 +1,10 @@
 package bot
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -218,53 +215,6 @@ func TestHomeBlocksFitSlack(t *testing.T) {
 				if strings.Contains(text, w) {
 					t.Errorf("home shows %q:\n%s", w, text)
 				}
-			}
-		})
-	}
-}
-
-// The outline and dashboard refresh after a symptom goes through a
-// coalescer; its guarantee is that the last run sees every request.
-func TestCoalescerLastRunSeesEveryRequest(t *testing.T) {
-	tests := []struct {
-		name     string
-		requests int
-		settle   time.Duration
-	}{
-		{name: "one", requests: 1, settle: 0},
-		{name: "burst", requests: 50, settle: 100 * time.Millisecond},
-		{name: "burst without settling", requests: 50, settle: 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := newCoalescer(tc.settle)
-			var mu sync.Mutex
-			version, seen, runs := 0, 0, 0
-			start := make(chan struct{})
-			var wg sync.WaitGroup
-			for range tc.requests {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					<-start
-					mu.Lock()
-					version++
-					mu.Unlock()
-					c.do(context.Background(), 7, func() {
-						mu.Lock()
-						seen = version
-						runs++
-						mu.Unlock()
-					})
-				}()
-			}
-			close(start)
-			wg.Wait()
-			if seen != tc.requests {
-				t.Errorf("the last run saw %d of %d requests", seen, tc.requests)
-			}
-			if runs < 1 || (tc.settle > 0 && runs >= tc.requests) {
-				t.Errorf("%d runs for %d requests", runs, tc.requests)
 			}
 		})
 	}

@@ -423,6 +423,7 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 		})
 		return
 	}
+	b.changed(actor, meta.RCA, change{})
 	r.later(func(ctx context.Context) {
 		if meta.Draft {
 			if err := b.refs.PutRef(ctx, meta.RCA, refPasteDraft+actor.UserID, ""); err != nil {
@@ -434,6 +435,5 @@ func (b *Bot) submitPasteApply(ctx context.Context, r *reply, cb *slack.Interact
 			done += "\n" + advice
 		}
 		b.tellInRCA(ctx, r, actor, meta.RCA, done)
-		b.afterTreeChange(ctx, r, actor, meta.RCA)
 	})
 }

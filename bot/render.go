@@ -29,9 +29,7 @@ const renderCacheSize = 16
 // maxListed bounds the nodes named in one line of a message.
 const maxListed = 12
 
-// media caches rendered pictures per tree version and remembers what was
-// last posted in each channel, so that requests for a version that was
-// posted after they were made are answered by that post. The zero value is
+// media caches rendered pictures per tree version. The zero value is
 // ready to use; it lives in Bot.media.
 type media struct {
 	// drawing lets one picture be drawn at a time: layouts are serialised
@@ -41,47 +39,6 @@ type media struct {
 	mu       sync.Mutex
 	pictures map[string][]render.Image // by version key
 	order    []string                  // keys, oldest first, for eviction
-	posted   map[string]postedVersion  // by channel
-	channels map[string]*sync.Mutex    // one render-and-post at a time per channel
-}
-
-// channel returns the lock that orders the renders posted into channel.
-func (m *media) channel(id string) *sync.Mutex {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.channels == nil {
-		m.channels = map[string]*sync.Mutex{}
-	}
-	l, ok := m.channels[id]
-	if !ok {
-		l = &sync.Mutex{}
-		m.channels[id] = l
-	}
-	return l
-}
-
-// postedVersion is the last tree version posted in a channel.
-type postedVersion struct {
-	key string
-	at  time.Time
-}
-
-// postedSince reports whether the version key was posted in channel after asked.
-func (m *media) postedSince(channel, key string, asked time.Time) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	p, ok := m.posted[channel]
-	return ok && p.key == key && p.at.After(asked)
-}
-
-// markPosted records that the version key was just posted in channel.
-func (m *media) markPosted(channel, key string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.posted == nil {
-		m.posted = map[string]postedVersion{}
-	}
-	m.posted[channel] = postedVersion{key: key, at: time.Now()}
 }
 
 // cached returns the pictures of a version key, rendering them with draw
@@ -170,9 +127,7 @@ func (b *Bot) clickRender(ctx context.Context, r *reply, cb *slack.InteractionCa
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	asked := time.Now()
-	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, rca.ChannelID, asked) })
+	b.askPicture(r.log, workflow.Actor{UserID: cb.User.ID}, rca.ID)
 }
 
 func (b *Bot) slashRender(ctx context.Context, r *reply, cmd *slack.SlashCommand, _ string) {
@@ -186,58 +141,7 @@ func (b *Bot) slashRender(ctx context.Context, r *reply, cmd *slack.SlashCommand
 		return
 	}
 	r.ack = ephemeralAck(":frame_with_picture: Drawing the tree; the picture and its core causes follow in a moment.")
-	asked := time.Now()
-	r.later(func(ctx context.Context) { b.renderAndPost(ctx, r, actor, rca.ID, rca.ChannelID, asked) })
-}
-
-// renderAndPost posts the tree picture and the core-cause message of an RCA
-// into its channel and brings the dashboard up to date. Renders for one
-// channel run one after the other; a request that waited while the same
-// version was posted (two clicks at once) is told privately where to look
-// instead of posting it again.
-func (b *Bot) renderAndPost(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, channel string, asked time.Time) {
-	log := r.log
-	defer b.refreshDashboard(ctx, r, actor, rcaID)
-	lock := b.media.channel(channel)
-	lock.Lock()
-	defer lock.Unlock()
-	sum, err := b.svc.Summary(ctx, actor, rcaID)
-	if err != nil {
-		log.Error("render: load the tree", "rca", rcaID, "error", err)
-		return
-	}
-	key, err := versionKey("cst", sum.Tree, sum.Analysis)
-	if err == nil && b.media.postedSince(channel, key, asked) {
-		b.whisper(ctx, log, channel, actor.UserID, ":frame_with_picture: This version of the tree was just posted; the picture and its core causes are right above.")
-		return
-	}
-	if err == nil {
-		err = b.postCST(ctx, log, sum, key)
-	}
-	if err != nil {
-		b.whisper(ctx, log, channel, actor.UserID, userText(log, fmt.Errorf("render the tree of RCA %d: %w", rcaID, err)))
-		return
-	}
-	b.media.markPosted(channel, key)
-}
-
-// postCST uploads the tree pictures and then the core-cause message.
-func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summary, key string) error {
-	imgs, err := b.media.cached(key, log, func() ([]render.Image, error) { return b.drawTree(ctx, sum.Tree, sum.Analysis) })
-	if err != nil {
-		return err
-	}
-	alt := treeAltText(sum.Tree, sum.Analysis)
-	if _, err := b.uploadAll(ctx, sum.RCA.ChannelID, pictureUploads("cst", imgs, alt)); err != nil {
-		return err
-	}
-	blocks := coreCauseBlocks(sum.RCA.ID, sum.RCA.Phase, sum.Tree, sum.Analysis)
-	_, _, err = b.api.PostMessageContext(ctx, sum.RCA.ChannelID,
-		slack.MsgOptionText("Core causes of "+sum.RCA.Title, false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		return fmt.Errorf("post the core causes: %w", err)
-	}
-	return nil
+	b.askPicture(r.log, actor, rca.ID)
 }
 
 // pictureUploads names the images of one picture: prefix.png, or

@@ -250,7 +250,7 @@ func TestRenderSharesOneUploadAndCachesVersions(t *testing.T) {
 	eventually(t, ctx, "the second click told where to look", func() bool {
 		for _, u := range []slacktest.User{w.alice, w.bob} {
 			for _, m := range u.Ephemerals() {
-				if strings.Contains(m.Text, "was just posted") {
+				if strings.Contains(m.Text, "has not changed since it was drawn") {
 					return true
 				}
 			}
@@ -264,14 +264,30 @@ func TestRenderSharesOneUploadAndCachesVersions(t *testing.T) {
 		t.Fatalf("%d core-cause messages, want 2", got)
 	}
 
-	// The same version again: no new render, the same bytes uploaded again.
+	// The same version again: no upload, the presser is told privately
+	// where the picture is.
+	if _, err := w.carol.ClickButton(ctx, w.dashboard(), renderButton); err != nil {
+		t.Fatal(err)
+	}
+	pointer := waitEphemeral(t, ctx, w.carol, "has not changed since it was drawn")
+	if !strings.Contains(pointer.Text, "|see its picture and core causes>") {
+		t.Errorf("the answer has no link to the picture: %q", pointer.Text)
+	}
+	if got, msgs := len(w.files("cst.png")), len(w.messages(coreHeader)); got != 2 || msgs != 2 {
+		t.Errorf("an unchanged tree made %d uploads and %d core-cause messages, want 2 and 2", got, msgs)
+	}
+
+	// Back to the first version (undo): its picture comes from the cache.
+	if _, err := w.setup.Undo(ctx, w.actor(w.carol), w.rcaID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.carol.ClickButton(ctx, w.dashboard(), renderButton); err != nil {
 		t.Fatal(err)
 	}
 	files := w.waitFiles(t, ctx, "cst.png", 3)
 	w.waitMessages(t, ctx, coreHeader, 3)
-	if !bytes.Equal(files[1].Bytes, files[2].Bytes) {
-		t.Error("a render of the same version uploaded different bytes")
+	if !bytes.Equal(files[0].Bytes, files[2].Bytes) {
+		t.Error("a render of the first version again uploaded different bytes")
 	}
 	if bytes.Equal(files[0].Bytes, files[1].Bytes) {
 		t.Error("a new version uploaded the old picture")

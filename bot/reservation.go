@@ -69,13 +69,11 @@ var resRepairs = map[workflow.RepairAction]resWords{
 	workflow.RepairDismiss:    {"Dismiss", "Close the reservation without a change (raiser or facilitator)."},
 }
 
-func (b *Bot) reservationRoutes(rt *routes, posting *cardPosting) {
+func (b *Bot) reservationRoutes(rt *routes) {
 	rt.actions[actCardRaise] = b.clickRaise
 	rt.actions[actCardResolve] = b.clickResolve
 	rt.views[viewRaise] = b.submitRaise
-	rt.views[viewResolve] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
-		b.submitResolve(ctx, r, cb, posting)
-	}
+	rt.views[viewResolve] = b.submitResolve
 	rt.suggestions[actNodeSearch] = b.suggestNodes
 }
 
@@ -93,110 +91,6 @@ func resLinkNodes(t *tree.Tree, g *tree.Group) []*tree.Node {
 		}
 	}
 	return out
-}
-
-// raiseModal is the "Raise a reservation" modal for one link: the eight
-// categories, the target (the link or one of its nodes) and a note.
-func raiseModal(rcaID int64, t *tree.Tree, g *tree.Group) slack.ModalViewRequest {
-	var cats []*slack.OptionBlockObject
-	for _, c := range workflow.Categories {
-		info := resCategories[c]
-		cats = append(cats, optionWithDescription(info.label, string(c), info.explain))
-	}
-	radio := slack.NewRadioButtonsBlockElement(resFieldCategory, cats...)
-	catIn := slack.NewInputBlock(resFieldCategory, plain("Category", maxLabel), nil, radio)
-
-	linkOpt := option(fmt.Sprintf("The whole link %d", g.ID), resTargetLink)
-	targets := []*slack.OptionBlockObject{linkOpt}
-	for _, n := range resLinkNodes(t, g) {
-		targets = append(targets, resNodeOption(n))
-	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("What is it about?", maxPlaceholder), resFieldTarget, clipOptions(targets)...)
-	sel.InitialOption = linkOpt
-	targetIn := withHint(slack.NewInputBlock(resFieldTarget, plain("About", maxLabel), nil, sel),
-		"Clarity, entity existence, predicted effect and tautology may also be raised on one node of the link.")
-
-	return modal(viewRaise, "Raise a reservation", "Raise", rcaValue(rcaID, int64(g.ID)),
-		section("*Link "+strconv.Itoa(int(g.ID))+"*\n"+truncateEscaped(tree.FormatGroupNumbered(t, g), maxText-100)),
-		catIn, targetIn,
-		textInput(resFieldNote, "Note", "What makes you doubt it? Attack the logic, not people.", "", true, workflow.MaxNoteRunes, true),
-	)
-}
-
-// clickRaise opens the "Raise a reservation" modal for a card's link.
-func (b *Bot) clickRaise(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
-	rca, items, ok := b.cardTarget(ctx, r, cb, act.Value)
-	if !ok {
-		return
-	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	rca, err := b.participantFor(ctx, r, actor, rca, workflow.CmdRaise)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	t, err := b.svc.Tree(ctx, actor, rca.ID)
-	if err != nil {
-		b.fail(ctx, r, cb, err)
-		return
-	}
-	g, _ := t.Group(tree.GroupID(items[0]))
-	if g == nil {
-		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree.", items[0]))
-		return
-	}
-	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, raiseModal(rca.ID, t, g)); err != nil {
-		b.fail(ctx, r, cb, fmt.Errorf("open the raise modal: %w", err))
-	}
-}
-
-// raiseInput reads the "Raise a reservation" modal.
-func raiseInput(cb *slack.InteractionCallback, link tree.GroupID) (workflow.RaiseInput, error) {
-	v := cb.View.State.Values
-	in := workflow.RaiseInput{
-		Category: workflow.Category(v[resFieldCategory][resFieldCategory].SelectedOption.Value),
-		Note:     strings.TrimSpace(v[resFieldNote][resFieldNote].Value),
-	}
-	switch target := v[resFieldTarget][resFieldTarget].SelectedOption.Value; target {
-	case resTargetLink, "":
-		in.Group = link
-	default:
-		n, err := strconv.Atoi(target)
-		if err != nil || n <= 0 {
-			return in, workflow.Invalidf(resFieldTarget, "Pick the link or one of its nodes.")
-		}
-		in.Node = tree.NodeID(n)
-	}
-	return in, nil
-}
-
-// submitRaise raises the reservation; the card then shows it.
-func (b *Bot) submitRaise(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
-	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
-	if err != nil || len(items) != 1 {
-		r.ack = viewErrors(r.log, cb, workflow.Errorf(workflow.ENotFound, "This form is out of date; open it again from the card."), resFieldCategory)
-		return
-	}
-	actor := workflow.Actor{UserID: cb.User.ID}
-	link := tree.GroupID(items[0])
-	in, err := raiseInput(cb, link)
-	if err == nil {
-		_, err = b.svc.Raise(r.key(ctx, "raise"), actor, rcaID, in)
-	}
-	if err != nil {
-		r.ack = viewErrors(r.log, cb, err, resFieldCategory)
-		return
-	}
-	r.later(func(ctx context.Context) {
-		links := []tree.GroupID{link}
-		if in.Node != 0 {
-			if t, err := b.svc.Tree(ctx, actor, rcaID); err == nil {
-				links = append(links, groupsTouching(t, in.Node)...)
-			}
-		}
-		b.updateCards(ctx, r.log, actor, rcaID, links, nil)
-		b.settleDashboard(ctx, r, actor, rcaID)
-	})
 }
 
 // clickResolve opens the modal that repairs the tree for one reservation.
@@ -224,7 +118,7 @@ func (b *Bot) clickResolve(ctx context.Context, r *reply, cb *slack.InteractionC
 	if i < 0 {
 		link := tree.GroupID(items[0])
 		b.tell(ctx, r, cb, ":information_source: That reservation is already settled; the card now shows where the link stands.")
-		r.later(func(ctx context.Context) { b.updateCards(ctx, r.log, actor, rca.ID, []tree.GroupID{link}, nil) })
+		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}})
 		return
 	}
 	g, _ := sum.Tree.Group(tree.GroupID(items[0]))
@@ -385,17 +279,16 @@ func repairInput(cb *slack.InteractionCallback, reservation int64) (workflow.Rep
 	return in, nil
 }
 
-// submitResolve applies the repair; the card is redrawn and links the
+// submitResolve applies the repair; the cards are redrawn (a link the
+// repair removed keeps its last words, struck through) and links the
 // repair created get cards of their own.
-func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback, posting *cardPosting) {
+func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
 	if err != nil || len(items) < 2 || len(items) > 3 {
 		r.ack = viewErrors(r.log, cb, workflow.Errorf(workflow.ENotFound, "This form is out of date; open it again from the card."), resFieldAction)
 		return
 	}
 	actor := workflow.Actor{UserID: cb.User.ID}
-	link := tree.GroupID(items[0])
-	before, _ := b.svc.Tree(ctx, actor, rcaID)
 	in, err := repairInput(cb, items[1])
 	var res *workflow.Result
 	if err == nil {
@@ -405,28 +298,7 @@ func (b *Bot) submitResolve(ctx context.Context, r *reply, cb *slack.Interaction
 		r.ack = viewErrors(r.log, cb, err, resFieldAction)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		links := append([]tree.GroupID{link}, res.Groups...)
-		last := map[tree.GroupID]string{}
-		if before != nil {
-			for _, id := range links {
-				if g, ok := before.Group(id); ok {
-					last[id] = tree.FormatGroupNumbered(before, g)
-				}
-			}
-			touched := slices.Clone(res.Existing)
-			if len(items) == 3 {
-				touched = append(touched, tree.NodeID(items[2]))
-			}
-			for _, n := range touched {
-				links = append(links, groupsTouching(before, n)...)
-			}
-		}
-		b.updateCards(ctx, r.log, actor, rcaID, links, last)
-		b.syncCards(ctx, r.log, actor, rcaID, posting)
-		b.settleDashboard(ctx, r, actor, rcaID)
-		b.refreshWalk(ctx, r, actor, rcaID) // a new premise is a node to dig under
-	})
+	b.changed(actor, rcaID, changedCards(res))
 }
 
 // resMaxSuggestions bounds the options of a type-ahead answer.

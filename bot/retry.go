@@ -78,7 +78,7 @@ func (t *retryTransport) verdict(method string, resp *http.Response, err error, 
 		}
 	case resp.StatusCode == http.StatusTooManyRequests:
 		after, ok := retryAfter(resp)
-		if !ok || after > t.maxWait {
+		if !ok || after > t.maxWait || (resp.Request != nil && ownRateLimits(resp.Request.Context())) {
 			return "", 0
 		}
 		return "ratelimited", max(after, wait)
@@ -199,4 +199,19 @@ func drain(resp *http.Response) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxAnswer))
 		resp.Body.Close()
 	}
+}
+
+type ownRateLimitsKey struct{}
+
+// withOwnRateLimits marks ctx's Web API calls as handling 429 themselves:
+// the transport returns the answer at once instead of waiting it out, so
+// the caller can go on with other work meanwhile.
+func withOwnRateLimits(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ownRateLimitsKey{}, true)
+}
+
+// ownRateLimits reports whether ctx was marked by withOwnRateLimits.
+func ownRateLimits(ctx context.Context) bool {
+	v, _ := ctx.Value(ownRateLimitsKey{}).(bool)
+	return v
 }

@@ -81,6 +81,15 @@ func TestSymptomsThroughModalAndShortcut(t *testing.T) {
 	if errs := symptomSubmit(t, ctx, alice, v, "", "Medium"); len(errs) > 0 {
 		t.Fatalf("symptom from another channel refused: %v", errs)
 	}
+	// A symptom added from a message shortcut is confirmed to its author,
+	// who may not be looking at the RCA's channel; one added from the
+	// dashboard is not (the dashboard and the outline show it).
+	waitEphemeral(t, ctx, alice, "Added symptom *#5*")
+	for _, m := range alice.Ephemerals() {
+		if strings.Contains(m.Text, "Added symptom *#1*") {
+			t.Errorf("a symptom added from the dashboard was confirmed privately: %q", m.Text)
+		}
+	}
 
 	// Someone with no open RCA gets a kind notice.
 	lone, _ := carol.Post(random.ID, "Is anything broken?")

@@ -143,7 +143,8 @@ func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, 
 // this process started that a crash or a failed Slack call left without a
 // channel. (RCAs saved since are being set up by their own envelopes.) A
 // crash right after conversations.create leaves that channel unused: Slack
-// offers no way to make the create idempotent.
+// offers no way to make the create idempotent. It also asks for a redraw of
+// every open RCA's kept messages, in case the last shutdown dropped one.
 func (b *Bot) resumeSetUps(ctx context.Context, started time.Time) {
 	rcas, err := b.svc.OpenRCAs(ctx)
 	if err != nil {
@@ -152,7 +153,13 @@ func (b *Bot) resumeSetUps(ctx context.Context, started time.Time) {
 	}
 	for i := range rcas {
 		rca := &rcas[i]
-		if rca.ChannelID != "" || rca.CreatedAt.After(started) {
+		if rca.ChannelID != "" {
+			// A redraw dropped at the last shutdown is done now; the
+			// refresher sends only what differs from what was last sent.
+			b.changed(workflow.Actor{UserID: rca.Facilitator}, rca.ID, change{})
+			continue
+		}
+		if rca.CreatedAt.After(started) {
 			continue
 		}
 		r := &reply{envelopeID: fmt.Sprintf("resume-rca-%d", rca.ID), log: b.log.With("rca", rca.ID, "resume", true)}

@@ -97,7 +97,7 @@ func (b *Bot) clickSufficiency(ctx context.Context, r *reply, cb *slack.Interact
 	link, effect := tree.GroupID(items[0]), tree.NodeID(items[1])
 	if !walkActive(rca.Phase) {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
-		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+		b.changed(actor, rca.ID, change{})
 		return
 	}
 	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
@@ -116,7 +116,7 @@ func (b *Bot) clickSufficiency(ctx context.Context, r *reply, cb *slack.Interact
 	g, ok := t.Group(link)
 	if !ok || g.Effect != effect {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: Link %d is no longer in the tree, so there is nothing to add to it. The walk message now shows where things stand.", link))
-		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+		b.changed(actor, rca.ID, change{})
 		return
 	}
 	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, sufficiencyModal(rca.ID, t, g)); err != nil {
@@ -199,14 +199,8 @@ func (b *Bot) submitSufficiency(ctx context.Context, r *reply, cb *slack.Interac
 		r.ack = viewErrors(r.log, cb, err, fieldCauseNew)
 		return
 	}
-	r.later(func(ctx context.Context) {
-		b.adviseAuthor(ctx, r, actor, rcaID, res)
-		b.afterTreeChange(ctx, r, actor, rcaID)
-		if res.Phase == workflow.PhaseChallenging {
-			// The grown link reads differently and needs its reviews again.
-			b.updateCards(ctx, r.log, actor, rcaID, res.Groups, nil)
-		}
-	})
+	b.changed(actor, rcaID, change{}) // a grown link's card reads differently too
+	r.later(func(ctx context.Context) { b.adviseAuthor(ctx, r, actor, rcaID, res) })
 }
 
 // suggestSufficiencyNodes answers the type-ahead of the modal's node select.

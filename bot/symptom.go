@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -31,9 +29,6 @@ const (
 	maxStatementInput = 3000
 	// maxMetaText bounds the message text carried in private_metadata.
 	maxMetaText = 1000
-	// refreshSettle is how long the dashboard and outline refresh after a
-	// symptom waits to gather a burst of symptoms into one update.
-	refreshSettle = 150 * time.Millisecond
 )
 
 // symptomMeta is what the Add symptom flow carries in private_metadata.
@@ -81,11 +76,8 @@ var weights = []struct {
 // symptomRoutes registers the symptom features of issue #4: the Add symptom
 // modal, the message shortcut, the outline and the App Home.
 func (b *Bot) symptomRoutes(rt *routes) {
-	refresh := newCoalescer(refreshSettle)
 	rt.actions[actAddSymptom] = b.clickAddSymptom
-	rt.views[viewAddSymptom] = func(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
-		b.submitAddSymptom(ctx, r, cb, refresh)
-	}
+	rt.views[viewAddSymptom] = b.submitAddSymptom
 	b.shortcutRoutes(rt)
 	b.outlineRoutes(rt)
 	b.homeRoutes(rt)
@@ -155,7 +147,7 @@ func symptomInput(cb *slack.InteractionCallback, meta symptomMeta) (workflow.Sym
 	return in, nil
 }
 
-func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.InteractionCallback, refresh *coalescer) {
+func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
 	actor := workflow.Actor{UserID: cb.User.ID}
 	meta, err := parseSymptomMeta(cb.View.PrivateMetadata)
 	var in workflow.SymptomInput
@@ -171,60 +163,12 @@ func (b *Bot) submitAddSymptom(ctx context.Context, r *reply, cb *slack.Interact
 		return
 	}
 	r.log = r.log.With("rca", meta.RCA)
-	r.later(func(ctx context.Context) {
-		if !res.Replayed { // a redelivered envelope was confirmed the first time
-			b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res)
-		}
-		refresh.do(ctx, meta.RCA, func() {
-			b.refreshDashboard(ctx, r, actor, meta.RCA)
-			b.refreshOutline(ctx, r, actor, meta.RCA)
-			b.refreshWalk(ctx, r, actor, meta.RCA)
-		})
-	})
-}
-
-// coalescer runs at most one refresh per RCA at a time: a request that
-// arrives while one is waiting or running makes it run once more afterwards
-// instead of starting its own, so a burst of symptoms costs a few refreshes,
-// not one each, and the last run always sees the latest change. Each run
-// waits settle first, to gather a burst (people clicking Add at once) into
-// one refresh. It lives as long as the Bot's routes.
-type coalescer struct {
-	settle  time.Duration
-	mu      sync.Mutex
-	running map[int64]bool
-	dirty   map[int64]bool
-}
-
-// newCoalescer returns a coalescer whose runs wait settle first.
-func newCoalescer(settle time.Duration) *coalescer {
-	return &coalescer{settle: settle, running: map[int64]bool{}, dirty: map[int64]bool{}}
-}
-
-// do runs f for key, or marks key for one more run by the caller running it.
-func (c *coalescer) do(ctx context.Context, key int64, f func()) {
-	c.mu.Lock()
-	if c.running[key] {
-		c.dirty[key] = true
-		c.mu.Unlock()
-		return
-	}
-	c.running[key] = true
-	c.mu.Unlock()
-	for {
-		select {
-		case <-time.After(c.settle):
-		case <-ctx.Done():
-		}
-		f()
-		c.mu.Lock()
-		if !c.dirty[key] {
-			delete(c.running, key)
-			c.mu.Unlock()
-			return
-		}
-		delete(c.dirty, key)
-		c.mu.Unlock()
+	b.changed(actor, meta.RCA, change{})
+	// From a message shortcut the author may be far from the RCA's channel:
+	// they hear back wherever they are. A redelivered envelope was answered
+	// the first time.
+	if !res.Replayed && (needsFeedback(res) || meta.Source != "") {
+		r.later(func(ctx context.Context) { b.symptomFeedback(ctx, r, actor, meta.RCA, in.Text, res) })
 	}
 }
 
@@ -246,8 +190,15 @@ func (b *Bot) addSymptomJoining(ctx context.Context, r *reply, actor workflow.Ac
 	return b.svc.AddSymptom(ctx, actor, rcaID, in)
 }
 
-// symptomFeedback privately confirms a new symptom to its author, with the
-// wording hints, the blameless finding and similar past causes: an ephemeral
+// needsFeedback reports whether a new symptom's author has something to
+// hear privately: wording hints, a blameless finding or similar past
+// causes. The symptom itself shows on the dashboard and the outline.
+func needsFeedback(res *workflow.Result) bool {
+	return len(res.Hints) > 0 || len(res.Blame) > 0 || len(res.Similar) > 0
+}
+
+// symptomFeedback tells a new symptom's author privately about the wording
+// hints, the blameless finding and similar past causes: an ephemeral
 // message in the RCA channel, or a DM when the author is not in it.
 func (b *Bot) symptomFeedback(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, text string, res *workflow.Result) {
 	rca := res.RCA
@@ -302,6 +253,5 @@ func feedbackText(text string, res *workflow.Result) string {
 	for _, s := range res.Similar {
 		fmt.Fprintf(&sb, "\n:repeat: This resembles a core cause of *%s*: “%s”", truncateEscaped(s.Past.RCATitle, 150), truncateEscaped(s.Past.Text, 300))
 	}
-	sb.WriteString("\n_Only you see this._")
 	return Truncate(sb.String(), maxText)
 }

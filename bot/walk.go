@@ -22,9 +22,6 @@ const (
 	actWalkSkip     = "walk_skip"
 	actWalkRevisit  = "walk_revisit_skipped"
 
-	// refWalk stores the timestamp of the walk message.
-	refWalk = "walk_ts"
-
 	// walkMaxEffects is how many "already causes" lines the walk shows.
 	walkMaxEffects = 10
 	// walkMaxPrompts is how many sufficiency prompts the walk shows.
@@ -67,104 +64,7 @@ func (b *Bot) clickStartWiring(ctx context.Context, r *reply, cb *slack.Interact
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
 		return
 	}
-	r.later(func(ctx context.Context) {
-		b.postWalk(ctx, r, actor, rca.ID)
-		b.refreshDashboard(ctx, r, actor, rca.ID)
-	})
-}
-
-// postWalk posts a fresh walk message at the bottom of the RCA channel,
-// remembers it, and turns the previous one (if any) into a pointer to it.
-func (b *Bot) postWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
-	defer b.msgs.lock("walk", rcaID)()
-	log := r.log.With("rca", rcaID)
-	rca, blocks, err := b.walkFor(ctx, actor, rcaID)
-	if err != nil {
-		log.Warn("build the walk", "error", err)
-		return
-	}
-	old, _ := b.refs.Ref(ctx, rcaID, refWalk)
-	_, ts, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		log.Error("post the walk", "error", err)
-		return
-	}
-	if err := b.refs.PutRef(ctx, rcaID, refWalk, ts); err != nil {
-		log.Error("remember the walk", "error", err)
-		return
-	}
-	// Two clicks at once both post; the one whose ts stayed stored wins and
-	// the other retires its own message.
-	if now, err := b.refs.Ref(ctx, rcaID, refWalk); err == nil && now != ts {
-		old = ts
-	}
-	if old != "" {
-		b.retireWalk(ctx, log, rca.ChannelID, old)
-	}
-}
-
-// retireWalk turns an old walk message into a pointer to the newer one.
-func (b *Bot) retireWalk(ctx context.Context, log interface{ Warn(string, ...any) }, channel, ts string) {
-	moved := []slack.Block{contextBlock(":arrow_down: The wiring walk continues in a newer message below.")}
-	if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(moved...)); err != nil {
-		log.Warn("retire an old walk message", "error", err)
-	}
-}
-
-// walkFallback is the notification text of the walk message.
-const walkFallback = "Wiring walk"
-
-// refreshWalk moves the walk message on to the current unexplained node
-// after any change to the tree. It does nothing when no walk was posted;
-// failures are logged, since the change itself is already saved.
-func (b *Bot) refreshWalk(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
-	defer b.msgs.lock("walk", rcaID)()
-	ts, err := b.refs.Ref(ctx, rcaID, refWalk)
-	if err != nil || ts == "" {
-		return
-	}
-	rca, blocks, err := b.walkFor(ctx, actor, rcaID)
-	if err != nil {
-		r.log.Warn("build the walk", "rca", rcaID, "error", err)
-		return
-	}
-	if _, _, _, err := b.api.UpdateMessageContext(ctx, rca.ChannelID, ts, slack.MsgOptionText(walkFallback, false), slack.MsgOptionBlocks(blocks...)); err != nil {
-		r.log.Warn("update the walk", "rca", rcaID, "error", err)
-	}
-}
-
-// afterTreeChange refreshes everything that shows the tree: the walk, the
-// dashboard and the outline. Call it in r.later after every tree change.
-func (b *Bot) afterTreeChange(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64) {
-	if rca, err := b.svc.RCA(ctx, actor, rcaID); err == nil && rca.Phase == workflow.PhaseChallenging {
-		b.syncCards(ctx, r.log, actor, rcaID, b.cards) // new links need their cards
-	}
-	b.refreshWalk(ctx, r, actor, rcaID)
-	b.refreshDashboard(ctx, r, actor, rcaID)
-	b.refreshOutline(ctx, r, actor, rcaID)
-}
-
-// walkFor loads what the walk message shows and builds its blocks.
-func (b *Bot) walkFor(ctx context.Context, actor workflow.Actor, rcaID int64) (*workflow.RCA, []slack.Block, error) {
-	rca, err := b.svc.RCA(ctx, actor, rcaID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load rca %d: %w", rcaID, err)
-	}
-	if rca.ChannelID == "" {
-		return nil, nil, fmt.Errorf("rca %d has no channel yet", rcaID)
-	}
-	if !walkActive(rca.Phase) {
-		return rca, walkClosedBlocks(rca.Phase), nil
-	}
-	step, err := b.svc.Walk(ctx, actor, rcaID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("walk of rca %d: %w", rcaID, err)
-	}
-	t, err := b.svc.Tree(ctx, actor, rcaID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("tree of rca %d: %w", rcaID, err)
-	}
-	return rca, walkBlocks(rcaID, rca.Phase, step, t), nil
+	b.changed(actor, rca.ID, change{repostWalk: true})
 }
 
 // walkActive reports whether the walk takes causes in phase: while wiring,
@@ -304,7 +204,7 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 	id := tree.NodeID(items[0])
 	if !walkActive(rca.Phase) {
 		b.tell(ctx, r, cb, fmt.Sprintf(":information_source: The wiring walk is over: this RCA is in the %s phase.", phaseName(rca.Phase)))
-		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+		b.changed(actor, rca.ID, change{})
 		return nil, 0, false
 	}
 	if err := b.walkJoin(ctx, r, actor, rca); err != nil {
@@ -318,7 +218,7 @@ func (b *Bot) walkTarget(ctx context.Context, r *reply, cb *slack.InteractionCal
 	}
 	if note := walkStaleNote(t, id); note != "" {
 		b.tell(ctx, r, cb, note)
-		r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+		b.changed(actor, rca.ID, change{})
 		return nil, 0, false
 	}
 	return rca, id, true
@@ -377,7 +277,7 @@ func (b *Bot) clickWalkRoot(ctx context.Context, r *reply, cb *slack.Interaction
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	r.later(func(ctx context.Context) { b.afterTreeChange(ctx, r, actor, rca.ID) })
+	b.changed(actor, rca.ID, change{})
 }
 
 // clickWalkSkip passes over the walk's node for now.
@@ -391,7 +291,7 @@ func (b *Bot) clickWalkSkip(ctx context.Context, r *reply, cb *slack.Interaction
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+	b.changed(actor, rca.ID, change{})
 }
 
 // clickWalkRevisit puts every skipped node back into the walk.
@@ -413,5 +313,5 @@ func (b *Bot) clickWalkRevisit(ctx context.Context, r *reply, cb *slack.Interact
 			return
 		}
 	}
-	r.later(func(ctx context.Context) { b.refreshWalk(ctx, r, actor, rca.ID) })
+	b.changed(actor, rca.ID, change{})
 }

@@ -353,7 +353,7 @@ func TestWalkCauseCommandChecksTheNode(t *testing.T) {
 	}
 
 	// Blame words and a hidden solution are kept, and told to the author
-	// privately with the sufficiency prompt.
+	// privately (the sufficiency prompt is on the walk message).
 	view, _ = alice.CurrentView()
 	if err := alice.FillInput(view, "New causes", "Bob forgot to restart the indexer\nLack of monitoring on the indexer"); err != nil {
 		t.Fatal(err)
@@ -361,7 +361,7 @@ func TestWalkCauseCommandChecksTheNode(t *testing.T) {
 	if ack, err := alice.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
 		t.Fatalf("submit: %v %v", err, ack)
 	}
-	note, err := alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool { return strings.Contains(m.Text, "Only you can see this") })
+	note, err := alice.WaitForEphemeral(ctx, func(m slacktest.Message) bool { return strings.Contains(m.Text, "reads as blaming a person") })
 	if err != nil {
 		t.Fatalf("no private advice: %v", err)
 	}

@@ -175,6 +175,10 @@ type RaiseInput struct {
 	Node     tree.NodeID
 	Category Category
 	Note     string
+	// Repair, when set, settles the new reservation at once in the same
+	// transaction (its Reservation field is filled in): the natural repair
+	// of a category that has one, typed in the same form.
+	Repair *RepairInput
 }
 
 func checkRaise(in RaiseInput) error {
@@ -228,7 +232,18 @@ func (s *Service) Raise(ctx context.Context, actor Actor, rcaID int64, in RaiseI
 			}
 			res.Status, entry.Status = g.Status, g.Status
 		}
-		return audit(tx, r.ID, actor, "raise", fmt.Sprintf("reservation %d", rv.ID), nil, entry)
+		if err := audit(tx, r.ID, actor, "raise", fmt.Sprintf("reservation %d", rv.ID), nil, entry); err != nil {
+			return err
+		}
+		if in.Repair == nil {
+			return nil
+		}
+		if err := Check(r, actor.UserID, CmdRepair); err != nil {
+			return err
+		}
+		repair := *in.Repair
+		repair.Reservation = res.Reservation
+		return s.repair(tx, r, actor, repair, res)
 	})
 }
 
@@ -267,30 +282,39 @@ func (s *Service) Repair(ctx context.Context, actor Actor, rcaID int64, in Repai
 		return nil, err
 	}
 	return s.run(ctx, actor, rcaID, CmdRepair, func(tx Tx, r *RCA, res *Result) error {
-		c, err := loadChallenge(tx, r)
-		if err != nil {
-			return err
-		}
-		rv, err := openReservation(c, in.Reservation)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(RepairsFor(rv.Category), in.Action) {
-			return Invalidf("action", "That repair does not answer a %s reservation.", strings.ReplaceAll(string(rv.Category), "_", " "))
-		}
-		if in.Action == RepairDismiss && rv.RaisedBy != actor.UserID && !r.IsFacilitator(actor.UserID) {
-			return FacilitatorOnly(r, "dismiss a reservation someone else raised")
-		}
-		if err := s.applyRepair(tx, r, actor, c, rv, in, res); err != nil {
-			return err
-		}
-		before := *rv
-		if err := s.resolve(tx, r, rv, in, res); err != nil {
-			return err
-		}
-		return audit(tx, r.ID, actor, "resolve", fmt.Sprintf("reservation %d", rv.ID), before,
-			linkAudit{Reservation: rv, Status: res.Status})
+		return s.repair(tx, r, actor, in, res)
 	})
+}
+
+// repair settles a reservation inside a command's transaction.
+func (s *Service) repair(tx Tx, r *RCA, actor Actor, in RepairInput, res *Result) error {
+	c, err := loadChallenge(tx, r)
+	if err != nil {
+		return err
+	}
+	rv, err := openReservation(c, in.Reservation)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(RepairsFor(rv.Category), in.Action) {
+		return Invalidf("action", "That repair does not answer a %s reservation.", strings.ReplaceAll(string(rv.Category), "_", " "))
+	}
+	if in.Action == RepairDismiss && rv.RaisedBy != actor.UserID && !r.IsFacilitator(actor.UserID) {
+		return FacilitatorOnly(r, "dismiss a reservation someone else raised")
+	}
+	was := linkStatements(c.t)
+	if err := s.applyRepair(tx, r, actor, c, rv, in, res); err != nil {
+		return err
+	}
+	if err := keepChangedLinks(tx, r.ID, was, res); err != nil {
+		return err
+	}
+	before := *rv
+	if err := s.resolve(tx, r, rv, in, res); err != nil {
+		return err
+	}
+	return audit(tx, r.ID, actor, "resolve", fmt.Sprintf("reservation %d", rv.ID), before,
+		linkAudit{Reservation: rv, Status: res.Status})
 }
 
 func openReservation(c *challenge, id int64) (*Reservation, error) {
@@ -624,4 +648,33 @@ func pendingWork(p *Progress) int {
 		return p.Unreviewed + p.Disputed + p.OpenReservations
 	}
 	return 0
+}
+
+// linkStatements is every link of t as IF/THEN text with node numbers.
+func linkStatements(t *tree.Tree) map[tree.GroupID]string {
+	out := make(map[tree.GroupID]string, t.NumGroups())
+	for _, g := range t.Groups() {
+		out[g.ID] = tree.FormatGroupNumbered(t, g)
+	}
+	return out
+}
+
+// keepChangedLinks sets res.Before to the links of was that the command
+// removed or changed, as they read before it, read in the command's own
+// transaction.
+func keepChangedLinks(tx Tx, rcaID int64, was map[tree.GroupID]string, res *Result) error {
+	t, err := tx.Tree(rcaID)
+	if err != nil {
+		return err
+	}
+	now := linkStatements(t)
+	for id, text := range was {
+		if now[id] != text {
+			if res.Before == nil {
+				res.Before = map[tree.GroupID]string{}
+			}
+			res.Before[id] = text
+		}
+	}
+	return nil
 }

@@ -284,3 +284,54 @@ func TestReservationOnRemovedLinkIsNotPending(t *testing.T) {
 		t.Fatalf("after removing the link: %+v, %v", p, err)
 	}
 }
+
+// A reservation raised with its natural repair is settled in the same
+// transaction: the link grows its premise, the reservation is resolved, and
+// the result says how the link read before.
+func TestRaiseWithRepair(t *testing.T) {
+	e, id := challengeEnv(t)
+	before := e.tree(id)
+	g, _ := before.Group(2)
+	was, causes := tree.FormatGroupNumbered(before, g), len(g.Causes)
+	res := e.must(e.svc.Raise(e.ctx, carol, id, workflow.RaiseInput{Group: 2, Category: workflow.CatCauseInsufficient,
+		Repair: &workflow.RepairInput{Action: workflow.RepairAddPremise, Text: "Pool size is 5"}}))
+	if after, _ := e.tree(id).Group(2); len(after.Causes) != causes+1 || after.Status != tree.StatusUnreviewed {
+		t.Fatalf("link 2 after raise with repair: %+v", after)
+	}
+	if res.Before[2] != was {
+		t.Errorf("Before[2] = %q, want %q", res.Before[2], was)
+	}
+	all, err := e.svc.Reservations(e.ctx, alice, id)
+	if err != nil || len(all) != 1 || all[0].Status == workflow.ResOpen {
+		t.Fatalf("the reservation should be raised and resolved: %+v %v", all, err)
+	}
+	// A repair that does not answer the category is refused, and nothing is raised.
+	_, err = e.svc.Raise(e.ctx, carol, id, workflow.RaiseInput{Group: 1, Category: workflow.CatCauseInsufficient,
+		Repair: &workflow.RepairInput{Action: workflow.RepairFlip}})
+	if workflow.ErrorField(err) != "action" {
+		t.Fatalf("a flip for a cause insufficiency: %v", err)
+	}
+	if all, _ := e.svc.Reservations(e.ctx, alice, id); len(all) != 1 {
+		t.Errorf("a refused raise left %d reservations", len(all))
+	}
+}
+
+// Snapshot reads everything the kept messages show, as one state.
+func TestSnapshot(t *testing.T) {
+	e, id := challengeEnv(t)
+	e.must(e.svc.Review(e.ctx, alice, id, 1, true))
+	e.must(e.svc.Raise(e.ctx, carol, id, workflow.RaiseInput{Group: 2, Category: workflow.CatClarity}))
+	s, err := e.svc.Snapshot(e.ctx, alice, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.RCA.ID != id || s.Tree.NumGroups() != e.tree(id).NumGroups() || s.Analysis == nil {
+		t.Errorf("snapshot: rca %d, %d links, analysis %v", s.RCA.ID, s.Tree.NumGroups(), s.Analysis != nil)
+	}
+	if len(s.Reviews) != 1 || len(s.Reservations) != 1 || s.Progress.OpenReservations != 1 {
+		t.Errorf("snapshot: %d reviews, %d reservations, progress %+v", len(s.Reviews), len(s.Reservations), s.Progress)
+	}
+	if _, err := e.svc.Snapshot(e.ctx, workflow.Actor{UserID: "UNOBODY"}, id+100); workflow.ErrorCode(err) != workflow.ENotFound {
+		t.Errorf("snapshot of a missing RCA: %v", err)
+	}
+}

@@ -74,23 +74,24 @@ type Similar struct {
 
 // Result is what a command did, for the bot to confirm and render.
 type Result struct {
-	RCAID       int64             `json:"rca_id"`
-	Phase       Phase             `json:"phase"`
-	NewNodes    []tree.NodeID     `json:"new_nodes,omitempty"`
-	Existing    []tree.NodeID     `json:"existing,omitempty"`
-	Groups      []tree.GroupID    `json:"groups,omitempty"` // links added or changed
-	Skipped     []tree.GroupID    `json:"skipped,omitempty"`
-	Reservation int64             `json:"reservation,omitempty"`
-	Fix         int64             `json:"fix,omitempty"`
-	Status      tree.LinkStatus   `json:"status,omitempty"` // a reviewed link's status afterwards
-	Hints       []NodeHint        `json:"hints,omitempty"`
-	Blame       []NodeBlame       `json:"blame,omitempty"`
-	Similar     []Similar         `json:"similar,omitempty"` // only of RCAs the acting user may see
-	Prompt      string            `json:"prompt,omitempty"`  // the sufficiency prompt, when it applies
-	Elimination *tree.Elimination `json:"elimination,omitempty"`
-	Combined    *tree.Elimination `json:"combined,omitempty"` // every proposed fix together
-	Replayed    bool              `json:"-"`                  // the idempotency key had been applied before
-	RCA         *RCA              `json:"-"`                  // the RCA as the command left it; nil when Replayed
+	RCAID       int64                   `json:"rca_id"`
+	Phase       Phase                   `json:"phase"`
+	NewNodes    []tree.NodeID           `json:"new_nodes,omitempty"`
+	Existing    []tree.NodeID           `json:"existing,omitempty"`
+	Groups      []tree.GroupID          `json:"groups,omitempty"` // links added or changed
+	Before      map[tree.GroupID]string `json:"before,omitempty"` // links removed or changed, as IF/THEN text before the command
+	Skipped     []tree.GroupID          `json:"skipped,omitempty"`
+	Reservation int64                   `json:"reservation,omitempty"`
+	Fix         int64                   `json:"fix,omitempty"`
+	Status      tree.LinkStatus         `json:"status,omitempty"` // a reviewed link's status afterwards
+	Hints       []NodeHint              `json:"hints,omitempty"`
+	Blame       []NodeBlame             `json:"blame,omitempty"`
+	Similar     []Similar               `json:"similar,omitempty"` // only of RCAs the acting user may see
+	Prompt      string                  `json:"prompt,omitempty"`  // the sufficiency prompt, when it applies
+	Elimination *tree.Elimination       `json:"elimination,omitempty"`
+	Combined    *tree.Elimination       `json:"combined,omitempty"` // every proposed fix together
+	Replayed    bool                    `json:"-"`                  // the idempotency key had been applied before
+	RCA         *RCA                    `json:"-"`                  // the RCA as the command left it; nil when Replayed
 }
 
 // run executes one write command: it loads the RCA, checks cmd, calls fn and

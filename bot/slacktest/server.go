@@ -40,6 +40,7 @@ type config struct {
 	triggerTTL         time.Duration
 	homeTab            bool
 	now                func() time.Time
+	limits             map[string]Limit
 }
 
 // Option changes how a Server behaves.
@@ -87,6 +88,7 @@ type Server struct {
 	lastTS  int64
 	st      state
 	sock    sockState
+	limits  *limiter // rate limits (limits.go); has its own lock
 }
 
 // state is everything the fake workspace knows; guarded by Server.mu.
@@ -146,6 +148,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		triggerTTL:         3 * time.Second,
 		homeTab:            true,
 		now:                time.Now,
+		limits:             DefaultLimits(),
 	}
 	for _, o := range opts {
 		o(&cfg)
@@ -153,7 +156,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	if !strings.HasPrefix(cfg.botToken, "xoxb-") || !strings.HasPrefix(cfg.appToken, "xapp-") {
 		return nil, fmt.Errorf("new server: bot token must start with xoxb- and app token with xapp-")
 	}
-	s := &Server{cfg: cfg, closed: make(chan struct{}), changed: make(chan struct{})}
+	s := &Server{cfg: cfg, closed: make(chan struct{}), changed: make(chan struct{}), limits: newLimiter(cfg.limits)}
 	s.st = state{
 		users: map[string]*userRec{}, channels: map[string]*channelRec{},
 		triggers: map[string]*triggerRec{}, views: map[string]*viewRec{},

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // request is one decoded Web API call.
@@ -93,6 +94,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, table map[stri
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 		}
 		s.answer(w, req, status, nil, fail("ratelimited"))
+		return
+	}
+	if retry := s.limits.take(method, req.get("channel"), time.Now()); retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retry))
+		s.answer(w, req, http.StatusTooManyRequests, nil, fail("ratelimited"))
 		return
 	}
 	h, ok := table[method]

@@ -175,7 +175,14 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	t.Logf("crash seed %d (rerun with -crash.seed=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 0))
 	dir := t.TempDir()
-	fake := slacktest.New(t, slacktest.WithAckTimeout(time.Second))
+	// The script starts RCAs as fast as it can, hundreds a minute, each with
+	// a channel of its own: far beyond what Slack lets one workspace create
+	// (Tier 2, about 20 a minute). The test is about crash safety, so the
+	// tiers of the channel set-up are lifted.
+	fake := slacktest.New(t, slacktest.WithAckTimeout(time.Second), slacktest.WithLimits(map[string]slacktest.Limit{
+		"conversations.create": {}, "conversations.setTopic": {}, "conversations.setPurpose": {},
+		"conversations.invite": {}, "pins.add": {}, "bookmarks.add": {},
+	}))
 	alice := fake.AddUser("alice")
 	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
 	r := &crashRig{t: t, bin: buildBinary(t, dir), dir: dir, db: storagetest.New(t), fake: fake, addr: freeAddr(t)}
