@@ -34,6 +34,16 @@ func (t *Tx) OpenFixes() ([]workflow.Fix, error) {
 	return out, nil
 }
 
+// DoneFixes returns every fix marked done, across all RCAs, by RCA then id.
+// It takes no lock: it is read to flag causes that come back.
+func (t *Tx) DoneFixes() ([]workflow.Fix, error) {
+	out, err := t.fixes(`SELECT `+fixColumns+` FROM fixes WHERE status = ? ORDER BY rca_id, id`, string(workflow.FixDone))
+	if err != nil {
+		return nil, fmt.Errorf("storage: done fixes: %w", err)
+	}
+	return out, nil
+}
+
 func (t *Tx) fixes(query string, args ...any) ([]workflow.Fix, error) {
 	rows, err := t.query(query, args...)
 	if err != nil {

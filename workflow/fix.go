@@ -113,6 +113,7 @@ type Summary struct {
 	Open         OpenItems
 	Fixes        []FixOutcome
 	Combined     tree.Elimination // every fix together
+	Progress     FixProgress      // how far the fixes are: what the done ones remove
 	Statements   string           // the tree in statement syntax
 	Duration     time.Duration    // from start to close (or to now while open)
 	InPhase      map[Phase]time.Duration
@@ -166,6 +167,7 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 	for _, f := range fixes {
 		sum.Fixes = append(sum.Fixes, FixOutcome{Fix: f, Elimination: tree.Eliminate(t, []tree.NodeID{f.Node}, opt)})
 	}
+	sum.Progress = ProgressOf(t, fixes, opt)
 	end := r.ClosedAt
 	if end.IsZero() {
 		end = s.clock.Now().UTC()
@@ -297,8 +299,10 @@ func (s *Service) SimilarPastCauses(ctx context.Context, aud Audience, text stri
 		if err != nil {
 			return err
 		}
-		out, err = similarTo(text, past, 5, seenBy(tx, aud))
-		return err
+		if out, err = similarTo(text, past, 5, seenBy(tx, aud)); err != nil {
+			return err
+		}
+		return markRegressions(tx, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("similar past causes: %w", err)

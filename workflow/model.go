@@ -267,6 +267,8 @@ type Tx interface {
 	// OpenFixes returns every fix that is neither done nor dropped, across
 	// all RCAs, by RCA then id.
 	OpenFixes() ([]Fix, error)
+	// DoneFixes returns every fix marked done, across all RCAs, by RCA then id.
+	DoneFixes() ([]Fix, error)
 	// PutCoreCauses replaces the remembered core causes of an RCA.
 	PutCoreCauses(rcaID int64, causes []PastCause) error
 	// PastCauses returns every remembered core cause, newest first.

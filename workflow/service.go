@@ -70,6 +70,10 @@ type Similar struct {
 	Node  tree.NodeID `json:"node"`
 	Past  PastCause   `json:"past"`
 	Score float64     `json:"score"`
+	// Regression is set when a fix against the past cause was marked done:
+	// the cause came back although it was fixed. Fixed lists those fixes.
+	Regression bool  `json:"regression,omitempty"`
+	Fixed      []Fix `json:"fixed,omitempty"`
 }
 
 // Result is what a command did, for the bot to confirm and render.
