@@ -19,19 +19,25 @@ type FixItem struct {
 	Overdue bool // its due day has passed
 }
 
-// Overdue reports whether f's due day is over at now; a fix without a due
-// date never is.
-func (f *Fix) Overdue(now time.Time) bool {
-	return !f.Due.IsZero() && day(now).After(day(f.Due))
+// Overdue reports whether f's due day (a calendar day in loc) is over at
+// now; a fix without a due date never is.
+func (f *Fix) Overdue(now time.Time, loc *time.Location) bool {
+	return !f.Due.IsZero() && day(now, loc).After(day(f.Due, loc))
 }
 
-// DueBy reports whether f has a due date on or before now's day.
-func (f *Fix) DueBy(now time.Time) bool {
-	return !f.Due.IsZero() && !day(f.Due).After(day(now))
+// DueBy reports whether f has a due date on or before now's day in loc.
+func (f *Fix) DueBy(now time.Time, loc *time.Location) bool {
+	return !f.Due.IsZero() && !day(f.Due, loc).After(day(now, loc))
 }
 
-// day is the UTC day t falls in, as its midnight.
-func day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+// day is the calendar day of t in loc (UTC when nil), as its midnight there.
+func day(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
 
 // OpenFixes lists the fixes still to be done (neither done nor dropped)
 // that concern viewer, across RCAs: the ones they own and those of the RCAs
@@ -60,7 +66,7 @@ func (s *Service) OpenFixes(ctx context.Context, viewer Actor) ([]FixItem, error
 			}
 			mine := f.Owner != "" && f.Owner == viewer.UserID
 			if mine || r.IsParticipant(viewer.UserID) || r.IsFacilitator(viewer.UserID) {
-				out = append(out, FixItem{Fix: f, RCA: *r, Mine: mine, Overdue: f.Overdue(now)})
+				out = append(out, FixItem{Fix: f, RCA: *r, Mine: mine, Overdue: f.Overdue(now, s.loc)})
 			}
 		}
 		return nil

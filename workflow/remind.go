@@ -254,30 +254,31 @@ func ParseCron(spec string) (sched cron.Schedule, err error) {
 // FixReminder is what to send about one closed RCA's open fixes at one check.
 type FixReminder struct {
 	RCA        RCA
-	NudgeSlot  time.Time   // the due-day slot (the UTC day) the nudges are for
+	NudgeSlot  time.Time   // the due-day slot (the calendar day's midnight) the nudges are for
 	Nudges     []Fix       // open fixes, due or overdue, whose owner gets a DM for NudgeSlot
 	Digest     bool        // post the weekly digest in the RCA's channel
-	DigestSlot time.Time   // the week slot (Monday 00:00 UTC) the digest is for
+	DigestSlot time.Time   // the week slot (Monday 00:00) the digest is for
 	Open       []Fix       // every open fix of the RCA, for the digest
 	Progress   FixProgress // what the done fixes remove so far
 }
 
-// weekSlot is the start of t's week: Monday 00:00 UTC.
-func weekSlot(t time.Time) time.Time {
-	d := day(t)
+// weekSlot is the start of t's week in loc: Monday 00:00.
+func weekSlot(t time.Time, loc *time.Location) time.Time {
+	d := day(t, loc)
 	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 }
 
 // PlanFixReminders is the reminder policy after an RCA closes, a pure
 // function of the RCA, its fixes, its reminder state and the clock. Fixes
 // stay alive once the RCA is closed: the owner of each open fix that is due
-// or overdue gets one DM per due-day slot (the UTC day; a fix records the
+// or overdue gets one DM per due-day slot (a calendar day in loc, UTC when
+// nil; a fix records the
 // last slot it was nudged for, so a restart or a repeated check never sends
 // it twice), and while any fix is open the RCA's channel gets one digest per
 // week slot, from the first week that starts after the RCA closed. An RCA
 // that is not closed gets nothing here: its own reminders cover it.
-func PlanFixReminders(r RCA, fixes []Fix, st ReminderState, now time.Time) FixReminder {
-	rem := FixReminder{RCA: r, NudgeSlot: day(now), DigestSlot: weekSlot(now)}
+func PlanFixReminders(r RCA, fixes []Fix, st ReminderState, now time.Time, loc *time.Location) FixReminder {
+	rem := FixReminder{RCA: r, NudgeSlot: day(now, loc).UTC(), DigestSlot: weekSlot(now, loc).UTC()}
 	if r.Phase != PhaseClosed {
 		return rem
 	}
@@ -286,7 +287,7 @@ func PlanFixReminders(r RCA, fixes []Fix, st ReminderState, now time.Time) FixRe
 			continue
 		}
 		rem.Open = append(rem.Open, f)
-		if f.Owner != "" && f.DueBy(now) && f.LastNudge.Before(rem.NudgeSlot) {
+		if f.Owner != "" && f.DueBy(now, loc) && f.LastNudge.Before(rem.NudgeSlot) {
 			rem.Nudges = append(rem.Nudges, f)
 		}
 	}
@@ -337,7 +338,7 @@ func (s *Service) planFixReminder(tx Tx, rcaID int64, now time.Time) (FixReminde
 	if err != nil {
 		return FixReminder{}, err
 	}
-	rem := PlanFixReminders(*r, fixes, st, now)
+	rem := PlanFixReminders(*r, fixes, st, now, s.loc)
 	if rem.Digest {
 		t, err := tx.Tree(rcaID)
 		if err != nil {

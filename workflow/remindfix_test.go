@@ -45,7 +45,7 @@ func TestPlanFixReminders(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rem := workflow.PlanFixReminders(tc.rca, tc.fixes, tc.st, tc.now)
+			rem := workflow.PlanFixReminders(tc.rca, tc.fixes, tc.st, tc.now, nil)
 			var got []int64
 			for _, f := range rem.Nudges {
 				got = append(got, f.ID)
