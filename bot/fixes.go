@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -200,6 +201,7 @@ func fixOutcomeBlocks(t *tree.Tree, proposer string, fix *workflow.Fix, alone, c
 		head += "\n" + meta
 	}
 	blocks := []slack.Block{section(head),
+		actions(blockFixPrefix+strconv.FormatInt(fix.ID, 10), fixStatusMenu(fix.RCAID, fix)),
 		section(fmt.Sprintf("*This fix alone removes %d/%d symptoms:* %s\n*Still there:* %s",
 			len(alone.Removed), total, nodeList(t, alone.Removed), nodeList(t, alone.Remaining)))}
 	if fixes > 1 {
