@@ -237,3 +237,17 @@ func homeFixBlocks(items []workflow.FixItem, now time.Time, loc *time.Location) 
 	blocks := []slack.Block{slack.NewDividerBlock(), header("My open fixes")}
 	return append(blocks, openFixBlocks(mine[:min(len(mine), maxFixesListed)], now, loc, maxFixesListed)...)
 }
+
+// regressionNote says loudly that a similar past cause had a fix marked
+// done, so the cause came back although it was fixed; "" when it had none.
+func regressionNote(s workflow.Similar) string {
+	if !s.Regression || len(s.Fixed) == 0 {
+		return ""
+	}
+	names := make([]string, len(s.Fixed))
+	for i, f := range s.Fixed {
+		names[i] = "“" + truncateEscaped(f.Injection, 150) + "”"
+	}
+	return "\n:rotating_light: *Regression:* that cause was fixed (" + strings.Join(names, ", ") +
+		" marked done) and it is back. Check whether the fix still holds."
+}
