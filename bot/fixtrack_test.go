@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
-	"github.com/untangle-rca/untangle/workflow"
 )
 
 // proposeFixVia proposes a fix through the "Propose fix" button of msg and
@@ -38,15 +37,8 @@ func proposeFixVia(t *testing.T, ctx context.Context, w *renderWorld, u slacktes
 func TestFixTrackedToDone(t *testing.T) {
 	ctx := testCtx(t)
 	w := newRenderWorld(t, ctx)
-	w.pasteExample(t, ctx)
-	w.advanceTo(t, ctx, workflow.PhaseChallenging)
-	w.acceptAll(t, ctx)
-	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil {
-		t.Fatal(err)
-	}
-	w.waitMessages(t, ctx, coreHeader, 1)
-	eventually(t, ctx, "Plan fixes on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Plan fixes") })
-	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":hammer_and_wrench: Plan fixes"); err != nil {
+	w.toPlanFixes(t, ctx)
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), planFixesButton); err != nil {
 		t.Fatal(err)
 	}
 	core := w.waitMessages(t, ctx, "Propose fix", 1)

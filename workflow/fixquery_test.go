@@ -137,7 +137,7 @@ func TestOpenFixesForAViewer(t *testing.T) {
 func TestRegressionOfAFixedCause(t *testing.T) {
 	e := newEnv(t)
 	first := e.closeOnCauseWithFix(workflow.StartInput{Title: "First outage", Participants: []string{alice.UserID}},
-		"Deploys skip the canary stage")
+		"Deploys skip the canary stage", "Gate deploys on the canary")
 	sim, err := e.svc.SimilarPastCauses(e.ctx, workflow.Only(alice.UserID), "Deploys always skip the canary stage")
 	if err != nil || len(sim) != 1 || sim[0].Regression {
 		t.Fatalf("before the fix is done: %+v, %v", sim, err)
@@ -163,8 +163,10 @@ func TestRegressionOfAFixedCause(t *testing.T) {
 	}
 }
 
-// closeOnCauseWithFix is closeOnCause with a fix owned by alice against the cause.
-func (e *env) closeOnCauseWithFix(in workflow.StartInput, cause string) *workflow.RCA {
+// closeOnCauseWithFix runs an RCA from start to finish with one symptom and
+// its accepted cause, which becomes the remembered core cause, and, unless
+// fix is "", a fix owned by alice against the cause.
+func (e *env) closeOnCauseWithFix(in workflow.StartInput, cause, fix string) *workflow.RCA {
 	e.t.Helper()
 	r, err := e.svc.Start(e.ctx, fac, in)
 	if err != nil {
@@ -175,7 +177,9 @@ func (e *env) closeOnCauseWithFix(in workflow.StartInput, cause string) *workflo
 	e.phase(r.ID, workflow.PhaseChallenging)
 	e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
 	e.phase(r.ID, workflow.PhaseFixing)
-	e.must(e.svc.ProposeFix(e.ctx, fac, r.ID, workflow.FixInput{Node: 2, Injection: "Gate deploys on the canary", Owner: alice.UserID}))
+	if fix != "" {
+		e.must(e.svc.ProposeFix(e.ctx, fac, r.ID, workflow.FixInput{Node: 2, Injection: fix, Owner: alice.UserID}))
+	}
 	if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
 		e.t.Fatal(err)
 	}
