@@ -117,7 +117,74 @@ func (b *Bot) selectFixStatus(ctx context.Context, r *reply, cb *slack.Interacti
 	}
 	if err != nil {
 		b.fail(ctx, r, cb, err)
+		return
 	}
+	if to != workflow.FixDropped {
+		r.later(func(ctx context.Context) { b.redrawFixMenu(ctx, r.log, cb, rcaID, fixID) })
+	}
+}
+
+// redrawFixMenu shows a fix's new status where it was chosen: the menu (and
+// the status line of a list) in the message, or the whole App Home. An
+// ephemeral list is left as it is; /rca fixes gives a fresh one.
+func (b *Bot) redrawFixMenu(ctx context.Context, log *slog.Logger, cb *slack.InteractionCallback, rcaID, fixID int64) {
+	if cb.View.Type == slack.VTHomeTab {
+		if err := b.publishHome(ctx, cb.User.ID); err != nil {
+			log.Warn("redraw App Home after a fix moved", "error", err)
+		}
+		return
+	}
+	channel, ts := cb.Container.ChannelID, cb.Container.MessageTs
+	if channel == "" || ts == "" || cb.Container.IsEphemeral {
+		return
+	}
+	sum, err := b.svc.Summary(ctx, workflow.Actor{UserID: cb.User.ID}, rcaID)
+	if err != nil {
+		log.Warn("redraw a fix's menu", "rca", rcaID, "error", err)
+		return
+	}
+	for _, o := range sum.Fixes {
+		if o.Fix.ID != fixID {
+			continue
+		}
+		blocks := withFixStatus(cb.Message.Blocks.BlockSet, rcaID, &o.Fix, b.now(), b.cfg.Location)
+		if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(cb.Message.Text, false),
+			slack.MsgOptionBlocks(blocks...)); err != nil {
+			log.Warn("redraw a fix's menu", "rca", rcaID, "error", err)
+		}
+	}
+}
+
+// withFixStatus replaces the status menu of f in blocks, and in a list's
+// section its status line (the text after the status icon).
+func withFixStatus(blocks []slack.Block, rcaID int64, f *workflow.Fix, now time.Time, loc *time.Location) []slack.Block {
+	id := blockFixPrefix + strconv.FormatInt(f.ID, 10)
+	out := make([]slack.Block, len(blocks))
+	for i, bl := range blocks {
+		out[i] = bl
+		switch x := bl.(type) {
+		case *slack.ActionBlock:
+			if x.BlockID == id {
+				out[i] = actions(id, fixStatusMenu(rcaID, f))
+			}
+		case *slack.SectionBlock:
+			if x.BlockID == id && x.Text != nil {
+				out[i] = fixStatusBlock(rcaID, f, listPrefix(x.Text.Text), now, loc)
+			}
+		}
+	}
+	return out
+}
+
+// listPrefix is the text of a fix's section before its status icon.
+func listPrefix(text string) string {
+	cut := len(text)
+	for _, icon := range fixStatusIcon {
+		if i := strings.Index(text, icon); i >= 0 && i < cut {
+			cut = i
+		}
+	}
+	return text[:cut]
 }
 
 // dropFixModal asks why a fix is dropped.

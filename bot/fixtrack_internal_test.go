@@ -3,6 +3,9 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
@@ -20,5 +23,25 @@ func TestRegressionNoteIsLoudOnlyForAFixedCause(t *testing.T) {
 	}
 	if got := feedbackText("Checkout fails", &workflow.Result{NewNodes: []tree.NodeID{1}, Similar: []workflow.Similar{past}}); !strings.Contains(got, "*Regression:*") {
 		t.Errorf("symptom feedback lacks the regression: %s", got)
+	}
+}
+
+func TestWithFixStatusRedrawsOnlyThatFix(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	rca := workflow.RCA{ID: 3, Title: "Payments <down>", ChannelID: "C1"}
+	a := workflow.Fix{ID: 7, RCAID: 3, Injection: "Cap the pool", Owner: "U1", Status: workflow.FixAgreed}
+	other := workflow.Fix{ID: 8, RCAID: 3, Injection: "Review alerts", Owner: "U2"}
+	blocks := openFixBlocks([]workflow.FixItem{{Fix: a, RCA: rca, Mine: true}, {Fix: other, RCA: rca}}, now, time.UTC, 10)
+	a.Status = workflow.FixDone
+	got := withFixStatus(blocks, rca.ID, &a, now, time.UTC)
+	first, second := got[0].(*slack.SectionBlock), got[1].(*slack.SectionBlock)
+	if !strings.HasPrefix(first.Text.Text, "Your fix in *Payments &lt;down&gt;* (<#C1>)\n:white_check_mark: *done* · Cap the pool") {
+		t.Errorf("redrawn line: %q", first.Text.Text)
+	}
+	if menu := first.Accessory.SelectElement; menu.Placeholder.Text != "Status: done" {
+		t.Errorf("redrawn menu placeholder %q", menu.Placeholder.Text)
+	}
+	if second != blocks[1] {
+		t.Error("the other fix's block was redrawn")
 	}
 }

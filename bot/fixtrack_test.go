@@ -57,6 +57,10 @@ func TestFixTrackedToDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.waitMessages(t, ctx, "set a fix to *agreed*", 1)
+	eventually(t, ctx, "the menu shows the new status", func() bool {
+		m, _ := w.fake.Message(w.ch.ID, outcome.TS)
+		return strings.Contains(string(m.Blocks), `"text":"Status: agreed"`) && !strings.Contains(string(m.Blocks), "Mark agreed")
+	})
 	ack, err := w.bob.SlashCommand(ctx, w.ch.ID, "/rca", "fixes")
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +83,7 @@ func TestFixTrackedToDone(t *testing.T) {
 		t.Errorf("App Home lacks the fix:\n%s", text)
 	}
 
-	if _, err := w.bob.SelectInMessage(ctx, outcome, "Status: proposed", "Mark done"); err != nil {
+	if _, err := w.bob.SelectInMessage(ctx, outcome, "Status: agreed", "Mark done"); err != nil {
 		t.Fatal(err)
 	}
 	done := w.waitMessages(t, ctx, "set a fix to *done*", 1).PlainText()
