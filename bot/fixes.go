@@ -120,14 +120,8 @@ func fixInput(cb *slack.InteractionCallback, loc *time.Location) (int64, workflo
 		Injection: v[fieldInjection][fieldInjection].Value,
 		Owner:     v[fieldOwner][fieldOwner].SelectedUser,
 	}
-	if d := v[fieldDue][fieldDue].SelectedDate; d != "" {
-		day, err := time.ParseInLocation("2006-01-02", d, loc)
-		if err != nil {
-			return 0, in, workflow.Invalidf(fieldDue, "pick a date from the calendar")
-		}
-		in.Due = day.Add(24*time.Hour - time.Second)
-	}
-	return rcaID, in, nil
+	in.Due, err = endOfPickedDay(v[fieldDue][fieldDue].SelectedDate, loc)
+	return rcaID, in, err
 }
 
 func (b *Bot) submitProposeFix(ctx context.Context, r *reply, cb *slack.InteractionCallback) {

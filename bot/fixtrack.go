@@ -32,6 +32,7 @@ func (b *Bot) fixTrackRoutes(rt *routes) {
 	rt.actions[actFixStatus] = b.selectFixStatus
 	rt.actions[actDigestReopen] = b.clickDigestReopen
 	rt.views[viewDropFix] = b.submitDropFix
+	rt.views[viewEditFix] = b.submitEditFix
 	rt.slash["fixes"] = b.slashFixes
 }
 
@@ -48,6 +49,7 @@ func fixStatusMenu(rcaID int64, f *workflow.Fix) *slack.SelectBlockElement {
 		}
 		opts = append(opts, option(label, rcaValue(rcaID, f.ID, int64(i+1))))
 	}
+	opts = append(opts, option("Edit owner, date, links…", rcaValue(rcaID, f.ID, fixEditChoice)))
 	return slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Status: "+statusOf(f).Label(), maxPlaceholder), actFixStatus, opts...)
 }
 
@@ -94,11 +96,15 @@ func fixStatusBlock(rcaID int64, f *workflow.Fix, prefix string, now time.Time, 
 	return s
 }
 
-// parseFixChoice reads a status menu's choice: the RCA, the fix and the status.
+// parseFixChoice reads a status menu's choice: the RCA, the fix and the
+// status, or "" for "Edit details…".
 func parseFixChoice(v string) (int64, int64, workflow.FixStatus, error) {
 	rcaID, items, err := parseValue(v)
-	if err != nil || len(items) != 2 || items[1] > int64(len(workflow.FixStatuses)) {
+	if err != nil || len(items) != 2 || items[1] > fixEditChoice {
 		return 0, 0, "", workflow.Errorf(workflow.ENotFound, "this menu is out of date; use `/rca fixes` for a fresh one.")
+	}
+	if items[1] == fixEditChoice {
+		return rcaID, items[0], "", nil
 	}
 	return rcaID, items[0], workflow.FixStatuses[items[1]-1], nil
 }
@@ -106,6 +112,12 @@ func parseFixChoice(v string) (int64, int64, workflow.FixStatus, error) {
 // selectFixStatus moves a fix to the chosen status; dropping asks why first.
 func (b *Bot) selectFixStatus(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
 	rcaID, fixID, to, err := parseFixChoice(act.SelectedOption.Value)
+	if err == nil && to == "" {
+		if err = b.openEditFix(ctx, cb, rcaID, fixID); err != nil {
+			b.fail(ctx, r, cb, err)
+		}
+		return
+	}
 	if err == nil && to == workflow.FixDropped {
 		_, err = b.api.OpenViewContext(ctx, cb.TriggerID, dropFixModal(rcaID, fixID))
 		if err != nil {

@@ -61,11 +61,33 @@ func TestFixTrackedToDone(t *testing.T) {
 		m, _ := w.fake.Message(w.ch.ID, outcome.TS)
 		return strings.Contains(string(m.Blocks), `"text":"Status: agreed"`) && !strings.Contains(string(m.Blocks), "Mark agreed")
 	})
+	// The owner adds the ticket: a link that is no web address is refused on its field.
+	if _, err := w.bob.SelectInMessage(ctx, outcome, "Status: agreed", "Edit owner, date, links…"); err != nil {
+		t.Fatal(err)
+	}
+	view, err := w.bob.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Fix details" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.bob.FillInput(view, "Ticket", "PAY-12"); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := w.bob.SubmitView(ctx); err != nil || ack.Errors()["ticket"] == "" {
+		t.Fatalf("a ticket that is no link: %v %v", err, ack)
+	}
+	view, _ = w.bob.CurrentView()
+	if err := w.bob.FillInput(view, "Ticket", "https://tracker.example/PAY-12"); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := w.bob.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("save the fix's details: %v %v", err, ack)
+	}
 	ack, err := w.bob.SlashCommand(ctx, w.ch.ID, "/rca", "fixes")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := ack.Text(); !strings.Contains(text, "Your fix in *Payment outage*") || !strings.Contains(text, "*agreed* · "+injection) {
+	if text := ack.Text(); !strings.Contains(text, "Your fix in *Payment outage*") || !strings.Contains(text, "*agreed* · "+injection) ||
+		!strings.Contains(text, "https://tracker.example/PAY-12") {
 		t.Errorf("/rca fixes for the owner:\n%s", text)
 	}
 	if ack, err = w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "fixes"); err != nil || !strings.Contains(ack.Text(), "In *Payment outage*") {
