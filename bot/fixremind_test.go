@@ -90,3 +90,41 @@ func TestFixRemindersAfterClose(t *testing.T) {
 		t.Fatalf("after the fix is done: %d DMs, %d digests; want 3, 1", len(e.alice.DMs()), len(digests()))
 	}
 }
+
+// TestNoDueDayDMForADoneFix: while the RCA is still planning fixes, a fix
+// already marked done gets no due-day DM, and a dropped one does not count
+// as a fix without an owner.
+func TestNoDueDayDMForADoneFix(t *testing.T) {
+	at := func(d, hh, mm int) time.Time { return remindAt(time.UTC, 2026, 3, d, hh, mm, 1) }
+	e := newRemindEnv(t, time.UTC, at(23, 9, 0)) // Monday
+	id := e.startRCA(time.Time{})
+	e.toChallenge(id)
+	fac := e.actor(e.fac)
+	if _, err := e.svc.Advance(e.ctx, fac, id); err != nil {
+		t.Fatal(err)
+	}
+	propose := func(owner string) int64 {
+		res, err := e.svc.ProposeFix(e.ctx, fac, id, workflow.FixInput{Node: 2, Injection: "The gateway client retries with backoff " + owner,
+			Owner: owner, Due: time.Date(2026, 3, 24, 23, 59, 59, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Fix
+	}
+	done, dropped := workflow.FixDone, workflow.FixDropped
+	if _, err := e.svc.UpdateFix(e.ctx, e.actor(e.alice), id, propose(e.alice.ID), workflow.FixEdit{Status: &done}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.UpdateFix(e.ctx, fac, id, propose(""), workflow.FixEdit{Status: &dropped, Reason: "Not needed"}); err != nil {
+		t.Fatal(err)
+	}
+	e.tickAt(at(24, 10, 0))
+	if dms := e.alice.DMs(); len(dms) != 0 {
+		t.Fatalf("a done fix's owner got %d due-day DMs", len(dms))
+	}
+	for _, m := range e.reminders() {
+		if strings.Contains(m.PlainText(), "without an owner") {
+			t.Fatalf("a dropped fix counted as unowned:\n%s", m.PlainText())
+		}
+	}
+}
