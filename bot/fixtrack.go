@@ -78,8 +78,12 @@ func fixStatusLine(f *workflow.Fix, now time.Time, loc *time.Location) string {
 		line += " · :rotating_light: *overdue*"
 	}
 	for _, l := range []struct{ url, name string }{{f.Ticket, "ticket"}, {f.PullReq, "pull request"}} {
-		if l.url != "" && !strings.ContainsAny(l.url, "<>| ") {
-			line += fmt.Sprintf(" · <%s|%s>", l.url, l.name)
+		switch {
+		case l.url == "":
+		case strings.ContainsAny(l.url, "<>| "): // cannot be a Slack link: shown as text
+			line += " · " + l.name + ": " + truncateEscaped(l.url, 300)
+		default:
+			line += fmt.Sprintf(" · <%s|%s>", Escape(l.url), l.name)
 		}
 	}
 	if s == workflow.FixDropped && f.Reason != "" {

@@ -45,3 +45,19 @@ func TestWithFixStatusRedrawsOnlyThatFix(t *testing.T) {
 		t.Error("the other fix's block was redrawn")
 	}
 }
+
+func TestFixStatusLineLinks(t *testing.T) {
+	now := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	f := workflow.Fix{Injection: "Cap <the> pool", Owner: "U1", Status: workflow.FixInProgress, Due: time.Date(2026, 3, 3, 23, 59, 59, 0, time.UTC),
+		Ticket: "https://tracker.example/browse?id=1&x=2", PullReq: "https://git.example/pr/1|evil"}
+	got := fixStatusLine(&f, now, time.UTC)
+	for _, want := range []string{":large_orange_circle: *in progress* · Cap &lt;the&gt; pool", ":rotating_light: *overdue*",
+		"<https://tracker.example/browse?id=1&amp;x=2|ticket>"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("line lacks %q:\n%s", want, got)
+		}
+	}
+	if !strings.Contains(got, " · pull request: https://git.example/pr/1|evil") || strings.Contains(got, "<https://git.example") {
+		t.Errorf("a link with | must show as text, not as a link:\n%s", got)
+	}
+}
