@@ -40,6 +40,10 @@ type Config struct {
 	// Refs keeps the bot's Slack bookkeeping (message timestamps and the
 	// like); required.
 	Refs Refs
+	// WebLink returns a signed browser URL of an RCA's read-only web view;
+	// messages with a tree picture then get an "Open in browser" button.
+	// nil when there is no web view (UNTANGLE_PUBLIC_URL unset).
+	WebLink func(ctx context.Context, rcaID int64) (string, error)
 }
 
 // Bot is the Slack side of untangle: it receives Socket Mode envelopes,

@@ -21,12 +21,14 @@ const helpText = "*untangle* runs a blameless root-cause analysis with a Current
 	"• `/rca remind [cron spec | off]` — the reminder schedule (facilitator)\n" +
 	"• `/rca fixes` — the open fixes you own or your RCAs have, overdue first, with their status menus\n" +
 	"• `/rca finish` — close the RCA with the final summary (facilitator); `/rca reopen` opens it again\n" +
+	"• `/rca revoke-links` — refuse the browser links to this RCA posted so far (facilitator)\n" +
 	"Symptoms, causes, reviews and fixes are added with the buttons on the pinned dashboard."
 
 func (b *Bot) commandRoutes(rt *routes) {
 	rt.slash["help"] = b.slashHelp
 	rt.slash["list"] = b.slashList
 	rt.slash["status"] = b.slashStatus
+	rt.slash["revoke-links"] = b.slashRevokeLinks
 }
 
 func (b *Bot) slashHelp(_ context.Context, r *reply, _ *slack.SlashCommand, unknown string) {

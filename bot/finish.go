@@ -104,7 +104,7 @@ func (b *Bot) setTopic(ctx context.Context, log *slog.Logger, rca *workflow.RCA)
 // Markdown report and the JSON export as files.
 func (b *Bot) postFinal(ctx context.Context, log *slog.Logger, sum *workflow.Summary) {
 	channel := sum.RCA.ChannelID
-	blocks := summaryBlocks(sum, b.cfg.Location)
+	blocks := b.withWebLink(ctx, log, sum.RCA.ID, summaryBlocks(sum, b.cfg.Location))
 	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText("Final summary: "+sum.RCA.Title, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		log.Error("post the final summary", "rca", sum.RCA.ID, "error", err)
 	}

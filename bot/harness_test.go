@@ -47,8 +47,9 @@ type app struct {
 }
 
 // startApp runs the bot against fake on the database at dbPath ("" makes a
-// new one in a temporary directory) until the test ends or stop is called.
-func startApp(t *testing.T, fake *slacktest.Server, dbPath string) *app {
+// new one in a temporary directory) until the test ends or stop is called;
+// configure changes the bot's configuration first.
+func startApp(t *testing.T, fake *slacktest.Server, dbPath string, configure ...func(*bot.Config)) *app {
 	t.Helper()
 	if dbPath == "" {
 		dbPath = filepath.Join(t.TempDir(), "untangle.db")
@@ -59,10 +60,14 @@ func startApp(t *testing.T, fake *slacktest.Server, dbPath string) *app {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	b, err := bot.New(bot.Config{
+	cfg := bot.Config{
 		Refs: db, BotToken: fake.BotToken(), AppToken: fake.AppToken(), APIURL: fake.APIURL(),
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	}, workflow.New(db, nil))
+	}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	b, err := bot.New(cfg, workflow.New(db, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

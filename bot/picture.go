@@ -62,7 +62,7 @@ func (b *Bot) postPicture(ctx context.Context, log *slog.Logger, actor workflow.
 // postCST uploads the tree pictures (unless unchanged) and then the
 // core-cause message, which points to the earlier picture when unchanged.
 func (b *Bot) postCST(ctx context.Context, log *slog.Logger, sum *workflow.Summary, key, coreTS string, unchanged bool) error {
-	blocks := coreCauseBlocks(sum.RCA.ID, sum.RCA.Phase, sum.Tree, sum.Analysis)
+	blocks := b.withWebLink(ctx, log, sum.RCA.ID, coreCauseBlocks(sum.RCA.ID, sum.RCA.Phase, sum.Tree, sum.Analysis))
 	if unchanged {
 		blocks = append(blocks, contextBlock(":frame_with_picture: The tree has not changed since its picture was posted: "+b.linkTo(ctx, sum.RCA.ChannelID, coreTS, "see it here")+"."))
 	} else {

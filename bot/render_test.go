@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
@@ -33,13 +34,13 @@ type renderWorld struct {
 
 // newRenderWorld starts the bot and an RCA "Payment outage" led by alice
 // with bob and carol.
-func newRenderWorld(t *testing.T, ctx context.Context) *renderWorld {
+func newRenderWorld(t *testing.T, ctx context.Context, configure ...func(*bot.Config)) *renderWorld {
 	t.Helper()
 	fake := slacktest.New(t)
 	w := &renderWorld{fake: fake, alice: fake.AddUser("alice"), bob: fake.AddUser("bob"), carol: fake.AddUser("carol")}
 	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{w.alice, w.bob, w.carol}, BotMember: true})
 	dbPath := filepath.Join(t.TempDir(), "untangle.db")
-	w.app = startApp(t, fake, dbPath)
+	w.app = startApp(t, fake, dbPath, configure...)
 	w.ch, w.dash = startRCA(t, ctx, fake, w.alice, general.ID, "Payment outage", w.bob, w.carol)
 	db, err := storage.Open(ctx, dbPath)
 	if err != nil {

@@ -68,23 +68,24 @@ func (c *treeCache) get(rcaID, version int64) (*tree.Tree, bool) {
 }
 
 // put stores a clone of t as the tree of rcaID at version, unless a newer
-// version is cached, evicting another entry when the cache is full.
+// version is cached, evicting another entry when the cache is full. The check
+// and the store happen under c.mu, as advance's change in place does, so a
+// reader's older tree never replaces an entry a commit has just advanced.
 func (c *treeCache) put(rcaID, version int64, t *tree.Tree) {
 	if c.disabled {
 		return
 	}
-	if old := c.entry(rcaID); old != nil {
+	e := &cacheEntry{version: version, tree: t.Clone()}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[rcaID]; ok {
 		old.mu.RLock()
 		newer := old.version > version && old.tree != nil
 		old.mu.RUnlock()
 		if newer {
 			return
 		}
-	}
-	e := &cacheEntry{version: version, tree: t.Clone()}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[rcaID]; !ok && len(c.entries) >= treeCacheSize {
+	} else if len(c.entries) >= treeCacheSize {
 		for id := range c.entries {
 			delete(c.entries, id)
 			break
@@ -96,11 +97,14 @@ func (c *treeCache) put(rcaID, version int64, t *tree.Tree) {
 // advance applies a committed change to the cached tree of rcaID in place,
 // if the cache holds the version the change started from. A change that
 // does not apply cleanly drops the entry, so the next load reads the tables.
+// It holds c.mu throughout, so put cannot swap the entry meanwhile.
 func (c *treeCache) advance(rcaID int64, ch cachedChange) {
 	if c.disabled {
 		return
 	}
-	e := c.entry(rcaID)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[rcaID]
 	if e == nil {
 		return
 	}
@@ -112,20 +116,11 @@ func (c *treeCache) advance(rcaID int64, ch cachedChange) {
 	for _, change := range ch.changes {
 		if err := applyToTree(e.tree, change); err != nil {
 			e.tree = nil
-			c.drop(rcaID, e)
+			delete(c.entries, rcaID)
 			return
 		}
 	}
 	e.version = ch.to
-}
-
-// drop removes entry e of rcaID, unless it was replaced meanwhile.
-func (c *treeCache) drop(rcaID int64, e *cacheEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries[rcaID] == e {
-		delete(c.entries, rcaID)
-	}
 }
 
 // copyChange returns a deep copy of ch, so that a change kept until its

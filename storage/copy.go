@@ -11,7 +11,8 @@ import (
 // schema_migrations is the target's own, and leases belong to the processes
 // of the source, which are stopped.
 var copiedTables = []string{"rcas", "participants", "nodes", "groups", "group_causes", "walk_skips", "reviews",
-	"reservations", "fixes", "core_causes", "reminders", "slack_refs", "deliveries", "audit_log"}
+	"reservations", "fixes", "core_causes", "reminders", "slack_refs", "deliveries", "audit_log",
+	"weblink_key", "weblink_revocations"}
 
 // identityTables are the tables whose id the database numbers.
 var identityTables = []string{"rcas", "reservations", "fixes", "audit_log"}

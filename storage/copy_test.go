@@ -45,6 +45,12 @@ func seed(tb testing.TB, db *storage.DB) int64 {
 	if _, err := svc.SetReminderSpec(ctx, fac, r.ID, "0 9 * * 1"); err != nil {
 		tb.Fatal(err)
 	}
+	if _, err := svc.SignWebLink(ctx, r.ID); err != nil { // creates the web link key
+		tb.Fatal(err)
+	}
+	if _, err := svc.RevokeWebLinks(ctx, fac, r.ID); err != nil {
+		tb.Fatal(err)
+	}
 	if err := db.PutRef(ctx, r.ID, "dashboard_ts", "1700000000.000100"); err != nil {
 		tb.Fatal(err)
 	}

@@ -283,6 +283,16 @@ type Tx interface {
 	Audit(e *AuditEntry) (int64, error)
 	// AuditLog returns the RCA's audit entries, oldest first.
 	AuditLog(rcaID int64) ([]AuditEntry, error)
+	// WebLinkKey returns the key that signs web links; when there is none
+	// yet it stores and returns secret. Two processes asking at once get the same key.
+	WebLinkKey(secret []byte) ([]byte, error)
+	// PutWebLinkKey replaces the key that signs web links.
+	PutWebLinkKey(secret []byte) error
+	// WebLinkGeneration returns how often the RCA's web links were revoked (0 when never).
+	WebLinkGeneration(rcaID int64) (int64, error)
+	// RevokeWebLinks raises the RCA's revocation count and returns the new one.
+	RevokeWebLinks(rcaID int64, by string) (int64, error)
+
 	// LastUndoable returns the newest tree change of the RCA by actor (any
 	// actor when actor is "") that no "undo" entry references yet (ENotFound).
 	LastUndoable(rcaID int64, actor string) (*AuditEntry, error)

@@ -74,6 +74,7 @@ const (
 	CmdStepBack        Command = "step_back"
 	CmdFinish          Command = "finish"
 	CmdReopen          Command = "reopen"
+	CmdRevokeLinks     Command = "revoke_links" // refuse every web link made so far
 )
 
 // Rule says in which phases a command is allowed and whether only the
@@ -120,6 +121,7 @@ func Rules() []Rule {
 		{CmdStepBack, []Phase{PhaseWiring, PhaseChallenging, PhaseFixing}, true},
 		{CmdFinish, []Phase{PhaseFixing}, true},
 		{CmdReopen, []Phase{PhaseClosed}, true},
+		{CmdRevokeLinks, all, true},
 	}
 }
 

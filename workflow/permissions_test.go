@@ -137,6 +137,7 @@ func TestPermissionMatrix(t *testing.T) {
 		workflow.CmdFixStatus: {"fx", "member"}, workflow.CmdEditFix: {"fx", "member"},
 		workflow.CmdAdvance: {"cwh", "lead"}, workflow.CmdStepBack: {"whf", "lead"},
 		workflow.CmdFinish: {"f", "lead"}, workflow.CmdReopen: {"x", "lead"},
+		workflow.CmdRevokeLinks: {"cwhfx", "lead"},
 	}
 	letters := map[workflow.Phase]string{workflow.PhaseCollecting: "c", workflow.PhaseWiring: "w",
 		workflow.PhaseChallenging: "h", workflow.PhaseFixing: "f", workflow.PhaseClosed: "x"}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/untangle-rca/untangle/cmd/untangle/internal/webview"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/workflow"
 	"github.com/untangle-rca/untangle/workflow/tracker/setup"
@@ -24,6 +25,7 @@ type serveConfig struct {
 	TimeZone      *time.Location
 	CoreThreshold float64
 	HTTPAddr      string
+	PublicURL     string // the web view's URL for browsers; "" means no web view
 	Limits        workflow.Limits
 	Tracker       setup.Config // UNTANGLE_TRACKER and its settings
 }
@@ -44,6 +46,7 @@ var settings = []setting{
 	{flag: "tz", env: "UNTANGLE_TZ", def: "UTC", help: "time zone of the reminder schedule (IANA name, e.g. Europe/Berlin)"},
 	{flag: "core-threshold", env: "UNTANGLE_CORE_THRESHOLD", def: "0.7", help: "weighted UDE share a root needs to be a core cause (0–1]"},
 	{flag: "http-addr", env: "UNTANGLE_HTTP_ADDR", help: "listen address for /healthz and /metrics (off when empty)"},
+	{flag: "public-url", env: "UNTANGLE_PUBLIC_URL", help: "URL under which browsers reach UNTANGLE_HTTP_ADDR's /rca/ pages (web view off when empty)"},
 	{flag: "max-nodes", env: "UNTANGLE_MAX_NODES", def: strconv.Itoa(workflow.DefaultMaxNodes), help: "most nodes one RCA may have"},
 	{flag: "max-text", env: "UNTANGLE_MAX_TEXT", def: strconv.Itoa(workflow.DefaultLimits().MaxTextRunes), help: "most characters of one statement (at most the model's 300)"},
 	{flag: "max-paste-bytes", env: "UNTANGLE_MAX_PASTE_BYTES", def: strconv.Itoa(workflow.DefaultMaxPasteBytes), help: "most bytes of one paste of statements"},
@@ -110,6 +113,7 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 	cfg := &serveConfig{
 		BotToken: raw["bot-token"], AppToken: raw["app-token"], APIURL: raw["api-url"],
 		DBPath: raw["db"], RemindCron: raw["remind-cron"], HTTPAddr: raw["http-addr"],
+		PublicURL: strings.TrimSuffix(raw["public-url"], "/"),
 	}
 	var errs []error
 	if cfg.BotToken == "" {
@@ -131,6 +135,13 @@ func validateServeConfig(raw map[string]string) (*serveConfig, error) {
 		errs = append(errs, errors.New("UNTANGLE_DB must name a database file or a postgres:// URL"))
 	} else if _, err := storage.Backend(cfg.DBPath); err != nil {
 		errs = append(errs, fmt.Errorf("UNTANGLE_DB: %w", err))
+	}
+	if cfg.PublicURL != "" {
+		if err := webview.CheckPublicURL(cfg.PublicURL); err != nil {
+			errs = append(errs, fmt.Errorf("UNTANGLE_PUBLIC_URL: %w", err))
+		} else if cfg.HTTPAddr == "" {
+			errs = append(errs, errors.New("UNTANGLE_PUBLIC_URL needs UNTANGLE_HTTP_ADDR: the web view is served there"))
+		}
 	}
 	if _, err := workflow.ParseCron(cfg.RemindCron); err != nil {
 		errs = append(errs, fmt.Errorf("UNTANGLE_REMIND_CRON %q is not a valid cron schedule (%v); example: \"0 10 * * 1-5\" is 10:00 on weekdays", cfg.RemindCron, err))

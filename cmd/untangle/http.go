@@ -14,19 +14,29 @@ import (
 	"time"
 
 	"github.com/untangle-rca/untangle/bot"
+	"github.com/untangle-rca/untangle/cmd/untangle/internal/webview"
 	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/tree/render"
 	"github.com/untangle-rca/untangle/workflow"
 )
 
 // shutdownGrace is how long the operations server may finish its requests.
 const shutdownGrace = 5 * time.Second
 
-// startOpsServer serves /healthz and /metrics of b on addr until the returned
-// stop function is called. A listen error (port taken) is returned at once.
-func startOpsServer(addr string, b *bot.Bot, db *storage.DB, log *slog.Logger) (stop func(), err error) {
-	h, err := b.Handler(bot.Probes{Database: dbProbe(db), OpenRCAs: openRCACount(db)})
+// startOpsServer serves /healthz and /metrics of b on addr, and the web
+// view's /rca/ pages when web is not nil, until the returned stop function
+// is called. A listen error (port taken) is returned at once.
+func startOpsServer(addr string, b *bot.Bot, db *storage.DB, web *webview.Handler, log *slog.Logger) (stop func(), err error) {
+	ops, err := b.Handler(bot.Probes{Database: dbProbe(db), OpenRCAs: openRCACount(db)})
 	if err != nil {
 		return nil, fmt.Errorf("operations endpoints: %w", err)
+	}
+	var h http.Handler = ops
+	if web != nil {
+		mux := http.NewServeMux()
+		mux.Handle("/", ops)
+		web.Register(mux)
+		h = mux
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -40,7 +50,7 @@ func startOpsServer(addr string, b *bot.Bot, db *storage.DB, log *slog.Logger) (
 			log.Error("operations server stopped", "error", err.Error())
 		}
 	}()
-	log.Info("serving /healthz and /metrics", "addr", ln.Addr().String())
+	log.Info("serving /healthz and /metrics", "addr", ln.Addr().String(), "web_view", web != nil)
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
@@ -154,4 +164,27 @@ func getHealth(ctx context.Context, url string, timeout time.Duration) (string, 
 		return "", fmt.Errorf("GET %s: %s: %s", url, resp.Status, strings.TrimSpace(string(body)))
 	}
 	return string(body), nil
+}
+
+// webView is the web view of `untangle serve`: all nil when UNTANGLE_PUBLIC_URL is unset.
+type webView struct {
+	link    func(ctx context.Context, rcaID int64) (string, error)
+	handler *webview.Handler
+	close   func()
+}
+
+// newWebView sets up the web view's links and pages under publicURL.
+func newWebView(ctx context.Context, publicURL string, svc *workflow.Service, log *slog.Logger) (*webView, error) {
+	if publicURL == "" {
+		return &webView{close: func() {}}, nil
+	}
+	linker, err := webview.NewLinker(publicURL, svc)
+	if err != nil {
+		return nil, fmt.Errorf("UNTANGLE_PUBLIC_URL: %w", err)
+	}
+	r, err := render.New(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web view: %w", err)
+	}
+	return &webView{link: linker.URL, handler: webview.NewHandler(svc, r, log), close: func() { r.Close() }}, nil
 }

@@ -54,6 +54,7 @@ func commands() []command {
 		{"manifest", "print the Slack app manifest (YAML)", runManifest},
 		{"backup", "copy the live database safely", runBackup},
 		{"migrate-db", "copy a SQLite database into an empty PostgreSQL database", runMigrateDB},
+		{"weblinks", "rotate, revoke or print signed links to the web view", runWebLinks},
 		{"healthcheck", "exit 0 when the running bot is healthy (Docker HEALTHCHECK)", runHealthcheck},
 		{"version", "print the version", runVersion},
 		{"help", "show this help", nil},

@@ -54,16 +54,21 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	checkTracker(ctx, cfg.Tracker, log)
 	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold), workflow.WithLocation(cfg.TimeZone),
 		workflow.WithLimits(cfg.Limits))
+	web, err := newWebView(ctx, cfg.PublicURL, svc, log)
+	if err != nil {
+		return err
+	}
+	defer web.close()
 	b, err := bot.New(bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
-		RemindCron: cfg.RemindCron, Refs: db,
+		RemindCron: cfg.RemindCron, Refs: db, WebLink: web.link,
 	}, svc)
 	if err != nil {
 		return err
 	}
 	if cfg.HTTPAddr != "" {
-		stopHTTP, err := startOpsServer(cfg.HTTPAddr, b, db, log)
+		stopHTTP, err := startOpsServer(cfg.HTTPAddr, b, db, web.handler, log)
 		if err != nil {
 			return err
 		}

@@ -53,6 +53,22 @@ type canvas interface {
 	visible(y0, y1 float64) bool
 }
 
+// grouper is a canvas that can group what is drawn next under a stable id
+// and class, so a page's script can find and highlight a node or a link.
+// from and to name a link's ends (node names, see sceneNode.name).
+type grouper interface {
+	begin(id, class, from, to string)
+	end()
+}
+
+// nodeClass is the class of a node's group: "node" or "junction".
+func nodeClass(n *sceneNode) string {
+	if n.junction {
+		return "junction"
+	}
+	return "node"
+}
+
 // legendItem is one swatch and its explanation.
 type legendItem struct {
 	label string
@@ -157,15 +173,28 @@ func (p *picture) draw(c canvas) {
 	if p.scene.title != "" && c.visible(0, p.titleY+titleSize) {
 		c.text(p.scene.title, margin, p.titleY, fontTitle, colInk, 0)
 	}
+	g, _ := c.(grouper)
 	for _, e := range p.scene.edges {
 		if y0, y1 := p.edgeSpan(e); c.visible(y0, y1) {
+			if g != nil {
+				g.begin("link-"+e.key, "link", e.from, e.to)
+			}
 			p.drawEdge(c, e)
+			if g != nil {
+				g.end()
+			}
 		}
 	}
 	for _, n := range p.scene.nodes {
 		y := n.pos.Y + p.dy
 		if reach := n.h/2 + haloPad + 4; c.visible(y-reach, y+reach) {
+			if g != nil {
+				g.begin("node-"+n.name, nodeClass(n), "", "")
+			}
 			p.drawNode(c, n)
+			if g != nil {
+				g.end()
+			}
 		}
 	}
 	for _, e := range p.scene.edges {

@@ -918,3 +918,30 @@ func TestNegativeBranchLooks(t *testing.T) {
 		t.Errorf("picture is %v", img.Bounds())
 	}
 }
+
+// TestSVGGroups checks that every node, junction and link of the SVG sits in
+// a group with a stable id and class, and that links name their ends, so a
+// page's script can find and highlight them.
+func TestSVGGroups(t *testing.T) {
+	tr, a := smallFRT(t)
+	var buf bytes.Buffer
+	if err := newRenderer(t).SVG(context.Background(), tr, a, Options{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	svg := buf.String()
+	for _, n := range tr.Nodes() {
+		want := fmt.Sprintf(`<g id="node-n%d" class="node">`, int(n.ID))
+		if strings.Count(svg, want) != 1 {
+			t.Errorf("node %s: %q appears %d times, want once", n.ID, want, strings.Count(svg, want))
+		}
+	}
+	if got := strings.Count(svg, `class="junction"`); got != 1 {
+		t.Errorf("%d junction groups, want 1", got)
+	}
+	if !strings.Contains(svg, `class="link" data-from="node-n7" data-to="node-n2"`) {
+		t.Errorf("the link from #7 to #2 is not a group naming its ends")
+	}
+	if strings.Count(svg, "<g ") != strings.Count(svg, "</g>") {
+		t.Errorf("unbalanced groups")
+	}
+}

@@ -87,6 +87,19 @@ func (c *svgCanvas) curve(pts []point, p paint) {
 	fmt.Fprintf(c.b, "<path d=\"%s\" %s/>\n", d.String(), p.attrs())
 }
 
+// begin opens a group for a node or a link: id "node-n7", "node-j3" or
+// "link-g3c7"; a link names its ends in data-from and data-to.
+func (c *svgCanvas) begin(id, class, from, to string) {
+	ends := ""
+	if from != "" || to != "" {
+		ends = fmt.Sprintf(" data-from=\"node-%s\" data-to=\"node-%s\"", escape(from), escape(to))
+	}
+	fmt.Fprintf(c.b, "<g id=\"%s\" class=\"%s\"%s>\n", escape(id), escape(class), ends)
+}
+
+// end closes the group begin opened.
+func (c *svgCanvas) end() { c.b.WriteString("</g>\n") }
+
 // visible is always true: an SVG holds the whole picture.
 func (c *svgCanvas) visible(float64, float64) bool { return true }
 
