@@ -2,8 +2,11 @@ package storage_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 
@@ -23,16 +26,26 @@ func TestFixTrackingMigratesOldDatabase(t *testing.T) {
 			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 			t.Fatal(err)
 		}
-		for v, name := range []string{"0001_init.sql", "0002_tree_version.sql", "0003_leases.sql"} {
-			body, err := os.ReadFile(filepath.Join("migration", be.Name, name))
+		// Every migration before fix tracking, applied as an older untangle did.
+		files, err := filepath.Glob(filepath.Join("migration", be.Name, "*.sql"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sort.Strings(files)
+		before := slices.Index(files, filepath.Join("migration", be.Name, "0005_fix_tracking.sql"))
+		if before < 0 {
+			t.Fatalf("no fix tracking migration among %v", files)
+		}
+		for v, file := range files[:before] {
+			body, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := raw.ExecContext(ctx, string(body)); err != nil {
-				t.Fatalf("%s: %v", name, err)
+				t.Fatalf("%s: %v", file, err)
 			}
-			if _, err := raw.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at)
-				VALUES (`+string(rune('1'+v))+`, '`+name+`', '2026-01-01T00:00:00Z')`); err != nil {
+			if _, err := raw.ExecContext(ctx, fmt.Sprintf(`INSERT INTO schema_migrations (version, name, applied_at)
+				VALUES (%d, '%s', '2026-01-01T00:00:00Z')`, v+1, filepath.Base(file))); err != nil {
 				t.Fatal(err)
 			}
 		}

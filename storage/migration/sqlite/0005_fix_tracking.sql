@@ -1,4 +1,4 @@
--- 0004: fixes are tracked to done. Fixes recorded before this migration
+-- 0005: fixes are tracked to done. Fixes recorded before this migration
 -- were only proposed (nobody agreed to them through the bot), so they start
 -- as 'proposed'. last_nudge is the due-day slot its owner was last reminded
 -- for; reminders.last_digest the week slot of the last weekly fix digest.
