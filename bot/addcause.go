@@ -306,7 +306,7 @@ func adviceText(res *workflow.Result) string {
 	}
 	for _, s := range res.Similar {
 		lines = append(lines, fmt.Sprintf(":repeat: *%s* looks like a core cause of an earlier RCA, _%s_ (%s, closed %s): “%s”.",
-			s.Node, Escape(Truncate(s.Past.RCATitle, 80)), s.Past.Node, s.Past.ClosedAt.Format("2 Jan 2006"), Escape(Truncate(s.Past.Text, 150))))
+			s.Node, Escape(Truncate(s.Past.RCATitle, 80)), s.Past.Node, s.Past.ClosedAt.Format("2 Jan 2006"), Escape(Truncate(s.Past.Text, 150)))+regressionNote(s))
 	}
 	return strings.Join(lines, "\n")
 }

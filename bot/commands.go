@@ -19,6 +19,7 @@ const helpText = "*untangle* runs a blameless root-cause analysis with a Current
 	"• `/rca paste` — paste `IF [..] AND [..] THEN [..]` statements\n" +
 	"• `/rca cause #N` — add causes under node #N\n" +
 	"• `/rca remind [cron spec | off]` — the reminder schedule (facilitator)\n" +
+	"• `/rca fixes` — the open fixes you own or your RCAs have, overdue first, with their status menus\n" +
 	"• `/rca finish` — close the RCA with the final summary (facilitator); `/rca reopen` opens it again\n" +
 	"• `/rca revoke-links` — refuse the browser links to this RCA posted so far (facilitator)\n" +
 	"Symptoms, causes, reviews and fixes are added with the buttons on the pinned dashboard."

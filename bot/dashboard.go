@@ -137,8 +137,11 @@ func plural(n int, word string) string {
 }
 
 // dashboardBlocks is the whole dashboard message.
-func dashboardBlocks(rca *workflow.RCA, p *workflow.Progress, uninvited []string) []slack.Block {
+func dashboardBlocks(rca *workflow.RCA, p *workflow.Progress, fixLine string, uninvited []string) []slack.Block {
 	blocks := dashboardSummary(rca, p)
+	if fixLine != "" {
+		blocks = append(blocks, section(fixLine))
+	}
 	blocks = append(blocks, section(phaseGuide[rca.Phase]))
 	if btns := buttonsFor(rca.ID, rca.Phase); len(btns) > 0 {
 		blocks = append(blocks, actions("dashboard_actions", btns...))

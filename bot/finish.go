@@ -88,20 +88,8 @@ func (b *Bot) slashReopen(ctx context.Context, r *reply, cmd *slack.SlashCommand
 		r.ack = ephemeralAck(userText(r.log, err))
 		return
 	}
-	rca.Phase = workflow.PhaseFixing
 	r.ack = ephemeralAck(":unlock: Reopened: the RCA is back in *planning fixes*. Finish it again with `/rca finish` when you are done.")
-	b.changed(actor, rca.ID, change{})
-	r.later(func(ctx context.Context) { b.announceReopen(ctx, r, rca, cmd.UserID) })
-}
-
-// announceReopen sets the reopened RCA's channel topic and tells the
-// channel who reopened it.
-func (b *Bot) announceReopen(ctx context.Context, r *reply, rca *workflow.RCA, user string) {
-	b.setTopic(ctx, r.log, rca)
-	text := fmt.Sprintf(":unlock: <@%s> reopened this RCA; it is back in planning fixes.", user)
-	if _, _, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(text, false)); err != nil {
-		r.log.Warn("announce the reopening", "error", err)
-	}
+	b.reopened(r.log, r, actor, rca)
 }
 
 // setTopic keeps the channel topic on the RCA's title and phase.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,14 +120,8 @@ func fixInput(cb *slack.InteractionCallback, loc *time.Location) (int64, workflo
 		Injection: v[fieldInjection][fieldInjection].Value,
 		Owner:     v[fieldOwner][fieldOwner].SelectedUser,
 	}
-	if d := v[fieldDue][fieldDue].SelectedDate; d != "" {
-		day, err := time.ParseInLocation("2006-01-02", d, loc)
-		if err != nil {
-			return 0, in, workflow.Invalidf(fieldDue, "pick a date from the calendar")
-		}
-		in.Due = day.Add(24*time.Hour - time.Second)
-	}
-	return rcaID, in, nil
+	in.Due, err = endOfPickedDay(v[fieldDue][fieldDue].SelectedDate, loc)
+	return rcaID, in, err
 }
 
 func (b *Bot) submitProposeFix(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
@@ -200,6 +195,7 @@ func fixOutcomeBlocks(t *tree.Tree, proposer string, fix *workflow.Fix, alone, c
 		head += "\n" + meta
 	}
 	blocks := []slack.Block{section(head),
+		actions(blockFixPrefix+strconv.FormatInt(fix.ID, 10), fixStatusMenu(fix.RCAID, fix)),
 		section(fmt.Sprintf("*This fix alone removes %d/%d symptoms:* %s\n*Still there:* %s",
 			len(alone.Removed), total, nodeList(t, alone.Removed), nodeList(t, alone.Remaining)))}
 	if fixes > 1 {

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -9,9 +10,13 @@ import (
 	"github.com/untangle-rca/untangle/workflow"
 )
 
-func TestPlanFixesAndProposeFix(t *testing.T) {
-	ctx := testCtx(t)
-	w := newRenderWorld(t, ctx)
+// planFixesButton is the dashboard's button that moves on to planning fixes.
+const planFixesButton = ":hammer_and_wrench: Plan fixes"
+
+// toPlanFixes pastes the example, accepts every link, renders the tree and
+// waits for the dashboard's "Plan fixes" button.
+func (w *renderWorld) toPlanFixes(t *testing.T, ctx context.Context) {
+	t.Helper()
 	w.pasteExample(t, ctx)
 	w.advanceTo(t, ctx, workflow.PhaseChallenging)
 	w.acceptAll(t, ctx)
@@ -19,8 +24,14 @@ func TestPlanFixesAndProposeFix(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.waitMessages(t, ctx, coreHeader, 1)
-	const planButton = ":hammer_and_wrench: Plan fixes"
 	eventually(t, ctx, "Plan fixes on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Plan fixes") })
+}
+
+func TestPlanFixesAndProposeFix(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorld(t, ctx)
+	w.toPlanFixes(t, ctx)
+	const planButton = planFixesButton
 
 	// Only the facilitator moves the RCA on.
 	if _, err := w.bob.ClickButton(ctx, w.dashboard(), planButton); err != nil {

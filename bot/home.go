@@ -64,23 +64,28 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 	if err != nil {
 		return fmt.Errorf("recurring causes: %w", err)
 	}
-	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(items, len(rcas), recurring)}}
+	fixes, err := b.svc.OpenFixes(ctx, actor)
+	if err != nil {
+		return fmt.Errorf("open fixes: %w", err)
+	}
+	blocks := homeBlocks(items, len(rcas), recurring, homeFixBlocks(fixes, b.now(), b.cfg.Location))
+	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
 		return fmt.Errorf("views.publish: %w", err)
 	}
 	return nil
 }
 
-// homeBlocks is the Home tab: a start button, the RCAs (open first, as
-// listed) and the core causes that keep coming back.
-func homeBlocks(items []homeRCA, total int, recurring [][]workflow.PastCause) []slack.Block {
+// homeBlocks is the Home tab: a start button, the user's open fixes, the
+// RCAs (open first, as listed) and the core causes that keep coming back.
+func homeBlocks(items []homeRCA, total int, recurring [][]workflow.PastCause, fixes []slack.Block) []slack.Block {
 	blocks := []slack.Block{
 		header(":jigsaw: untangle — blameless root-cause analysis"),
 		section("Find the few core causes behind an outage: list the symptoms, wire causes with IF/AND/THEN logic, challenge every link. Attack the logic, not people."),
 		actions("home_actions", button(":heavy_plus_sign: Start an RCA", actHomeStart, "start", slack.StylePrimary)),
-		slack.NewDividerBlock(),
-		header("Your RCAs"),
 	}
+	blocks = append(blocks, fixes...)
+	blocks = append(blocks, slack.NewDividerBlock(), header("Your RCAs"))
 	if len(items) == 0 {
 		blocks = append(blocks, section("_No RCAs you can see yet._"))
 	}

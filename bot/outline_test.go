@@ -201,7 +201,7 @@ func TestHomeBlocksFitSlack(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			blocks := homeBlocks(tc.items, tc.total, tc.recurring)
+			blocks := homeBlocks(tc.items, tc.total, tc.recurring, nil)
 			if errs := slacktest.ValidateBlocks(slacktest.SurfaceHome, blocks); len(errs) > 0 {
 				t.Fatalf("home refused: %v", errs)
 			}

@@ -46,7 +46,16 @@ type keptExtra struct {
 // projectDashboard is the pinned dashboard.
 func projectDashboard(s *workflow.Snapshot, x keptExtra) keptMsg {
 	return keptMsg{ref: refDashboard, text: "RCA dashboard: " + Escape(s.RCA.Title),
-		blocks: dashboardBlocks(&s.RCA, s.Progress, x.uninvited)}
+		blocks: dashboardBlocks(&s.RCA, s.Progress, dashboardFixLine(s), x.uninvited)}
+}
+
+// dashboardFixLine is how far the fixes are, once there is one: "2 of 3
+// fixes done; symptoms #1, #3 removed, #2 still open".
+func dashboardFixLine(s *workflow.Snapshot) string {
+	if len(s.Fixes) == 0 {
+		return ""
+	}
+	return fixProgressText(s.FixProgress)
 }
 
 // walkFallback is the notification text of the walk message.

@@ -182,12 +182,12 @@ func (b *Bot) nudgeFacilitator(ctx context.Context, rca *workflow.RCA, now time.
 	return true
 }
 
-// remindFixOwners DMs each fix owner once on the last working day before
-// the fix's due day and once on the day.
+// remindFixOwners DMs each owner of a fix still to be done once on the last
+// working day before the fix's due day and once on the day.
 func (b *Bot) remindFixOwners(ctx context.Context, rca *workflow.RCA, fixes []workflow.Fix, now time.Time) {
 	for _, f := range fixes {
 		kind := fixDueKind(f.Due, now, b.cfg.Location)
-		if f.Owner == "" || kind == "" {
+		if f.Owner == "" || kind == "" || !f.Status.Open() {
 			continue
 		}
 		key := remindRefFixPrefix + strconv.FormatInt(f.ID, 10) + ":" + kind
@@ -204,11 +204,11 @@ func (b *Bot) remindFixOwners(ctx context.Context, rca *workflow.RCA, fixes []wo
 	}
 }
 
-// unownedFixes counts the fixes nobody owns yet.
+// unownedFixes counts the fixes nobody owns yet, dropped ones aside.
 func unownedFixes(fixes []workflow.Fix) int {
 	n := 0
 	for _, f := range fixes {
-		if f.Owner == "" {
+		if f.Owner == "" && f.Status != workflow.FixDropped {
 			n++
 		}
 	}

@@ -100,7 +100,7 @@ func (e *remindEnv) open() {
 		e.t.Fatal(err)
 	}
 	e.db = db
-	e.svc = workflow.New(db, workflow.ClockFunc(e.clock.Now))
+	e.svc = workflow.New(db, workflow.ClockFunc(e.clock.Now), workflow.WithLocation(e.loc))
 	e.bot, err = New(Config{Refs: db, BotToken: e.fake.BotToken(), AppToken: e.fake.AppToken(), APIURL: e.fake.APIURL(),
 		Location: e.loc, Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, e.svc)
 	if err != nil {

@@ -115,6 +115,7 @@ func (b *Bot) renderRoutes(rt *routes) {
 	rt.actions[actRender] = b.clickRender
 	rt.slash["render"] = b.slashRender
 	b.fixRoutes(rt)
+	b.fixTrackRoutes(rt)
 	b.finishRoutes(rt)
 }
 

@@ -146,6 +146,7 @@ func (s *scheduler) tick(ctx context.Context) {
 		}
 		delete(s.retry, id)
 	}
+	s.b.remindFixes(ctx)
 	s.prev = now
 }
 

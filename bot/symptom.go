@@ -252,6 +252,7 @@ func feedbackText(text string, res *workflow.Result) string {
 	}
 	for _, s := range res.Similar {
 		fmt.Fprintf(&sb, "\n:repeat: This resembles a core cause of *%s*: “%s”", truncateEscaped(s.Past.RCATitle, 150), truncateEscaped(s.Past.Text, 300))
+		sb.WriteString(regressionNote(s))
 	}
 	return Truncate(sb.String(), maxText)
 }

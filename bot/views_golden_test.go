@@ -122,13 +122,19 @@ func homeCases(t *testing.T) []viewCase {
 		{RCAID: 2, RCATitle: "Checkout <outage> & retry storm", Node: 4, Text: "KPIs reward speed & ignore quality", ClosedAt: closed},
 		{RCAID: 5, RCATitle: hostileText, Node: 9, Text: hostileText, ClosedAt: closed},
 	}}
-	home := func(items []homeRCA, total int, rec [][]workflow.PastCause) slack.HomeTabViewRequest {
-		return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(items, total, rec)}}
+	home := func(items []homeRCA, total int, rec [][]workflow.PastCause, fixes []slack.Block) slack.HomeTabViewRequest {
+		return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: homeBlocks(items, total, rec, fixes)}}
 	}
+	due := closed.AddDate(0, 0, 3)
+	fixes := homeFixBlocks([]workflow.FixItem{
+		{Fix: workflow.Fix{ID: 1, RCAID: 9, Node: 4, Injection: hostileText, Owner: "U7", Due: due, Status: workflow.FixInProgress}, RCA: hostile, Mine: true, Overdue: true},
+		{Fix: workflow.Fix{ID: 2, RCAID: 2, Node: 6, Injection: "Alert on pool saturation & queue depth", Owner: "U7", Status: workflow.FixAgreed}, RCA: s.RCA, Mine: true},
+	}, closed.AddDate(0, 0, 10), time.UTC)
 	return []viewCase{
-		{"home-empty", home(nil, 0, nil)},
-		{"home", home([]homeRCA{{rca: s.RCA, prog: s.Progress}, {rca: workflow.RCA{ID: 8, Title: "Second outage", Phase: workflow.PhaseClosed}}}, 2, recurring)},
-		{"home-hostile", home([]homeRCA{{rca: hostile}}, 1, recurring)},
+		{"home-empty", home(nil, 0, nil, nil)},
+		{"home", home([]homeRCA{{rca: s.RCA, prog: s.Progress}, {rca: workflow.RCA{ID: 8, Title: "Second outage", Phase: workflow.PhaseClosed}}}, 2, recurring, nil)},
+		{"home-hostile", home([]homeRCA{{rca: hostile}}, 1, recurring, nil)},
+		{"home-fixes-hostile", home([]homeRCA{{rca: hostile}}, 1, nil, fixes)},
 	}
 }
 

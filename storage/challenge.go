@@ -117,50 +117,6 @@ func (t *Tx) UpdateReservation(r *workflow.Reservation) error {
 	return expectOne(res, "There is no reservation %d in this RCA.", r.ID)
 }
 
-// Fixes returns the fixes proposed in the RCA, oldest first.
-func (t *Tx) Fixes(rcaID int64) ([]workflow.Fix, error) {
-	if err := t.lock(rcaID); err != nil {
-		return nil, err
-	}
-	rows, err := t.query(`SELECT id, node_num, injection, owner, due, created_by, created_at
-		FROM fixes WHERE rca_id = ? ORDER BY id`, rcaID)
-	if err != nil {
-		return nil, fmt.Errorf("storage: fixes of rca %d: %w", rcaID, err)
-	}
-	defer rows.Close()
-	var out []workflow.Fix
-	for rows.Next() {
-		f := workflow.Fix{RCAID: rcaID}
-		var due, created string
-		if err := rows.Scan(&f.ID, &f.Node, &f.Injection, &f.Owner, &due, &f.CreatedBy, &created); err != nil {
-			return nil, fmt.Errorf("storage: fixes of rca %d: %w", rcaID, err)
-		}
-		if f.Due, err = parseTime(due); err != nil {
-			return nil, fmt.Errorf("storage: fix %d: %w", f.ID, err)
-		}
-		if f.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("storage: fix %d: %w", f.ID, err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// AddFix inserts f and returns its id.
-func (t *Tx) AddFix(f *workflow.Fix) (int64, error) {
-	if err := t.lock(f.RCAID); err != nil {
-		return 0, err
-	}
-	id, err := t.insert(`INSERT INTO fixes (rca_id, node_num, injection, owner, due, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, f.RCAID, f.Node, f.Injection, f.Owner, formatTime(f.Due), f.CreatedBy,
-		formatTime(t.now))
-	if err != nil {
-		return 0, fmt.Errorf("storage: add fix to rca %d: %w", f.RCAID, err)
-	}
-	f.ID, f.CreatedAt = id, t.now
-	return id, nil
-}
-
 // PutCoreCauses replaces the remembered core causes of an RCA.
 func (t *Tx) PutCoreCauses(rcaID int64, causes []workflow.PastCause) error {
 	if err := t.lock(rcaID); err != nil {

@@ -257,9 +257,9 @@ func (t *Tx) Reminder(rcaID int64) (workflow.ReminderState, error) {
 		return workflow.ReminderState{}, err
 	}
 	s := workflow.ReminderState{RCAID: rcaID}
-	var last, nudge string
-	err := t.queryRow(`SELECT spec, last_reminded, last_due_nudge FROM reminders WHERE rca_id = ?`,
-		rcaID).Scan(&s.Spec, &last, &nudge)
+	var last, nudge, digest string
+	err := t.queryRow(`SELECT spec, last_reminded, last_due_nudge, last_digest FROM reminders WHERE rca_id = ?`,
+		rcaID).Scan(&s.Spec, &last, &nudge, &digest)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, nil
 	}
@@ -272,6 +272,9 @@ func (t *Tx) Reminder(rcaID int64) (workflow.ReminderState, error) {
 	if s.LastDueNudge, err = parseTime(nudge); err != nil {
 		return s, fmt.Errorf("storage: reminder of rca %d: %w", rcaID, err)
 	}
+	if s.LastDigest, err = parseTime(digest); err != nil {
+		return s, fmt.Errorf("storage: reminder of rca %d: %w", rcaID, err)
+	}
 	return s, nil
 }
 
@@ -280,10 +283,11 @@ func (t *Tx) PutReminder(s workflow.ReminderState) error {
 	if err := t.lock(s.RCAID); err != nil {
 		return err
 	}
-	if _, err := t.exec(`INSERT INTO reminders (rca_id, spec, last_reminded, last_due_nudge) VALUES (?, ?, ?, ?)
+	if _, err := t.exec(`INSERT INTO reminders (rca_id, spec, last_reminded, last_due_nudge, last_digest)
+		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (rca_id) DO UPDATE SET spec = excluded.spec, last_reminded = excluded.last_reminded,
-		last_due_nudge = excluded.last_due_nudge`,
-		s.RCAID, s.Spec, formatTime(s.LastReminded), formatTime(s.LastDueNudge)); err != nil {
+		last_due_nudge = excluded.last_due_nudge, last_digest = excluded.last_digest`,
+		s.RCAID, s.Spec, formatTime(s.LastReminded), formatTime(s.LastDueNudge), formatTime(s.LastDigest)); err != nil {
 		return fmt.Errorf("storage: put reminder of rca %d: %w", s.RCAID, err)
 	}
 	return nil

@@ -42,6 +42,9 @@ func (s *Service) ProposeFix(ctx context.Context, actor Actor, rcaID int64, in F
 		if res.Fix, err = tx.AddFix(f); err != nil {
 			return err
 		}
+		if err := joinOwner(tx, r, f.Owner); err != nil {
+			return err
+		}
 		fixes, err := tx.Fixes(r.ID)
 		if err != nil {
 			return err
@@ -110,6 +113,7 @@ type Summary struct {
 	Open         OpenItems
 	Fixes        []FixOutcome
 	Combined     tree.Elimination // every fix together
+	Progress     FixProgress      // how far the fixes are: what the done ones remove
 	Statements   string           // the tree in statement syntax
 	Duration     time.Duration    // from start to close (or to now while open)
 	InPhase      map[Phase]time.Duration
@@ -163,6 +167,7 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 	for _, f := range fixes {
 		sum.Fixes = append(sum.Fixes, FixOutcome{Fix: f, Elimination: tree.Eliminate(t, []tree.NodeID{f.Node}, opt)})
 	}
+	sum.Progress = ProgressOf(t, fixes, opt)
 	end := r.ClosedAt
 	if end.IsZero() {
 		end = s.clock.Now().UTC()
@@ -247,9 +252,17 @@ func phaseDurations(r *RCA, log []AuditEntry, end time.Time) map[Phase]time.Dura
 }
 
 // Finish closes the RCA (facilitator only), remembers its core causes for
-// SimilarPastCauses and returns the summary.
+// SimilarPastCauses and returns the summary. It refuses (EInvalid, naming
+// them) while a fix that is not dropped has no owner.
 func (s *Service) Finish(ctx context.Context, actor Actor, rcaID int64) (*Summary, error) {
 	if _, err := s.run(ctx, actor, rcaID, CmdFinish, func(tx Tx, r *RCA, res *Result) error {
+		fixes, err := tx.Fixes(r.ID)
+		if err != nil {
+			return err
+		}
+		if missing := ownerless(fixes); len(missing) > 0 {
+			return needOwners(missing)
+		}
 		r.Phase, r.ClosedAt = PhaseClosed, s.clock.Now().UTC()
 		if err := tx.UpdateRCA(r); err != nil {
 			return err
@@ -286,8 +299,10 @@ func (s *Service) SimilarPastCauses(ctx context.Context, aud Audience, text stri
 		if err != nil {
 			return err
 		}
-		out, err = similarTo(text, past, 5, seenBy(tx, aud))
-		return err
+		if out, err = similarTo(text, past, 5, seenBy(tx, aud)); err != nil {
+			return err
+		}
+		return markRegressions(tx, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("similar past causes: %w", err)

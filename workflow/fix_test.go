@@ -56,6 +56,15 @@ func TestProposeFixAndFinish(t *testing.T) {
 	if _, err := e.svc.Finish(e.ctx, alice, id); workflow.ErrorCode(err) != workflow.EForbidden {
 		t.Fatalf("participant finish: %v", err)
 	}
+	// The circuit breaker has no owner: Finish refuses and names it.
+	_, err := e.svc.Finish(e.ctx, fac, id)
+	if workflow.ErrorCode(err) != workflow.EInvalid || workflow.ErrorField(err) != "owner" ||
+		!strings.Contains(workflow.ErrorMessage(err), "“Configure a circuit breaker” (fix 2)") ||
+		strings.Contains(workflow.ErrorMessage(err), "query timeout") {
+		t.Fatalf("finish with an ownerless fix: %v", err)
+	}
+	owner := bob.UserID
+	e.must(e.svc.UpdateFix(e.ctx, bob, id, 2, workflow.FixEdit{Owner: &owner}))
 	sum, err := e.svc.Finish(e.ctx, fac, id)
 	if err != nil {
 		t.Fatal(err)
@@ -105,19 +114,7 @@ func TestUnreviewedLinksAreOpenItems(t *testing.T) {
 // accepted cause, which becomes the remembered core cause.
 func (e *env) closeOnCause(in workflow.StartInput, cause string) *workflow.RCA {
 	e.t.Helper()
-	r, err := e.svc.Start(e.ctx, fac, in)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.must(e.svc.AddSymptom(e.ctx, fac, r.ID, workflow.SymptomInput{Text: "Checkout fails in " + in.Title}))
-	e.must(e.svc.AddCauses(e.ctx, fac, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
-	e.phase(r.ID, workflow.PhaseChallenging)
-	e.must(e.svc.Decide(e.ctx, fac, r.ID, 1, true))
-	e.phase(r.ID, workflow.PhaseFixing)
-	if _, err := e.svc.Finish(e.ctx, fac, r.ID); err != nil {
-		e.t.Fatal(err)
-	}
-	return r
+	return e.closeOnCauseWithFix(in, cause, "")
 }
 
 func TestRecurringAndSimilarOnNewNodes(t *testing.T) {

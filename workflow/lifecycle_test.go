@@ -46,7 +46,7 @@ func TestLifecycleAcrossRestarts(t *testing.T) {
 		{"decide 3", func(k string) (*workflow.Result, error) { return e.svc.Decide(e.key(k), fac, id, 3, true) }},
 		{"fixing", func(k string) (*workflow.Result, error) { return e.svc.Advance(e.key(k), fac, id) }},
 		{"fix", func(k string) (*workflow.Result, error) {
-			return e.svc.ProposeFix(e.key(k), alice, id, workflow.FixInput{Node: 4, Injection: "Add a query timeout"})
+			return e.svc.ProposeFix(e.key(k), alice, id, workflow.FixInput{Node: 4, Injection: "Add a query timeout", Owner: alice.UserID})
 		}},
 	}
 	for i, s := range steps {

@@ -163,6 +163,12 @@ type Fix struct {
 	Due       time.Time
 	CreatedBy string
 	CreatedAt time.Time
+	Status    FixStatus // proposed until someone moves it
+	Reason    string    // why it was dropped
+	Ticket    string    // URL of the ticket tracking it, optional
+	PullReq   string    // URL of the pull request doing it, optional
+	StatusAt  time.Time // when the status last changed (zero: never)
+	LastNudge time.Time // the due-day slot its owner was last nudged for
 }
 
 // PastCause is a core cause remembered from a closed RCA.
@@ -180,6 +186,7 @@ type ReminderState struct {
 	Spec         string    // cron spec; "" means the default, ReminderOff none
 	LastReminded time.Time // last channel reminder posted
 	LastDueNudge time.Time // last DM to the facilitator about the due date
+	LastDigest   time.Time // the week slot of the last weekly fix digest
 }
 
 // AuditEntry is one line of the append-only audit log.
@@ -254,6 +261,14 @@ type Tx interface {
 	Fixes(rcaID int64) ([]Fix, error)
 	// AddFix inserts f and returns its id.
 	AddFix(f *Fix) (int64, error)
+	// UpdateFix saves f's owner, due date, status, reason, links and last
+	// nudge (ENotFound).
+	UpdateFix(f *Fix) error
+	// OpenFixes returns every fix that is neither done nor dropped, across
+	// all RCAs, by RCA then id.
+	OpenFixes() ([]Fix, error)
+	// DoneFixes returns every fix marked done, across all RCAs, by RCA then id.
+	DoneFixes() ([]Fix, error)
 	// PutCoreCauses replaces the remembered core causes of an RCA.
 	PutCoreCauses(rcaID int64, causes []PastCause) error
 	// PastCauses returns every remembered core cause, newest first.

@@ -233,6 +233,9 @@ func annotate(tx Tx, t *tree.Tree, res *Result, actor Actor) error {
 		if err != nil {
 			return err
 		}
+		if err := markRegressions(tx, similar); err != nil {
+			return err
+		}
 		for _, m := range similar {
 			m.Node = id
 			res.Similar = append(res.Similar, m)

@@ -68,6 +68,8 @@ const (
 	CmdRepair          Command = "repair"
 	CmdDecide          Command = "decide" // facilitator accepts or rejects a link
 	CmdProposeFix      Command = "propose_fix"
+	CmdFixStatus       Command = "fix_status" // move a fix along; see MayMoveFix for who
+	CmdEditFix         Command = "edit_fix"   // owner, due date, links
 	CmdAdvance         Command = "advance"
 	CmdStepBack        Command = "step_back"
 	CmdFinish          Command = "finish"
@@ -112,6 +114,9 @@ func Rules() []Rule {
 		{CmdRepair, []Phase{PhaseChallenging}, false},
 		{CmdDecide, []Phase{PhaseChallenging}, true},
 		{CmdProposeFix, []Phase{PhaseFixing}, false},
+		// Fixes stay alive after the RCA closes: they are worked on then.
+		{CmdFixStatus, []Phase{PhaseFixing, PhaseClosed}, false},
+		{CmdEditFix, []Phase{PhaseFixing, PhaseClosed}, false},
 		{CmdAdvance, editing, true},
 		{CmdStepBack, []Phase{PhaseWiring, PhaseChallenging, PhaseFixing}, true},
 		{CmdFinish, []Phase{PhaseFixing}, true},

@@ -42,6 +42,8 @@ type Snapshot struct {
 	Reservations []Reservation // every status, oldest first
 	Progress     *Progress
 	Walk         WalkStep
+	Fixes        []Fix       // oldest first
+	FixProgress  FixProgress // what the done fixes remove
 }
 
 // Snapshot reads the RCA, its tree and analysis, reviews, reservations,
@@ -56,6 +58,7 @@ func (s *Service) Snapshot(ctx context.Context, actor Actor, rcaID int64) (*Snap
 		out = &Snapshot{RCA: *r, Tree: in.Tree, Reviews: in.Reviews, Reservations: in.Reservations,
 			Progress: ComputeProgress(in), Walk: NextStep(in.Tree, in.Skips)}
 		out.Analysis = tree.Analyze(in.Tree, s.analysisOptions(r))
+		out.Fixes, out.FixProgress = in.Fixes, ProgressOf(in.Tree, in.Fixes, s.analysisOptions(r))
 		return nil
 	})
 	return out, err

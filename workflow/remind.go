@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -248,4 +249,160 @@ func ParseCron(spec string) (sched cron.Schedule, err error) {
 		}
 	}
 	return cron.ParseStandard(spec)
+}
+
+// FixReminder is what to send about one closed RCA's open fixes at one check.
+type FixReminder struct {
+	RCA        RCA
+	NudgeSlot  time.Time   // the due-day slot (the calendar day's midnight) the nudges are for
+	Nudges     []Fix       // open fixes, due or overdue, whose owner gets a DM for NudgeSlot
+	Digest     bool        // post the weekly digest in the RCA's channel
+	DigestSlot time.Time   // the week slot (Monday 00:00) the digest is for
+	Open       []Fix       // every open fix of the RCA, for the digest
+	Progress   FixProgress // what the done fixes remove so far
+}
+
+// weekSlot is the start of t's week in loc: Monday 00:00.
+func weekSlot(t time.Time, loc *time.Location) time.Time {
+	d := day(t, loc)
+	return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+}
+
+// PlanFixReminders is the reminder policy after an RCA closes, a pure
+// function of the RCA, its fixes, its reminder state and the clock. Fixes
+// stay alive once the RCA is closed: the owner of each open fix that is due
+// or overdue gets one DM per due-day slot (a calendar day in loc, UTC when
+// nil; a fix records the
+// last slot it was nudged for, so a restart or a repeated check never sends
+// it twice), and while any fix is open the RCA's channel gets one digest per
+// week slot, from the first week that starts after the RCA closed. An RCA
+// that is not closed gets nothing here: its own reminders cover it.
+func PlanFixReminders(r RCA, fixes []Fix, st ReminderState, now time.Time, loc *time.Location) FixReminder {
+	rem := FixReminder{RCA: r, NudgeSlot: day(now, loc).UTC(), DigestSlot: weekSlot(now, loc).UTC()}
+	if r.Phase != PhaseClosed {
+		return rem
+	}
+	for _, f := range fixes {
+		if !f.Status.Open() {
+			continue
+		}
+		rem.Open = append(rem.Open, f)
+		if f.Owner != "" && f.DueBy(now, loc) && f.LastNudge.Before(rem.NudgeSlot) {
+			rem.Nudges = append(rem.Nudges, f)
+		}
+	}
+	rem.Digest = len(rem.Open) > 0 && r.ChannelID != "" && rem.DigestSlot.After(r.ClosedAt) &&
+		st.LastDigest.Before(rem.DigestSlot)
+	return rem
+}
+
+// FixReminders applies PlanFixReminders to every closed RCA with an open fix
+// and returns those with a nudge or a digest to send now. It checks no
+// permission: the bot sends each part only to the fix's owner or the RCA's
+// channel.
+func (s *Service) FixReminders(ctx context.Context) ([]FixReminder, error) {
+	now := s.clock.Now().UTC()
+	var out []FixReminder
+	err := s.store.View(ctx, func(tx Tx) error {
+		open, err := tx.OpenFixes()
+		if err != nil {
+			return err
+		}
+		for _, id := range rcaIDs(open) {
+			rem, err := s.planFixReminder(tx, id, now)
+			if err != nil {
+				return err
+			}
+			if len(rem.Nudges) > 0 || rem.Digest {
+				out = append(out, rem)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan fix reminders: %w", err)
+	}
+	return out, nil
+}
+
+func (s *Service) planFixReminder(tx Tx, rcaID int64, now time.Time) (FixReminder, error) {
+	r, err := tx.RCA(rcaID)
+	if err != nil {
+		return FixReminder{}, err
+	}
+	fixes, err := tx.Fixes(rcaID)
+	if err != nil {
+		return FixReminder{}, err
+	}
+	st, err := tx.Reminder(rcaID)
+	if err != nil {
+		return FixReminder{}, err
+	}
+	rem := PlanFixReminders(*r, fixes, st, now, s.loc)
+	if rem.Digest {
+		t, err := tx.Tree(rcaID)
+		if err != nil {
+			return FixReminder{}, err
+		}
+		rem.Progress = ProgressOf(t, fixes, s.analysisOptions(r))
+	}
+	return rem, nil
+}
+
+// rcaIDs returns the distinct RCAs of fixes, in order.
+func rcaIDs(fixes []Fix) []int64 {
+	var ids []int64
+	for _, f := range fixes {
+		ids = append(ids, f.RCAID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// MarkFixNudged records that the owner of a fix was nudged for the due-day
+// slot, so that no restart or second check nudges them again for it.
+func (s *Service) MarkFixNudged(ctx context.Context, rcaID, fixID int64, slot time.Time) error {
+	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
+		f, err := findFix(tx, rcaID, fixID)
+		if err != nil {
+			return nil, err
+		}
+		before := f.LastNudge
+		if !slot.After(before) {
+			return nil, nil
+		}
+		f.LastNudge = slot.UTC()
+		if err := tx.UpdateFix(f); err != nil {
+			return nil, err
+		}
+		return nil, audit(tx, rcaID, Actor{UserID: SystemUser}, "fix_nudged", fmt.Sprintf("fix %d", fixID), before, f.LastNudge)
+	})
+	if err != nil {
+		return fmt.Errorf("mark fix %d nudged: %w", fixID, err)
+	}
+	return nil
+}
+
+// MarkFixDigest records that the weekly fix digest of the RCA was posted for
+// the week slot.
+func (s *Service) MarkFixDigest(ctx context.Context, rcaID int64, slot time.Time) error {
+	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
+		st, err := tx.Reminder(rcaID)
+		if err != nil {
+			return nil, err
+		}
+		before := st.LastDigest
+		if !slot.After(before) {
+			return nil, nil
+		}
+		st.LastDigest = slot.UTC()
+		if err := tx.PutReminder(st); err != nil {
+			return nil, err
+		}
+		return nil, audit(tx, rcaID, Actor{UserID: SystemUser}, "fix_digest", "reminder", before, st.LastDigest)
+	})
+	if err != nil {
+		return fmt.Errorf("mark fix digest of rca %d: %w", rcaID, err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/untangle-rca/untangle/tree"
 )
@@ -17,7 +18,8 @@ type Service struct {
 	store     Store
 	clock     Clock
 	threshold float64
-	limits    Limits // zero fields mean defaults; see limits.go
+	limits    Limits         // zero fields mean defaults; see limits.go
+	loc       *time.Location // the zone of due days; nil means UTC
 }
 
 // Option configures a Service.
@@ -25,6 +27,10 @@ type Option func(*Service)
 
 // WithThreshold sets the core-cause threshold (0–1]; 0 keeps tree.DefaultThreshold.
 func WithThreshold(th float64) Option { return func(s *Service) { s.threshold = th } }
+
+// WithLocation sets the time zone whose calendar days fixes fall due on
+// (their due-day slots and the weekly digest's Monday); nil keeps UTC.
+func WithLocation(loc *time.Location) Option { return func(s *Service) { s.loc = loc } }
 
 // New returns a Service on store; a nil clock means SystemClock.
 func New(store Store, clock Clock, opts ...Option) *Service {
@@ -70,6 +76,10 @@ type Similar struct {
 	Node  tree.NodeID `json:"node"`
 	Past  PastCause   `json:"past"`
 	Score float64     `json:"score"`
+	// Regression is set when a fix against the past cause was marked done:
+	// the cause came back although it was fixed. Fixed lists those fixes.
+	Regression bool  `json:"regression,omitempty"`
+	Fixed      []Fix `json:"fixed,omitempty"`
 }
 
 // Result is what a command did, for the bot to confirm and render.

@@ -52,7 +52,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	defer db.Close()
 	log.Info("database ready", "database", db.Name(), "backend", string(db.Backend()))
 	checkTracker(ctx, cfg.Tracker, log)
-	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold),
+	svc := workflow.New(db, workflow.SystemClock(), workflow.WithThreshold(cfg.CoreThreshold), workflow.WithLocation(cfg.TimeZone),
 		workflow.WithLimits(cfg.Limits))
 	web, err := newWebView(ctx, cfg.PublicURL, svc, log)
 	if err != nil {
