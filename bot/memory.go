@@ -41,6 +41,9 @@ func memoryHintText(s workflow.Similar) string {
 		}
 		st := statusOf(&f)
 		fmt.Fprintf(&sb, "\n• %s *%s* · %s", fixStatusIcon[st], st.Label(), truncateEscaped(f.Injection, 200))
+		if st == workflow.FixDropped && f.Reason != "" {
+			sb.WriteString(" (dropped: " + truncateEscaped(f.Reason, 150) + ")")
+		}
 	}
 	sb.WriteString(regressionNote(s))
 	return Truncate(sb.String(), maxText)

@@ -58,7 +58,7 @@ func TestMemoryHintNamesBothCausesAndTheChannel(t *testing.T) {
 	sims := memoryHintCases()["memory-hint"]
 	got := memoryHintText(sims[0])
 	for _, want := range []string{"“Pool sizes are never reviewed”", "*Checkout outage* (<#C0OLD>)", "“Nobody reviews pool sizes”",
-		":large_orange_circle: *in progress* · Review pool sizes each quarter", "*dropped* · Alert on pool saturation"} {
+		":large_orange_circle: *in progress* · Review pool sizes each quarter", "*dropped* · Alert on pool saturation (dropped: covered)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("memory hint lacks %q:\n%s", want, got)
 		}
