@@ -267,6 +267,7 @@ func causeMatches(text string, words []string) bool {
 // blame-worded texts and past core causes that look alike (the sufficiency
 // prompt is on the walk message). It says nothing when there is nothing to say.
 func (b *Bot) adviseAuthor(ctx context.Context, r *reply, actor workflow.Actor, rcaID int64, res *workflow.Result) {
+	b.shareMemory(ctx, r, res)
 	text := adviceText(res)
 	if text == "" {
 		return
@@ -304,9 +305,9 @@ func adviceText(res *workflow.Result) string {
 		}
 		lines = append(lines, fmt.Sprintf(":handshake: *%s* reads as blaming a person. %s I kept your text and marked the node.", bl.Node, Escape(msg)))
 	}
-	for _, s := range res.Similar {
-		lines = append(lines, fmt.Sprintf(":repeat: *%s* looks like a core cause of an earlier RCA, _%s_ (%s, closed %s): “%s”.",
-			s.Node, Escape(Truncate(s.Past.RCATitle, 80)), s.Past.Node, s.Past.ClosedAt.Format("2 Jan 2006"), Escape(Truncate(s.Past.Text, 150)))+regressionNote(s))
+	_, private := splitSimilar(res.Similar)
+	for _, s := range private {
+		lines = append(lines, memoryHintText(s)+"\n_Only you see this: not everyone in this channel may see that RCA._")
 	}
 	return strings.Join(lines, "\n")
 }

@@ -113,7 +113,8 @@ func homeRCALine(it homeRCA) string {
 	return line
 }
 
-// recurringText lists groups of similar core causes from past RCAs.
+// recurringText lists groups of similar core causes from past RCAs: each
+// RCA with its own wording and a link to its channel.
 func recurringText(groups [][]workflow.PastCause) string {
 	var sb strings.Builder
 	for i, g := range groups {
@@ -124,11 +125,14 @@ func recurringText(groups [][]workflow.PastCause) string {
 		if len(g) == 0 {
 			continue
 		}
-		titles := make([]string, 0, len(g))
+		fmt.Fprintf(&sb, "• “%s” — in %s:\n", truncateEscaped(g[0].Text, 200), plural(len(g), "RCA"))
 		for _, pc := range g {
-			titles = append(titles, truncateEscaped(pc.RCATitle, 60))
+			where := ""
+			if pc.Channel != "" {
+				where = " (<#" + Escape(pc.Channel) + ">)"
+			}
+			fmt.Fprintf(&sb, "    ◦ *%s*%s: “%s”\n", truncateEscaped(pc.RCATitle, 60), where, truncateEscaped(pc.Text, 150))
 		}
-		fmt.Fprintf(&sb, "• “%s” — in %s: %s\n", truncateEscaped(g[0].Text, 300), plural(len(g), "RCA"), strings.Join(titles, ", "))
 	}
 	return Truncate(sb.String(), maxText)
 }

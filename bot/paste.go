@@ -461,6 +461,7 @@ func (b *Bot) pasteDone(ctx context.Context, r *reply, actor workflow.Actor, met
 			r.log.Warn("clear the paste draft", "error", err)
 		}
 	}
+	b.shareMemory(ctx, r, res)
 	done := fmt.Sprintf(":white_check_mark: Pasted: %s and %s added.", plural(len(res.NewNodes), "new node"), plural(len(res.Groups), "link"))
 	if advice := adviceText(res); advice != "" {
 		done += "\n" + advice

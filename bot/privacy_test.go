@@ -100,15 +100,17 @@ func TestPrivateRCAStaysOutOfTheMemory(t *testing.T) {
 		t.Fatalf("both core causes should be remembered: %+v %v", sim, err)
 	}
 	_, eveDash := startRCA(t, ctx, fake, eve, general.ID, "Eve's checkout errors")
-	_, pubDash := startRCA(t, ctx, fake, carol, general.ID, "Public search outage", eve, bob)
+	pubCh, pubDash := startRCA(t, ctx, fake, carol, general.ID, "Public search outage", eve, bob)
 
 	// Similar causes: in eve's own RCA, and in a public one she takes part in.
 	symptomAdd(t, ctx, eve, eveDash, likeSecret, "")
 	symptomAdd(t, ctx, eve, pubDash, likeSecret+" again", "")
-	// Eve is reminded of the public RCA only.
-	eventually(t, ctx, "eve is reminded of the public RCA", func() bool {
-		for _, m := range eve.Ephemerals() {
-			if strings.Contains(m.Text, "Old checkout outage") {
+	// The public RCA's team is reminded of the public earlier RCA in its
+	// channel, with a link to that RCA's channel; the private one is named
+	// nowhere.
+	eventually(t, ctx, "the public RCA's channel is reminded of the public earlier RCA", func() bool {
+		for _, m := range fake.Messages(pubCh.ID) {
+			if strings.Contains(m.Text, "Old checkout outage") && strings.Contains(m.Text, "<#"+oldCh.ID+">") {
 				return true
 			}
 		}
@@ -124,6 +126,13 @@ func TestPrivateRCAStaysOutOfTheMemory(t *testing.T) {
 		}
 		return false
 	})
+
+	settle(ctx)
+	for _, m := range fake.Messages(pubCh.ID) {
+		if strings.Contains(m.Text, secretTitle) || strings.Contains(m.Text, secretCause) {
+			t.Errorf("the public RCA's channel names the private earlier RCA: %s", m.Text)
+		}
+	}
 
 	// The Home tab.
 	if _, err := eve.OpenHome(ctx); err != nil {

@@ -210,6 +210,7 @@ func (b *Bot) symptomFeedback(ctx context.Context, r *reply, actor workflow.Acto
 		}
 		rca = loaded
 	}
+	b.shareMemory(ctx, r, res)
 	msg := feedbackText(text, res)
 	next := actions("symptom_next",
 		button(":heavy_plus_sign: Add symptom", actAddSymptom, rcaValue(rcaID), ""),
@@ -250,9 +251,9 @@ func feedbackText(text string, res *workflow.Result) string {
 			sb.WriteString("\n_Try:_ " + Escape(bl.Finding.Suggestion))
 		}
 	}
-	for _, s := range res.Similar {
-		fmt.Fprintf(&sb, "\n:repeat: This resembles a core cause of *%s*: “%s”", truncateEscaped(s.Past.RCATitle, 150), truncateEscaped(s.Past.Text, 300))
-		sb.WriteString(regressionNote(s))
+	_, private := splitSimilar(res.Similar)
+	for _, s := range private {
+		sb.WriteString("\n" + memoryHintText(s) + "\n_Only you see this: not everyone in this channel may see that RCA._")
 	}
 	return Truncate(sb.String(), maxText)
 }

@@ -119,7 +119,7 @@ func homeCases(t *testing.T) []viewCase {
 	closed := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	hostile := workflow.RCA{ID: 9, Title: hostileText, Facilitator: "U1", Phase: workflow.PhaseCollecting, ChannelID: "CRCA"}
 	recurring := [][]workflow.PastCause{{
-		{RCAID: 2, RCATitle: "Checkout <outage> & retry storm", Node: 4, Text: "KPIs reward speed & ignore quality", ClosedAt: closed},
+		{RCAID: 2, RCATitle: "Checkout <outage> & retry storm", Node: 4, Text: "KPIs reward speed & ignore quality", ClosedAt: closed, Channel: "C0OLD"},
 		{RCAID: 5, RCATitle: hostileText, Node: 9, Text: hostileText, ClosedAt: closed},
 	}}
 	home := func(items []homeRCA, total int, rec [][]workflow.PastCause, fixes []slack.Block) slack.HomeTabViewRequest {

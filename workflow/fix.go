@@ -299,10 +299,11 @@ func (s *Service) SimilarPastCauses(ctx context.Context, aud Audience, text stri
 		if err != nil {
 			return err
 		}
-		if out, err = similarTo(text, past, 5, seenBy(tx, aud)); err != nil {
+		load := rcaLoader(tx)
+		if out, err = similarTo(text, past, 5, seenBy(load, aud)); err != nil {
 			return err
 		}
-		return markRegressions(tx, out)
+		return describePast(tx, load, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("similar past causes: %w", err)
@@ -321,11 +322,15 @@ func (s *Service) RecurringCauses(ctx context.Context, viewer Actor) ([][]PastCa
 		if err != nil {
 			return err
 		}
-		visible := seenBy(tx, Only(viewer.UserID))
+		load := rcaLoader(tx)
+		visible := seenBy(load, Only(viewer.UserID))
 		kept := past[:0]
 		for _, p := range past {
 			ok, err := visible(p)
 			if err != nil {
+				return err
+			}
+			if p, err = withChannel(load, p); err != nil {
 				return err
 			}
 			if ok {
@@ -341,25 +346,45 @@ func (s *Service) RecurringCauses(ctx context.Context, viewer Actor) ([][]PastCa
 	return out, nil
 }
 
-// seenBy returns a test of whether everyone in aud may see the RCA of a past
-// cause; it loads each RCA once. An RCA that is gone is seen by nobody.
-func seenBy(tx Tx, aud Audience) func(PastCause) (bool, error) {
-	known := map[int64]bool{}
-	return func(p PastCause) (bool, error) {
-		if ok, done := known[p.RCAID]; done {
-			return ok, nil
+// rcaLoader returns a reader of RCAs by id that loads each RCA once. An
+// RCA that is gone reads as nil.
+func rcaLoader(tx Tx) func(id int64) (*RCA, error) {
+	known := map[int64]*RCA{}
+	return func(id int64) (*RCA, error) {
+		if r, done := known[id]; done {
+			return r, nil
 		}
-		r, err := tx.RCA(p.RCAID)
+		r, err := tx.RCA(id)
 		switch {
 		case ErrorCode(err) == ENotFound:
-			known[p.RCAID] = false
+			r = nil
 		case err != nil:
-			return false, err
-		default:
-			known[p.RCAID] = aud.MaySee(r)
+			return nil, err
 		}
-		return known[p.RCAID], nil
+		known[id] = r
+		return r, nil
 	}
+}
+
+// seenBy returns a test of whether everyone in aud may see the RCA of a past
+// cause. An RCA that is gone is seen by nobody.
+func seenBy(load func(int64) (*RCA, error), aud Audience) func(PastCause) (bool, error) {
+	return func(p PastCause) (bool, error) {
+		r, err := load(p.RCAID)
+		if err != nil || r == nil {
+			return false, err
+		}
+		return aud.MaySee(r), nil
+	}
+}
+
+// withChannel returns p with its RCA's channel filled in.
+func withChannel(load func(int64) (*RCA, error), p PastCause) (PastCause, error) {
+	r, err := load(p.RCAID)
+	if err == nil && r != nil {
+		p.Channel = r.ChannelID
+	}
+	return p, err
 }
 
 func recurring(past []PastCause) [][]PastCause {

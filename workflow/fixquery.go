@@ -190,6 +190,30 @@ func nodeList(ids []tree.NodeID) string {
 	return strings.Join(s, ", ")
 }
 
+// describePast fills in, for each similar past cause, its RCA's channel and
+// every fix proposed against it, and flags regressions.
+func describePast(tx Tx, load func(int64) (*RCA, error), sims []Similar) error {
+	fixes := map[int64][]Fix{}
+	for i := range sims {
+		p, err := withChannel(load, sims[i].Past)
+		if err != nil {
+			return err
+		}
+		sims[i].Past = p
+		if _, done := fixes[p.RCAID]; !done {
+			if fixes[p.RCAID], err = tx.Fixes(p.RCAID); err != nil {
+				return err
+			}
+		}
+		for _, f := range fixes[p.RCAID] {
+			if f.Node == p.Node {
+				sims[i].Fixes = append(sims[i].Fixes, f)
+			}
+		}
+	}
+	return markRegressions(tx, sims)
+}
+
 // markRegressions flags the similar past causes that a fix marked done was
 // against: the cause came back after it was fixed. Done fixes are loaded
 // only when there is something to flag.

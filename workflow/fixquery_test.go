@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -184,4 +185,48 @@ func (e *env) closeOnCauseWithFix(in workflow.StartInput, cause, fix string) *wo
 		e.t.Fatal(err)
 	}
 	return r
+}
+
+// TestSimilarIsSharedOnlyWhereAllMaySee: a new cause like both a public and
+// a private past core cause, added in a public RCA with a channel, may be
+// posted there for the public past RCA only; the result carries the new
+// cause's text, each past RCA's channel and its fixes with their status.
+func TestSimilarIsSharedOnlyWhereAllMaySee(t *testing.T) {
+	e := newEnv(t)
+	secret := e.closeOnCauseWithFix(workflow.StartInput{Title: "Secret breach", Private: true, Participants: []string{alice.UserID}},
+		"Deploys skip the canary stage", "")
+	public := e.closeOnCauseWithFix(workflow.StartInput{Title: "Public outage", Participants: []string{alice.UserID}},
+		"Deploys always skip the canary stage", "Gate deploys on the canary")
+	e.must(e.svc.BindChannel(e.ctx, fac, public.ID, "C0PUBLIC"))
+	r, err := e.svc.Start(e.ctx, fac, workflow.StartInput{Title: "Third", Participants: []string{alice.UserID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, channel := range []string{"", "C0THIRD"} {
+		cause := strings.TrimSpace("Deploys skip canary stage " + channel)
+		if channel != "" {
+			e.must(e.svc.BindChannel(e.ctx, fac, r.ID, channel))
+		}
+		e.must(e.svc.AddSymptom(e.ctx, alice, r.ID, workflow.SymptomInput{Text: "Checkout fails " + channel}))
+		res := e.must(e.svc.AddCauses(e.ctx, alice, r.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{cause}}))
+		if len(res.Similar) != 2 {
+			t.Fatalf("alice sees both past causes: %+v", res.Similar)
+		}
+		for _, s := range res.Similar {
+			wantShared := channel != "" && s.Past.RCAID == public.ID
+			if s.Shared != wantShared || s.Text != cause {
+				t.Errorf("in channel %q, past RCA %d: shared %v, text %q", channel, s.Past.RCAID, s.Shared, s.Text)
+			}
+			switch s.Past.RCAID {
+			case public.ID:
+				if s.Past.Channel != "C0PUBLIC" || len(s.Fixes) != 1 || s.Fixes[0].Injection != "Gate deploys on the canary" {
+					t.Errorf("public past cause: %+v", s)
+				}
+			case secret.ID:
+				if len(s.Fixes) != 0 {
+					t.Errorf("secret past cause has fixes: %+v", s.Fixes)
+				}
+			}
+		}
+	}
 }

@@ -178,6 +178,9 @@ type PastCause struct {
 	Node     tree.NodeID
 	Text     string
 	ClosedAt time.Time
+	// Channel is the past RCA's channel ("" when it has none), filled in
+	// when read for a viewer; it is not remembered with the cause.
+	Channel string
 }
 
 // ReminderState is the persisted reminder schedule of an RCA.

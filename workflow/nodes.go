@@ -43,7 +43,7 @@ func (s *Service) AddSymptom(ctx context.Context, actor Actor, rcaID int64, in S
 		if err != nil {
 			return err
 		}
-		return annotate(tx, t, res, actor)
+		return annotate(tx, t, r, res, actor)
 	})
 }
 
@@ -102,7 +102,7 @@ func (s *Service) AddCauses(ctx context.Context, actor Actor, rcaID int64, in Ad
 			return err
 		}
 		res.Prompt = sufficiencyPrompt(t, in.Effect)
-		return annotate(tx, t, res, actor)
+		return annotate(tx, t, r, res, actor)
 	})
 }
 
@@ -207,9 +207,10 @@ func markBlame(t *tree.Tree, ids []tree.NodeID) {
 }
 
 // annotate adds wording hints, blame findings and similar past core causes
-// for the result's new nodes. The similar causes are told privately to the
-// actor, so only those of RCAs the actor may see are kept.
-func annotate(tx Tx, t *tree.Tree, res *Result, actor Actor) error {
+// for the result's new nodes. Only similar causes of RCAs the actor may see
+// are kept; those that everyone reading r's channel may see are marked
+// Shared, the others may be told to the actor alone.
+func annotate(tx Tx, t *tree.Tree, r *RCA, res *Result, actor Actor) error {
 	if len(res.NewNodes) == 0 {
 		return nil
 	}
@@ -217,7 +218,8 @@ func annotate(tx Tx, t *tree.Tree, res *Result, actor Actor) error {
 	if err != nil {
 		return err
 	}
-	visible := seenBy(tx, Only(actor.UserID))
+	load := rcaLoader(tx)
+	visible, shared := seenBy(load, Only(actor.UserID)), seenBy(load, AudienceOf(r))
 	for _, id := range res.NewNodes {
 		n, ok := t.Node(id)
 		if !ok {
@@ -233,11 +235,15 @@ func annotate(tx Tx, t *tree.Tree, res *Result, actor Actor) error {
 		if err != nil {
 			return err
 		}
-		if err := markRegressions(tx, similar); err != nil {
+		if err := describePast(tx, load, similar); err != nil {
 			return err
 		}
 		for _, m := range similar {
-			m.Node = id
+			m.Node, m.Text = id, n.Text
+			if m.Shared, err = shared(m.Past); err != nil {
+				return err
+			}
+			m.Shared = m.Shared && r.ChannelID != ""
 			res.Similar = append(res.Similar, m)
 		}
 	}

@@ -115,7 +115,7 @@ func (s *Service) PasteStatements(ctx context.Context, actor Actor, rcaID int64,
 				res.Groups = append(res.Groups, g.After.ID)
 			}
 		}
-		return annotate(tx, t, res, actor)
+		return annotate(tx, t, r, res, actor)
 	})
 }
 

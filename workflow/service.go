@@ -80,6 +80,13 @@ type Similar struct {
 	// the cause came back although it was fixed. Fixed lists those fixes.
 	Regression bool  `json:"regression,omitempty"`
 	Fixed      []Fix `json:"fixed,omitempty"`
+	// Text is the new node's text, so the resemblance can be told by text.
+	Text string `json:"text,omitempty"`
+	// Shared is set when everyone who can read the new node's RCA channel
+	// may see the past cause's RCA, so the resemblance may be posted there.
+	Shared bool `json:"shared,omitempty"`
+	// Fixes are every fix proposed against the past cause, with its status.
+	Fixes []Fix `json:"fixes,omitempty"`
 }
 
 // Result is what a command did, for the bot to confirm and render.
