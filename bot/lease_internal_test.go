@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/storage/storagetest"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// replica is a second process on the database of a remindEnv: its own
+// connection, workflow, bot, scheduler and lease holder, sharing the fake
+// Slack and the clock.
+type replica struct {
+	leader *Leader
+	sched  *scheduler
+}
+
+func (e *remindEnv) replica(holder string) *replica {
+	e.t.Helper()
+	db, err := storage.Open(e.ctx, e.dbPath, storage.WithClock(e.clock.Now))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { db.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := workflow.New(db, workflow.ClockFunc(e.clock.Now), workflow.WithLocation(e.loc))
+	l := NewLeader(db, SchedulerLease, holder, e.clock.Now, log)
+	b, err := New(Config{Refs: db, BotToken: e.fake.BotToken(), AppToken: e.fake.AppToken(), APIURL: e.fake.APIURL(),
+		Location: e.loc, Now: e.clock.Now, Logger: log, Leader: l}, svc)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	s, err := b.newScheduler()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &replica{leader: l, sched: s}
+}
+
+// TestLeaseSchedulerFailover runs two replicas on one database with an
+// injected clock. Both try the lease and tick every 10 s, as the real loops
+// do; only the holder posts. The holder then dies (stops renewing and
+// ticking), and the other must take over within the lease's time and post
+// the next slot once: nothing doubled, nothing skipped.
+func TestLeaseSchedulerFailover(t *testing.T) {
+	for _, be := range storagetest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			day := func(d, hh, mm, ss int) time.Time { return remindAt(time.UTC, 2026, 3, d, hh, mm, ss) } // 2nd: a Monday
+			e := newRemindEnvOn(t, time.UTC, day(2, 10, 30, 0), be.New(t))
+			e.startRCA(day(20, 23, 0, 0))
+			a, b := e.replica("replica-a"), e.replica("replica-b")
+			alive := map[*replica]bool{a: true, b: true}
+			step := func(at time.Time) {
+				e.clock.Set(at)
+				var wg sync.WaitGroup
+				for _, r := range []*replica{a, b} {
+					if alive[r] {
+						r.leader.Renew(e.ctx)
+						wg.Go(func() { r.sched.tick(e.ctx) })
+					}
+				}
+				wg.Wait()
+				for _, r := range []*replica{a, b} {
+					if held, _ := r.leader.Held(); alive[r] && !held && !r.sched.prev.IsZero() {
+						t.Fatalf("at %v %s ticked without the lease", at, r.leader.Holder())
+					}
+				}
+			}
+			for at := day(3, 9, 59, 0); at.Before(day(3, 10, 2, 0)); at = at.Add(LeaseRenew) {
+				step(at)
+			}
+			e.wantReminders("Tuesday's slot with both replicas up", 1)
+			holder, other := a, b
+			if held, _ := b.leader.Held(); held {
+				holder, other = b, a
+			}
+			if held, _ := other.leader.Held(); held {
+				t.Fatal("both replicas hold the lease")
+			}
+			// The holder dies just before Wednesday's slot.
+			for at := day(4, 9, 59, 0); at.Before(day(4, 10, 0, 0)); at = at.Add(LeaseRenew) {
+				step(at)
+			}
+			alive[holder] = false
+			died := e.clock.Now()
+			var took time.Time
+			for at := died.Add(LeaseRenew); at.Before(day(4, 10, 3, 0)); at = at.Add(LeaseRenew) {
+				step(at)
+				if held, _ := other.leader.Held(); held && took.IsZero() {
+					took = at
+				}
+			}
+			if took.IsZero() || took.Sub(died) > LeaseTTL+LeaseRenew {
+				t.Fatalf("the other replica took the lease at %v, %v after the holder died; want within %v", took, took.Sub(died), LeaseTTL+LeaseRenew)
+			}
+			e.wantReminders("Wednesday's slot after the failover", 2)
+			if st := e.state(1); !st.LastReminded.Equal(day(4, 10, 0, 0)) {
+				t.Fatalf("last reminded slot %v, want Wednesday 10:00", st.LastReminded)
+			}
+			// The dead holder comes back: it must not post Wednesday again.
+			alive[holder] = true
+			for at := day(4, 10, 5, 0); at.Before(day(5, 10, 6, 0)); at = at.Add(10 * time.Minute) {
+				step(at)
+			}
+			e.wantReminders("Thursday's slot after the old holder returned", 3)
+		})
+	}
+}
+
+// TestLeaseLostStopsAtOnce: a holder whose renewal failed (or was refused)
+// does not tick, even within the time of its last grant.
+func TestLeaseLostStopsAtOnce(t *testing.T) {
+	day := func(d, hh, mm, ss int) time.Time { return remindAt(time.UTC, 2026, 3, d, hh, mm, ss) }
+	e := newRemindEnv(t, time.UTC, day(2, 10, 30, 0))
+	e.startRCA(day(20, 23, 0, 0))
+	a, b := e.replica("replica-a"), e.replica("replica-b")
+	e.clock.Set(day(3, 9, 59, 50))
+	if !a.leader.Renew(e.ctx) {
+		t.Fatal("replica a did not get the free lease")
+	}
+	if err := e.db.ReleaseLease(e.ctx, SchedulerLease, "replica-a"); err != nil {
+		t.Fatal(err)
+	}
+	if !b.leader.Renew(e.ctx) {
+		t.Fatal("replica b did not get the released lease")
+	}
+	if a.leader.Renew(e.ctx) {
+		t.Fatal("replica a renewed a lease b holds")
+	}
+	e.clock.Set(day(3, 10, 0, 1))
+	a.sched.tick(e.ctx)
+	e.wantReminders("a lost the lease", 0)
+	b.sched.tick(e.ctx)
+	e.wantReminders("b holds the lease", 1)
+}
