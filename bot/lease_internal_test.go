@@ -3,6 +3,9 @@ package bot
 import (
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,6 +21,7 @@ import (
 type replica struct {
 	leader *Leader
 	sched  *scheduler
+	bot    *Bot
 }
 
 func (e *remindEnv) replica(holder string) *replica {
@@ -39,7 +43,7 @@ func (e *remindEnv) replica(holder string) *replica {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return &replica{leader: l, sched: s}
+	return &replica{leader: l, sched: s, bot: b}
 }
 
 // TestLeaseSchedulerFailover runs two replicas on one database with an
@@ -137,4 +141,35 @@ func TestLeaseLostStopsAtOnce(t *testing.T) {
 	e.wantReminders("a lost the lease", 0)
 	b.sched.tick(e.ctx)
 	e.wantReminders("b holds the lease", 1)
+}
+
+// TestLeaseHealthAndMetrics: /healthz names the replica and whether it holds
+// the scheduler lease, and /metrics has the holder id as its one label.
+func TestLeaseHealthAndMetrics(t *testing.T) {
+	e := newRemindEnv(t, time.UTC, remindAt(time.UTC, 2026, 3, 2, 10, 30, 0))
+	a, b := e.replica("replica-a"), e.replica("replica-b")
+	a.leader.Renew(e.ctx)
+	b.leader.Renew(e.ctx)
+	for _, tc := range []struct {
+		r         *replica
+		lease     string
+		heldValue string
+	}{{a, "held", "1"}, {b, "standby", "0"}} {
+		h := tc.r.bot.Health(e.ctx, Probes{})
+		if h.Replica != tc.r.leader.Holder() || h.SchedulerLease != tc.lease {
+			t.Errorf("%s: health names replica %q with lease %q, want %q", tc.r.leader.Holder(), h.Replica, h.SchedulerLease, tc.lease)
+		}
+		handler, err := tc.r.bot.Handler(Probes{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		body := rec.Body.String()
+		for _, want := range []string{`untangle_replica_info{replica="` + tc.r.leader.Holder() + `"} 1`, "untangle_scheduler_lease_held " + tc.heldValue + "\n"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: /metrics lacks %q", tc.r.leader.Holder(), want)
+			}
+		}
+	}
 }
