@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -171,5 +172,46 @@ func TestLeaseHealthAndMetrics(t *testing.T) {
 				t.Errorf("%s: /metrics lacks %q", tc.r.leader.Holder(), want)
 			}
 		}
+	}
+}
+
+// TestLeaderRunReleasesOnStop: Run takes the free lease at once and, when
+// stopped, releases it, so another replica gets it without waiting for it
+// to expire.
+func TestLeaderRunReleasesOnStop(t *testing.T) {
+	for _, be := range storagetest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			db, err := storage.Open(t.Context(), be.New(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			a, b := NewLeader(db, SchedulerLease, HolderID(), nil, log), NewLeader(db, SchedulerLease, HolderID(), nil, log)
+			if a.Holder() == b.Holder() {
+				t.Fatalf("two leaders share the holder id %q", a.Holder())
+			}
+			ctx, stop := context.WithCancel(t.Context())
+			done := make(chan struct{})
+			go func() { defer close(done); a.Run(ctx) }()
+			deadline := time.Now().Add(10 * time.Second)
+			for held, _ := a.Held(); !held; held, _ = a.Held() {
+				if time.Now().After(deadline) {
+					t.Fatal("Run did not take the free lease")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			if b.Renew(t.Context()) {
+				t.Fatal("a second leader got the lease while Run holds it")
+			}
+			stop()
+			<-done
+			if held, _ := a.Held(); held {
+				t.Fatal("the stopped leader still holds the lease")
+			}
+			if !b.Renew(t.Context()) {
+				t.Fatal("the lease was not released when Run stopped")
+			}
+		})
 	}
 }
