@@ -44,6 +44,11 @@ type Config struct {
 	// messages with a tree picture then get an "Open in browser" button.
 	// nil when there is no web view (UNTANGLE_PUBLIC_URL unset).
 	WebLink func(ctx context.Context, rcaID int64) (string, error)
+	// Leader, when set, holds the lease of the scheduled work: the
+	// scheduler ticks only while it holds the lease, so of several
+	// replicas on one database exactly one sends reminders. nil means this
+	// process is the only one and always runs them.
+	Leader *Leader
 }
 
 // Bot is the Slack side of untangle: it receives Socket Mode envelopes,

@@ -29,6 +29,12 @@ type Health struct {
 	OK         bool   `json:"ok"`
 	SocketMode string `json:"socket_mode"`        // "connected" or "disconnected"
 	Database   string `json:"database,omitempty"` // "ok", the failure, or "" when not probed
+	// Replica is this process's lease holder id, and SchedulerLease
+	// "held" when it runs the scheduled work now or "standby" when another
+	// replica does; both empty without a Leader. A standby replica is
+	// healthy: it handles envelopes and takes the lease over when needed.
+	Replica        string `json:"replica,omitempty"`
+	SchedulerLease string `json:"scheduler_lease,omitempty"`
 }
 
 // Connected reports whether the Socket Mode connection is up now.
@@ -40,6 +46,12 @@ func (b *Bot) Health(ctx context.Context, p Probes) Health {
 	h := Health{OK: true, SocketMode: "connected"}
 	if !b.Connected() {
 		h.OK, h.SocketMode = false, "disconnected"
+	}
+	if l := b.cfg.Leader; l != nil {
+		h.Replica, h.SchedulerLease = l.Holder(), "standby"
+		if held, _ := l.Held(); held {
+			h.SchedulerLease = "held"
+		}
 	}
 	if p.Database != nil {
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
@@ -61,6 +73,14 @@ func (b *Bot) Handler(p Probes) (http.Handler, error) {
 		if err := b.ops.reg.Register(openRCACollector{count: p.OpenRCAs,
 			desc: prometheus.NewDesc("untangle_open_rcas", "RCAs that are not closed.", nil, nil)}); err != nil {
 			return nil, fmt.Errorf("register the open RCA gauge: %w", err)
+		}
+	}
+	if l := b.cfg.Leader; l != nil {
+		if err := b.ops.reg.Register(leaseCollector{l: l,
+			info: prometheus.NewDesc("untangle_replica_info", "This replica's lease holder id (host, process and a random part); always 1.", []string{"replica"}, nil),
+			held: prometheus.NewDesc("untangle_scheduler_lease_held", "1 while this replica holds the scheduler lease and runs the scheduled work, else 0.", nil, nil),
+		}); err != nil {
+			return nil, fmt.Errorf("register the lease metrics: %w", err)
 		}
 	}
 	mux := http.NewServeMux()
@@ -98,6 +118,28 @@ func (c openRCACollector) Collect(ch chan<- prometheus.Metric) {
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n))
+}
+
+// leaseCollector reports the replica's holder id and whether it holds the
+// scheduler lease at each scrape. The holder id is the only per-replica
+// label: one series per process, so cardinality stays at the replica count.
+type leaseCollector struct {
+	l          *Leader
+	info, held *prometheus.Desc
+}
+
+// Describe sends the two metrics' descriptions.
+func (c leaseCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.info; ch <- c.held }
+
+// Collect reports the holder id and the lease state.
+func (c leaseCollector) Collect(ch chan<- prometheus.Metric) {
+	held, _ := c.l.Held()
+	v := 0.0
+	if held {
+		v = 1
+	}
+	ch <- prometheus.MustNewConstMetric(c.info, prometheus.GaugeValue, 1, c.l.Holder())
+	ch <- prometheus.MustNewConstMetric(c.held, prometheus.GaugeValue, v)
 }
 
 // slogPrinter sends promhttp's error messages to the bot's log.

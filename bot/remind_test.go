@@ -79,11 +79,17 @@ type remindEnv struct {
 
 func newRemindEnv(t testing.TB, loc *time.Location, start time.Time) *remindEnv {
 	t.Helper()
+	return newRemindEnvOn(t, loc, start, filepath.Join(t.TempDir(), "untangle.db"))
+}
+
+// newRemindEnvOn is newRemindEnv on the database dsn names.
+func newRemindEnvOn(t testing.TB, loc *time.Location, start time.Time, dsn string) *remindEnv {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	fake := slacktest.New(t)
 	e := &remindEnv{t: t, ctx: ctx, fake: fake, clock: &remindClock{now: start}, loc: loc,
-		dbPath: filepath.Join(t.TempDir(), "untangle.db")}
+		dbPath: dsn}
 	e.fac, e.alice, e.bob = fake.AddUser("fran"), fake.AddUser("alice"), fake.AddUser("bob")
 	e.channel = fake.AddChannel("rca-payments", slacktest.ChannelOptions{
 		Members: []slacktest.User{e.fac, e.alice, e.bob}, BotMember: true})

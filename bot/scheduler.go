@@ -57,6 +57,7 @@ type scheduler struct {
 
 	mu    sync.Mutex
 	prev  time.Time        // the clock at the last completed tick; zero before the first
+	term  uint64           // the lease term prev belongs to (see Leader.Held)
 	known map[int64]string // open RCAs seen so far → their facilitator
 	retry map[int64]bool   // RCAs whose last reminder failed and must be retried
 }
@@ -118,8 +119,6 @@ func (b *Bot) startReminders(ctx context.Context) (stop func()) {
 // tick runs one firing: it finds the open RCAs and reminds each whose own
 // schedule has a slot that has not been handled yet.
 func (s *scheduler) tick(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, s.b.cfg.AfterBudget)
-	defer cancel()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() {
@@ -128,6 +127,12 @@ func (s *scheduler) tick(ctx context.Context) {
 		}
 	}()
 	now := s.b.now()
+	budget, ok := s.leased(now)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
 	rems, err := s.collect(ctx, now)
 	if err != nil {
 		s.b.log.Error("reminders: could not load the open RCAs", "error", err)
@@ -139,6 +144,9 @@ func (s *scheduler) tick(ctx context.Context) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
+		if !s.stillLeased() {
+			return
+		}
 		if err := s.remindOne(ctx, id, rems[id], now); err != nil {
 			s.b.log.Error("reminder failed; retrying at the next tick", "rca", id, "error", err)
 			s.retry[id] = true
@@ -146,8 +154,45 @@ func (s *scheduler) tick(ctx context.Context) {
 		}
 		delete(s.retry, id)
 	}
+	if !s.stillLeased() {
+		return
+	}
 	s.b.remindFixes(ctx)
 	s.prev = now
+}
+
+// leased reports whether this tick may run, and for how long: always when
+// there is no Leader; otherwise only while this process holds the lease,
+// and no longer than the lease lasts. Whenever the lease was not held
+// without a break since the last tick, another replica may have run
+// meanwhile, so s.prev is forgotten and the slots come from the database
+// alone (the last slot reminded per RCA), as after a restart: a slot
+// another replica posted is never posted again, and one nobody posted is
+// caught up once.
+func (s *scheduler) leased(now time.Time) (time.Duration, bool) {
+	l := s.b.cfg.Leader
+	if l == nil {
+		return s.b.cfg.AfterBudget, true
+	}
+	held, term := l.Held()
+	if !held || term != s.term {
+		s.prev, s.term = time.Time{}, term
+		clear(s.retry)
+	}
+	if !held {
+		return 0, false
+	}
+	return min(s.b.cfg.AfterBudget, l.Until().Sub(now)), true
+}
+
+// stillLeased reports whether the lease of this tick still holds; a
+// replica that lost it stops at once.
+func (s *scheduler) stillLeased() bool {
+	if s.b.cfg.Leader == nil {
+		return true
+	}
+	held, term := s.b.cfg.Leader.Held()
+	return held && term == s.term
 }
 
 // collect adds every open RCA to s.known (any of them may have fixes coming

@@ -90,6 +90,9 @@ func (r *crashRig) start(ctx context.Context) {
 			if !strings.Contains(string(out), `"socket_mode":"connected"`) {
 				r.t.Fatalf("healthy without Socket Mode: %s", out)
 			}
+			if !strings.Contains(string(out), `"replica":"`) || !strings.Contains(string(out), `"scheduler_lease":"`) {
+				r.t.Fatalf("/healthz does not name the replica and its scheduler lease: %s", out)
+			}
 			return
 		}
 		select {
@@ -264,6 +267,11 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	open := checkExactlyOnce(t, r.db, alice.ID, acked, fake)
 	if want := fmt.Sprintf("untangle_open_rcas %d\n", open); !strings.Contains(metrics, want) {
 		t.Errorf("/metrics of the real binary lacks %q", want)
+	}
+	for _, want := range []string{`untangle_replica_info{replica="`, "untangle_scheduler_lease_held "} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics of the real binary lacks %q", want)
+		}
 	}
 }
 

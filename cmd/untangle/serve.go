@@ -59,14 +59,16 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 		return err
 	}
 	defer web.close()
+	leader := bot.NewLeader(db, bot.SchedulerLease, bot.HolderID(), nil, log)
 	b, err := bot.New(bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
-		RemindCron: cfg.RemindCron, Refs: db, WebLink: web.link,
+		RemindCron: cfg.RemindCron, Refs: db, WebLink: web.link, Leader: leader,
 	}, svc)
 	if err != nil {
 		return err
 	}
+	log.Info("replica", "holder", leader.Holder())
 	if cfg.HTTPAddr != "" {
 		stopHTTP, err := startOpsServer(cfg.HTTPAddr, b, db, web.handler, log)
 		if err != nil {
@@ -77,9 +79,13 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	if err := b.Check(ctx); err != nil {
 		return err
 	}
+	leaseCtx, stopLease := context.WithCancel(ctx)
+	leaseDone := make(chan struct{})
+	go func() { defer close(leaseDone); leader.Run(leaseCtx) }()
+	defer func() { stopLease(); <-leaseDone }() // after b.Run stopped the scheduler: release the lease
 	pruneCtx, stopPrune := context.WithCancel(ctx)
 	defer stopPrune()
-	go pruneDeliveries(pruneCtx, db, log)
+	go pruneDeliveries(pruneCtx, db, leader, log)
 	return b.Run(ctx)
 }
 
@@ -108,18 +114,29 @@ func checkTracker(ctx context.Context, tc setup.Config, log *slog.Logger) {
 // longer than Slack redelivers an envelope (minutes).
 const deliveryKeep = 7 * 24 * time.Hour
 
-// pruneDeliveries forgets old delivery keys at start and then every hour,
-// so the table of handled envelopes does not grow without bound.
-func pruneDeliveries(ctx context.Context, db *storage.DB, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
+// pruneEvery is how often the holder of the scheduler lease forgets old
+// delivery keys.
+const pruneEvery = time.Hour
+
+// pruneDeliveries forgets old delivery keys, so the table of handled
+// envelopes does not grow without bound: only while this replica holds the
+// scheduler lease, once it gained it and then every hour. It looks at the
+// lease as often as the lease is renewed, so a replica that took over
+// prunes soon; pruning twice is harmless, it only deletes old keys.
+func pruneDeliveries(ctx context.Context, db *storage.DB, leader *bot.Leader, log *slog.Logger) {
+	tick := time.NewTicker(bot.LeaseRenew)
 	defer tick.Stop()
+	var last time.Time
 	for {
-		n, err := db.PruneDeliveries(ctx, time.Now().Add(-deliveryKeep))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Warn("prune handled deliveries", "error", err.Error())
-		case n > 0:
-			log.Info("pruned handled deliveries", "count", n)
+		if held, _ := leader.Held(); held && time.Since(last) >= pruneEvery {
+			last = time.Now()
+			n, err := db.PruneDeliveries(ctx, time.Now().Add(-deliveryKeep))
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("prune handled deliveries", "error", err.Error())
+			case n > 0:
+				log.Info("pruned handled deliveries", "count", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
