@@ -261,8 +261,17 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	t.Logf("%d kills, %d actions tried, %d starts and %d symptoms acknowledged", *crashKills, tried, len(acked), len(ackedSymptoms))
 	checkLogs(t, r.logs, fake.BotToken(), fake.AppToken())
 	symptoms := checkSymptomsOnce(t, r.db, alice.ID, dash.Channel, ackedSymptoms)
-	if final, _ := fake.Message(dash.Channel, dash.TS); !strings.Contains(final.PlainText(), fmt.Sprintf("%d symptoms", symptoms)) {
-		t.Errorf("the dashboard does not count the %d symptoms:\n%s", symptoms, final.PlainText())
+	counts := func() bool {
+		final, _ := fake.Message(dash.Channel, dash.TS)
+		return strings.Contains(final.PlainText(), fmt.Sprintf("%d symptoms", symptoms))
+	}
+	if !counts() {
+		// A stop flushes pending redraws only within its budget; what it
+		// drops, the next start redraws (at Slack's pace, after every other
+		// open RCA's kept messages the kills left behind).
+		r.start(ctx)
+		eventually(ctx, t, fmt.Sprintf("the dashboard to count the %d symptoms after a restart", symptoms), counts)
+		r.stop()
 	}
 	open := checkExactlyOnce(t, r.db, alice.ID, acked, fake)
 	if want := fmt.Sprintf("untangle_open_rcas %d\n", open); !strings.Contains(metrics, want) {
