@@ -122,7 +122,8 @@ func (b *Bot) postFinal(ctx context.Context, log *slog.Logger, sum *workflow.Sum
 	}
 }
 
-// finalFiles are the CST pictures, the Markdown report and the JSON export.
+// finalFiles are the CST pictures, the Markdown report (only where the
+// channel canvas cannot hold the report) and the JSON export.
 func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Summary) ([]upload, error) {
 	var files []upload
 	key, err := versionKey("cst", sum.Tree, sum.Analysis)
@@ -137,9 +138,11 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 		}
 		files = append(files, pictureUploads("cst", imgs, treeAltText(sum.Tree, sum.Analysis))...)
 	}
-	owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
-	report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
-	files = append(files, upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report})
+	if !b.postCanvas(ctx, log, sum) {
+		owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
+		report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
+		files = append(files, upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report})
+	}
 	js, err := sum.Tree.MarshalJSON()
 	if err != nil {
 		return files, fmt.Errorf("json export: %w", err)

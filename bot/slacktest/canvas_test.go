@@ -9,7 +9,9 @@ import (
 	"github.com/untangle-rca/untangle/bot/slacktest"
 )
 
-func mdDoc(s string) slack.DocumentContent { return slack.DocumentContent{Type: "markdown", Markdown: s} }
+func mdDoc(s string) slack.DocumentContent {
+	return slack.DocumentContent{Type: "markdown", Markdown: s}
+}
 
 func TestChannelCanvas(t *testing.T) {
 	t.Parallel()
