@@ -41,7 +41,7 @@ func finishConfirm() *slack.ConfirmationBlockObject {
 func finishConfirmBlocks(rca *workflow.RCA) []slack.Block {
 	btn := button(":checkered_flag: Finish RCA", actFinishConfirm, rcaValue(rca.ID), slack.StyleDanger)
 	return []slack.Block{
-		section(fmt.Sprintf(":checkered_flag: *Finish “%s”?* I will post the final summary, the tree pictures, the Markdown report and the JSON export here. "+
+		section(fmt.Sprintf(":checkered_flag: *Finish “%s”?* I will post the final summary, the tree pictures and the JSON export here and write the report into the channel canvas (kept up to date as fixes move). "+
 			"The RCA then becomes read-only; you can reopen it with `/rca reopen`.", truncateEscaped(rca.Title, 200))),
 		actions("finish_confirm", btn),
 	}
@@ -215,7 +215,7 @@ func summaryBlocks(sum *workflow.Summary, loc *time.Location) []slack.Block {
 	blocks = append(blocks, chainBlocks(sum)...)
 	blocks = append(blocks, openItemBlocks(sum)...)
 	blocks = append(blocks, fixSummaryBlocks(sum, loc)...)
-	blocks = append(blocks, contextBlock("The tree pictures, the Markdown report and the JSON export follow. The RCA is read-only now; the facilitator can reopen it with `/rca reopen`."))
+	blocks = append(blocks, contextBlock("The tree pictures and the JSON export follow; the full report is in the channel canvas (or a Markdown file where canvases are unavailable). The RCA is read-only now; the facilitator can reopen it with `/rca reopen`."))
 	return clipMessage(blocks)
 }
 
