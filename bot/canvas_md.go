@@ -38,6 +38,7 @@ func canvasMarkdown(sum *workflow.Summary, owners map[string]string, loc *time.L
 	canvasChains(&b, sum)
 	canvasFixes(&b, sum, owners, loc)
 	canvasRisks(&b, sum)
+	canvasTree(&b, sum.Tree)
 	b.WriteString("## Pictures and export\n\n")
 	b.WriteString("Canvases cannot show the pictures: the Current State Tree and the Future Reality Tree are posted as files in this channel " +
 		"(cst.png, frt.png; a large tree comes in numbered parts), with the tree as re-importable JSON in " + reportJSONName + ".\n")
@@ -186,4 +187,20 @@ func canvasNodes(t *tree.Tree, ids []tree.NodeID) string {
 		parts[i] = canvasNode(t, id)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// canvasTree lists every statement and every link of the tree, so the
+// report holds the whole analysis even where no chain passes.
+func canvasTree(b *strings.Builder, t *tree.Tree) {
+	b.WriteString("## The tree\n\n")
+	for _, n := range t.Nodes() {
+		fmt.Fprintf(b, "- %s\n", canvasNode(t, n.ID))
+	}
+	if gs := t.Groups(); len(gs) > 0 {
+		b.WriteString("\nLinks:\n\n")
+		for _, g := range gs {
+			fmt.Fprintf(b, "- %s\n", canvasText(tree.FormatGroupNumbered(t, g)))
+		}
+	}
+	b.WriteString("\n")
 }
