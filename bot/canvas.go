@@ -47,6 +47,9 @@ func (b *Bot) postCanvas(ctx context.Context, log *slog.Logger, sum *workflow.Su
 	id, _ := b.refs.Ref(ctx, sum.RCA.ID, refCanvas)
 	var err error
 	if id != "" {
+		if last, _ := b.refs.Ref(ctx, sum.RCA.ID, refSentPrefix+refCanvas); last == canvasHash(md) {
+			return true // the redraw before this already wrote it
+		}
 		err = b.editCanvas(ctx, id, md)
 	} else if id, err = b.api.CreateChannelCanvasContext(ctx, sum.RCA.ChannelID, canvasDoc(md)); err == nil {
 		err = b.refs.PutRef(ctx, sum.RCA.ID, refCanvas, id)
