@@ -41,7 +41,7 @@ func finishConfirm() *slack.ConfirmationBlockObject {
 func finishConfirmBlocks(rca *workflow.RCA) []slack.Block {
 	btn := button(":checkered_flag: Finish RCA", actFinishConfirm, rcaValue(rca.ID), slack.StyleDanger)
 	return []slack.Block{
-		section(fmt.Sprintf(":checkered_flag: *Finish “%s”?* I will post the final summary, the tree pictures, the Markdown report and the JSON export here. "+
+		section(fmt.Sprintf(":checkered_flag: *Finish “%s”?* I will post the final summary, the tree pictures and the JSON export here and write the report into the channel canvas (kept up to date as fixes move). "+
 			"The RCA then becomes read-only; you can reopen it with `/rca reopen`.", truncateEscaped(rca.Title, 200))),
 		actions("finish_confirm", btn),
 	}
@@ -122,7 +122,8 @@ func (b *Bot) postFinal(ctx context.Context, log *slog.Logger, sum *workflow.Sum
 	}
 }
 
-// finalFiles are the CST pictures, the Markdown report and the JSON export.
+// finalFiles are the CST pictures, the Markdown report (only where the
+// channel canvas cannot hold the report) and the JSON export.
 func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Summary) ([]upload, error) {
 	var files []upload
 	key, err := versionKey("cst", sum.Tree, sum.Analysis)
@@ -137,9 +138,11 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 		}
 		files = append(files, pictureUploads("cst", imgs, treeAltText(sum.Tree, sum.Analysis))...)
 	}
-	owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
-	report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
-	files = append(files, upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report})
+	if !b.postCanvas(ctx, log, sum) {
+		owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
+		report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
+		files = append(files, upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report})
+	}
 	js, err := sum.Tree.MarshalJSON()
 	if err != nil {
 		return files, fmt.Errorf("json export: %w", err)
@@ -212,7 +215,7 @@ func summaryBlocks(sum *workflow.Summary, loc *time.Location) []slack.Block {
 	blocks = append(blocks, chainBlocks(sum)...)
 	blocks = append(blocks, openItemBlocks(sum)...)
 	blocks = append(blocks, fixSummaryBlocks(sum, loc)...)
-	blocks = append(blocks, contextBlock("The tree pictures, the Markdown report and the JSON export follow. The RCA is read-only now; the facilitator can reopen it with `/rca reopen`."))
+	blocks = append(blocks, contextBlock("The tree pictures and the JSON export follow; the full report is in the channel canvas (or a Markdown file where canvases are unavailable). The RCA is read-only now; the facilitator can reopen it with `/rca reopen`."))
 	return clipMessage(blocks)
 }
 

@@ -17,6 +17,7 @@ const (
 // (manifest_test.go derives them from the calls in the source).
 var BotScopes = []string{
 	"bookmarks:write", // bookmark the incident link in the RCA channel
+	"canvases:write",  // the RCA report in the channel canvas
 	"channels:manage", // create, rename topic/purpose of public RCA channels, invite people
 	"channels:read",   // who is in a public RCA channel (only its members take part)
 	"chat:write",      // post and update the dashboard, walk, cards, summaries

@@ -39,34 +39,38 @@ import (
 //	users.info                     users:read                      names and time zones
 //	files.getUploadURLExternal     files:write                     tree pictures, reports
 //	files.completeUploadExternal   files:write                     tree pictures, reports
+//	conversations.canvases.create  canvases:write                  the report canvas
+//	canvases.edit                  canvases:write                  keeping the report canvas current
 //	(slash command /rca)           commands
 var manifestScopes = map[string][]string{
-	"auth.test":                    nil,
-	"apps.connections.open":        nil,
-	"chat.postMessage":             {"chat:write", "im:write"},
-	"chat.postEphemeral":           {"chat:write"},
-	"chat.update":                  {"chat:write"},
-	"chat.delete":                  {"chat:write"},
-	"chat.getPermalink":            nil,
-	"conversations.create":         {"channels:manage", "groups:write"},
-	"conversations.invite":         {"channels:manage", "groups:write"},
-	"conversations.setTopic":       {"channels:manage", "groups:write"},
-	"conversations.setPurpose":     {"channels:manage", "groups:write"},
-	"conversations.archive":        {"channels:manage", "groups:write"},
-	"conversations.info":           {"channels:read", "groups:read"},
-	"conversations.members":        {"channels:read", "groups:read"},
-	"conversations.open":           {"im:write"},
-	"pins.add":                     {"pins:write"},
-	"bookmarks.add":                {"bookmarks:write"},
-	"reactions.add":                {"reactions:write"},
-	"views.open":                   nil,
-	"views.push":                   nil,
-	"views.update":                 nil,
-	"views.publish":                nil,
-	"users.info":                   {"users:read"},
-	"files.getUploadURLExternal":   {"files:write"},
-	"files.completeUploadExternal": {"files:write"},
-	"(slash command)":              {"commands"},
+	"auth.test":                     nil,
+	"apps.connections.open":         nil,
+	"chat.postMessage":              {"chat:write", "im:write"},
+	"chat.postEphemeral":            {"chat:write"},
+	"chat.update":                   {"chat:write"},
+	"chat.delete":                   {"chat:write"},
+	"chat.getPermalink":             nil,
+	"conversations.create":          {"channels:manage", "groups:write"},
+	"conversations.invite":          {"channels:manage", "groups:write"},
+	"conversations.setTopic":        {"channels:manage", "groups:write"},
+	"conversations.setPurpose":      {"channels:manage", "groups:write"},
+	"conversations.archive":         {"channels:manage", "groups:write"},
+	"conversations.info":            {"channels:read", "groups:read"},
+	"conversations.members":         {"channels:read", "groups:read"},
+	"conversations.open":            {"im:write"},
+	"pins.add":                      {"pins:write"},
+	"bookmarks.add":                 {"bookmarks:write"},
+	"reactions.add":                 {"reactions:write"},
+	"views.open":                    nil,
+	"views.push":                    nil,
+	"views.update":                  nil,
+	"views.publish":                 nil,
+	"users.info":                    {"users:read"},
+	"files.getUploadURLExternal":    {"files:write"},
+	"files.completeUploadExternal":  {"files:write"},
+	"conversations.canvases.create": {"canvases:write"},
+	"canvases.edit":                 {"canvases:write"},
+	"(slash command)":               {"commands"},
 }
 
 // manifestMethods maps the slack-go client calls to the Web API methods they make.
@@ -93,6 +97,8 @@ var manifestMethods = map[string][]string{
 	"UpdateViewContext":                {"views.update"},
 	"PublishViewContext":               {"views.publish"},
 	"GetUserInfoContext":               {"users.info"},
+	"CreateChannelCanvasContext":       {"conversations.canvases.create"},
+	"EditCanvasContext":                {"canvases.edit"},
 	"UploadFileContext":                {"files.getUploadURLExternal", "files.completeUploadExternal"},
 }
 

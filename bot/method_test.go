@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -337,15 +336,16 @@ func TestFullMethodEndToEnd(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
-	report := w.waitFiles(t, ctx, "rca-report.md", 1)[0]
+	var report string
+	eventually(t, ctx, "the report canvas", func() bool { report, _ = w.fake.ChannelCanvas(w.ch.ID); return report != "" })
 	for _, name := range []string{"cst.png", "frt.png"} {
 		if n := len(w.files(name)); n != 1 {
 			t.Errorf("%s uploaded %d times; the picture did not change", name, n)
 		}
 	}
 	for _, want := range []string{kpiCause, mStaging, mInjection, "owner: alice"} {
-		if !bytes.Contains(report.Bytes, []byte(want)) {
-			t.Errorf("report lacks %q", want)
+		if !strings.Contains(report, want) {
+			t.Errorf("report canvas lacks %q", want)
 		}
 	}
 	methodSameAsExample(t, w.waitFiles(t, ctx, "rca-tree.json", 1)[0].Bytes)

@@ -33,19 +33,21 @@ func paceBelow(n int) paceRule {
 var paceRules = func() map[string]paceRule {
 	tier2, tier3, tier4 := paceBelow(20), paceBelow(50), paceBelow(100)
 	return map[string]paceRule{
-		"chat.postMessage":             {burst: 3, every: 1100 * time.Millisecond}, // per channel
-		"chat.update":                  tier3,
-		"chat.postEphemeral":           tier4,
-		"conversations.create":         tier2,
-		"conversations.setTopic":       tier2,
-		"conversations.setPurpose":     tier2,
-		"conversations.archive":        tier2,
-		"conversations.invite":         tier3,
-		"conversations.info":           tier3,
-		"pins.add":                     tier2,
-		"bookmarks.add":                tier2,
-		"files.getUploadURLExternal":   tier4,
-		"files.completeUploadExternal": tier4,
+		"chat.postMessage":              {burst: 3, every: 1100 * time.Millisecond}, // per channel
+		"chat.update":                   tier3,
+		"chat.postEphemeral":            tier4,
+		"conversations.create":          tier2,
+		"conversations.setTopic":        tier2,
+		"conversations.setPurpose":      tier2,
+		"conversations.archive":         tier2,
+		"conversations.invite":          tier3,
+		"conversations.info":            tier3,
+		"pins.add":                      tier2,
+		"bookmarks.add":                 tier2,
+		"conversations.canvases.create": tier2,
+		"canvases.edit":                 tier3,
+		"files.getUploadURLExternal":    tier4,
+		"files.completeUploadExternal":  tier4,
 	}
 }()
 

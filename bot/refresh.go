@@ -90,6 +90,9 @@ type refresher struct {
 	refs   Refs
 	log    *slog.Logger
 	settle time.Duration
+	// closedRedraw, when set, redraws what a closed RCA keeps beyond its
+	// messages (the report canvas).
+	closedRedraw func(ctx context.Context, actor workflow.Actor, rcaID int64)
 
 	base   context.Context
 	cancel context.CancelFunc

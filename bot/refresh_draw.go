@@ -55,6 +55,9 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 		k.last[g.ID] = tree.FormatGroupNumbered(s.Tree, g)
 	}
 	k.closed = s.RCA.Phase == workflow.PhaseClosed
+	if k.closed && f.closedRedraw != nil {
+		f.closedRedraw(ctx, actor, rcaID)
+	}
 }
 
 // extra reads the Slack-side state the projection needs.

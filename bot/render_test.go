@@ -36,7 +36,13 @@ type renderWorld struct {
 // with bob and carol.
 func newRenderWorld(t *testing.T, ctx context.Context, configure ...func(*bot.Config)) *renderWorld {
 	t.Helper()
-	fake := slacktest.New(t)
+	return newRenderWorldOn(t, ctx, nil, configure...)
+}
+
+// newRenderWorldOn is newRenderWorld on a fake Slack built with options.
+func newRenderWorldOn(t *testing.T, ctx context.Context, fakeOpts []slacktest.Option, configure ...func(*bot.Config)) *renderWorld {
+	t.Helper()
+	fake := slacktest.New(t, fakeOpts...)
 	w := &renderWorld{fake: fake, alice: fake.AddUser("alice"), bob: fake.AddUser("bob"), carol: fake.AddUser("carol")}
 	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{w.alice, w.bob, w.carol}, BotMember: true})
 	dbPath := filepath.Join(t.TempDir(), "untangle.db")

@@ -35,23 +35,25 @@ var PostMessageLimit = Limit{Burst: 4, Every: time.Second}
 func DefaultLimits() map[string]Limit {
 	tier2, tier3, tier4 := perMinute(20), perMinute(50), perMinute(100)
 	return map[string]Limit{
-		"chat.postMessage":             PostMessageLimit, // per channel
-		"chat.update":                  tier3,
-		"chat.postEphemeral":           tier4,
-		"views.open":                   tier4,
-		"views.push":                   tier4,
-		"views.update":                 tier4,
-		"views.publish":                tier4,
-		"conversations.create":         tier2,
-		"conversations.setTopic":       tier2,
-		"conversations.setPurpose":     tier2,
-		"conversations.archive":        tier2,
-		"conversations.invite":         tier3,
-		"conversations.info":           tier3,
-		"pins.add":                     tier2,
-		"bookmarks.add":                tier2,
-		"files.getUploadURLExternal":   tier4,
-		"files.completeUploadExternal": tier4,
+		"chat.postMessage":              PostMessageLimit, // per channel
+		"chat.update":                   tier3,
+		"chat.postEphemeral":            tier4,
+		"views.open":                    tier4,
+		"views.push":                    tier4,
+		"views.update":                  tier4,
+		"views.publish":                 tier4,
+		"conversations.create":          tier2,
+		"conversations.setTopic":        tier2,
+		"conversations.setPurpose":      tier2,
+		"conversations.archive":         tier2,
+		"conversations.invite":          tier3,
+		"conversations.info":            tier3,
+		"pins.add":                      tier2,
+		"bookmarks.add":                 tier2,
+		"conversations.canvases.create": tier2,
+		"canvases.edit":                 tier3,
+		"files.getUploadURLExternal":    tier4,
+		"files.completeUploadExternal":  tier4,
 	}
 }
 

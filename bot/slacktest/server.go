@@ -41,6 +41,8 @@ type config struct {
 	homeTab            bool
 	now                func() time.Time
 	limits             map[string]Limit
+	freePlan           bool     // channel canvases unavailable
+	missingScopes      []string // scopes the bot token lacks
 }
 
 // Option changes how a Server behaves.
@@ -109,6 +111,7 @@ type state struct {
 	faults       map[string]*fault
 	respURLs     map[string]*responseURL
 	bookmarks    []Bookmark
+	canvases     map[string]*canvasRec
 }
 
 // userRec is a workspace member.

@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/slack-go/slack"
+
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// Refs of the channel canvas that holds an RCA's living report.
+const (
+	refCanvas         = "canvas"          // the canvas id
+	refCanvasFallback = "canvas:fallback" // set once the channel was told why there is no canvas
+)
+
+// canvasUnavailable explains, per Slack error, why the report is a file.
+var canvasUnavailable = map[string]string{
+	"team_tier_cannot_create_channel_canvases":     "this workspace's Slack plan has no channel canvases",
+	"free_teams_cannot_create_non_tabbed_canvases": "this workspace's Slack plan has no channel canvases",
+	"canvas_disabled_user_team":                    "canvases are turned off in this workspace",
+	"missing_scope":                                "the app lacks the canvases:write permission (reinstall it from the updated manifest)",
+	"channel_canvas_already_exists":                "this channel already has a canvas made by someone else",
+	"restricted_action":                            "a workspace setting does not let apps make canvases here",
+}
+
+// canvasDoc is Markdown as canvas document content.
+func canvasDoc(md string) slack.DocumentContent {
+	return slack.DocumentContent{Type: "markdown", Markdown: md}
+}
+
+func canvasHash(md string) string {
+	h := sha256.Sum256([]byte(md))
+	return hex.EncodeToString(h[:])
+}
+
+// postCanvas writes the final report into the channel's canvas, creating
+// it the first time. It reports false when canvases are unavailable; the
+// channel is then told why, once, and the caller posts the Markdown file.
+func (b *Bot) postCanvas(ctx context.Context, log *slog.Logger, sum *workflow.Summary) bool {
+	md := canvasMarkdown(sum, b.userNames(ctx, log, fixOwners(sum.Fixes)), b.cfg.Location)
+	id, _ := b.refs.Ref(ctx, sum.RCA.ID, refCanvas)
+	var err error
+	if id != "" {
+		if last, _ := b.refs.Ref(ctx, sum.RCA.ID, refSentPrefix+refCanvas); last == canvasHash(md) {
+			return true // the redraw before this already wrote it
+		}
+		err = b.editCanvas(ctx, id, md)
+	} else if id, err = b.api.CreateChannelCanvasContext(ctx, sum.RCA.ChannelID, canvasDoc(md)); err == nil {
+		err = b.refs.PutRef(ctx, sum.RCA.ID, refCanvas, id)
+	}
+	if err == nil {
+		if err := b.refs.PutRef(ctx, sum.RCA.ID, refSentPrefix+refCanvas, canvasHash(md)); err != nil {
+			log.Warn("remember what the canvas shows", "rca", sum.RCA.ID, "error", err)
+		}
+		return true
+	}
+	log.Warn("write the report canvas", "rca", sum.RCA.ID, "error", err)
+	b.explainNoCanvas(ctx, log, &sum.RCA, err)
+	return false
+}
+
+func (b *Bot) editCanvas(ctx context.Context, id, md string) error {
+	return b.api.EditCanvasContext(ctx, slack.EditCanvasParams{CanvasID: id,
+		Changes: []slack.CanvasChange{{Operation: "replace", DocumentContent: canvasDoc(md)}}})
+}
+
+// explainNoCanvas says in the channel, once per RCA, why the report is a
+// file rather than the channel's canvas.
+func (b *Bot) explainNoCanvas(ctx context.Context, log *slog.Logger, rca *workflow.RCA, cause error) {
+	if told, _ := b.refs.Ref(ctx, rca.ID, refCanvasFallback); told != "" {
+		return
+	}
+	why := "Slack did not accept it"
+	var se slack.SlackErrorResponse
+	if errors.As(cause, &se) {
+		if w, ok := canvasUnavailable[se.Err]; ok {
+			why = w
+		} else {
+			why = fmt.Sprintf("Slack answered `%s`", Escape(se.Err))
+		}
+	}
+	text := ":memo: The report is posted as a Markdown file instead of the channel canvas: " + why + "."
+	if _, _, err := b.api.PostMessageContext(ctx, rca.ChannelID, slack.MsgOptionText(text, false)); err != nil {
+		log.Warn("explain the missing canvas", "rca", rca.ID, "error", err)
+		return
+	}
+	if err := b.refs.PutRef(ctx, rca.ID, refCanvasFallback, "1"); err != nil {
+		log.Warn("remember the canvas explanation", "rca", rca.ID, "error", err)
+	}
+}
+
+// redrawCanvas keeps a closed RCA's canvas current: it rewrites the canvas
+// when the report drawn now differs from what it last showed. It runs on
+// the RCA's refresher loop.
+func (b *Bot) redrawCanvas(ctx context.Context, actor workflow.Actor, rcaID int64) {
+	id, _ := b.refs.Ref(ctx, rcaID, refCanvas)
+	if id == "" {
+		return
+	}
+	log := b.log.With("rca", rcaID)
+	sum, err := b.svc.Summary(ctx, actor, rcaID)
+	if err != nil {
+		log.Warn("read the RCA for its canvas", "error", err)
+		return
+	}
+	md := canvasMarkdown(sum, b.userNames(ctx, log, fixOwners(sum.Fixes)), b.cfg.Location)
+	hash := canvasHash(md)
+	if last, _ := b.refs.Ref(ctx, rcaID, refSentPrefix+refCanvas); last == hash {
+		return
+	}
+	if err := b.editCanvas(ctx, id, md); err != nil {
+		log.Warn("update the report canvas", "error", err)
+		return
+	}
+	if err := b.refs.PutRef(ctx, rcaID, refSentPrefix+refCanvas, hash); err != nil {
+		log.Warn("remember what the canvas shows", "error", err)
+	}
+}
