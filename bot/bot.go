@@ -49,6 +49,12 @@ type Config struct {
 	// replicas on one database exactly one sends reminders. nil means this
 	// process is the only one and always runs them.
 	Leader *Leader
+	// Tracker, when set, is the team's tracker where fixes become tickets
+	// (bot/ticket.go); nil means fixes stay in Slack.
+	Tracker workflow.Tracker
+	// TrackerSync is how often the ticket job files what failed and reads
+	// the open tickets' states; 0 means 10 minutes.
+	TrackerSync time.Duration
 }
 
 // Bot is the Slack side of untangle: it receives Socket Mode envelopes,
@@ -67,6 +73,7 @@ type Bot struct {
 	kept      *refresher     // redraws the kept messages after each change (bot/refresh.go)
 	ops       *ops           // metrics and connection state (bot/metrics.go)
 	members   channelMembers // who was recently seen in which RCA channel (bot/membership.go)
+	tickets   *ticketDesk    // filing fixes as tickets; nil without a tracker (bot/ticket.go)
 }
 
 // New returns a Bot for the workflow service. It does not connect yet.
@@ -108,6 +115,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(cfg.PingInterval))
 	}
 	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, refs: cfg.Refs, log: cfg.Logger, ops: ops}
+	b.tickets = newTicketDesk(cfg)
 	b.kept = newRefresher(api, svc, cfg.Refs, cfg.Logger)
 	b.kept.closedRedraw = b.redrawCanvas
 	b.rt = b.buildRoutes()
@@ -135,6 +143,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	defer b.startReminders(ctx)()
+	defer b.startTicketJob(ctx)()
 	started := time.Now()
 	b.inflight.Add(1)
 	go func() {

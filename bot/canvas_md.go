@@ -132,7 +132,7 @@ func canvasFixes(b *strings.Builder, sum *workflow.Summary, owners map[string]st
 		if f.Fix.Status == workflow.FixDropped && f.Fix.Reason != "" {
 			fmt.Fprintf(b, "; dropped because: %s", canvasText(f.Fix.Reason))
 		}
-		for _, l := range [][2]string{{"ticket", f.Fix.Ticket}, {"pull request", f.Fix.PullReq}} {
+		for _, l := range [][2]string{{firstNonEmpty(canvasText(f.Fix.TicketKey), "ticket"), f.Fix.Ticket}, {"pull request", f.Fix.PullReq}} {
 			if canvasLinkable(l[1]) {
 				fmt.Fprintf(b, "; [%s](%s)", l[0], l[1])
 			}

@@ -71,6 +71,7 @@ func (b *Bot) confirmFinish(ctx context.Context, r *reply, cb *slack.Interaction
 		b.fail(ctx, r, cb, err)
 		return
 	}
+	b.ticketsOnFinish(ctx, r, sum.RCA.ID)
 	final := func(ctx context.Context) { // in order after any picture asked before
 		b.setTopic(ctx, r.log, &sum.RCA)
 		b.postFinal(ctx, r.log, sum)
@@ -329,6 +330,9 @@ func fixSummaryBlocks(sum *workflow.Summary, loc *time.Location) []slack.Block {
 		if meta := fixMeta(&f.Fix, loc); meta != "" {
 			line += " · " + meta
 		}
+		if f.Fix.TicketKey != "" {
+			line += " · :ticket: " + ticketLink(f.Fix.TicketKey, f.Fix.Ticket)
+		}
 		lines = append(lines, line)
 	}
 	c := sum.Combined
@@ -396,6 +400,9 @@ func fixesMarkdown(sum *workflow.Summary, owners map[string]string, loc *time.Lo
 		}
 		if !f.Fix.Due.IsZero() {
 			fmt.Fprintf(&b, "; due %s", f.Fix.Due.In(loc).Format("2006-01-02"))
+		}
+		if f.Fix.TicketKey != "" && canvasLinkable(f.Fix.Ticket) {
+			fmt.Fprintf(&b, "; ticket [%s](%s)", mdEscaper.Replace(f.Fix.TicketKey), f.Fix.Ticket)
 		}
 		b.WriteString("\n")
 	}

@@ -158,11 +158,14 @@ func (b *Bot) postFixOutcome(ctx context.Context, log *slog.Logger, actor workfl
 		return
 	}
 	blocks := fixOutcomeBlocks(sum.Tree, actor.UserID, fix, *res.Elimination, *res.Combined, len(sum.Fixes), b.cfg.Location)
+	blocks = b.withTicketElement(blocks, rcaID, fix)
 	channel := sum.RCA.ChannelID
-	if _, _, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText("Fix proposed: "+fix.Injection, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+	_, ts, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText("Fix proposed: "+fix.Injection, false), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
 		log.Error("post the fix outcome", "rca", rcaID, "error", err)
 		return
 	}
+	b.noteFixMessage(ctx, log, rcaID, fix.ID, ts)
 	if _, err := b.postFRT(ctx, log, sum); err != nil {
 		log.Error("post the future reality tree", "rca", rcaID, "error", err)
 		b.whisper(ctx, log, channel, actor.UserID, userText(log, err))

@@ -77,7 +77,7 @@ func fixStatusLine(f *workflow.Fix, now time.Time, loc *time.Location) string {
 	if f.Overdue(now, loc) && s.Open() {
 		line += " · :rotating_light: *overdue*"
 	}
-	for _, l := range []struct{ url, name string }{{f.Ticket, "ticket"}, {f.PullReq, "pull request"}} {
+	for _, l := range []struct{ url, name string }{{f.Ticket, firstNonEmpty(f.TicketKey, "ticket")}, {f.PullReq, "pull request"}} {
 		switch {
 		case l.url == "":
 		case strings.ContainsAny(l.url, "<>| "): // cannot be a Slack link: shown as text
@@ -181,7 +181,13 @@ func withFixStatus(blocks []slack.Block, rcaID int64, f *workflow.Fix, now time.
 		switch x := bl.(type) {
 		case *slack.ActionBlock:
 			if x.BlockID == id {
-				out[i] = actions(id, fixStatusMenu(rcaID, f))
+				elems := []slack.BlockElement{fixStatusMenu(rcaID, f)}
+				for _, e := range x.Elements.ElementSet {
+					if m, ok := e.(*slack.SelectBlockElement); !ok || m.ActionID != actFixStatus {
+						elems = append(elems, e) // e.g. the ticket button
+					}
+				}
+				out[i] = actions(id, elems...)
 			}
 		case *slack.SectionBlock:
 			if x.BlockID == id && x.Text != nil {
@@ -234,6 +240,7 @@ func (b *Bot) moveFix(ctx context.Context, r *reply, actor workflow.Actor, rcaID
 	}
 	announce := func(ctx context.Context) { b.announceFixMove(ctx, r.log, actor, rcaID, fixID, res.Replayed) }
 	b.changed(actor, rcaID, change{jobs: []func(context.Context){announce}})
+	b.ticketOnAgree(ctx, r, actor, rcaID, fixID, e)
 	return nil
 }
 

@@ -29,14 +29,14 @@ import (
 //	conversations.setTopic         channels:manage, groups:write   topic
 //	conversations.setPurpose       channels:manage, groups:write   purpose
 //	conversations.archive          channels:manage, groups:write   (not called yet)
-//	conversations.info             channels:read, groups:read      (not called yet)
+//	conversations.info             channels:read, groups:read      the channel name a ticket is labelled with
 //	conversations.members          channels:read, groups:read      (not called yet)
 //	conversations.open             im:write                        (not called yet)
 //	pins.add                       pins:write                      pin the dashboard
 //	bookmarks.add                  bookmarks:write                 incident link
 //	reactions.add                  reactions:write                 (not called yet)
 //	views.open/push/update/publish —                               modals and the Home tab
-//	users.info                     users:read                      names and time zones
+//	users.info                     users:read, users:read.email    names, time zones, owners' e-mail (tickets)
 //	files.getUploadURLExternal     files:write                     tree pictures, reports
 //	files.completeUploadExternal   files:write                     tree pictures, reports
 //	conversations.canvases.create  canvases:write                  the report canvas
@@ -65,7 +65,7 @@ var manifestScopes = map[string][]string{
 	"views.push":                    nil,
 	"views.update":                  nil,
 	"views.publish":                 nil,
-	"users.info":                    {"users:read"},
+	"users.info":                    {"users:read", "users:read.email"},
 	"files.getUploadURLExternal":    {"files:write"},
 	"files.completeUploadExternal":  {"files:write"},
 	"conversations.canvases.create": {"canvases:write"},

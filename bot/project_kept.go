@@ -55,7 +55,17 @@ func dashboardFixLine(s *workflow.Snapshot) string {
 	if len(s.Fixes) == 0 {
 		return ""
 	}
-	return fixProgressText(s.FixProgress)
+	line := fixProgressText(s.FixProgress)
+	var links []string
+	for i := range s.Fixes {
+		if f := &s.Fixes[i]; f.TicketKey != "" {
+			links = append(links, ticketLink(f.TicketKey, f.Ticket))
+		}
+	}
+	if len(links) > 0 {
+		line += "\n:ticket: Tickets: " + strings.Join(links, ", ")
+	}
+	return line
 }
 
 // walkFallback is the notification text of the walk message.

@@ -12,7 +12,7 @@ import (
 // of the source, which are stopped.
 var copiedTables = []string{"rcas", "participants", "nodes", "groups", "group_causes", "walk_skips", "reviews",
 	"reservations", "fixes", "core_causes", "reminders", "slack_refs", "deliveries", "audit_log",
-	"weblink_key", "weblink_revocations"}
+	"weblink_key", "weblink_revocations", "fix_tickets"}
 
 // identityTables are the tables whose id the database numbers.
 var identityTables = []string{"rcas", "reservations", "fixes", "audit_log"}

@@ -65,7 +65,13 @@ func seed(tb testing.TB, db *storage.DB) int64 {
 			Note: "what pool?", RaisedBy: "UB", Status: "open"}); err != nil {
 			return err
 		}
-		if _, err := tx.AddFix(&workflow.Fix{RCAID: r.ID, Node: 2, Injection: "Bigger pool", Owner: "UA", CreatedBy: "UFAC"}); err != nil {
+		fixID, err := tx.AddFix(&workflow.Fix{RCAID: r.ID, Node: 2, Injection: "Bigger pool", Owner: "UA", CreatedBy: "UFAC"})
+		if err != nil {
+			return err
+		}
+		if err := tx.PutFixTicket(&workflow.FixTicket{FixID: fixID, RCAID: r.ID, State: workflow.FilingFiled, Nonce: "abcdef12",
+			Key: "OPS-1", URL: "https://jira.example/browse/OPS-1", Attempts: 1, TicketState: workflow.TicketOpen,
+			CreatedAt: epoch, UpdatedAt: epoch}); err != nil {
 			return err
 		}
 		return tx.PutCoreCauses(r.ID, []workflow.PastCause{{Node: 2, Text: "DB pool exhausted", ClosedAt: epoch}})

@@ -9,7 +9,8 @@ import (
 
 // fixColumns are the columns scanFix reads, in its order.
 const fixColumns = `id, rca_id, node_num, injection, owner, due, created_by, created_at,
-	status, reason, ticket, pull_request, status_at, last_nudge`
+	status, reason, ticket, pull_request, status_at, last_nudge,
+	COALESCE((SELECT ticket_key FROM fix_tickets WHERE fix_tickets.fix_id = fixes.id), '')`
 
 // Fixes returns the fixes proposed in the RCA, oldest first.
 func (t *Tx) Fixes(rcaID int64) ([]workflow.Fix, error) {
@@ -55,7 +56,7 @@ func (t *Tx) fixes(query string, args ...any) ([]workflow.Fix, error) {
 		var f workflow.Fix
 		var status, due, created, statusAt, nudge string
 		if err := rows.Scan(&f.ID, &f.RCAID, &f.Node, &f.Injection, &f.Owner, &due, &f.CreatedBy, &created,
-			&status, &f.Reason, &f.Ticket, &f.PullReq, &statusAt, &nudge); err != nil {
+			&status, &f.Reason, &f.Ticket, &f.PullReq, &statusAt, &nudge, &f.TicketKey); err != nil {
 			return nil, err
 		}
 		f.Status = workflow.FixStatus(status)

@@ -166,6 +166,7 @@ type Fix struct {
 	Status    FixStatus // proposed until someone moves it
 	Reason    string    // why it was dropped
 	Ticket    string    // URL of the ticket tracking it, optional
+	TicketKey string    // the key of the ticket filed for it ("OPS-7"), "" when none
 	PullReq   string    // URL of the pull request doing it, optional
 	StatusAt  time.Time // when the status last changed (zero: never)
 	LastNudge time.Time // the due-day slot its owner was last nudged for
@@ -272,6 +273,13 @@ type Tx interface {
 	OpenFixes() ([]Fix, error)
 	// DoneFixes returns every fix marked done, across all RCAs, by RCA then id.
 	DoneFixes() ([]Fix, error)
+	// FixTicket returns the ticket record of a fix (ENotFound).
+	FixTicket(fixID int64) (*FixTicket, error)
+	// PutFixTicket inserts or replaces the ticket record of t.FixID.
+	PutFixTicket(t *FixTicket) error
+	// FixTickets returns the ticket records in the given states, across
+	// all RCAs, oldest first.
+	FixTickets(states []FilingState) ([]FixTicket, error)
 	// PutCoreCauses replaces the remembered core causes of an RCA.
 	PutCoreCauses(rcaID int64, causes []PastCause) error
 	// PastCauses returns every remembered core cause, newest first.

@@ -272,6 +272,6 @@ func (s *Server) userJSON(u *userRec) map[string]any {
 	return map[string]any{
 		"id": u.id, "team_id": TeamID, "name": u.name, "real_name": u.name,
 		"is_bot": u.id == BotUserID, "deleted": false, "tz": "Etc/UTC", "is_restricted": u.guest,
-		"profile": map[string]any{"real_name": u.name, "display_name": u.name},
+		"profile": map[string]any{"real_name": u.name, "display_name": u.name, "email": u.name + "@example.com"},
 	}
 }

@@ -64,6 +64,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
 		RemindCron: cfg.RemindCron, Refs: db, WebLink: web.link, Leader: leader,
+		Tracker: cfg.Tracker.Tracker, TrackerSync: cfg.Tracker.Sync,
 	}, svc)
 	if err != nil {
 		return err

@@ -18,9 +18,12 @@ import (
 // DefaultSync is how often open tickets are polled unless UNTANGLE_TRACKER_SYNC says otherwise.
 const DefaultSync = 10 * time.Minute
 
-// Sync bounds: faster polling would eat the trackers' rate limits.
+// Sync bounds: faster polling would eat the trackers' rate limits (the
+// job reads one ticket at a time, a quarter second apart, and waits
+// whenever the tracker asks); intervals under a minute suit small trials
+// and tests.
 const (
-	MinSync = time.Minute
+	MinSync = 5 * time.Second
 	MaxSync = 24 * time.Hour
 )
 

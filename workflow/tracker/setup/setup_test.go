@@ -45,7 +45,7 @@ func TestFromEnv(t *testing.T) {
 		{name: "unknown tracker", env: map[string]string{"UNTANGLE_TRACKER": "trello"}, wantErr: []string{"UNTANGLE_TRACKER \"trello\" must be github, jira or linear"}},
 		{name: "settings without a tracker", env: map[string]string{"UNTANGLE_JIRA_URL": "https://acme.atlassian.net"},
 			wantErr: []string{"UNTANGLE_JIRA_URL is set but UNTANGLE_TRACKER is not"}},
-		{name: "sync too fast", env: map[string]string{"UNTANGLE_TRACKER_SYNC": "10s"}, wantErr: []string{"UNTANGLE_TRACKER_SYNC \"10s\""}},
+		{name: "sync too fast", env: map[string]string{"UNTANGLE_TRACKER_SYNC": "1s"}, wantErr: []string{"UNTANGLE_TRACKER_SYNC \"1s\""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, err := setup.FromEnv(func(k string) string { return tc.env[k] }, readFile)
