@@ -52,8 +52,8 @@ type TicketClaim struct {
 }
 
 // RequestTicket records the intent to file a ticket for a fix, unless one
-// is recorded already, and returns the record. Anyone who can see the RCA
-// may ask; a dropped fix gets none (EInvalid).
+// is recorded already, and returns the record. The RCA's participants may
+// ask; a dropped fix gets none (EInvalid).
 func (s *Service) RequestTicket(ctx context.Context, actor Actor, rcaID, fixID int64) (*FixTicket, error) {
 	var out *FixTicket
 	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
@@ -61,7 +61,7 @@ func (s *Service) RequestTicket(ctx context.Context, actor Actor, rcaID, fixID i
 		if err != nil {
 			return nil, err
 		}
-		if !CanSee(r, actor.UserID) {
+		if !r.IsParticipant(actor.UserID) && !r.IsFacilitator(actor.UserID) {
 			return nil, Errorf(EForbidden, "Only the RCA's participants can file its fixes as tickets.")
 		}
 		f, err := findFix(tx, rcaID, fixID)
