@@ -26,6 +26,7 @@ const (
 	ticketTitle   = "Payment outage"
 	ticketRoot    = "A slow SQL query exhausts the DB pool"
 	ticketFix     = "Every query runs with a timeout"
+	ticketFix2    = "The pool grows under load"
 	ticketSymptom = "Checkout requests fail"
 )
 
@@ -164,9 +165,9 @@ func (w *ticketWorld) waitBotMessage(t *testing.T, ctx context.Context, text str
 	return m
 }
 
-// planAndProposeFix moves on to planning fixes and proposes the fix against
-// the root, owned by bob, through Slack; it returns the fix's message.
-func (w *ticketWorld) planAndProposeFix(t *testing.T, ctx context.Context) slacktest.Message {
+// planFixes moves on to planning fixes through Slack and returns the
+// message with the Propose fix buttons.
+func (w *ticketWorld) planFixes(t *testing.T, ctx context.Context) slacktest.Message {
 	t.Helper()
 	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil {
 		t.Fatal(err)
@@ -175,7 +176,13 @@ func (w *ticketWorld) planAndProposeFix(t *testing.T, ctx context.Context) slack
 	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":hammer_and_wrench: Plan fixes"); err != nil {
 		t.Fatal(err)
 	}
-	core := w.waitBotMessage(t, ctx, "Propose fix")
+	return w.waitBotMessage(t, ctx, "Propose fix")
+}
+
+// proposeFix proposes a fix against the root, owned by bob, through Slack;
+// it returns the fix's message.
+func (w *ticketWorld) proposeFix(t *testing.T, ctx context.Context, core slacktest.Message, injection string) slacktest.Message {
+	t.Helper()
 	if _, err := w.alice.ClickButton(ctx, core, "Propose fix"); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +190,7 @@ func (w *ticketWorld) planAndProposeFix(t *testing.T, ctx context.Context) slack
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.alice.FillInput(view, "Injection", ticketFix); err != nil {
+	if err := w.alice.FillInput(view, "Injection", injection); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.alice.Select(ctx, view, "Owner", "bob"); err != nil {
@@ -192,7 +199,7 @@ func (w *ticketWorld) planAndProposeFix(t *testing.T, ctx context.Context) slack
 	if ack, err := w.alice.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
 		t.Fatalf("propose the fix: %v %v", err, ack)
 	}
-	return w.waitBotMessage(t, ctx, "proposed a fix")
+	return w.waitBotMessage(t, ctx, injection)
 }
 
 // ticketText is everything a fake ticket says, its description in ADF included.
@@ -223,10 +230,10 @@ func ticketText(tk trackertest.Ticket) string {
 }
 
 // TestTicketsThroughTheBinary runs an RCA through Slack with each tracker:
-// the fix gets its ticket from the Create ticket button (a double click
-// files it once), finishing files no second one, the ticket says what the
-// fix removes and why, and closing it in the tracker marks the fix done in
-// Slack within a sync interval.
+// one fix gets its ticket from the Create ticket button (a double click
+// files it once), finishing files the other fix's and no second one of the
+// first, the ticket says what the fix removes and why, and closing it in
+// the tracker marks the fix done in Slack within a sync interval.
 func TestTicketsThroughTheBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -239,7 +246,9 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			defer cancel()
 			w := newTicketWorld(t, ctx, bin, kind)
 			w.setUpTree(t, ctx)
-			fixMsg := w.planAndProposeFix(t, ctx)
+			core := w.planFixes(t, ctx)
+			fixMsg := w.proposeFix(t, ctx, core, ticketFix)
+			w.proposeFix(t, ctx, core, ticketFix2)
 
 			for range 2 { // a double click
 				if _, err := w.bob.ClickButton(ctx, fixMsg, ":ticket: Create ticket"); err != nil {
@@ -263,11 +272,15 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 				t.Fatal(err)
 			}
 			summary := w.waitBotMessage(t, ctx, "RCA closed")
-			tickets := w.tracker.Tickets()
-			if len(tickets) != 1 {
-				t.Fatalf("%d tickets filed for one fix: %+v", len(tickets), tickets)
+			eventually(ctx, t, "a ticket for the other fix", func() bool { return len(w.tracker.Tickets()) >= 2 })
+			titles := map[string]int{}
+			for _, tk := range w.tracker.Tickets() {
+				titles[tk.Title]++
 			}
-			tk := tickets[0]
+			if len(titles) != 2 || titles[ticketFix] != 1 || titles[ticketFix2] != 1 {
+				t.Fatalf("tickets by title %v, want one per fix", titles)
+			}
+			tk := w.tracker.Tickets()[0]
 			text := ticketText(tk)
 			for _, want := range []string{ticketFix, ticketTitle, ticketRoot, ticketSymptom, "IF", "THEN", "untangle-fix-"} {
 				if !strings.Contains(text, want) {
@@ -296,10 +309,10 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			w.waitBotMessage(t, ctx, fmt.Sprintf("so the fix “%s” is now *done*", ticketFix))
 			t.Logf("%s: the fix was marked done %v after its ticket closed (sync every %s)", kind, time.Since(closed).Round(time.Millisecond), ticketSync)
 			eventually(ctx, t, "the dashboard shows the fix done", func() bool {
-				return strings.Contains(w.dashboard().PlainText(), "1 of 1 fixes done")
+				return strings.Contains(w.dashboard().PlainText(), "1 of 2 fixes done")
 			})
-			if n := len(w.tracker.Tickets()); n != 1 {
-				t.Errorf("%d tickets at the end, want 1", n)
+			if n := len(w.tracker.Tickets()); n != 2 {
+				t.Errorf("%d tickets at the end, want 2", n)
 			}
 			w.rig.stop()
 		})
