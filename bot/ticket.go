@@ -28,7 +28,7 @@ const (
 	actOpenTicket   = "fix_ticket_open" // the link button to a filed ticket
 	refFixMsgPrefix = "fix_msg:"        // + fix id: the ts of the fix's message
 	// ticketBudget bounds one filing, every retry of it included.
-	ticketBudget = 20 * time.Second
+	ticketBudget = 10 * time.Second
 	// ticketMaxWait is the longest wait before a failed filing is tried again.
 	ticketMaxWait = time.Hour
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,9 @@ import (
 
 // ticketSync is the test's UNTANGLE_TRACKER_SYNC: the shortest allowed.
 const ticketSync = "5s"
+
+// ticketKills is how often the ticket crash test kills the binary.
+const ticketKills = 5
 
 // The RCA the ticket tests run: two symptoms with one root.
 const (
@@ -317,4 +321,86 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			w.rig.stop()
 		})
 	}
+}
+
+// TestTicketsCrashSafety kills the binary at random points while it files
+// tickets from a slow tracker (each answer comes well after the ticket is
+// filed), restarts it each time, and then finishes the RCA: every fix ends
+// with exactly one ticket.
+func TestTicketsCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills it")
+	}
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("crash seed %d (rerun with -crash.seed=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	w := newTicketWorld(t, ctx, buildBinary(t, t.TempDir()), "github")
+	w.setUpTree(t, ctx)
+	core := w.planFixes(t, ctx)
+	injections := []string{ticketFix, ticketFix2, "Slow queries page the on-call engineer"}
+	var msgs []slacktest.Message
+	for _, inj := range injections {
+		msgs = append(msgs, w.proposeFix(t, ctx, core, inj))
+	}
+	const latency = 400 * time.Millisecond
+	w.tracker.SetLatency(latency)
+	for kill := range ticketKills {
+		if kill > 0 {
+			w.rig.start(ctx)
+		}
+		m := msgs[rng.IntN(len(msgs))]
+		go func() { // the click's ack may never come: the process dies
+			cctx, ccancel := context.WithTimeout(ctx, 2*time.Second)
+			defer ccancel()
+			_, _ = w.bob.ClickButton(cctx, m, ":ticket: Create ticket")
+		}()
+		time.Sleep(time.Duration(rng.IntN(int(3 * latency))))
+		w.rig.kill()
+	}
+	w.tracker.SetLatency(0)
+	before := len(w.tracker.Tickets())
+	w.rig.start(ctx)
+	eventually(ctx, t, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":checkered_flag: Finish RCA"); err != nil {
+		t.Fatal(err)
+	}
+	// Filings the kills cut short wait for their claims to run out, then
+	// the ticket job finishes them by looking the tickets up first.
+	eventually(ctx, t, "a ticket for every fix", func() bool { return len(w.tracker.Tickets()) >= len(injections) })
+	db, err := storage.Open(ctx, w.rig.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := workflow.New(db, nil)
+	eventually(ctx, t, "every filing recorded", func() bool {
+		due, err := svc.TicketsToFile(ctx)
+		filed, err2 := svc.FiledTickets(ctx)
+		return err == nil && err2 == nil && len(due) == 0 && len(filed) == len(injections)
+	})
+	w.rig.stop()
+	filed, err := svc.FiledTickets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	attempts := make([]int, len(filed))
+	for i, f := range filed {
+		attempts[i] = f.Attempts
+	}
+	t.Logf("%d kills; %d tickets filed before the last start; attempts per fix %v", ticketKills, before, attempts)
+	titles := map[string]int{}
+	for _, tk := range w.tracker.Tickets() {
+		titles[tk.Title]++
+	}
+	for _, inj := range injections {
+		if titles[inj] != 1 {
+			t.Errorf("%q has %d tickets, want 1 (all: %v)", inj, titles[inj], titles)
+		}
+	}
+	checkLogs(t, w.rig.logs, w.fake.BotToken(), w.fake.AppToken(), trackertest.GitHubToken)
 }

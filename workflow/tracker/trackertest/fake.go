@@ -100,6 +100,7 @@ type Server struct {
 	users   map[string]string // e-mail → account or user id
 	labels  map[string]string // Linear: lower-case name → id
 	misses  int               // searches still to answer as a lagging index would
+	latency time.Duration     // how long each answer is held after the work is done
 	closing chan struct{}
 	closed  sync.Once
 	srv     *httptest.Server
@@ -264,9 +265,18 @@ func (s *Server) all(match func(*Ticket) bool) []Ticket {
 	return out
 }
 
+// SetLatency makes every answer come d after the fake did the work (a
+// ticket is filed at once, its answer arrives later), as a slow tracker's
+// would: a client that dies meanwhile does not know what happened.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	s.latency = d
+	s.mu.Unlock()
+}
+
 // withFaults runs handle unless a fault is queued for op: a status fault
 // is answered by fault instead; a timeout fault lets handle do its work and
-// then holds the answer back.
+// then holds the answer back. Answers wait out the latency (SetLatency).
 func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, op Op, fault func(http.ResponseWriter, Fault), handle func()) {
 	f, ok := s.takeFault(op)
 	switch {
@@ -276,7 +286,26 @@ func (s *Server) withFaults(w http.ResponseWriter, r *http.Request, op Op, fault
 		defer s.hold(r)
 		handle()
 	default:
+		defer s.delay(r)
 		handle()
+	}
+}
+
+// delay holds an answer for the latency, or until the client gives up or
+// the fake closes.
+func (s *Server) delay(r *http.Request) {
+	s.mu.Lock()
+	d := s.latency
+	s.mu.Unlock()
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	case <-s.closing:
 	}
 }
 
