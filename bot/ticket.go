@@ -72,7 +72,8 @@ func (d *ticketDesk) claimTTL() time.Duration { return ticketBudget + d.lag() + 
 
 // retryWait is the wait before a failed filing is tried again: the sync
 // interval doubled per attempt, at most an hour, never less than the
-// tracker's Retry-After or its search lag.
+// tracker's Retry-After or its search lag (so that the next try's lookup
+// sees a ticket the last one may have filed).
 func (d *ticketDesk) retryWait(attempts int, err error) time.Duration {
 	wait := d.sync
 	for i := 1; i < attempts && wait < ticketMaxWait; i++ {
@@ -83,7 +84,7 @@ func (d *ticketDesk) retryWait(attempts int, err error) time.Duration {
 	if errors.As(err, &te) {
 		wait = max(wait, te.RetryAfter)
 	}
-	return max(wait, d.lag()+5*time.Second)
+	return max(wait, d.lag())
 }
 
 func (b *Bot) ticketRoutes(rt *routes) {
@@ -165,7 +166,7 @@ func (b *Bot) clickCreateTicket(ctx context.Context, r *reply, cb *slack.Interac
 	}
 	fixID := items[0]
 	r.later(func(ctx context.Context) {
-		t, err := b.fileTicket(ctx, r.log, rcaID, fixID, cb.User.ID, true)
+		t, tried, err := b.fileTicket(ctx, r.log, rcaID, fixID, cb.User.ID, true)
 		if err != nil {
 			r.log.Error("file a ticket", "rca", rcaID, "fix", fixID, "error", err)
 			b.tell(ctx, r, cb, userText(r.log, err))
@@ -175,8 +176,12 @@ func (b *Bot) clickCreateTicket(ctx context.Context, r *reply, cb *slack.Interac
 		case t == nil:
 		case t.State == workflow.FilingFiled:
 			b.redrawTicketButton(ctx, r.log, cb, rcaID, fixID)
-		case t.ClaimHolder != "" && t.ClaimHolder != b.tickets.holder:
-			b.tell(ctx, r, cb, ":hourglass_flowing_sand: The ticket for this fix is being filed right now; its link follows here.")
+		case tried: // a failure: fileTicket told the asker
+		case t.ClaimHolder != "":
+			b.tell(ctx, r, cb, ":hourglass_flowing_sand: The ticket for this fix is being filed right now; its link follows in the fix's thread.")
+		case t.State == workflow.FilingFailed:
+			// Not tried now (the last try's ticket may not show in a lookup yet).
+			b.tell(ctx, r, cb, fmt.Sprintf(":warning: The last try to file this fix failed: %s\nI try again shortly.", Escape(t.LastError)))
 		}
 	})
 }
@@ -256,24 +261,26 @@ func (b *Bot) fileDue(ctx context.Context, log *slog.Logger, rcaID int64) {
 }
 
 func (b *Bot) fileLogged(ctx context.Context, log *slog.Logger, rcaID, fixID int64) {
-	if _, err := b.fileTicket(ctx, log, rcaID, fixID, "", false); err != nil {
+	if _, _, err := b.fileTicket(ctx, log, rcaID, fixID, "", false); err != nil {
 		log.Error("file a ticket; the ticket job tries again", "rca", rcaID, "fix", fixID, "error", err)
 	}
 }
 
 // fileTicket claims the filing of a fix's ticket and files it, telling the
-// RCA's channel of the ticket, or who asked (the facilitator when nobody
-// did) of a new failure. It returns the ticket record as it stands, nil
-// when none was asked for. A claim held elsewhere leaves the filing to its
-// holder; force (a click) ignores the wait after a failure.
-func (b *Bot) fileTicket(ctx context.Context, log *slog.Logger, rcaID, fixID int64, asker string, force bool) (*workflow.FixTicket, error) {
+// RCA's channel of the ticket, and of a failure who asked, or when nobody
+// did the facilitator (once per new failure). It returns the ticket record
+// as it stands (nil when none was asked for) and whether it tried. A claim
+// held elsewhere leaves the filing to its holder; force (a click) skips
+// the wait after a failure.
+func (b *Bot) fileTicket(ctx context.Context, log *slog.Logger, rcaID, fixID int64, asker string, force bool) (*workflow.FixTicket, bool, error) {
 	d := b.tickets
-	claim, ok, err := b.svc.ClaimTicket(ctx, fixID, d.holder, d.claimTTL(), force)
+	claim, ok, err := b.svc.ClaimTicket(ctx, fixID, workflow.ClaimOptions{Holder: d.holder, TTL: d.claimTTL(), Force: force, Lag: d.lag()})
 	if err != nil || !ok {
 		if err == nil {
-			return b.svc.FixTicketOf(ctx, fixID)
+			t, err := b.svc.FixTicketOf(ctx, fixID)
+			return t, false, err
 		}
-		return nil, err
+		return nil, false, err
 	}
 	log = log.With("rca", rcaID, "fix", fixID, "attempt", claim.Ticket.Attempts)
 	sum, draft, err := b.ticketDraft(ctx, log, &claim.Ticket)
@@ -287,23 +294,23 @@ func (b *Bot) fileTicket(ctx context.Context, log *slog.Logger, rcaID, fixID int
 	if err != nil {
 		t, news, rerr := b.svc.TicketFailed(ctx, fixID, err, d.retryWait(claim.Ticket.Attempts, err))
 		if rerr != nil {
-			return nil, errors.Join(err, rerr)
+			return nil, true, errors.Join(err, rerr)
 		}
 		log.Warn("filing a ticket failed; the ticket job tries again", "fault", string(t.Fault), "error", err.Error())
-		if news && sum != nil {
+		if (news || asker != "") && sum != nil {
 			b.tellTicketFailure(ctx, log, &sum.RCA, asker, draft.Title, t)
 		}
-		return t, nil
+		return t, true, nil
 	}
 	t, err := b.svc.TicketFiled(ctx, fixID, ref)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	log.Info("ticket filed", "ticket", t.Key)
 	// The redraw sees the RCA as its facilitator does: a private one too.
 	announce := func(ctx context.Context) { b.announceTicket(ctx, log, &sum.RCA, fixID, draft.Title, t) }
 	b.changed(workflow.Actor{UserID: sum.RCA.Facilitator}, rcaID, change{jobs: []func(context.Context){announce}})
-	return t, nil
+	return t, true, nil
 }
 
 // ticketDraft builds the ticket of a fix: the workflow's draft, the link to

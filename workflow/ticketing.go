@@ -118,13 +118,22 @@ func (s *Service) requestTicket(tx Tx, actor Actor, f *Fix) (*FixTicket, error) 
 	return t, audit(tx, f.RCAID, actor, "ticket_requested", fmt.Sprintf("fix %d", f.ID), nil, t.Marker())
 }
 
-// ClaimTicket claims the filing of a fix's ticket for holder until ttl from
-// now and counts the attempt about to be made. It returns false when the
-// ticket is filed already, when a claim (this holder's too) has not run
-// out, or when a failed filing should not be tried again before then;
-// force (someone asked again) skips that wait unless an attempt may have
-// filed the ticket less than ttl ago, which a lookup might not see yet.
-func (s *Service) ClaimTicket(ctx context.Context, fixID int64, holder string, ttl time.Duration, force bool) (*TicketClaim, bool, error) {
+// ClaimOptions says who claims a filing and for how long.
+type ClaimOptions struct {
+	Holder string        // the process filing
+	TTL    time.Duration // how long the claim lasts
+	// Force (someone asked again) skips the wait after a failed filing,
+	// once Lag has passed since it failed: a lookup by marker may miss a
+	// ticket filed less than Lag ago.
+	Force bool
+	Lag   time.Duration
+}
+
+// ClaimTicket claims the filing of a fix's ticket and counts the attempt
+// about to be made. It returns false when the ticket is filed already,
+// when a claim (this holder's too) has not run out, or when a failed
+// filing should not be tried again before then (see ClaimOptions.Force).
+func (s *Service) ClaimTicket(ctx context.Context, fixID int64, o ClaimOptions) (*TicketClaim, bool, error) {
 	var out *TicketClaim
 	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
 		t, err := tx.FixTicket(fixID)
@@ -132,13 +141,13 @@ func (s *Service) ClaimTicket(ctx context.Context, fixID int64, holder string, t
 			return nil, err
 		}
 		now := s.clock.Now().UTC()
-		waiting := now.Before(t.ClaimUntil) && (!force || t.ClaimHolder != "" || now.Before(t.UpdatedAt.Add(ttl)))
+		waiting := now.Before(t.ClaimUntil) && (!o.Force || t.ClaimHolder != "" || now.Before(t.UpdatedAt.Add(o.Lag)))
 		if t.State == FilingFiled || waiting {
 			return nil, nil
 		}
 		out = &TicketClaim{MaybeFiled: t.Attempts > 0}
 		t.Attempts++
-		t.ClaimHolder, t.ClaimUntil, t.UpdatedAt = holder, now.Add(ttl), now
+		t.ClaimHolder, t.ClaimUntil, t.UpdatedAt = o.Holder, now.Add(o.TTL), now
 		if err := tx.PutFixTicket(t); err != nil {
 			return nil, err
 		}

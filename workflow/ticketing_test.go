@@ -56,13 +56,13 @@ func TestTicketFiledOnceAcrossRedeliveryClicksAndCrash(t *testing.T) {
 		t.Errorf("an outsider asks: %v", err)
 	}
 
-	const ttl = time.Minute
-	claimA, ok, err := e.svc.ClaimTicket(e.ctx, fix, "A", ttl, false)
+	const ttl, lag = time.Minute, 15 * time.Second
+	claimA, ok, err := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "A", TTL: ttl, Force: false, Lag: lag})
 	if err != nil || !ok || claimA.MaybeFiled {
 		t.Fatalf("first claim: %+v %v %v", claimA, ok, err)
 	}
 	for _, who := range []string{"A", "B"} { // a double click in A, a redelivery to B
-		if _, ok, err := e.svc.ClaimTicket(e.ctx, fix, who, ttl, true); ok || err != nil {
+		if _, ok, err := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: who, TTL: ttl, Force: true, Lag: lag}); ok || err != nil {
 			t.Fatalf("%s claimed a filing in flight: %v %v", who, ok, err)
 		}
 	}
@@ -86,7 +86,7 @@ func TestTicketFiledOnceAcrossRedeliveryClicksAndCrash(t *testing.T) {
 	}
 
 	e.clock.Add(ttl)
-	claimB, ok, err := e.svc.ClaimTicket(e.ctx, fix, "B", ttl, false)
+	claimB, ok, err := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "B", TTL: ttl, Force: false, Lag: lag})
 	if err != nil || !ok || !claimB.MaybeFiled || claimB.Ticket.Attempts != 2 {
 		t.Fatalf("claim after A's ran out: %+v %v %v", claimB, ok, err)
 	}
@@ -101,7 +101,7 @@ func TestTicketFiledOnceAcrossRedeliveryClicksAndCrash(t *testing.T) {
 	if n := len(fake.Tickets()); n != 1 {
 		t.Fatalf("%d tickets filed, want 1", n)
 	}
-	if _, ok, _ := e.svc.ClaimTicket(e.ctx, fix, "C", ttl, true); ok {
+	if _, ok, _ := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "C", TTL: ttl, Force: true, Lag: lag}); ok {
 		t.Error("a filed ticket was claimed again")
 	}
 	sum, err = e.svc.Summary(e.ctx, fac, id)
@@ -192,10 +192,10 @@ func TestTicketFailureKeepsTheFixAndWaits(t *testing.T) {
 	if _, err := e.svc.RequestTicket(e.ctx, bob, id, fix); err != nil {
 		t.Fatal(err)
 	}
-	const ttl, wait = time.Minute, 10 * time.Minute
+	const ttl, lag, wait = time.Minute, 15 * time.Second, 10 * time.Minute
 	for _, f := range faults {
 		name := string(f.Fault) + "/" + f.Error()
-		if _, ok, err := e.svc.ClaimTicket(e.ctx, fix, "A", ttl, false); !ok || err != nil {
+		if _, ok, err := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "A", TTL: ttl, Force: false, Lag: lag}); !ok || err != nil {
 			t.Fatalf("%s: claim: %v %v", name, ok, err)
 		}
 		rec, news, err := e.svc.TicketFailed(e.ctx, fix, f, wait)
@@ -205,20 +205,21 @@ func TestTicketFailureKeepsTheFixAndWaits(t *testing.T) {
 		if due, _ := e.svc.TicketsToFile(e.ctx); len(due) != 0 {
 			t.Errorf("%s: due before the wait: %+v", name, due)
 		}
-		if _, ok, _ := e.svc.ClaimTicket(e.ctx, fix, "A", ttl, true); ok {
+		if _, ok, _ := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "A", TTL: ttl, Force: true, Lag: lag}); ok {
 			t.Errorf("%s: a click claimed while an attempt may still show up", name)
 		}
-		e.clock.Add(ttl)
-		if _, ok, _ := e.svc.ClaimTicket(e.ctx, fix, "A", ttl, false); ok {
+		e.clock.Add(lag)
+		if _, ok, _ := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "A", TTL: ttl, Force: false, Lag: lag}); ok {
 			t.Errorf("%s: the job claimed before the wait", name)
 		}
-		if _, ok, err := e.svc.ClaimTicket(e.ctx, fix, "A", ttl, true); !ok || err != nil {
+		if _, ok, err := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: "A", TTL: ttl, Force: true, Lag: lag}); !ok || err != nil {
 			t.Errorf("%s: a click after the lag could not claim: %v", name, err)
 		}
 		if _, news, _ := e.svc.TicketFailed(e.ctx, fix, f, wait); news {
 			t.Errorf("%s: the same failure twice is news", name)
 		}
 		e.clock.Add(wait)
+		e.clock.Add(ttl) // the click's claim ran out too
 		if due, _ := e.svc.TicketsToFile(e.ctx); len(due) != 1 || due[0].FixID != fix {
 			t.Errorf("%s: not due after the wait: %+v", name, due)
 		}
