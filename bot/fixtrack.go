@@ -77,7 +77,7 @@ func fixStatusLine(f *workflow.Fix, now time.Time, loc *time.Location) string {
 	if f.Overdue(now, loc) && s.Open() {
 		line += " · :rotating_light: *overdue*"
 	}
-	for _, l := range []struct{ url, name string }{{f.Ticket, firstNonEmpty(f.TicketKey, "ticket")}, {f.PullReq, "pull request"}} {
+	for _, l := range []struct{ url, name string }{{f.Ticket, firstNonEmpty(Escape(f.TicketKey), "ticket")}, {f.PullReq, "pull request"}} {
 		switch {
 		case l.url == "":
 		case strings.ContainsAny(l.url, "<>| "): // cannot be a Slack link: shown as text
