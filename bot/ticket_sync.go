@@ -54,9 +54,10 @@ func (b *Bot) startTicketJob(ctx context.Context) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
-// jittered spreads d by ±10 %, so replicas and trackers see no lockstep.
+// jittered spreads d over its last fifth, so trackers see no lockstep and
+// a ticket's change still shows within d.
 func jittered(d time.Duration) time.Duration {
-	return d - d/10 + rand.N(d/5+1)
+	return d - rand.N(d/5+1)
 }
 
 // ticketRound runs one round while this process holds the scheduler lease

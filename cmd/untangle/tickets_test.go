@@ -31,6 +31,7 @@ const (
 	ticketRoot    = "A slow SQL query exhausts the DB pool"
 	ticketFix     = "Every query runs with a timeout"
 	ticketFix2    = "The pool grows under load"
+	ticketFix3    = "Slow queries page the on-call engineer"
 	ticketSymptom = "Checkout requests fail"
 )
 
@@ -235,9 +236,10 @@ func ticketText(tk trackertest.Ticket) string {
 
 // TestTicketsThroughTheBinary runs an RCA through Slack with each tracker:
 // one fix gets its ticket from the Create ticket button (a double click
-// files it once), finishing files the other fix's and no second one of the
-// first, the ticket says what the fix removes and why, and closing it in
-// the tracker marks the fix done in Slack within a sync interval.
+// files it once), one when its owner agrees to it, and finishing files the
+// third's and no second one of the others; the ticket says what the fix
+// removes and why, and closing it in the tracker marks the fix done in
+// Slack within a sync interval.
 func TestTicketsThroughTheBinary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -252,7 +254,8 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			w.setUpTree(t, ctx)
 			core := w.planFixes(t, ctx)
 			fixMsg := w.proposeFix(t, ctx, core, ticketFix)
-			w.proposeFix(t, ctx, core, ticketFix2)
+			agreed := w.proposeFix(t, ctx, core, ticketFix2)
+			w.proposeFix(t, ctx, core, ticketFix3)
 
 			for range 2 { // a double click
 				if _, err := w.bob.ClickButton(ctx, fixMsg, ":ticket: Create ticket"); err != nil {
@@ -271,17 +274,22 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 				return strings.Contains(w.dashboard().PlainText(), ":ticket: Tickets: <http")
 			})
 
+			if _, err := w.bob.SelectInMessage(ctx, agreed, "Status: proposed", "Mark agreed"); err != nil {
+				t.Fatal(err)
+			}
+			eventually(ctx, t, "the agreed fix's ticket", func() bool { return len(w.tracker.Tickets()) == 2 })
+
 			eventually(ctx, t, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
 			if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":checkered_flag: Finish RCA"); err != nil {
 				t.Fatal(err)
 			}
 			summary := w.waitBotMessage(t, ctx, "RCA closed")
-			eventually(ctx, t, "a ticket for the other fix", func() bool { return len(w.tracker.Tickets()) >= 2 })
+			eventually(ctx, t, "a ticket for the last fix", func() bool { return len(w.tracker.Tickets()) >= 3 })
 			titles := map[string]int{}
 			for _, tk := range w.tracker.Tickets() {
 				titles[tk.Title]++
 			}
-			if len(titles) != 2 || titles[ticketFix] != 1 || titles[ticketFix2] != 1 {
+			if len(titles) != 3 || titles[ticketFix] != 1 || titles[ticketFix2] != 1 || titles[ticketFix3] != 1 {
 				t.Fatalf("tickets by title %v, want one per fix", titles)
 			}
 			tk := w.tracker.Tickets()[0]
@@ -313,10 +321,10 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			w.waitBotMessage(t, ctx, fmt.Sprintf("so the fix “%s” is now *done*", ticketFix))
 			t.Logf("%s: the fix was marked done %v after its ticket closed (sync every %s)", kind, time.Since(closed).Round(time.Millisecond), ticketSync)
 			eventually(ctx, t, "the dashboard shows the fix done", func() bool {
-				return strings.Contains(w.dashboard().PlainText(), "1 of 2 fixes done")
+				return strings.Contains(w.dashboard().PlainText(), "1 of 3 fixes done")
 			})
-			if n := len(w.tracker.Tickets()); n != 2 {
-				t.Errorf("%d tickets at the end, want 2", n)
+			if n := len(w.tracker.Tickets()); n != 3 {
+				t.Errorf("%d tickets at the end, want 3", n)
 			}
 			w.rig.stop()
 		})
@@ -342,7 +350,7 @@ func TestTicketsCrashSafety(t *testing.T) {
 	w := newTicketWorld(t, ctx, buildBinary(t, t.TempDir()), "github")
 	w.setUpTree(t, ctx)
 	core := w.planFixes(t, ctx)
-	injections := []string{ticketFix, ticketFix2, "Slow queries page the on-call engineer"}
+	injections := []string{ticketFix, ticketFix2, ticketFix3}
 	var msgs []slacktest.Message
 	for _, inj := range injections {
 		msgs = append(msgs, w.proposeFix(t, ctx, core, inj))
