@@ -136,7 +136,7 @@ type ClaimOptions struct {
 func (s *Service) ClaimTicket(ctx context.Context, fixID int64, o ClaimOptions) (*TicketClaim, bool, error) {
 	var out *TicketClaim
 	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
-		t, err := tx.FixTicket(fixID)
+		t, err := lockTicket(tx, fixID)
 		if err != nil {
 			return nil, err
 		}
@@ -160,12 +160,26 @@ func (s *Service) ClaimTicket(ctx context.Context, fixID int64, o ClaimOptions) 
 	return out, out != nil, nil
 }
 
+// lockTicket returns the ticket record of a fix read under its RCA's write
+// lock, so that two processes claiming or recording it at once take turns
+// (and every writer locks the RCA before the ticket, never the other way).
+func lockTicket(tx Tx, fixID int64) (*FixTicket, error) {
+	t, err := tx.FixTicket(fixID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Fixes(t.RCAID); err != nil { // takes the RCA's lock
+		return nil, err
+	}
+	return tx.FixTicket(fixID)
+}
+
 // TicketFiled records the filed ticket of a fix and sets it as the fix's
 // ticket link. A ticket recorded already is kept (it returns that one).
 func (s *Service) TicketFiled(ctx context.Context, fixID int64, ref TicketRef) (*FixTicket, error) {
 	var out *FixTicket
 	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
-		t, err := tx.FixTicket(fixID)
+		t, err := lockTicket(tx, fixID)
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +218,7 @@ func (s *Service) TicketFailed(ctx context.Context, fixID int64, cause error, re
 	var out *FixTicket
 	var news bool
 	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
-		t, err := tx.FixTicket(fixID)
+		t, err := lockTicket(tx, fixID)
 		if err != nil {
 			return nil, err
 		}
@@ -314,7 +328,7 @@ type TicketSync struct {
 func (s *Service) SyncTicket(ctx context.Context, fixID int64, trackerName string, st TicketStatus) (*TicketSync, error) {
 	var out *TicketSync
 	_, err := s.store.Update(ctx, "", func(tx Tx) ([]byte, error) {
-		t, err := tx.FixTicket(fixID)
+		t, err := lockTicket(tx, fixID)
 		if err != nil || t.State != FilingFiled || t.TicketState == st.State {
 			return nil, err
 		}

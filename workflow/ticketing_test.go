@@ -2,7 +2,9 @@ package workflow_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -280,5 +282,37 @@ func TestSyncTicket(t *testing.T) {
 	}
 	if n := ticketAudits(t, e, id, "ticket_status"); n != audits {
 		t.Errorf("%d ticket changes audited, want %d", n, audits)
+	}
+}
+
+// TestClaimTicketConcurrently has several processes claim one filing at
+// once (a double click landing on two replicas): exactly one gets it.
+func TestClaimTicketConcurrently(t *testing.T) {
+	e, id, fix := ticketEnv(t)
+	if _, err := e.svc.RequestTicket(e.ctx, bob, id, fix); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	got := make(chan bool, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, ok, err := e.svc.ClaimTicket(e.ctx, fix, workflow.ClaimOptions{Holder: fmt.Sprint("P", i), TTL: time.Minute, Force: true})
+			if err != nil {
+				t.Error(err)
+			}
+			got <- ok
+		})
+	}
+	wg.Wait()
+	close(got)
+	claimed := 0
+	for ok := range got {
+		if ok {
+			claimed++
+		}
+	}
+	if claimed != 1 {
+		t.Errorf("%d of %d concurrent claims succeeded, want 1", claimed, n)
 	}
 }
