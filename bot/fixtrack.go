@@ -164,6 +164,7 @@ func (b *Bot) redrawFixMenu(ctx context.Context, log *slog.Logger, cb *slack.Int
 			continue
 		}
 		blocks := withFixStatus(cb.Message.Blocks.BlockSet, rcaID, &o.Fix, b.now(), b.cfg.Location)
+		blocks = b.withTicketElement(blocks, rcaID, &o.Fix) // shows a ticket filed as the fix was agreed
 		if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(cb.Message.Text, false),
 			slack.MsgOptionBlocks(blocks...)); err != nil {
 			log.Warn("redraw a fix's menu", "rca", rcaID, "error", err)

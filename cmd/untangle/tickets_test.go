@@ -278,6 +278,10 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 				t.Fatal(err)
 			}
 			eventually(ctx, t, "the agreed fix's ticket", func() bool { return len(w.tracker.Tickets()) == 2 })
+			eventually(ctx, t, "the agreed fix's message links its ticket", func() bool {
+				m, _ := w.fake.Message(agreed.Channel, agreed.TS)
+				return strings.Contains(string(m.Blocks), "Status: agreed") && !strings.Contains(string(m.Blocks), "Create ticket")
+			})
 
 			eventually(ctx, t, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
 			if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":checkered_flag: Finish RCA"); err != nil {
