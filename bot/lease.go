@@ -27,8 +27,8 @@ type Leases interface {
 }
 
 // SchedulerLease names the lease of the scheduled work (reminders, fix
-// nudges, digests and the pruning of old delivery keys): one replica at a
-// time holds it.
+// nudges, digests, the ticket job and the pruning of old delivery keys):
+// one replica at a time holds it.
 const SchedulerLease = "scheduler"
 
 // LeaseTTL is how long one grant of a lease lasts, and LeaseRenew how often

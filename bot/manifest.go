@@ -16,19 +16,20 @@ const (
 // BotScopes are exactly the OAuth scopes the bot's Web API calls need
 // (manifest_test.go derives them from the calls in the source).
 var BotScopes = []string{
-	"bookmarks:write",  // bookmark the incident link in the RCA channel
-	"canvases:write",   // the RCA report in the channel canvas
-	"channels:manage",  // create, rename topic/purpose of public RCA channels, invite people
-	"channels:read",    // who is in a public RCA channel (only its members take part)
-	"chat:write",       // post and update the dashboard, walk, cards, summaries
-	"commands",         // the /rca slash command
-	"files:write",      // upload rendered trees and reports
-	"groups:read",      // who is in a private RCA channel
-	"groups:write",     // create and manage private RCA channels
-	"im:write",         // DM the facilitator when an RCA is past due
-	"pins:write",       // pin the dashboard
-	"users:read",       // names and time zones for reminders
-	"users:read.email", // a fix owner's e-mail address, to assign their ticket in the tracker
+	"bookmarks:write", // bookmark the incident link in the RCA channel
+	"canvases:write",  // the RCA report in the channel canvas
+	"channels:manage", // create, rename topic/purpose of public RCA channels, invite people
+	"channels:read",   // who is in a public RCA channel (only its members take part)
+	"chat:write",      // post and update the dashboard, walk, cards, summaries
+	"commands",        // the /rca slash command
+	"files:write",     // upload rendered trees and reports
+	"groups:read",     // who is in a private RCA channel
+	"groups:write",    // create and manage private RCA channels
+	"im:write",        // DM the facilitator when an RCA is past due
+	"pins:write",      // pin the dashboard
+	"users:read",      // names and time zones for reminders
+	// a fix owner's e-mail address, to assign their ticket in the tracker
+	"users:read.email",
 }
 
 // ManifestOptions tunes the generated app manifest.

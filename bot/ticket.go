@@ -224,7 +224,7 @@ func (b *Bot) ticketOnAgree(ctx context.Context, r *reply, actor workflow.Actor,
 		return
 	}
 	if _, err := b.svc.RequestTicket(ctx, actor, rcaID, fixID); err != nil {
-		r.log.Warn("request the ticket of an agreed fix; the ticket job files it later", "rca", rcaID, "fix", fixID, "error", err)
+		r.log.Warn("request the ticket of an agreed fix; finishing the RCA or its button files it", "rca", rcaID, "fix", fixID, "error", err)
 		return
 	}
 	r.later(func(ctx context.Context) { b.fileLogged(ctx, r.log, rcaID, fixID) })
