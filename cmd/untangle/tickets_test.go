@@ -14,7 +14,6 @@ import (
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/storage/storagetest"
-	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
 	"github.com/untangle-rca/untangle/workflow/tracker/trackertest"
 )
@@ -84,63 +83,56 @@ func newTicketWorld(t *testing.T, ctx context.Context, bin, kind string) *ticket
 	return w
 }
 
-// setUpTree builds the tree and has it challenged through a second handle on
-// the binary's database (set-up only: the steps that matter to tickets go
-// through Slack).
-func (w *ticketWorld) setUpTree(t *testing.T, ctx context.Context) {
+// ticketStatements is the RCA's tree, pasted through Slack.
+const ticketStatements = "UDE [" + ticketSymptom + "]\n" +
+	"UDE [Refund jobs pile up]\n" +
+	"IF [The payment API times out] THEN [" + ticketSymptom + "]\n" +
+	"IF [" + ticketRoot + "] THEN [The payment API times out]\n" +
+	"IF [" + ticketRoot + "] THEN [Refund jobs pile up]"
+
+// buildTree pastes the tree through the dashboard's Paste statements
+// modal and its preview, then starts wiring and the challenge pass.
+func (w *ticketWorld) buildTree(t *testing.T, ctx context.Context) {
 	t.Helper()
-	db, err := storage.Open(ctx, w.rig.db)
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":clipboard: Paste statements"); err != nil {
+		t.Fatal(err)
+	}
+	view, err := w.alice.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "paste_statements" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	svc := workflow.New(db, nil)
-	fac := workflow.Actor{UserID: w.alice.ID}
-	rca, err := svc.RCAForChannel(ctx, fac, w.ch.ID)
-	if err != nil {
+	if err := w.alice.FillInput(view, "Statements", ticketStatements); err != nil {
 		t.Fatal(err)
 	}
-	steps := []func() (*workflow.Result, error){
-		func() (*workflow.Result, error) {
-			return svc.AddSymptom(ctx, fac, rca.ID, workflow.SymptomInput{Text: ticketSymptom})
-		},
-		func() (*workflow.Result, error) {
-			return svc.AddCauses(ctx, fac, rca.ID, workflow.AddCausesInput{Effect: 1, NewTexts: []string{"The payment API times out"}})
-		},
-		func() (*workflow.Result, error) {
-			return svc.AddCauses(ctx, fac, rca.ID, workflow.AddCausesInput{Effect: 2, NewTexts: []string{ticketRoot}})
-		},
-		func() (*workflow.Result, error) {
-			return svc.AddSymptom(ctx, fac, rca.ID, workflow.SymptomInput{Text: "Refund jobs pile up"})
-		},
-		func() (*workflow.Result, error) {
-			return svc.AddCauses(ctx, fac, rca.ID, workflow.AddCausesInput{Effect: 4, Existing: []tree.NodeID{3}})
-		},
+	if ack, err := w.alice.SubmitView(ctx); err != nil || len(ack.Errors()) > 0 {
+		t.Fatalf("paste: %v %v", err, ack)
 	}
-	for i, step := range steps {
-		if _, err := step(); err != nil {
-			t.Fatalf("set-up step %d: %v", i, err)
-		}
+	if _, err := w.alice.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.CallbackID == "paste_preview" }); err != nil {
+		t.Fatal(err)
 	}
-	for {
-		r, err := svc.RCA(ctx, fac, rca.ID)
-		if err != nil {
+	if ack, err := w.alice.SubmitView(ctx); err != nil || ack.ResponseAction() != "" {
+		t.Fatalf("apply the paste: %v %v", err, ack)
+	}
+	for _, step := range []string{":link: Start wiring", ":crossed_swords: Start challenge pass"} {
+		eventually(ctx, t, step+" on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), step) })
+		if _, err := w.alice.ClickButton(ctx, w.dashboard(), step); err != nil {
 			t.Fatal(err)
 		}
-		if r.Phase == workflow.PhaseChallenging {
-			break
-		}
-		if _, err := svc.Advance(ctx, fac, rca.ID); err != nil {
-			t.Fatalf("advance from %s: %v", r.Phase, err)
-		}
 	}
-	tr, err := svc.Tree(ctx, fac, rca.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range tr.Groups() {
-		if _, err := svc.Review(ctx, fac, rca.ID, g.ID, true); err != nil {
-			t.Fatalf("review link %d: %v", g.ID, err)
+	// The facilitator, the only participant, says each of the three links holds.
+	var cards []slacktest.Message
+	eventually(ctx, t, "a card per link", func() bool {
+		cards = cards[:0]
+		for _, m := range w.fake.Messages(w.ch.ID) {
+			if m.User == slacktest.BotUserID && strings.Contains(string(m.Blocks), `"text":"Holds"`) {
+				cards = append(cards, m)
+			}
+		}
+		return len(cards) == 3
+	})
+	for _, c := range cards {
+		if _, err := w.alice.ClickButton(ctx, c, "Holds"); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
@@ -174,9 +166,6 @@ func (w *ticketWorld) waitBotMessage(t *testing.T, ctx context.Context, text str
 // message with the Propose fix buttons.
 func (w *ticketWorld) planFixes(t *testing.T, ctx context.Context) slacktest.Message {
 	t.Helper()
-	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil {
-		t.Fatal(err)
-	}
 	eventually(ctx, t, "Plan fixes on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Plan fixes") })
 	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":hammer_and_wrench: Plan fixes"); err != nil {
 		t.Fatal(err)
@@ -251,7 +240,7 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			w := newTicketWorld(t, ctx, bin, kind)
-			w.setUpTree(t, ctx)
+			w.buildTree(t, ctx)
 			core := w.planFixes(t, ctx)
 			fixMsg := w.proposeFix(t, ctx, core, ticketFix)
 			agreed := w.proposeFix(t, ctx, core, ticketFix2)
@@ -352,7 +341,7 @@ func TestTicketsCrashSafety(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	w := newTicketWorld(t, ctx, buildBinary(t, t.TempDir()), "github")
-	w.setUpTree(t, ctx)
+	w.buildTree(t, ctx)
 	core := w.planFixes(t, ctx)
 	injections := []string{ticketFix, ticketFix2, ticketFix3}
 	var msgs []slacktest.Message
