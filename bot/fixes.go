@@ -165,7 +165,7 @@ func (b *Bot) postFixOutcome(ctx context.Context, log *slog.Logger, actor workfl
 		log.Error("post the fix outcome", "rca", rcaID, "error", err)
 		return
 	}
-	b.noteFixMessage(ctx, log, rcaID, fix.ID, ts)
+	b.noteFixMessage(ctx, log, rcaID, fix.ID, ts, blocks)
 	if _, err := b.postFRT(ctx, log, sum); err != nil {
 		log.Error("post the future reality tree", "rca", rcaID, "error", err)
 		b.whisper(ctx, log, channel, actor.UserID, userText(log, err))

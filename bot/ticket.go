@@ -26,7 +26,6 @@ import (
 const (
 	actCreateTicket = "fix_ticket"      // the Create ticket button; value: rcaValue(rca, fix)
 	actOpenTicket   = "fix_ticket_open" // the link button to a filed ticket
-	refFixMsgPrefix = "fix_msg:"        // + fix id: the ts of the fix's message
 	// ticketBudget bounds one filing, every retry of it included.
 	ticketBudget = 10 * time.Second
 	// ticketMaxWait is the longest wait before a failed filing is tried again.
@@ -92,61 +91,6 @@ func (b *Bot) ticketRoutes(rt *routes) {
 	rt.actions[actOpenTicket] = func(context.Context, *reply, *slack.InteractionCallback, *slack.BlockAction) {}
 }
 
-// ticketElement is the fix message's ticket control: a link to the filed
-// ticket, or the Create ticket button; nil without a tracker.
-func (b *Bot) ticketElement(rcaID int64, f *workflow.Fix) slack.BlockElement {
-	if b.tickets == nil {
-		return nil
-	}
-	if f.TicketKey != "" && isWebURL(f.Ticket) {
-		el := button(":ticket: "+f.TicketKey, actOpenTicket, rcaValue(rcaID, f.ID), "")
-		el.URL = f.Ticket
-		return el
-	}
-	if f.Status == workflow.FixDropped {
-		return nil
-	}
-	return button(":ticket: Create ticket", actCreateTicket, rcaValue(rcaID, f.ID), "")
-}
-
-// withTicketElement puts the fix's ticket control into the actions block of
-// its status menu, in place of an older one.
-func (b *Bot) withTicketElement(blocks []slack.Block, rcaID int64, f *workflow.Fix) []slack.Block {
-	id := blockFixPrefix + strconv.FormatInt(f.ID, 10)
-	el := b.ticketElement(rcaID, f)
-	out := make([]slack.Block, len(blocks))
-	for i, bl := range blocks {
-		out[i] = bl
-		x, ok := bl.(*slack.ActionBlock)
-		if !ok || x.BlockID != id {
-			continue
-		}
-		var elems []slack.BlockElement
-		for _, e := range x.Elements.ElementSet {
-			if btn, ok := e.(*slack.ButtonBlockElement); ok && (btn.ActionID == actCreateTicket || btn.ActionID == actOpenTicket) {
-				continue
-			}
-			elems = append(elems, e)
-		}
-		if el != nil {
-			elems = append(elems, el)
-		}
-		out[i] = actions(id, elems...)
-	}
-	return out
-}
-
-// noteFixMessage remembers where a fix's message is, so that news of its
-// ticket goes into its thread.
-func (b *Bot) noteFixMessage(ctx context.Context, log *slog.Logger, rcaID, fixID int64, ts string) {
-	if b.tickets == nil || ts == "" {
-		return
-	}
-	if err := b.refs.PutRef(ctx, rcaID, refFixMsgPrefix+strconv.FormatInt(fixID, 10), ts); err != nil {
-		log.Warn("remember a fix's message", "rca", rcaID, "fix", fixID, "error", err)
-	}
-}
-
 // clickCreateTicket records the intent at once and files the ticket after
 // the ack; the clicked message then shows the ticket.
 func (b *Bot) clickCreateTicket(ctx context.Context, r *reply, cb *slack.InteractionCallback, act *slack.BlockAction) {
@@ -184,24 +128,6 @@ func (b *Bot) clickCreateTicket(ctx context.Context, r *reply, cb *slack.Interac
 			b.tell(ctx, r, cb, fmt.Sprintf(":warning: The last try to file this fix failed: %s\nI try again shortly.", Escape(t.LastError)))
 		}
 	})
-}
-
-// redrawTicketButton shows the filed ticket in the clicked message.
-func (b *Bot) redrawTicketButton(ctx context.Context, log *slog.Logger, cb *slack.InteractionCallback, rcaID, fixID int64) {
-	channel, ts := cb.Container.ChannelID, cb.Container.MessageTs
-	if channel == "" || ts == "" || cb.Container.IsEphemeral || cb.View.Type == slack.VTHomeTab {
-		return
-	}
-	f, err := b.fixOf(ctx, rcaID, fixID)
-	if err != nil {
-		log.Warn("show the ticket in the fix's message", "rca", rcaID, "fix", fixID, "error", err)
-		return
-	}
-	blocks := b.withTicketElement(cb.Message.Blocks.BlockSet, rcaID, f)
-	if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(cb.Message.Text, false),
-		slack.MsgOptionBlocks(blocks...)); err != nil {
-		log.Warn("show the ticket in the fix's message", "rca", rcaID, "fix", fixID, "error", err)
-	}
 }
 
 // fixOf returns a fix of the RCA as the bot sees it.
@@ -308,7 +234,10 @@ func (b *Bot) fileTicket(ctx context.Context, log *slog.Logger, rcaID, fixID int
 	}
 	log.Info("ticket filed", "ticket", t.Key)
 	// The redraw sees the RCA as its facilitator does: a private one too.
-	announce := func(ctx context.Context) { b.announceTicket(ctx, log, &sum.RCA, fixID, draft.Title, t) }
+	announce := func(ctx context.Context) {
+		b.redrawFixMessage(ctx, log, &sum.RCA, fixID)
+		b.announceTicket(ctx, log, &sum.RCA, fixID, draft.Title, t)
+	}
 	b.changed(workflow.Actor{UserID: sum.RCA.Facilitator}, rcaID, change{jobs: []func(context.Context){announce}})
 	return t, true, nil
 }

@@ -166,6 +166,7 @@ func (b *Bot) ticketSynced(ctx context.Context, log *slog.Logger, res *workflow.
 		if _, _, err := b.api.PostMessageContext(ctx, sum.RCA.ChannelID, slack.MsgOptionText(Truncate(text, maxText), false)); err != nil {
 			log.Warn("announce a ticket's new state", "error", err)
 		}
+		b.redrawFixMessage(ctx, log, &sum.RCA, res.Fix.ID)
 	}
 	b.changed(facilitator, res.Ticket.RCAID, change{jobs: []func(context.Context){announce}})
 }

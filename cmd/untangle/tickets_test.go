@@ -244,7 +244,7 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			core := w.planFixes(t, ctx)
 			fixMsg := w.proposeFix(t, ctx, core, ticketFix)
 			agreed := w.proposeFix(t, ctx, core, ticketFix2)
-			w.proposeFix(t, ctx, core, ticketFix3)
+			last := w.proposeFix(t, ctx, core, ticketFix3)
 
 			for range 2 { // a double click
 				if _, err := w.bob.ClickButton(ctx, fixMsg, ":ticket: Create ticket"); err != nil {
@@ -285,6 +285,10 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			if len(titles) != 3 || titles[ticketFix] != 1 || titles[ticketFix2] != 1 || titles[ticketFix3] != 1 {
 				t.Fatalf("tickets by title %v, want one per fix", titles)
 			}
+			eventually(ctx, t, "the message of the fix filed at finish links its ticket", func() bool {
+				m, _ := w.fake.Message(last.Channel, last.TS)
+				return !strings.Contains(string(m.Blocks), "Create ticket") && strings.Contains(string(m.Blocks), `"url":"http`)
+			})
 			tk := w.tracker.Tickets()[0]
 			text := ticketText(tk)
 			for _, want := range []string{ticketFix, ticketTitle, ticketRoot, ticketSymptom, "IF", "THEN", "untangle-fix-"} {
@@ -313,6 +317,10 @@ func TestTicketsThroughTheBinary(t *testing.T) {
 			}
 			w.waitBotMessage(t, ctx, fmt.Sprintf("so the fix “%s” is now *done*", ticketFix))
 			t.Logf("%s: the fix was marked done %v after its ticket closed (sync every %s)", kind, time.Since(closed).Round(time.Millisecond), ticketSync)
+			eventually(ctx, t, "the fix's message shows it done", func() bool {
+				m, _ := w.fake.Message(fixMsg.Channel, fixMsg.TS)
+				return strings.Contains(string(m.Blocks), "Status: done")
+			})
 			eventually(ctx, t, "the dashboard shows the fix done", func() bool {
 				return strings.Contains(w.dashboard().PlainText(), "1 of 3 fixes done")
 			})
