@@ -126,4 +126,3 @@ func (b *Bot) redrawTicketButton(ctx context.Context, log *slog.Logger, cb *slac
 		log.Warn("show the ticket in the fix's message", "rca", rcaID, "fix", fixID, "error", err)
 	}
 }
-
