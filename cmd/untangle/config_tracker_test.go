@@ -92,3 +92,21 @@ func TestServeChecksTrackerAtStart(t *testing.T) {
 		checkLogs(t, r.logs, trackertest.GitHubToken, trackertest.JiraToken, trackertest.LinearToken, fake.BotToken(), fake.AppToken())
 	}
 }
+
+// TestServeRefusesNonsenseTrackerSync: an interval that is no duration, or
+// is too short or too long, stops `untangle serve` with exit 2.
+func TestServeRefusesNonsenseTrackerSync(t *testing.T) {
+	for _, v := range []string{"often", "0", "-5m", "1s", "48h"} {
+		t.Run(v, func(t *testing.T) {
+			t.Setenv("SLACK_BOT_TOKEN", "xoxb-1")
+			t.Setenv("SLACK_APP_TOKEN", "xapp-1")
+			t.Setenv("UNTANGLE_DB", t.TempDir()+"/u.db")
+			t.Setenv("UNTANGLE_TRACKER_SYNC", v)
+			var stderr bytes.Buffer
+			code := run(context.Background(), []string{"serve"}, stdio{in: strings.NewReader(""), out: &bytes.Buffer{}, err: &stderr})
+			if code != exitUsage || !strings.Contains(stderr.String(), "UNTANGLE_TRACKER_SYNC") {
+				t.Fatalf("exit %d, stderr:\n%s\nwant exit 2 naming UNTANGLE_TRACKER_SYNC", code, stderr.String())
+			}
+		})
+	}
+}
