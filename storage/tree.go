@@ -17,7 +17,19 @@ import (
 // A tree read from committed data (the transaction has changed no tree yet)
 // is cached under the RCA's tree_version, which every ApplyChange bumps; the
 // next load at the same version is a clone of the cached tree.
-func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
+func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) { return t.loadTree(rcaID, false) }
+
+// EditTree is Tree for a change within this write transaction. Instead of a
+// clone of the cached tree it may return the cache's spare copy, which the
+// transaction changes in place; when the transaction ends the spare is
+// rewound (tree.Rewind), brought to what committed, and kept for the next
+// change. A change then costs in proportion to what it touches, not to the
+// size of the tree. The caller must not keep the tree past the transaction.
+func (t *Tx) EditTree(rcaID int64) (*tree.Tree, error) { return t.loadTree(rcaID, t.write) }
+
+// loadTree is Tree; with lend, a tree read from committed data is lent to
+// the transaction (see EditTree).
+func (t *Tx) loadTree(rcaID int64, lend bool) (*tree.Tree, error) {
 	if err := t.lock(rcaID); err != nil {
 		return nil, err
 	}
@@ -33,8 +45,17 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 		}
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
+	lend = lend && !t.dirty
+	if lend {
+		if tr, ok := t.trees.lend(rcaID, version); ok {
+			return t.borrow(rcaID, version, title, tr), nil
+		}
+	}
 	if !t.dirty {
 		if tr, ok := t.trees.get(rcaID, version); ok {
+			if lend {
+				return t.borrow(rcaID, version, title, tr), nil
+			}
 			tr.Title = title
 			return tr, nil
 		}
@@ -46,7 +67,57 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 	if !t.dirty {
 		t.trees.put(rcaID, version, tr)
 	}
+	if lend {
+		return t.borrow(rcaID, version, title, tr), nil
+	}
 	return tr, nil
+}
+
+// lentTree is a tree of the RCA at version that a write transaction changes
+// in place; when the transaction ends it may become the cache's spare.
+type lentTree struct {
+	rcaID, version int64
+	tree           *tree.Tree
+}
+
+// borrow marks tr, the tree of rcaID at version, to be rewound and handed
+// back to the cache when the transaction ends (see returnTrees).
+func (t *Tx) borrow(rcaID, version int64, title string, tr *tree.Tree) *tree.Tree {
+	tr.Title = title
+	tr.Mark()
+	t.lent = append(t.lent, lentTree{rcaID: rcaID, version: version, tree: tr})
+	return tr
+}
+
+// returnTrees rewinds the trees lent to the transaction and hands each back
+// to the cache as its RCA's spare, brought to the version the transaction
+// committed. A tree that cannot be rewound, or whose change does not apply,
+// is dropped: the next change clones the cached tree instead.
+func (t *Tx) returnTrees(committed bool) {
+	for _, l := range t.lent {
+		if !l.tree.Rewind() {
+			continue
+		}
+		version := l.version
+		if p := t.pending[l.rcaID]; committed && p != nil {
+			if p.from != version || !applyAll(l.tree, p.changes) {
+				continue
+			}
+			version = p.to
+		}
+		t.trees.giveBack(l.rcaID, version, l.tree)
+	}
+	t.lent = nil
+}
+
+// applyAll applies changes to tr in order and reports whether all applied.
+func applyAll(tr *tree.Tree, changes []workflow.TreeChange) bool {
+	for _, ch := range changes {
+		if applyToTree(tr, ch) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // buildTree reads the RCA's live nodes and links into a tree.
