@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"github.com/untangle-rca/untangle/workflow"
 )
@@ -20,7 +21,8 @@ import (
 // take only the people their facilitator invites.
 
 // memberTTL is how long the bot trusts the member list it read of an RCA
-// channel before asking Slack again.
+// channel before asking Slack again; someone who leaves the channel is
+// taken off it at once (member_left_channel).
 const memberTTL = 10 * time.Minute
 
 // channelMembers keeps the member lists of RCA channels the bot read
@@ -69,6 +71,36 @@ func (m *channelMembers) added(channel, user string) {
 	if l, ok := m.lists[channel]; ok {
 		l.users[user] = true
 	}
+}
+
+// left notes that user left channel.
+func (m *channelMembers) left(channel, user string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l, ok := m.lists[channel]; ok {
+		delete(l.users, user)
+	}
+}
+
+func (b *Bot) membershipRoutes(rt *routes) {
+	rt.events[string(slackevents.MemberLeftChannel)] = b.memberLeft
+}
+
+// memberLeft forgets that someone who left a channel is in it, so that the
+// member list kept for up to memberTTL does not count them as taking part.
+func (b *Bot) memberLeft(_ context.Context, r *reply, data any) {
+	var channel, user string
+	switch ev := data.(type) {
+	case *slackevents.MemberLeftChannelEvent:
+		channel, user = ev.Channel, ev.User
+	case slackevents.MemberLeftChannelEvent:
+		channel, user = ev.Channel, ev.User
+	}
+	if channel == "" || user == "" {
+		return
+	}
+	r.log.Debug("member left a channel", "channel", channel, "user", user)
+	b.members.left(channel, user)
 }
 
 // inChannel reports whether user is in channel, reading its member list

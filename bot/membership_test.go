@@ -116,3 +116,35 @@ func TestOutsiderOfTheChannelIsInvited(t *testing.T) {
 		challengeEphemeral(t, ctx, w.bob, invitedNote)
 	})
 }
+
+// TestMemberWhoLeftIsInvitedAgain: the bot keeps an RCA channel's member
+// list for a while; once Slack says someone left the channel, that list no
+// longer counts them, so their next symptom invites them back first.
+func TestMemberWhoLeftIsInvitedAgain(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, dave, erin := fake.AddUser("alice"), fake.AddUser("dave"), fake.AddUser("erin")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, dave, erin}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Open to all")
+	for _, u := range []slacktest.User{dave, erin} {
+		if err := fake.AddMember(ch.ID, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// erin joins the RCA: the bot reads the channel's members, dave among them.
+	symptomAdd(t, ctx, erin, dash, "Docs site returns 404 for /api", "")
+	if err := fake.RemoveMember(ch.ID, dave); err != nil {
+		t.Fatal(err)
+	}
+	id, err := fake.SendEvent(ctx, map[string]any{"type": "member_left_channel", "user": dave.ID, "channel": ch.ID, "channel_type": "C"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "the event acknowledged", func() bool { return fake.Acked(id) })
+	symptomAdd(t, ctx, dave, dash, "Search returns stale results", "")
+	if !inChannel(fake, ch.ID, dave) {
+		t.Fatal("dave joined the RCA from outside its channel: the bot still counted him in it")
+	}
+	challengeEphemeral(t, ctx, dave, "I added you to <#"+ch.ID+">")
+}
