@@ -87,8 +87,10 @@ func (b *Bot) membershipRoutes(rt *routes) {
 }
 
 // memberLeft forgets that someone who left a channel is in it, so that the
-// member list kept for up to memberTTL does not count them as taking part.
-func (b *Bot) memberLeft(_ context.Context, r *reply, data any) {
+// member list kept for up to memberTTL does not count them as taking part;
+// in an RCA channel during the challenge pass, their reviews of links not
+// accepted yet stop counting too (see workflow.WithdrawReviews).
+func (b *Bot) memberLeft(ctx context.Context, r *reply, data any) {
 	var channel, user string
 	switch ev := data.(type) {
 	case *slackevents.MemberLeftChannelEvent:
@@ -96,11 +98,24 @@ func (b *Bot) memberLeft(_ context.Context, r *reply, data any) {
 	case slackevents.MemberLeftChannelEvent:
 		channel, user = ev.Channel, ev.User
 	}
-	if channel == "" || user == "" {
+	if channel == "" || user == "" || user == b.botUserID {
 		return
 	}
-	r.log.Debug("member left a channel", "channel", channel, "user", user)
 	b.members.left(channel, user)
+	actor := workflow.Actor{UserID: user}
+	rca, err := b.svc.RCAForChannel(ctx, actor, channel)
+	if err != nil || rca.Phase != workflow.PhaseChallenging {
+		return // not an RCA channel (or not one they may see), or no pass running
+	}
+	res, err := b.svc.WithdrawReviews(r.key(ctx, "withdraw"), actor, rca.ID)
+	if err != nil {
+		r.log.Info("withdraw the reviews of someone who left", "rca", rca.ID, "error", err)
+		return
+	}
+	if len(res.Groups) > 0 {
+		r.log.Info("reviews withdrawn: the reviewer left the channel", "rca", rca.ID, "links", res.Groups)
+		b.changed(actor, rca.ID, change{cards: res.Groups})
+	}
 }
 
 // inChannel reports whether user is in channel, reading its member list
