@@ -114,6 +114,9 @@ type Summary struct {
 	Fixes        []FixOutcome
 	Combined     tree.Elimination // every fix together
 	Progress     FixProgress      // how far the fixes are: what the done ones remove
+	// Negative are the negative branches raised on fixes that are not all
+	// dropped; those not Trimmed are risks the fixes bring.
+	Negative []tree.NegativeBranch
 	Statements   string           // the tree in statement syntax
 	Duration     time.Duration    // from start to close (or to now while open)
 	InPhase      map[Phase]time.Duration
@@ -168,6 +171,7 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 		sum.Fixes = append(sum.Fixes, FixOutcome{Fix: f, Elimination: tree.Eliminate(t, []tree.NodeID{f.Node}, opt)})
 	}
 	sum.Progress = ProgressOf(t, fixes, opt)
+	sum.Negative = liveBranches(t, fixes)
 	end := r.ClosedAt
 	if end.IsZero() {
 		end = s.clock.Now().UTC()

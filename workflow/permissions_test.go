@@ -133,7 +133,7 @@ func TestPermissionMatrix(t *testing.T) {
 		workflow.CmdMarkRoot: {"wh", "member"}, workflow.CmdSkip: {"wh", "member"},
 		workflow.CmdEdit: {"cwh", "member"}, workflow.CmdDelete: {"cwh", "member"}, workflow.CmdUndo: {"cwh", "member"},
 		workflow.CmdReview: {"h", "member"}, workflow.CmdRaise: {"h", "member"}, workflow.CmdRepair: {"h", "member"},
-		workflow.CmdDecide: {"h", "lead"}, workflow.CmdProposeFix: {"f", "member"},
+		workflow.CmdDecide: {"h", "lead"}, workflow.CmdProposeFix: {"f", "member"}, workflow.CmdFuture: {"f", "member"},
 		workflow.CmdFixStatus: {"fx", "member"}, workflow.CmdEditFix: {"fx", "member"},
 		workflow.CmdAdvance: {"cwh", "lead"}, workflow.CmdStepBack: {"whf", "lead"},
 		workflow.CmdFinish: {"f", "lead"}, workflow.CmdReopen: {"x", "lead"},
