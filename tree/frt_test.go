@@ -184,8 +184,8 @@ func TestAgainstIsChecked(t *testing.T) {
 func TestCounterpartWording(t *testing.T) {
 	tr := tree.New("t")
 	for _, n := range []tree.Node{
-		{Kind: tree.KindUDE, Text: "Payments fail"},                                   // 1
-		{Kind: tree.KindCause, Text: "The pool is too small"},                         // 2
+		{Kind: tree.KindUDE, Text: "Payments fail"},                                    // 1
+		{Kind: tree.KindCause, Text: "The pool is too small"},                          // 2
 		{Kind: tree.KindDesiredEffect, Text: "Every payment goes through", Against: 1}, // 3
 	} {
 		if _, err := tr.AddNode(n); err != nil {

@@ -116,10 +116,10 @@ type Summary struct {
 	Progress     FixProgress      // how far the fixes are: what the done ones remove
 	// Negative are the negative branches raised on fixes that are not all
 	// dropped; those not Trimmed are risks the fixes bring.
-	Negative []tree.NegativeBranch
-	Statements   string           // the tree in statement syntax
-	Duration     time.Duration    // from start to close (or to now while open)
-	InPhase      map[Phase]time.Duration
+	Negative   []tree.NegativeBranch
+	Statements string        // the tree in statement syntax
+	Duration   time.Duration // from start to close (or to now while open)
+	InPhase    map[Phase]time.Duration
 }
 
 // FutureTree builds the Future Reality Tree of the summary's fixes: see

@@ -68,7 +68,7 @@ const (
 	CmdRepair          Command = "repair"
 	CmdDecide          Command = "decide" // facilitator accepts or rejects a link
 	CmdProposeFix      Command = "propose_fix"
-	CmdFuture          Command = "future" // negative branches, desirable effects, counterparts of symptoms
+	CmdFuture          Command = "future"     // negative branches, desirable effects, counterparts of symptoms
 	CmdFixStatus       Command = "fix_status" // move a fix along; see MayMoveFix for who
 	CmdEditFix         Command = "edit_fix"   // owner, due date, links
 	CmdAdvance         Command = "advance"
