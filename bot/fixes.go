@@ -196,6 +196,7 @@ func fixOutcomeBlocks(t *tree.Tree, proposer string, fix *workflow.Fix, alone, c
 	}
 	blocks := []slack.Block{section(head),
 		actions(blockFixPrefix+strconv.FormatInt(fix.ID, 10), fixStatusMenu(fix.RCAID, fix)),
+		fixFutureActions(fix.RCAID, fix.ID),
 		section(fmt.Sprintf("*This fix alone removes %d/%d symptoms:* %s\n*Still there:* %s",
 			len(alone.Removed), total, nodeList(t, alone.Removed), nodeList(t, alone.Remaining)))}
 	if fixes > 1 {
