@@ -136,7 +136,11 @@ func (b *Bot) submitProposeFix(ctx context.Context, r *reply, cb *slack.Interact
 		return
 	}
 	outcome := func(ctx context.Context) { b.postFixOutcome(ctx, r.log, actor, rcaID, res) }
-	b.changed(actor, rcaID, change{jobs: []func(context.Context){outcome}})
+	jobs := []func(context.Context){outcome}
+	if !res.Replayed {
+		jobs = append(jobs, func(ctx context.Context) { b.welcomeOwner(ctx, r.log, actor, rcaID, res.Fix, in.Owner) })
+	}
+	b.changed(actor, rcaID, change{jobs: jobs})
 }
 
 // postFixOutcome posts which symptoms a new fix removes, alone and with the

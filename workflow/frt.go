@@ -295,3 +295,31 @@ func (s *Summary) Untrimmed() []tree.NegativeBranch {
 	}
 	return out
 }
+
+// withoutDropped returns a copy of t without the injections of dropped
+// fixes (texts in dropped, unless a live fix says the same) and without
+// what follows only from them: negative and desirable effects left with no
+// cause, and the injections that trimmed those.
+func withoutDropped(t *tree.Tree, dropped []string, live []tree.Injection) *tree.Tree {
+	isLive := func(text string) bool {
+		return slices.ContainsFunc(live, func(in tree.Injection) bool { return in.Text == text })
+	}
+	out := t.Clone()
+	for _, text := range dropped {
+		if n, ok := out.NodeByText(text); ok && n.Kind == tree.KindInjection && !isLive(text) {
+			_ = out.RemoveNode(n.ID) // it exists: found just now
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range out.Nodes() {
+			orphan := (n.Kind == tree.KindNegativeEffect || n.Kind == tree.KindDesiredEffect && n.Against == 0) && len(out.GroupsInto(n.ID)) == 0
+			idle := n.Kind == tree.KindInjection && n.Against == 0 && len(out.GroupsFrom(n.ID)) == 0 && !isLive(n.Text)
+			if orphan || idle {
+				_ = out.RemoveNode(n.ID) // it exists: listed just now
+				changed = true
+			}
+		}
+	}
+	return out
+}

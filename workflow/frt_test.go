@@ -108,7 +108,17 @@ func TestNegativeBranchAndDesirableEffects(t *testing.T) {
 	}
 	drop := workflow.FixDropped
 	e.must(e.svc.UpdateFix(e.ctx, fac, id, fix, workflow.FixEdit{Status: &drop, Reason: "replaced"}))
-	if u := e.summary(id).Untrimmed(); len(u) != 0 {
+	sum = e.summary(id)
+	if u := sum.Untrimmed(); len(u) != 0 {
 		t.Errorf("untrimmed after dropping the fix = %+v", u)
+	}
+	if frt, err = sum.FutureTree(); err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{"Add an index and a query timeout", "Batch jobs are killed", "Month-end reports time out",
+		"Reports read from a replica without the timeout", "The checkout page answers within a second"} {
+		if _, ok := frt.NodeByText(gone); ok {
+			t.Errorf("the Future Reality Tree keeps %q of the dropped fix", gone)
+		}
 	}
 }

@@ -101,7 +101,8 @@ func Rules() []Rule {
 		{CmdJoin, open, false},
 		{CmdAddParticipants, open, true},
 		{CmdBindChannel, all, true},
-		{CmdSetReminder, open, true},
+		// After close the schedule only turns the fix reminders on or off.
+		{CmdSetReminder, all, true},
 		{CmdAddSymptom, adding, false},
 		{CmdAddCauses, digging, false},
 		{CmdPaste, adding, false},

@@ -128,7 +128,7 @@ func TestPermissionMatrix(t *testing.T) {
 	spec := map[workflow.Command]struct{ phases, who string }{
 		workflow.CmdView: {"cwhfx", "anyone"}, workflow.CmdJoin: {"cwhf", "anyone"},
 		workflow.CmdAddParticipants: {"cwhf", "lead"}, workflow.CmdBindChannel: {"cwhfx", "lead"},
-		workflow.CmdSetReminder: {"cwhf", "lead"}, workflow.CmdAddSymptom: {"cw", "member"},
+		workflow.CmdSetReminder: {"cwhfx", "lead"}, workflow.CmdAddSymptom: {"cw", "member"},
 		workflow.CmdAddCauses: {"cwh", "member"}, workflow.CmdPaste: {"cw", "member"},
 		workflow.CmdMarkRoot: {"wh", "member"}, workflow.CmdSkip: {"wh", "member"},
 		workflow.CmdEdit: {"cwh", "member"}, workflow.CmdDelete: {"cwh", "member"}, workflow.CmdUndo: {"cwh", "member"},
