@@ -160,6 +160,9 @@ func canvasRisks(b *strings.Builder, sum *workflow.Summary) {
 	if u := sum.Open.Unexplained; len(u) > 0 {
 		lines = append(lines, "- unexplained symptoms: "+canvasNodes(sum.Tree, u))
 	}
+	for _, br := range sum.Untrimmed() {
+		lines = append(lines, "- negative branch of the fixes, not trimmed: "+branchPlain(sum.Tree, br, canvasText))
+	}
 	for _, res := range sum.Open.OpenReservations {
 		line := fmt.Sprintf("- open %s reservation", strings.ToLower(categoryName(res.Category)))
 		if res.Note != "" {
@@ -189,12 +192,19 @@ func canvasNodes(t *tree.Tree, ids []tree.NodeID) string {
 	return strings.Join(parts, "; ")
 }
 
+// canvasKind marks the nodes of the Future Reality Tree part in the list.
+var canvasKind = map[tree.Kind]string{
+	tree.KindInjection:      " (fix)",
+	tree.KindNegativeEffect: " (negative effect)",
+	tree.KindDesiredEffect:  " (desired effect)",
+}
+
 // canvasTree lists every statement and every link of the tree, so the
 // report holds the whole analysis even where no chain passes.
 func canvasTree(b *strings.Builder, t *tree.Tree) {
 	b.WriteString("## The tree\n\n")
 	for _, n := range t.Nodes() {
-		fmt.Fprintf(b, "- %s\n", canvasNode(t, n.ID))
+		fmt.Fprintf(b, "- %s%s\n", canvasNode(t, n.ID), canvasKind[n.Kind])
 	}
 	if gs := t.Groups(); len(gs) > 0 {
 		b.WriteString("\nLinks:\n\n")

@@ -71,6 +71,7 @@ func (b *Bot) buildRoutes() *routes {
 	b.walkRoutes(rt)
 	b.challengeRoutes(rt)
 	b.sufficiencyRoutes(rt)
+	b.membershipRoutes(rt)
 	b.ticketRoutes(rt)
 	return rt
 }

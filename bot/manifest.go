@@ -125,6 +125,7 @@ oauth_config:
   event_subscriptions:
     bot_events:
       - app_home_opened
+      - member_left_channel
   interactivity:
     is_enabled: true
   org_deploy_enabled: false

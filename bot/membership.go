@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"github.com/untangle-rca/untangle/workflow"
 )
@@ -20,7 +21,8 @@ import (
 // take only the people their facilitator invites.
 
 // memberTTL is how long the bot trusts the member list it read of an RCA
-// channel before asking Slack again.
+// channel before asking Slack again; someone who leaves the channel is
+// taken off it at once (member_left_channel).
 const memberTTL = 10 * time.Minute
 
 // channelMembers keeps the member lists of RCA channels the bot read
@@ -68,6 +70,51 @@ func (m *channelMembers) added(channel, user string) {
 	defer m.mu.Unlock()
 	if l, ok := m.lists[channel]; ok {
 		l.users[user] = true
+	}
+}
+
+// left notes that user left channel.
+func (m *channelMembers) left(channel, user string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l, ok := m.lists[channel]; ok {
+		delete(l.users, user)
+	}
+}
+
+func (b *Bot) membershipRoutes(rt *routes) {
+	rt.events[string(slackevents.MemberLeftChannel)] = b.memberLeft
+}
+
+// memberLeft forgets that someone who left a channel is in it, so that the
+// member list kept for up to memberTTL does not count them as taking part;
+// in an RCA channel during the challenge pass, their reviews of links not
+// accepted yet stop counting too (see workflow.WithdrawReviews).
+func (b *Bot) memberLeft(ctx context.Context, r *reply, data any) {
+	var channel, user string
+	switch ev := data.(type) {
+	case *slackevents.MemberLeftChannelEvent:
+		channel, user = ev.Channel, ev.User
+	case slackevents.MemberLeftChannelEvent:
+		channel, user = ev.Channel, ev.User
+	}
+	if channel == "" || user == "" || user == b.botUserID {
+		return
+	}
+	b.members.left(channel, user)
+	actor := workflow.Actor{UserID: user}
+	rca, err := b.svc.RCAForChannel(ctx, actor, channel)
+	if err != nil || rca.Phase != workflow.PhaseChallenging {
+		return // not an RCA channel (or not one they may see), or no pass running
+	}
+	res, err := b.svc.WithdrawReviews(r.key(ctx, "withdraw"), actor, rca.ID)
+	if err != nil {
+		r.log.Info("withdraw the reviews of someone who left", "rca", rca.ID, "error", err)
+		return
+	}
+	if len(res.Groups) > 0 {
+		r.log.Info("reviews withdrawn: the reviewer left the channel", "rca", rca.ID, "links", res.Groups)
+		b.changed(actor, rca.ID, change{cards: res.Groups})
 	}
 }
 

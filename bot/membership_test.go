@@ -116,3 +116,67 @@ func TestOutsiderOfTheChannelIsInvited(t *testing.T) {
 		challengeEphemeral(t, ctx, w.bob, invitedNote)
 	})
 }
+
+// TestMemberWhoLeftIsInvitedAgain: the bot keeps an RCA channel's member
+// list for a while; once Slack says someone left the channel, that list no
+// longer counts them, so their next symptom invites them back first.
+func TestMemberWhoLeftIsInvitedAgain(t *testing.T) {
+	fake := slacktest.New(t)
+	alice, dave, erin := fake.AddUser("alice"), fake.AddUser("dave"), fake.AddUser("erin")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice, dave, erin}, BotMember: true})
+	startApp(t, fake, "")
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Open to all")
+	for _, u := range []slacktest.User{dave, erin} {
+		if err := fake.AddMember(ch.ID, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// erin joins the RCA: the bot reads the channel's members, dave among them.
+	symptomAdd(t, ctx, erin, dash, "Docs site returns 404 for /api", "")
+	if err := fake.RemoveMember(ch.ID, dave); err != nil {
+		t.Fatal(err)
+	}
+	id, err := fake.SendEvent(ctx, map[string]any{"type": "member_left_channel", "user": dave.ID, "channel": ch.ID, "channel_type": "C"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "the event acknowledged", func() bool { return fake.Acked(id) })
+	symptomAdd(t, ctx, dave, dash, "Search returns stale results", "")
+	if !inChannel(fake, ch.ID, dave) {
+		t.Fatal("dave joined the RCA from outside its channel: the bot still counted him in it")
+	}
+	challengeEphemeral(t, ctx, dave, "I added you to <#"+ch.ID+">")
+}
+
+// TestHoldsOfSomeoneWhoLeftStopCounting: during the challenge pass, the
+// holds of someone who leaves the RCA channel no longer count towards "two
+// participants say it holds" on links not accepted yet.
+func TestHoldsOfSomeoneWhoLeftStopCounting(t *testing.T) {
+	ctx := testCtx(t)
+	w := challengeSetUp(t, ctx, challengeStatements)
+	_, cards := w.startPass(t, ctx, 2)
+	slow := cardOf(t, cards, "#2 The payment API answers slowly] THEN")
+	w.click(t, ctx, w.bob, slow, "Holds")
+	w.waitEdited(t, ctx, slow, "holds for <@"+w.bob.ID+">")
+	if err := w.fake.RemoveMember(w.ch.ID, w.bob); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.fake.SendEvent(ctx, map[string]any{"type": "member_left_channel", "user": w.bob.ID, "channel": w.ch.ID, "channel_type": "C"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "bob's hold taken off the card", func() bool {
+		m, _ := w.fake.Message(slow.Channel, slow.TS)
+		return !strings.Contains(m.PlainText(), "<@"+w.bob.ID+">")
+	})
+	// carol's hold alone does not accept the link: bob's no longer counts.
+	w.click(t, ctx, w.carol, slow, "Holds")
+	card := w.waitEdited(t, ctx, slow, "holds for <@"+w.carol.ID+">")
+	if strings.Contains(card.PlainText(), "Accepted") {
+		t.Errorf("the link was accepted with the hold of someone who left:\n%s", card.PlainText())
+	}
+	p, err := w.svc.Progress(ctx, workflow.Actor{UserID: w.alice.ID}, w.rcaID)
+	if err != nil || p.ReviewsPerLink[1] != 1 {
+		t.Fatalf("reviews of link 1 = %v (%v), want carol's alone", p.ReviewsPerLink, err)
+	}
+}

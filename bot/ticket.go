@@ -130,8 +130,8 @@ func (b *Bot) clickCreateTicket(ctx context.Context, r *reply, cb *slack.Interac
 	})
 }
 
-// fixOf returns a fix of the RCA as the bot sees it.
-func (b *Bot) fixOf(ctx context.Context, rcaID, fixID int64) (*workflow.Fix, error) {
+// ticketFix returns a fix of the RCA as the bot sees it, without a viewer.
+func (b *Bot) ticketFix(ctx context.Context, rcaID, fixID int64) (*workflow.Fix, error) {
 	sum, err := b.svc.TicketSummary(ctx, rcaID)
 	if err != nil {
 		return nil, err

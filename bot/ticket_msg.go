@@ -97,7 +97,7 @@ func (b *Bot) redrawFixMessage(ctx context.Context, log *slog.Logger, rca *workf
 	}
 	var f *workflow.Fix
 	if err == nil {
-		f, err = b.fixOf(ctx, rca.ID, fixID)
+		f, err = b.ticketFix(ctx, rca.ID, fixID)
 	}
 	if err == nil {
 		set := b.withTicketElement(withFixStatus(blocks.BlockSet, rca.ID, f, b.now(), b.cfg.Location), rca.ID, f)
@@ -115,7 +115,7 @@ func (b *Bot) redrawTicketButton(ctx context.Context, log *slog.Logger, cb *slac
 	if channel == "" || ts == "" || cb.Container.IsEphemeral || cb.View.Type == slack.VTHomeTab {
 		return
 	}
-	f, err := b.fixOf(ctx, rcaID, fixID)
+	f, err := b.ticketFix(ctx, rcaID, fixID)
 	if err != nil {
 		log.Warn("show the ticket in the fix's message", "rca", rcaID, "fix", fixID, "error", err)
 		return

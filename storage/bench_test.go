@@ -82,3 +82,47 @@ func benchCommands(b *testing.B, svcs []*workflow.Service, parallel bool) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cmds/s")
 }
+
+// BenchmarkAddSymptomToLargeTree commits AddSymptom commands to one RCA that
+// holds between 1,000 and 1,500 nodes, as the last of the 1,000 submissions
+// of the bot's ack benchmark do: the cost of a change should not grow with
+// the tree (a fresh RCA of 1,000 nodes is filled outside the timer every
+// 500 commands). It reports the allocations of a command.
+//
+//	go test ./storage -run '^$' -bench AddSymptomToLargeTree
+func BenchmarkAddSymptomToLargeTree(b *testing.B) {
+	const base, per = 1000, 500
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storagetest.SQLite(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	svc := workflow.New(db, nil)
+	fac := workflow.Actor{UserID: "UFAC"}
+	var rca int64
+	fill := func() {
+		r, err := svc.Start(ctx, fac, workflow.StartInput{Title: fmt.Sprintf("Outage %d", rca+1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rca = r.ID
+		for i := range base {
+			if _, err := svc.AddSymptom(ctx, fac, rca, workflow.SymptomInput{Text: fmt.Sprintf("Shard %d returns errors", i)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%per == 0 {
+			b.StopTimer()
+			fill()
+			b.StartTimer()
+		}
+		if _, err := svc.AddSymptom(ctx, fac, rca, workflow.SymptomInput{Text: fmt.Sprintf("Queue %d is full", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

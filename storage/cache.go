@@ -14,9 +14,10 @@ const treeCacheSize = 64
 
 // treeCache keeps the last tree loaded for recently used RCAs, keyed by the
 // RCA's tree_version, so commands do not rebuild an unchanged tree. Only
-// trees read from committed data are stored (see Tx.Tree), callers always
-// get their own clone, and a committed change is applied to the cached tree
-// in place (see advance), so a write copies the tree once, not three times.
+// trees read from committed data are stored (see Tx.Tree), readers get
+// their own clone, and a committed change is applied to the cached tree in
+// place (see advance). A write changes a spare copy that it hands back
+// (see Tx.EditTree), so a change of a few nodes copies none of the tree.
 type treeCache struct {
 	mu           sync.Mutex // guards entries (the map, not the trees)
 	entries      map[int64]*cacheEntry
@@ -24,13 +25,17 @@ type treeCache struct {
 	disabled     bool // set by WithoutTreeCache before first use
 }
 
-// cacheEntry is one RCA's cached tree. Its lock guards version and tree:
-// readers clone the tree under the read lock, a commit changes it in place
-// under the write lock. The tree never leaves the cache.
+// cacheEntry is one RCA's cached tree. Its lock guards version, tree and
+// spare: readers clone the tree under the read lock, a commit changes it in
+// place under the write lock. The tree never leaves the cache. The spare is
+// a second copy at the same version that one write transaction at a time
+// borrows and changes in place instead of cloning the tree (see
+// Tx.EditTree); nil while lent, or when there is none.
 type cacheEntry struct {
 	mu      sync.RWMutex
 	version int64
 	tree    *tree.Tree // nil once a change failed to apply: the entry is dead
+	spare   *tree.Tree
 }
 
 // cachedChange is what a transaction changed in one RCA's tree: the tree
@@ -110,6 +115,7 @@ func (c *treeCache) advance(rcaID int64, ch cachedChange) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.spare = nil // at the old version; the writer hands its own back
 	if e.tree == nil || e.version != ch.from {
 		return // another load or commit got there first; versions keep it right
 	}
@@ -121,6 +127,44 @@ func (c *treeCache) advance(rcaID int64, ch cachedChange) {
 		}
 	}
 	e.version = ch.to
+}
+
+// lend hands out the spare tree of rcaID at version, if there is one, for a
+// write transaction to change in place; giveBack returns it.
+func (c *treeCache) lend(rcaID, version int64) (*tree.Tree, bool) {
+	if c.disabled {
+		return nil, false
+	}
+	e := c.entry(rcaID)
+	if e == nil {
+		return nil, false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.tree == nil || e.version != version || e.spare == nil {
+		return nil, false
+	}
+	t := e.spare
+	e.spare = nil
+	c.hits.Add(1)
+	return t, true
+}
+
+// giveBack keeps t, a tree of rcaID at version that no one else holds, as
+// the entry's spare, when the entry is at that version and has none.
+func (c *treeCache) giveBack(rcaID, version int64, t *tree.Tree) {
+	if c.disabled {
+		return
+	}
+	e := c.entry(rcaID)
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.tree != nil && e.version == version && e.spare == nil {
+		e.spare = t
+	}
 }
 
 // copyChange returns a deep copy of ch, so that a change kept until its

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/storage/storagetest"
 	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
@@ -139,4 +140,98 @@ func TestUpdateWaitsItsTurn(t *testing.T) {
 			t.Fatalf("after the first write: %d nodes, want 1", got.NumNodes())
 		}
 	})
+}
+
+// TestEditTreeReusesOneTree checks that write transactions change the
+// cache's spare tree in place instead of cloning the cached tree, and that
+// what a transaction changed and did not commit never reaches the next one.
+func TestEditTreeReusesOneTree(t *testing.T) {
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		db := mustOpen(t, path)
+		id := createRCA(t, db)
+		node := func(n int) *tree.Node {
+			return &tree.Node{ID: tree.NodeID(n), Kind: tree.KindUDE, Text: fmt.Sprintf("Symptom %d", n)}
+		}
+		// edit loads the tree for a change, lets fn change it, and commits
+		// when fn returns nil; it returns the tree it was lent.
+		edit := func(fn func(tx workflow.Tx, tr *tree.Tree) error) (lent *tree.Tree, err error) {
+			_, err = db.Update(context.Background(), "", func(tx workflow.Tx) ([]byte, error) {
+				tr, err := tx.EditTree(id)
+				if err != nil {
+					return nil, err
+				}
+				lent = tr
+				return nil, fn(tx, tr)
+			})
+			return lent, err
+		}
+		add := func(n int) func(tx workflow.Tx, tr *tree.Tree) error {
+			return func(tx workflow.Tx, tr *tree.Tree) error {
+				if _, err := tr.AddNode(*node(n)); err != nil {
+					return err
+				}
+				return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: node(n)}}})
+			}
+		}
+		for n := 1; n <= 3; n++ {
+			if _, err := edit(add(n)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, err := edit(add(4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		abandoned := errors.New("abandoned")
+		second, err := edit(func(tx workflow.Tx, tr *tree.Tree) error {
+			if tr.NumNodes() != 4 {
+				t.Errorf("the lent tree has %d nodes, want 4", tr.NumNodes())
+			}
+			if err := tr.SetText(1, "Reworded"); err != nil {
+				return err
+			}
+			if err := tr.RemoveNode(2); err != nil {
+				return err
+			}
+			if _, err := tr.AddNode(tree.Node{Text: "Never stored"}); err != nil {
+				return err
+			}
+			n, _ := tr.Node(3)
+			n.RootMarked = true
+			return abandoned
+		})
+		if !errors.Is(err, abandoned) {
+			t.Fatalf("Update = %v, want the abandoned change's error", err)
+		}
+		third, err := edit(add(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first != second || second != third {
+			t.Error("the transactions cloned the tree instead of reusing the spare")
+		}
+		warm, _ := loadTree(t, db, id).MarshalJSON()
+		lent, err := edit(func(workflow.Tx, *tree.Tree) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		spare, _ := lent.MarshalJSON()
+		cold, _ := loadTree(t, mustOpenUncached(t, path), id).MarshalJSON()
+		if string(warm) != string(cold) || string(spare) != string(cold) {
+			t.Fatalf("cached trees differ from the tables:\ncached %s\nspare  %s\ntables %s", warm, spare, cold)
+		}
+	})
+}
+
+// mustOpenUncached opens the database without a tree cache, so trees are
+// read from the tables.
+func mustOpenUncached(tb testing.TB, path string) *storage.DB {
+	tb.Helper()
+	db, err := storage.Open(context.Background(), path, storage.WithoutTreeCache())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"time"
 )
 
 //go:embed migration/sqlite/*.sql migration/postgres/*.sql
@@ -47,7 +48,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	db.newest = len(all)
-	conn, err := db.write.Conn(ctx)
+	conn, err := db.connectForMigrations(ctx)
 	if err != nil {
 		return fmt.Errorf("storage: connect to %s: %w", db.name, err)
 	}
@@ -75,6 +76,25 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// connectForMigrations takes the writer connection. Processes opening one
+// new SQLite file together race to switch it to WAL, and SQLite answers the
+// loser "database is locked" without waiting on its busy timeout; the
+// connection is then tried again until that timeout has passed.
+func (db *DB) connectForMigrations(ctx context.Context) (*sql.Conn, error) {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		conn, err := db.write.Conn(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return conn, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (stopped waiting: %v)", err, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func (db *DB) apply(ctx context.Context, conn *sql.Conn, m migration) error {

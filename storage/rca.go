@@ -25,6 +25,7 @@ type Tx struct {
 	// pending holds, per RCA, this transaction's tree changes; DB.Update
 	// applies them to the cached tree once the transaction has committed.
 	pending map[int64]*cachedChange
+	lent    []lentTree // trees lent to this transaction (see EditTree)
 }
 
 var _ workflow.Tx = (*Tx)(nil)

@@ -19,3 +19,9 @@ func (sqliteDialect) mapErr(err error) error {
 	}
 	return err
 }
+
+// isBusy tells whether err is SQLite's "database is locked" (SQLITE_BUSY).
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrBusy
+}

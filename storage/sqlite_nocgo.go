@@ -8,3 +8,6 @@ package storage
 
 // mapErr returns err unchanged.
 func (sqliteDialect) mapErr(err error) error { return err }
+
+// isBusy is false: without cgo there is no SQLite to be busy.
+func isBusy(error) bool { return false }

@@ -140,52 +140,56 @@ const maxAttempts = 5
 // new attempt cures, so it must not act outside the transaction.
 func (db *DB) Update(ctx context.Context, key string, fn func(workflow.Tx) ([]byte, error)) ([]byte, error) {
 	for attempt := 1; ; attempt++ {
-		res, pending, err := db.update(ctx, key, fn)
+		res, err := db.update(ctx, key, fn)
 		if err != nil {
 			if attempt < maxAttempts && db.d.retry(err) {
 				continue
 			}
 			return nil, err
 		}
-		for id, p := range pending {
-			db.trees.advance(id, *p)
-		}
 		return res, nil
 	}
 }
 
 // update runs fn in a write transaction, in its turn at the gate, and
-// returns its result and the tree changes it committed.
-func (db *DB) update(ctx context.Context, key string, fn func(workflow.Tx) ([]byte, error)) ([]byte, map[int64]*cachedChange, error) {
+// returns its result. The tree cache learns what it committed before the
+// next writer's turn, so the next writer finds the cached tree current.
+func (db *DB) update(ctx context.Context, key string, fn func(workflow.Tx) ([]byte, error)) ([]byte, error) {
 	if err := db.gate.enter(ctx); err != nil {
-		return nil, nil, fmt.Errorf("storage: wait to write: %w", err)
+		return nil, fmt.Errorf("storage: wait to write: %w", err)
 	}
 	defer db.gate.leave()
 	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("storage: begin: %w", err)
+		return nil, fmt.Errorf("storage: begin: %w", err)
 	}
 	defer sqlTx.Rollback()
 	tx := db.newTx(ctx, sqlTx, true)
+	committed := false
+	defer func() { tx.returnTrees(committed) }()
 	if key != "" {
 		res, done, err := tx.claimDelivery(key)
 		if err != nil || done {
-			return res, nil, err
+			return res, err
 		}
 	}
 	res, err := fn(tx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if key != "" {
 		if _, err := tx.exec(`UPDATE deliveries SET result = ? WHERE key = ?`, res, key); err != nil {
-			return nil, nil, fmt.Errorf("storage: record delivery %q: %w", key, err)
+			return nil, fmt.Errorf("storage: record delivery %q: %w", key, err)
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return nil, nil, fmt.Errorf("storage: commit: %w", db.d.mapErr(err))
+		return nil, fmt.Errorf("storage: commit: %w", db.d.mapErr(err))
 	}
-	return res, tx.pending, nil
+	committed = true
+	for id, p := range tx.pending {
+		db.trees.advance(id, *p)
+	}
+	return res, nil
 }
 
 // claimDelivery records the delivery key as handled by this transaction,

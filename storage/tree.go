@@ -17,7 +17,19 @@ import (
 // A tree read from committed data (the transaction has changed no tree yet)
 // is cached under the RCA's tree_version, which every ApplyChange bumps; the
 // next load at the same version is a clone of the cached tree.
-func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
+func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) { return t.loadTree(rcaID, false) }
+
+// EditTree is Tree for a change within this write transaction. Instead of a
+// clone of the cached tree it may return the cache's spare copy, which the
+// transaction changes in place; when the transaction ends the spare is
+// rewound (tree.Rewind), brought to what committed, and kept for the next
+// change. A change then costs in proportion to what it touches, not to the
+// size of the tree. The caller must not keep the tree past the transaction.
+func (t *Tx) EditTree(rcaID int64) (*tree.Tree, error) { return t.loadTree(rcaID, t.write) }
+
+// loadTree is Tree; with lend, a tree read from committed data is lent to
+// the transaction (see EditTree).
+func (t *Tx) loadTree(rcaID int64, lend bool) (*tree.Tree, error) {
 	if err := t.lock(rcaID); err != nil {
 		return nil, err
 	}
@@ -33,8 +45,17 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 		}
 		return nil, fmt.Errorf("storage: load tree of rca %d: %w", rcaID, err)
 	}
+	lend = lend && !t.dirty
+	if lend {
+		if tr, ok := t.trees.lend(rcaID, version); ok {
+			return t.borrow(rcaID, version, title, tr), nil
+		}
+	}
 	if !t.dirty {
 		if tr, ok := t.trees.get(rcaID, version); ok {
+			if lend {
+				return t.borrow(rcaID, version, title, tr), nil
+			}
 			tr.Title = title
 			return tr, nil
 		}
@@ -46,7 +67,57 @@ func (t *Tx) Tree(rcaID int64) (*tree.Tree, error) {
 	if !t.dirty {
 		t.trees.put(rcaID, version, tr)
 	}
+	if lend {
+		return t.borrow(rcaID, version, title, tr), nil
+	}
 	return tr, nil
+}
+
+// lentTree is a tree of the RCA at version that a write transaction changes
+// in place; when the transaction ends it may become the cache's spare.
+type lentTree struct {
+	rcaID, version int64
+	tree           *tree.Tree
+}
+
+// borrow marks tr, the tree of rcaID at version, to be rewound and handed
+// back to the cache when the transaction ends (see returnTrees).
+func (t *Tx) borrow(rcaID, version int64, title string, tr *tree.Tree) *tree.Tree {
+	tr.Title = title
+	tr.Mark()
+	t.lent = append(t.lent, lentTree{rcaID: rcaID, version: version, tree: tr})
+	return tr
+}
+
+// returnTrees rewinds the trees lent to the transaction and hands each back
+// to the cache as its RCA's spare, brought to the version the transaction
+// committed. A tree that cannot be rewound, or whose change does not apply,
+// is dropped: the next change clones the cached tree instead.
+func (t *Tx) returnTrees(committed bool) {
+	for _, l := range t.lent {
+		if !l.tree.Rewind() {
+			continue
+		}
+		version := l.version
+		if p := t.pending[l.rcaID]; committed && p != nil {
+			if p.from != version || !applyAll(l.tree, p.changes) {
+				continue
+			}
+			version = p.to
+		}
+		t.trees.giveBack(l.rcaID, version, l.tree)
+	}
+	t.lent = nil
+}
+
+// applyAll applies changes to tr in order and reports whether all applied.
+func applyAll(tr *tree.Tree, changes []workflow.TreeChange) bool {
+	for _, ch := range changes {
+		if applyToTree(tr, ch) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // buildTree reads the RCA's live nodes and links into a tree.
@@ -70,7 +141,7 @@ func (t *Tx) buildTree(rcaID int64, title string, maxNode, maxGroup int) (*tree.
 
 func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
 	rows, err := t.query(`SELECT num, kind, text, weight, evidence, unverified, root_marked,
-		blame_worded FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
+		blame_worded, against FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("query nodes: %w", err)
 	}
@@ -79,7 +150,7 @@ func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
 	for rows.Next() {
 		var n tree.Node
 		var unverified, root, blame int
-		if err := rows.Scan(&n.ID, &n.Kind, &n.Text, &n.Weight, &n.Evidence, &unverified, &root, &blame); err != nil {
+		if err := rows.Scan(&n.ID, &n.Kind, &n.Text, &n.Weight, &n.Evidence, &unverified, &root, &blame, &n.Against); err != nil {
 			return nil, fmt.Errorf("scan node: %w", err)
 		}
 		n.Unverified, n.RootMarked, n.BlameWorded = unverified != 0, root != 0, blame != 0
@@ -245,10 +316,10 @@ func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
 	}
 	n := c.After
 	args := []any{string(n.Kind), n.Text, n.Weight, n.Evidence, boolInt(n.Unverified), boolInt(n.RootMarked),
-		boolInt(n.BlameWorded)}
+		boolInt(n.BlameWorded), int(n.Against)}
 	if c.Before != nil {
 		res, err := t.exec(`UPDATE nodes SET kind = ?, text = ?, weight = ?, evidence = ?, unverified = ?,
-			root_marked = ?, blame_worded = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
+			root_marked = ?, blame_worded = ?, against = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
 			append(args, rcaID, n.ID)...)
 		if err != nil {
 			return fmt.Errorf("update node %s: %w", n.ID, err)
@@ -256,7 +327,7 @@ func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
 		return expectOne(res, "Node %s no longer exists.", n.ID)
 	}
 	res, err := t.exec(`UPDATE nodes SET kind = ?, text = ?, weight = ?, evidence = ?, unverified = ?,
-		root_marked = ?, blame_worded = ?, deleted_at = NULL WHERE rca_id = ? AND num = ? AND deleted_at IS NOT NULL`,
+		root_marked = ?, blame_worded = ?, against = ?, deleted_at = NULL WHERE rca_id = ? AND num = ? AND deleted_at IS NOT NULL`,
 		append(args, rcaID, n.ID)...)
 	if err != nil {
 		return fmt.Errorf("restore node %s: %w", n.ID, err)
@@ -265,7 +336,7 @@ func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
 		return nil
 	}
 	if _, err := t.exec(`INSERT INTO nodes (rca_id, num, kind, text, weight, evidence, unverified, root_marked,
-		blame_worded, source_link, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		blame_worded, against, source_link, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{rcaID, n.ID}, args...), c.SourceLink, c.Author, formatTime(t.now))...); err != nil {
 		return fmt.Errorf("insert node %s: %w", n.ID, err)
 	}

@@ -57,12 +57,30 @@ func (j *Journal) EachGroup(f func(id GroupID, before *Group)) {
 // Len returns how many nodes and groups the journal recorded.
 func (j *Journal) Len() (nodes, groups int) { return len(j.nodes), len(j.groups) }
 
-// noteNode records the state of node id, if the journal runs and has none yet.
+// noteNode records the state of node id, in the journal and the mark, for
+// those running that have none yet.
 func (t *Tree) noteNode(id NodeID) {
-	j := t.journal
-	if j == nil {
-		return
+	if t.journal != nil {
+		t.journal.recordNode(t, id)
 	}
+	if t.mark != nil && !t.mark.overflow {
+		t.mark.before.recordNode(t, id)
+	}
+}
+
+// noteGroup records the state of group id, in the journal and the mark, for
+// those running that have none yet.
+func (t *Tree) noteGroup(id GroupID) {
+	if t.journal != nil {
+		t.journal.recordGroup(t, id)
+	}
+	if t.mark != nil && !t.mark.overflow {
+		t.mark.before.recordGroup(t, id)
+	}
+}
+
+// recordNode records the state of node id of t, unless j has it already.
+func (j *Journal) recordNode(t *Tree, id NodeID) {
 	if _, ok := j.nodes[id]; ok {
 		return
 	}
@@ -74,12 +92,8 @@ func (t *Tree) noteNode(id NodeID) {
 	j.nodes[id] = nil
 }
 
-// noteGroup records the state of group id, if the journal runs and has none yet.
-func (t *Tree) noteGroup(id GroupID) {
-	j := t.journal
-	if j == nil {
-		return
-	}
+// recordGroup records the state of group id of t, unless j has it already.
+func (j *Journal) recordGroup(t *Tree, id GroupID) {
 	if _, ok := j.groups[id]; ok {
 		return
 	}
@@ -92,24 +106,28 @@ func (t *Tree) noteGroup(id GroupID) {
 	j.groups[id] = nil
 }
 
-// noteAllNodes records every node, before pointers to all of them are handed out.
+// noteAllNodes records every node, before pointers to all of them are
+// handed out. A mark does not copy them all: it gives up (see Rewind).
 func (t *Tree) noteAllNodes() {
+	t.giveUpMark()
 	if t.journal == nil || t.journal.allNodes {
 		return
 	}
 	for id := range t.nodes {
-		t.noteNode(id)
+		t.journal.recordNode(t, id)
 	}
 	t.journal.allNodes = true
 }
 
-// noteAllGroups records every group, before pointers to all of them are handed out.
+// noteAllGroups records every group, before pointers to all of them are
+// handed out. A mark gives up, as for noteAllNodes.
 func (t *Tree) noteAllGroups() {
+	t.giveUpMark()
 	if t.journal == nil || t.journal.allGroups {
 		return
 	}
 	for id := range t.groups {
-		t.noteGroup(id)
+		t.journal.recordGroup(t, id)
 	}
 	t.journal.allGroups = true
 }

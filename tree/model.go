@@ -137,6 +137,7 @@ type Tree struct {
 	nextNode  NodeID
 	nextGroup GroupID
 	journal   *Journal // nil unless StartJournal was called
+	mark      *mark    // nil unless Mark was called
 }
 
 // New returns an empty tree with the given title.

@@ -238,6 +238,10 @@ type Tx interface {
 
 	// Tree loads the RCA's live nodes and links; new ones get numbers never used before.
 	Tree(rcaID int64) (*tree.Tree, error)
+	// EditTree is Tree for a change within this transaction: the store may
+	// hand out a tree it reuses once the transaction has ended (sparing a
+	// copy of the whole tree per change), so the caller must not keep it.
+	EditTree(rcaID int64) (*tree.Tree, error)
 	// ApplyChange writes a tree change; a node or link added under a deleted number comes back.
 	ApplyChange(rcaID int64, ch TreeChange) error
 	// NodeInfo returns the author and source of a live node (ENotFound).

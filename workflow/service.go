@@ -174,7 +174,7 @@ func (s *Service) editTree(tx Tx, r *RCA, actor Actor, action string, sourceLink
 // editTreeRef is editTree with the audit entry referring to entry ref.
 func (s *Service) editTreeRef(tx Tx, r *RCA, actor Actor, action string, sourceLink string, ref int64,
 	fn func(t *tree.Tree) error) (TreeChange, *tree.Tree, error) {
-	t, err := tx.Tree(r.ID)
+	t, err := tx.EditTree(r.ID)
 	if err != nil {
 		return TreeChange{}, nil, err
 	}
