@@ -134,6 +134,34 @@ func (f *refresher) renewKept(ctx context.Context, stop context.CancelFunc, rcaI
 	}
 }
 
+// setUpLease names the lease of an RCA's channel set-up.
+func setUpLease(rcaID int64) string { return "setup:" + strconv.FormatInt(rcaID, 10) }
+
+// holdSetUp takes the lease of an RCA's channel set-up for ttl (the longest
+// a set-up runs), so that a replica finishing interrupted set-ups at start
+// never sets up a channel another replica is setting up; false when
+// another replica holds it. Without a KeptStore it always succeeds.
+func (f *refresher) holdSetUp(ctx context.Context, rcaID int64, ttl time.Duration) (release func(), ok bool) {
+	if f.shared == nil {
+		return func() {}, true
+	}
+	name := setUpLease(rcaID)
+	ok, err := f.shared.AcquireLease(ctx, name, f.holder, ttl)
+	if err != nil {
+		f.log.Warn("ask for the channel set-up lease", "rca", rcaID, "error", err)
+	}
+	if !ok {
+		return nil, false
+	}
+	return func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := f.shared.ReleaseLease(rctx, name, f.holder); err != nil {
+			f.log.Warn("release the channel set-up lease", "rca", rcaID, "error", err)
+		}
+	}, true
+}
+
 // startSweep starts sweepKept when the replicas share the redraws.
 func (f *refresher) startSweep() {
 	f.mu.Lock()

@@ -116,3 +116,42 @@ func TestRefreshSweepDrawsWhatADeadReplicaLeft(t *testing.T) {
 		t.Errorf("kept version %d, drawn %d (%v); want all drawn", v, drawn, err)
 	}
 }
+
+// Two replicas starting together on a database with an RCA whose channel
+// set-up was interrupted: one of them finishes it, with one channel and
+// one dashboard.
+func TestReplicasResumeASetUpOnce(t *testing.T) {
+	fake := slacktest.New(t, slacktest.WithSpread(5))
+	alice := fake.AddUser("alice")
+	dbPath := filepath.Join(t.TempDir(), "untangle.db")
+	ctx := testCtx(t)
+	db, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := workflow.New(db, nil).Start(ctx, workflow.Actor{UserID: alice.ID}, workflow.StartInput{Title: "Interrupted"}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	count := func() (channels, dashboards int) {
+		for _, c := range fake.Channels() {
+			if strings.HasPrefix(c.Name, "rca-") {
+				channels++
+				for _, m := range fake.Messages(c.ID) {
+					if strings.Contains(m.PlainText(), "RCA: Interrupted") {
+						dashboards++
+					}
+				}
+			}
+		}
+		return channels, dashboards
+	}
+	a := startApp(t, fake, dbPath, shareKept)
+	b := startApp(t, fake, dbPath, shareKept)
+	eventually(t, ctx, "the interrupted set-up finished", func() bool { _, d := count(); return d > 0 })
+	a.stop() // each waits for its start-up work
+	b.stop()
+	if channels, dashboards := count(); channels != 1 || dashboards != 1 {
+		t.Fatalf("%d RCA channels and %d dashboards, want one each", channels, dashboards)
+	}
+}

@@ -117,6 +117,15 @@ func (b *Bot) submitStart(ctx context.Context, r *reply, cb *slack.InteractionCa
 // ack; problems are told to the creator by DM and noted on the dashboard.
 func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) {
 	log := r.log.With("rca", rca.ID)
+	release, ok := b.kept.holdSetUp(ctx, rca.ID, b.cfg.AfterBudget+keptLeaseTTL)
+	if !ok {
+		log.Info("another replica is setting up this RCA's channel")
+		return
+	}
+	defer release()
+	if cur, err := b.svc.RCA(ctx, actor, rca.ID); err == nil && cur.ChannelID != "" {
+		return // set up meanwhile, by another replica
+	}
 	channelID, err := b.createChannel(ctx, rca)
 	if err == nil {
 		_, err = b.svc.BindChannel(r.key(ctx, "bind"), actor, rca.ID, channelID)
