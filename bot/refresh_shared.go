@@ -73,8 +73,11 @@ func (f *refresher) drawShared(ctx context.Context, rcaID int64, k *rcaKept, act
 		f.log.Warn("refresh: ask for the redraw lease", "rca", rcaID, "error", err)
 	}
 	if !ok {
+		// The holder sees the version ahead and draws again, the messages
+		// held back here after a 429 included.
+		clear(k.held)
 		if c.onlyRedraw() {
-			return true // the holder sees the version ahead and draws again
+			return true
 		}
 		f.mu.Lock()
 		c.merge(k.next)
