@@ -75,6 +75,7 @@ func (f *refresher) drawShared(ctx context.Context, rcaID int64, k *rcaKept, act
 	if !ok {
 		// The holder sees the version ahead and draws again, the messages
 		// held back here after a 429 included.
+		f.log.Debug("refresh: another replica holds the redraw lease and draws this change", "rca", rcaID)
 		clear(k.held)
 		if c.onlyRedraw() {
 			return true

@@ -156,3 +156,45 @@ func TestReplicasResumeASetUpOnce(t *testing.T) {
 		t.Fatalf("%d RCA channels and %d dashboards, want one each", channels, dashboards)
 	}
 }
+
+// A change on a replica while another holds the RCA's redraw lease is left
+// to the holder: this replica draws nothing, and once the holder is gone
+// (here: releases the lease without drawing) the sweep draws it.
+func TestRefreshLeavesTheRedrawToTheHolder(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	general := fake.AddChannel("incidents", slacktest.ChannelOptions{Members: []slacktest.User{alice}, BotMember: true})
+	dbPath := filepath.Join(t.TempDir(), "untangle.db")
+	a := startApp(t, fake, dbPath, shareKept)
+	ctx := testCtx(t)
+	ch, dash := startRCA(t, ctx, fake, alice, general.ID, "Holder")
+	db, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rca, err := workflow.New(db, nil).RCAForChannel(ctx, workflow.Actor{UserID: alice.ID}, ch.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lease := fmt.Sprintf("kept:%d", rca.ID)
+	if ok, err := db.AcquireLease(ctx, lease, "other-replica", time.Hour); err != nil || !ok {
+		t.Fatalf("take the redraw lease as another replica: %v, %v", ok, err)
+	}
+	const left = "another replica holds the redraw lease"
+	before := strings.Count(a.logs.String(), left)
+	symptomAdd(t, ctx, alice, dash, "Checkout fails for every card payment", "")
+	eventually(t, ctx, "the replica to leave the redraw to the holder", func() bool {
+		return strings.Count(a.logs.String(), left) > before
+	})
+	if m, _ := fake.Message(ch.ID, dash.TS); strings.Contains(m.PlainText(), "1 symptom") {
+		t.Fatalf("the dashboard was redrawn while another replica held the lease:\n%s", m.PlainText())
+	}
+	if err := db.ReleaseLease(ctx, lease, "other-replica"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "the sweep to draw the symptom", func() bool {
+		m, _ := fake.Message(ch.ID, dash.TS)
+		return strings.Contains(m.PlainText(), "1 symptom")
+	})
+}

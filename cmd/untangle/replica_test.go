@@ -107,6 +107,22 @@ func startRCAWith(ctx context.Context, t *testing.T, fake *slacktest.Server, u s
 	return dashboardMessage(fake, title)
 }
 
+// rcaRun is an RCA of the replica test whose team adds symptoms.
+type rcaRun struct {
+	title string
+	dash  slacktest.Message
+	team  []slacktest.User
+}
+
+// titles returns the titles of runs.
+func titles(runs []*rcaRun) []string {
+	out := make([]string, len(runs))
+	for i, r := range runs {
+		out[i] = r.title
+	}
+	return out
+}
+
 // TestReplicasOnPostgres runs three replicas of the real binary on one
 // PostgreSQL database, each Socket Mode envelope handed to one of them at
 // random, while 20 people add symptoms at once; it kills the replica that
@@ -140,15 +156,11 @@ func TestReplicasOnPostgres(t *testing.T) {
 		set.newReplica(ctx)
 	}
 
-	// Four RCAs of five people each get the symptoms; two stay without
-	// any, so they are reminded at every slot.
-	type rcaRun struct {
-		title string
-		dash  slacktest.Message
-		team  []slacktest.User
-	}
+	// Three RCAs of five people each get the symptoms; the last five say
+	// which links of a fourth hold in its challenge pass; two RCAs stay
+	// without symptoms, so they are reminded at every slot.
 	var active []*rcaRun
-	for i := range 4 {
+	for i := range 3 {
 		team := people[i*5 : i*5+5]
 		title := fmt.Sprintf("Replica outage %d", i)
 		active = append(active, &rcaRun{title: title, team: team, dash: startRCAWith(ctx, t, fake, team[0], general.ID, title, team[1:])})
@@ -157,6 +169,14 @@ func TestReplicasOnPostgres(t *testing.T) {
 	for i, title := range quiet {
 		startRCAWith(ctx, t, fake, people[i], general.ID, title, nil)
 	}
+	db, err := storage.Open(ctx, set.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := workflow.New(db, nil)
+	challenge := startChallenge(ctx, t, fake, svc, general.ID, people[15:])
+	challenge.loadCards(ctx, t, db)
 
 	var mu sync.Mutex
 	ackedSymptoms := map[string]map[string]bool{} // RCA title → symptom texts acknowledged
@@ -165,6 +185,11 @@ func TestReplicasOnPostgres(t *testing.T) {
 	stopActing := time.Now().Add(20 * time.Second)
 	var wg sync.WaitGroup
 	for i, u := range people {
+		if i >= 15 {
+			urng := rand.New(rand.NewPCG(seed, uint64(i)))
+			wg.Go(func() { challenge.act(ctx, u, urng, stopActing) })
+			continue
+		}
 		run := active[i/5]
 		pause := time.Duration(300+rng.IntN(500)) * time.Millisecond
 		wg.Add(1)
@@ -218,12 +243,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 	}
 
 	// The kept messages converge on what is stored.
-	db, err := storage.Open(ctx, set.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	svc := workflow.New(db, nil)
+	challenge.check(ctx, t, fake, svc)
 	total := 0
 	for _, run := range active {
 		n := checkSymptomsOnce(t, set.db, run.team[0].ID, run.dash.Channel, ackedSymptoms[run.title])
@@ -251,12 +271,13 @@ func TestReplicasOnPostgres(t *testing.T) {
 	for _, title := range quiet {
 		acked[title] = true
 	}
+	acked[challenge.title] = true
 	checkExactlyOnce(t, set.db, people[0].ID, acked, fake)
 	for _, title := range quiet {
 		checkRemindersOnce(ctx, t, svc, fake, title, leaderDied, true)
 	}
-	for _, run := range active {
-		checkRemindersOnce(ctx, t, svc, fake, run.title, leaderDied, false)
+	for _, title := range append(titles(active), challenge.title) {
+		checkRemindersOnce(ctx, t, svc, fake, title, leaderDied, false)
 	}
 	for _, r := range live {
 		r.stop()
