@@ -115,8 +115,8 @@ func (f *refresher) drawShared(ctx context.Context, rcaID int64, k *rcaKept, act
 	return true
 }
 
-// renewKept renews an RCA's redraw lease until ctx ends, and ends the run
-// (stop) when a renewal fails: another replica may draw by then.
+// renewKept renews an RCA's lease name until ctx ends, and calls stop when
+// a renewal fails: another replica may take the work over by then.
 func (f *refresher) renewKept(ctx context.Context, stop context.CancelFunc, rcaID int64, name string) {
 	tick := time.NewTicker(keptLeaseTTL / 3)
 	defer tick.Stop()
@@ -131,7 +131,7 @@ func (f *refresher) renewKept(ctx context.Context, stop context.CancelFunc, rcaI
 			return
 		}
 		if !ok {
-			f.log.Warn("refresh: lost the redraw lease; the run stops", "rca", rcaID, "error", err)
+			f.log.Warn("refresh: lost a lease; its work stops", "rca", rcaID, "lease", name, "error", err)
 			stop()
 			return
 		}
@@ -141,23 +141,30 @@ func (f *refresher) renewKept(ctx context.Context, stop context.CancelFunc, rcaI
 // setUpLease names the lease of an RCA's channel set-up.
 func setUpLease(rcaID int64) string { return "setup:" + strconv.FormatInt(rcaID, 10) }
 
-// holdSetUp takes the lease of an RCA's channel set-up for ttl (the longest
-// a set-up runs), so that a replica finishing interrupted set-ups at start
-// never sets up a channel another replica is setting up; false when
-// another replica holds it. Without a KeptStore it always succeeds.
-func (f *refresher) holdSetUp(ctx context.Context, rcaID int64, ttl time.Duration) (release func(), ok bool) {
+// holdSetUp takes the lease of an RCA's channel set-up and renews it until
+// release, so that a replica finishing interrupted set-ups never sets up a
+// channel another replica is setting up; false when another replica holds
+// it. Without a KeptStore it always succeeds.
+func (f *refresher) holdSetUp(ctx context.Context, rcaID int64) (release func(), ok bool) {
 	if f.shared == nil {
 		return func() {}, true
 	}
 	name := setUpLease(rcaID)
-	ok, err := f.shared.AcquireLease(ctx, name, f.holder, ttl)
+	ok, err := f.shared.AcquireLease(ctx, name, f.holder, keptLeaseTTL)
 	if err != nil {
 		f.log.Warn("ask for the channel set-up lease", "rca", rcaID, "error", err)
 	}
 	if !ok {
 		return nil, false
 	}
+	rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	renewed := make(chan struct{})
+	// A set-up half done is not stopped: what it did is bound to the RCA
+	// step by step, and a lost lease only lets another replica resume it.
+	go func() { defer close(renewed); f.renewKept(rctx, func() {}, rcaID, name) }()
 	return func() {
+		stop()
+		<-renewed
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		if err := f.shared.ReleaseLease(rctx, name, f.holder); err != nil {

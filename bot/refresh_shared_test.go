@@ -198,3 +198,28 @@ func TestRefreshLeavesTheRedrawToTheHolder(t *testing.T) {
 		return strings.Contains(m.PlainText(), "1 symptom")
 	})
 }
+
+// An interrupted channel set-up whose lease a dead replica still holds is
+// finished by a replica that starts meanwhile, once that lease expired.
+func TestReplicasResumeASetUpADeadReplicaHeld(t *testing.T) {
+	fake := slacktest.New(t)
+	alice := fake.AddUser("alice")
+	dbPath := filepath.Join(t.TempDir(), "untangle.db")
+	ctx := testCtx(t)
+	db, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rca, err := workflow.New(db, nil).Start(ctx, workflow.Actor{UserID: alice.ID}, workflow.StartInput{Title: "Held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.AcquireLease(ctx, fmt.Sprintf("setup:%d", rca.ID), "dead-replica", 2*time.Second); err != nil || !ok {
+		t.Fatalf("take the set-up lease as the dead replica: %v, %v", ok, err)
+	}
+	startApp(t, fake, dbPath, shareKept)
+	if _, err := waitForMessage(ctx, fake, func(m slacktest.Message) bool { return strings.Contains(m.PlainText(), "RCA: Held") }); err != nil {
+		t.Fatalf("the set-up was not resumed: %v", err)
+	}
+}
