@@ -42,14 +42,14 @@ const (
 	// keptLeaseTTL is how long one grant of an RCA's redraw lease lasts;
 	// the run renews it every keptLeaseTTL/3. A replica that dies in a run
 	// holds up that RCA's redraws this long at most.
-	keptLeaseTTL = 10 * time.Second
+	keptLeaseTTL = 6 * time.Second
 	// keptRetry is how often a replica asks again for the lease of an RCA
 	// whose change carries more than a redraw (a walk to repost, a picture
 	// to post), which only this replica knows.
 	keptRetry = 250 * time.Millisecond
 	// keptSweep is how often each replica looks for RCAs whose redraw a
 	// dead replica left undone.
-	keptSweep = 5 * time.Second
+	keptSweep = 3 * time.Second
 )
 
 // keptLease names the lease of an RCA's redraws.
