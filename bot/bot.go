@@ -49,6 +49,10 @@ type Config struct {
 	// replicas on one database exactly one sends reminders. nil means this
 	// process is the only one and always runs them.
 	Leader *Leader
+	// Kept, when set, makes the replicas on one database take turns at each
+	// RCA's redraws of the kept messages, and redraw those a dead replica
+	// left behind. nil means this process is the only one drawing them.
+	Kept KeptStore
 	// Tracker, when set, is the team's tracker where fixes become tickets
 	// (bot/ticket.go); nil means fixes stay in Slack.
 	Tracker workflow.Tracker
@@ -118,6 +122,12 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	b.tickets = newTicketDesk(cfg)
 	b.kept = newRefresher(api, svc, cfg.Refs, cfg.Logger)
 	b.kept.closedRedraw = b.redrawCanvas
+	if cfg.Kept != nil {
+		b.kept.shared, b.kept.holder = cfg.Kept, HolderID()
+		if cfg.Leader != nil {
+			b.kept.holder = cfg.Leader.Holder()
+		}
+	}
 	b.rt = b.buildRoutes()
 	return b, nil
 }
@@ -143,6 +153,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		}
 	}
 	defer b.startReminders(ctx)()
+	b.kept.startSweep()
 	defer b.startTicketJob(ctx)()
 	started := time.Now()
 	b.inflight.Add(1)

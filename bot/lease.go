@@ -62,6 +62,8 @@ type Leader struct {
 	now    func() time.Time
 	log    *slog.Logger
 
+	gained chan struct{} // a value after each gain, for work that starts at once
+
 	mu    sync.Mutex
 	until time.Time // the lease is ours until then; zero when it is not
 	terms uint64    // how many times the lease was gained, to tell takeovers apart
@@ -76,7 +78,7 @@ func NewLeader(l Leases, name, holder string, now func() time.Time, log *slog.Lo
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Leader{leases: l, name: name, holder: holder, now: now, log: log}
+	return &Leader{leases: l, name: name, holder: holder, now: now, log: log, gained: make(chan struct{}, 1)}
 }
 
 // Holder returns this process's holder id.
@@ -98,6 +100,10 @@ func (l *Leader) Renew(ctx context.Context) bool {
 	case ok && !wasHeld:
 		l.terms++
 		l.log.Info("lease gained; running the scheduled work", "lease", l.name, "holder", l.holder)
+		select {
+		case l.gained <- struct{}{}:
+		default:
+		}
 	case !ok && wasHeld:
 		l.log.Warn("lease lost; scheduled work stops", "lease", l.name, "holder", l.holder)
 	}
@@ -107,6 +113,10 @@ func (l *Leader) Renew(ctx context.Context) bool {
 	}
 	return ok
 }
+
+// Gained receives a value after the lease was gained, so the leased work
+// can start at once (a takeover's catch-up) rather than at its next tick.
+func (l *Leader) Gained() <-chan struct{} { return l.gained }
 
 // Held reports whether this process holds the lease now, and the term it
 // holds it in: a term that changed since the last look means the lease was

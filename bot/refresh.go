@@ -94,6 +94,10 @@ type refresher struct {
 	// messages (the report canvas); a 429 it returns holds it back until
 	// Slack's Retry-After has passed, then the loop draws it again.
 	closedRedraw func(ctx context.Context, actor workflow.Actor, rcaID int64) error
+	// shared, when set, makes the replicas on one database take turns at
+	// each RCA's redraws, as holder (bot/refresh_shared.go).
+	shared KeptStore
+	holder string
 
 	base   context.Context
 	cancel context.CancelFunc
@@ -156,19 +160,28 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 		f.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(f.base, refreshBudget)
-		f.safely(rcaID, func() { f.redraw(withOwnRateLimits(ctx), rcaID, k, actor, c) })
-		for _, job := range c.jobs {
-			f.safely(rcaID, func() { job(ctx) })
+		wait = f.settle
+		if f.shared == nil {
+			f.draw(ctx, rcaID, k, actor, c)
+		} else if !f.drawShared(ctx, rcaID, k, actor, c) {
+			wait = keptRetry
 		}
 		cancel()
 		if stopping {
 			f.finish(rcaID, k)
 			return
 		}
-		wait = f.settle
 		if next, ok := k.nextHeld(); ok {
 			wait = max(time.Until(next), f.settle)
 		}
+	}
+}
+
+// draw redraws an RCA's kept messages and then runs the change's jobs.
+func (f *refresher) draw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change) {
+	f.safely(rcaID, func() { f.redraw(withOwnRateLimits(ctx), rcaID, k, actor, c) })
+	for _, job := range c.jobs {
+		f.safely(rcaID, func() { job(ctx) })
 	}
 }
 

@@ -113,7 +113,29 @@ func (b *Bot) startReminders(ctx context.Context) (stop func()) {
 	}
 	c.Start()
 	b.log.Info("reminders scheduled", "default", b.defaultSpec(), "zone", b.cfg.Location.String())
-	return func() { <-c.Stop().Done() }
+	// A replica that gains the lease ticks at once: a takeover catches up
+	// within the lease's time, not at the next minute.
+	quit, ticked := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ticked)
+		var gained <-chan struct{}
+		if b.cfg.Leader != nil {
+			gained = b.cfg.Leader.Gained()
+		}
+		for {
+			select {
+			case <-quit:
+				return
+			case <-gained:
+				s.tick(tickCtx)
+			}
+		}
+	}()
+	return func() {
+		close(quit)
+		<-ticked
+		<-c.Stop().Done()
+	}
 }
 
 // tick runs one firing: it finds the open RCAs and reminds each whose own

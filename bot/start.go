@@ -115,8 +115,18 @@ func (b *Bot) submitStart(ctx context.Context, r *reply, cb *slack.InteractionCa
 // setUpChannel creates the RCA's channel, invites people, sets topic,
 // purpose and bookmark, and posts and pins the dashboard. It runs after the
 // ack; problems are told to the creator by DM and noted on the dashboard.
-func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) {
+// It returns false, doing nothing, while another replica is setting the
+// RCA up.
+func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, rca *workflow.RCA) bool {
 	log := r.log.With("rca", rca.ID)
+	release, ok := b.kept.holdSetUp(ctx, rca.ID)
+	if !ok {
+		return false
+	}
+	defer release()
+	if cur, err := b.svc.RCA(ctx, actor, rca.ID); err == nil && cur.ChannelID != "" {
+		return true // set up meanwhile, by another replica
+	}
 	channelID, err := b.createChannel(ctx, rca)
 	if err == nil {
 		_, err = b.svc.BindChannel(r.key(ctx, "bind"), actor, rca.ID, channelID)
@@ -124,7 +134,7 @@ func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, 
 	if err != nil {
 		log.Error("could not create the RCA channel", "error", err)
 		b.dm(ctx, log, actor.UserID, fmt.Sprintf(":warning: I saved the RCA *%s*, but could not create its channel (%s). An admin may need to allow the app to create channels; then run `/rca start` again.", Escape(rca.Title), Escape(err.Error())))
-		return
+		return true
 	}
 	rca.ChannelID = channelID
 	uninvited := b.invite(ctx, log, channelID, rca.Participants)
@@ -137,6 +147,7 @@ func (b *Bot) setUpChannel(ctx context.Context, r *reply, actor workflow.Actor, 
 	if err := b.postDashboard(ctx, actor, rca); err != nil {
 		log.Error("post the dashboard", "error", err)
 	}
+	return true
 }
 
 // resumeSetUps finishes, at start, the channel set-up of RCAs saved before
@@ -151,6 +162,7 @@ func (b *Bot) resumeSetUps(ctx context.Context, started time.Time) {
 		b.log.Error("look for unfinished channel set-ups", "error", err)
 		return
 	}
+	var waiting []*workflow.RCA
 	for i := range rcas {
 		rca := &rcas[i]
 		if rca.ChannelID != "" {
@@ -162,10 +174,28 @@ func (b *Bot) resumeSetUps(ctx context.Context, started time.Time) {
 		if rca.CreatedAt.After(started) {
 			continue
 		}
-		r := &reply{envelopeID: fmt.Sprintf("resume-rca-%d", rca.ID), log: b.log.With("rca", rca.ID, "resume", true)}
-		r.log.Info("finishing an interrupted channel set-up")
-		b.setUpChannel(ctx, r, workflow.Actor{UserID: rca.Creator}, rca)
+		b.log.Info("finishing an interrupted channel set-up", "rca", rca.ID)
+		if !b.resumeSetUp(ctx, rca) {
+			waiting = append(waiting, rca)
+		}
 	}
+	// Another replica is setting these up, or died doing it: wait until
+	// it is done, or until its lease expires and this replica resumes.
+	for len(waiting) > 0 {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(keptLeaseTTL / 2):
+		}
+		waiting = slices.DeleteFunc(waiting, func(rca *workflow.RCA) bool { return b.resumeSetUp(ctx, rca) })
+	}
+}
+
+// resumeSetUp finishes one interrupted channel set-up; false when another
+// replica holds it.
+func (b *Bot) resumeSetUp(ctx context.Context, rca *workflow.RCA) bool {
+	r := &reply{envelopeID: fmt.Sprintf("resume-rca-%d", rca.ID), log: b.log.With("rca", rca.ID, "resume", true)}
+	return b.setUpChannel(ctx, r, workflow.Actor{UserID: rca.Creator}, rca)
 }
 
 // createChannel creates rca-YYYY-MM-DD-<slug>, adding a suffix while the name is taken.

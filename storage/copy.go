@@ -10,7 +10,7 @@ import (
 // copiedTables are the tables CopyTo copies, each after those it refers to.
 // schema_migrations is the target's own, and leases belong to the processes
 // of the source, which are stopped.
-var copiedTables = []string{"rcas", "participants", "nodes", "groups", "group_causes", "walk_skips", "reviews",
+var copiedTables = []string{"rcas", "kept_versions", "participants", "nodes", "groups", "group_causes", "walk_skips", "reviews",
 	"reservations", "fixes", "core_causes", "reminders", "slack_refs", "deliveries", "audit_log",
 	"weblink_key", "weblink_revocations", "fix_tickets"}
 

@@ -54,6 +54,9 @@ func seed(tb testing.TB, db *storage.DB) int64 {
 	if err := db.PutRef(ctx, r.ID, "dashboard_ts", "1700000000.000100"); err != nil {
 		tb.Fatal(err)
 	}
+	if _, err := db.BumpKept(ctx, r.ID, "UA"); err != nil {
+		tb.Fatal(err)
+	}
 	update(tb, db, func(tx workflow.Tx) error {
 		if err := tx.SetSkip(r.ID, 2, true); err != nil {
 			return err

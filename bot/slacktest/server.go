@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -43,6 +44,8 @@ type config struct {
 	limits             map[string]Limit
 	freePlan           bool     // channel canvases unavailable
 	missingScopes      []string // scopes the bot token lacks
+	spread             bool     // hand each envelope to a connection at random
+	spreadSeed         uint64
 }
 
 // Option changes how a Server behaves.
@@ -64,6 +67,15 @@ func WithAckTimeout(d time.Duration) Option { return func(c *config) { c.ackTime
 // redelivered (default 3 s) and how many redeliveries follow (default 3).
 func WithRedelivery(d time.Duration, times int) Option {
 	return func(c *config) { c.redeliveryInterval, c.maxRedeliveries = d, times }
+}
+
+// WithSpread hands each envelope to one of the app's open connections at
+// random, from a generator seeded with seed, as Slack does with an app that
+// runs several replicas; an unacked events_api envelope is redelivered to
+// another connection when there is one. Without it every envelope goes to
+// the newest connection, as a single process that reconnects expects.
+func WithSpread(seed uint64) Option {
+	return func(c *config) { c.spread, c.spreadSeed = true, seed }
 }
 
 // WithTriggerTTL sets how long a trigger_id stays valid (default 3 s).
@@ -168,6 +180,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		respURLs: map[string]*responseURL{},
 	}
 	s.sock = newSockState()
+	s.sock.rng = rand.New(rand.NewPCG(cfg.spreadSeed, 0x736c61636b)) // used only with WithSpread
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("new server: listen on loopback: %w", err)

@@ -2,11 +2,13 @@ package slacktest
 
 import (
 	"context"
-	"crypto/rand"
+	crand "crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +35,9 @@ type sockState struct {
 	deliveries map[string]int
 	acked      map[string]bool
 	pauseUntil time.Time
+	rng        *rand.Rand     // picks connections under WithSpread
+	lastConn   map[string]int // envelope id → the connection it last went to
+	perConn    map[int]int    // connection id → envelopes sent to it
 }
 
 // newSockState returns an empty Socket Mode state.
@@ -40,6 +45,7 @@ func newSockState() sockState {
 	return sockState{
 		tickets: map[string]bool{}, conns: map[int]*wsConn{},
 		pending: map[string]chan json.RawMessage{}, deliveries: map[string]int{}, acked: map[string]bool{},
+		lastConn: map[string]int{}, perConn: map[int]int{},
 	}
 }
 
@@ -73,7 +79,7 @@ func (c *wsConn) ping() error {
 // newUUID returns a random RFC 4122 version 4 UUID.
 func newUUID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:])
+	_, _ = crand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
@@ -302,6 +308,47 @@ func (s *Server) liveConnLocked() *wsConn {
 	return best
 }
 
+// pickConnLocked returns the connection an envelope goes to: the newest
+// live one, or under WithSpread one at random, avoiding the one the
+// envelope last went to when another is open. Callers hold s.mu.
+func (s *Server) pickConnLocked(envelopeID string) *wsConn {
+	if !s.cfg.spread {
+		return s.liveConnLocked()
+	}
+	var live []*wsConn
+	for _, c := range s.sock.conns {
+		if !c.draining {
+			live = append(live, c)
+		}
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	sort.Slice(live, func(i, j int) bool { return live[i].id < live[j].id }) // map order is not seeded
+	if last, ok := s.sock.lastConn[envelopeID]; ok && len(live) > 1 {
+		others := live[:0:0]
+		for _, c := range live {
+			if c.id != last {
+				others = append(others, c)
+			}
+		}
+		live = others
+	}
+	return live[s.sock.rng.IntN(len(live))]
+}
+
+// EnvelopesPerConnection returns how many envelopes each connection the app
+// ever opened was sent, in the order they connected.
+func (s *Server) EnvelopesPerConnection() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int, s.sock.nextConn)
+	for id, n := range s.sock.perConn {
+		out[id-1] = n
+	}
+	return out
+}
+
 // envelope is a Slack → app Socket Mode message.
 type envelope struct {
 	EnvelopeID             string `json:"envelope_id"`
@@ -319,7 +366,11 @@ func (s *Server) send(ctx context.Context, env envelope) (<-chan json.RawMessage
 		return nil, fmt.Errorf("send %s envelope: %w", env.Type, err)
 	}
 	s.mu.Lock()
-	c := s.liveConnLocked()
+	c := s.pickConnLocked(env.EnvelopeID)
+	if c != nil {
+		s.sock.lastConn[env.EnvelopeID] = c.id
+		s.sock.perConn[c.id]++
+	}
 	ch, ok := s.sock.pending[env.EnvelopeID]
 	if !ok {
 		ch = make(chan json.RawMessage, 1)

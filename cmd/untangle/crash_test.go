@@ -43,11 +43,12 @@ type crashRig struct {
 	env      []string // more settings, NAME=value
 }
 
-// buildBinary compiles untangle into dir, as the Dockerfile does (CGO, -trimpath).
-func buildBinary(t *testing.T, dir string) string {
+// buildBinary compiles untangle into dir, as the Dockerfile does (CGO,
+// -trimpath), with the build tags given.
+func buildBinary(t *testing.T, dir string, tags ...string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "untangle")
-	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags="+strings.Join(tags, ","), "-o", bin, ".")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -60,12 +60,16 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger) error {
 	}
 	defer web.close()
 	leader := bot.NewLeader(db, bot.SchedulerLease, bot.HolderID(), nil, log)
-	b, err := bot.New(bot.Config{
+	bcfg := bot.Config{
 		BotToken: cfg.BotToken, AppToken: cfg.AppToken, APIURL: cfg.APIURL,
 		Location: cfg.TimeZone, Logger: log,
 		RemindCron: cfg.RemindCron, Refs: db, WebLink: web.link, Leader: leader,
 		Tracker: cfg.Tracker.Tracker, TrackerSync: cfg.Tracker.Sync,
-	}, svc)
+	}
+	if db.Backend() == storage.Postgres { // replicas may share it: they take turns at the redraws
+		bcfg.Kept = db
+	}
+	b, err := bot.New(bcfg, svc)
 	if err != nil {
 		return err
 	}
