@@ -44,6 +44,9 @@ type Config struct {
 	// messages with a tree picture then get an "Open in browser" button.
 	// nil when there is no web view (UNTANGLE_PUBLIC_URL unset).
 	WebLink func(ctx context.Context, rcaID int64) (string, error)
+	// PaceClock is the time the bot paces its Web API calls by; the zero
+	// value means real time.
+	PaceClock PaceClock
 	// Leader, when set, holds the lease of the scheduled work: the
 	// scheduler ticks only while it holds the lease, so of several
 	// replicas on one database exactly one sends reminders. nil means this
@@ -97,7 +100,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	ops := newOps()
-	cfg.HTTPClient = ops.wrapClient(cfg.HTTPClient) // metrics and retries (metrics.go, retry.go)
+	cfg.HTTPClient = ops.wrapClient(cfg.HTTPClient, cfg.PaceClock) // metrics and retries (metrics.go, retry.go)
 	opts := []slack.Option{slack.OptionAppLevelToken(cfg.AppToken), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))

@@ -32,6 +32,29 @@ func TestOpenInBrowserButton(t *testing.T) {
 	}
 }
 
+// TestOpenInBrowserOnFixOutcome: the message of a proposed fix, which the
+// Future Reality Tree picture follows, carries the link button too.
+func TestOpenInBrowserOnFixOutcome(t *testing.T) {
+	ctx := testCtx(t)
+	const url = "https://untangle.example.com/rca/1/tree?exp=1900000000&sig=abc"
+	w := newRenderWorld(t, ctx, func(c *bot.Config) {
+		c.WebLink = func(context.Context, int64) (string, error) { return url, nil }
+	})
+	w.toPlanFixes(t, ctx)
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), planFixesButton); err != nil {
+		t.Fatal(err)
+	}
+	core := w.waitMessages(t, ctx, "Propose fix", 1)
+	outcome := proposeFixVia(t, ctx, w, w.carol, core, "Quality KPIs weigh as much as delivery speed", "bob")
+	blocks := strings.ReplaceAll(string(outcome.Blocks), `\u0026`, "&")
+	if !strings.Contains(blocks, `"url":"`+url+`"`) || !strings.Contains(outcome.PlainText(), "Open in browser") {
+		t.Errorf("the fix outcome has no link button to %s:\n%s", url, outcome.Blocks)
+	}
+	if !strings.Contains(blocks, "Status: proposed") {
+		t.Errorf("the link button pushed the status menu out:\n%s", outcome.Blocks)
+	}
+}
+
 // TestRevokeLinksCommand: /rca revoke-links is the facilitator's, and once
 // run the web links made before are refused while new ones work.
 func TestRevokeLinksCommand(t *testing.T) {
