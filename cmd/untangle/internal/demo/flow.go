@@ -89,11 +89,12 @@ func (p *player) answer(ctx context.Context, u slacktest.User, walk slacktest.Me
 			fresh = append(fresh, c)
 		}
 	}
-	if len(existing) > 1 {
+	fields := []string{"Existing node", "Another existing node"}
+	if len(existing) > len(fields) {
 		return fmt.Errorf("the demo cannot pick %d existing causes in one answer: %q", len(existing), existing)
 	}
-	for _, c := range existing {
-		if err := u.Select(ctx, v, "Existing node", typed(c)); err != nil {
+	for i, c := range existing {
+		if err := u.Select(ctx, v, fields[i], typed(c)); err != nil {
 			return err
 		}
 	}
