@@ -60,11 +60,12 @@ func runDemo(ctx context.Context, args []string, io stdio) int {
 	}
 	page, logs, err := playDemo(ctx, src, exampleTitle(src, *example), filepath.Base(*example))
 	if err != nil {
-		fmt.Fprintf(io.err, "untangle demo: %v\nbot log:\n%s", err, logs)
+		fmt.Fprintf(io.err, "untangle demo: %v\nthe end of the bot's log:\n%s", err, lastLines(logs, 40))
 		return exitInput
 	}
 	path := filepath.Join(*out, "index.html")
-	if err := os.MkdirAll(*out, 0o755); err == nil {
+	err = os.MkdirAll(*out, 0o755)
+	if err == nil {
 		err = os.WriteFile(path, page, 0o644)
 	}
 	if err != nil {
@@ -142,6 +143,12 @@ func playDemo(ctx context.Context, src []byte, title, name string) ([]byte, stri
 	}
 	page, err := transcript.Render(doc)
 	return page, logs.String(), err
+}
+
+// lastLines is the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "")
 }
 
 // lockedBuffer is a log sink safe for the bot's goroutines.

@@ -112,9 +112,7 @@ func (p *player) waitDashboard(ctx context.Context, want string) error {
 func (p *player) click(ctx context.Context, u slacktest.User, msg slacktest.Message, button string, show bool) error {
 	var on *slacktest.Message
 	if show {
-		if cur, ok := p.fake.Message(msg.Channel, msg.TS); ok {
-			on = &cur
-		}
+		on = &msg
 	}
 	thread := ""
 	if msg.IsReply() {

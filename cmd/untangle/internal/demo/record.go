@@ -41,7 +41,7 @@ func (p *player) settle(ctx context.Context) error {
 // failed reports the first failure Slack would have shown, if any.
 func (p *player) failed() error {
 	if fs := p.fake.Failures(); len(fs) > 0 {
-		return fmt.Errorf("Slack saw a failure: %s %s: %s", fs[0].Kind, fs[0].Type, fs[0].Detail)
+		return fmt.Errorf("the fake Slack saw a failure: %s %s: %s", fs[0].Kind, fs[0].Type, fs[0].Detail)
 	}
 	return nil
 }
@@ -54,8 +54,12 @@ func (p *player) act(ctx context.Context, u slacktest.User, channel, thread, wha
 	}
 	p.clock.Advance(p.step)
 	a := transcript.Act{At: p.clock.Now(), User: u.ID, What: what}
-	if on != nil {
-		m := message(*on)
+	if on != nil { // as it looks now that the bot has settled
+		cur, ok := p.fake.Message(on.Channel, on.TS)
+		if !ok {
+			cur = *on
+		}
+		m := message(cur)
 		a.On = &m
 	}
 	if modal != nil {
