@@ -33,7 +33,7 @@ type Options struct {
 	Clock   *Clock        // moved by the script; the bot and the fake read it
 	Example []byte        // the example tree, in statements
 	Title   string        // the RCA's title
-	Quiet   time.Duration // how long Slack must see no call before the next act; 0 means 100 ms
+	Quiet   time.Duration // how long Slack must see no call before the next act; 0 means 60 ms
 	Busy    func() bool   // reports whether the bot has work waiting (a redraw); nil means never
 	Intro   string        // shown under the transcript's title
 }
@@ -67,7 +67,7 @@ func Play(ctx context.Context, o Options) (*transcript.Doc, error) {
 	}
 	p := &player{Team: o.Team, fake: o.Fake, clock: o.Clock, plan: pl, quiet: o.Quiet, busy: o.Busy, step: 20 * time.Second, known: map[string]bool{}}
 	if p.quiet == 0 {
-		p.quiet = 100 * time.Millisecond
+		p.quiet = 60 * time.Millisecond
 	}
 	if p.busy == nil {
 		p.busy = func() bool { return false }
