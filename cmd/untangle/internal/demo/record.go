@@ -154,7 +154,8 @@ func (p *player) channel(ch slacktest.Channel) transcript.Channel {
 			m.Replies = sorted(replies[m.TS])
 		}
 	}
-	return transcript.Channel{ID: ch.ID, Name: ch.Name, Topic: ch.Topic, Entries: sorted(top)}
+	canvas, _ := p.fake.ChannelCanvas(ch.ID)
+	return transcript.Channel{ID: ch.ID, Name: ch.Name, Topic: ch.Topic, Entries: sorted(top), Canvas: canvas}
 }
 
 // doc builds the whole transcript.

@@ -24,6 +24,7 @@ type Doc struct {
 type Channel struct {
 	ID, Name, Topic string
 	Entries         []Entry // in time order
+	Canvas          string  // the channel canvas (Markdown) as it finally read, "" when none
 }
 
 // Entry is either a message or something a person did.

@@ -55,8 +55,17 @@ func (c context) mrkdwn(s string) []node {
 			continue
 		case strings.HasPrefix(line, "• ") || strings.HasPrefix(line, "- "):
 			var items []node
-			for ; i < len(lines) && (strings.HasPrefix(lines[i], "• ") || strings.HasPrefix(lines[i], "- ")); i++ {
-				items = append(items, node{Tag: "li", Kids: c.inline(lines[i][strings.Index(lines[i], " ")+1:])})
+			for ; i < len(lines); i++ {
+				switch l := lines[i]; {
+				case strings.HasPrefix(l, "• ") || strings.HasPrefix(l, "- "):
+					items = append(items, node{Tag: "li", Kids: c.inline(l[strings.Index(l, " ")+1:])})
+					continue
+				case continues(l):
+					li := &items[len(items)-1]
+					li.Kids = append(append(li.Kids, node{Tag: "br"}), c.inline(strings.TrimLeft(l, " "))...)
+					continue
+				}
+				break
 			}
 			i--
 			out = append(out, node{Tag: "ul", Kids: items})
@@ -68,6 +77,12 @@ func (c context) mrkdwn(s string) []node {
 		out = append(out, c.inline(line)...)
 	}
 	return out
+}
+
+// continues reports whether a line goes on with the list item above it:
+// the next step of an IF … THEN chain, or an indented line.
+func continues(line string) bool {
+	return strings.HasPrefix(line, "IF ") || strings.HasPrefix(line, "THEN ") || strings.HasPrefix(line, "  ")
 }
 
 // plain formats plain_text: only :emoji: is drawn.

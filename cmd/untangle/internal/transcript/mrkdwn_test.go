@@ -36,6 +36,7 @@ func TestMrkdwn(t *testing.T) {
 		{"```\nline 1\n*not bold*\n```", "pre(\nline 1\n*not bold*\n)"},
 		{">quoted *text*\nafter", "quote(quoted b(text))after"},
 		{"• one\n• two", "ul(li(one)li(two))"},
+		{"• IF [a] THEN [b]\nIF [b] THEN [c]\n• IF [d] THEN [c]\nafter", "ul(li(IF [a] THEN [b]|IF [b] THEN [c])li(IF [d] THEN [c]))after"},
 		{"hi <@U1> and <@U9>", "hi mention(@alice) and mention(@U9)"},
 		{"<#C1|incidents> <!here>", "mention(#incidents) mention(@here)"},
 		{"<https://example.com/a|the page> <https://example.com/b>", "link(the page→) link(example.com/b→)"},

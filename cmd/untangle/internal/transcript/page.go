@@ -43,13 +43,14 @@ img.pic{max-width:100%;border:1px solid #ddd;border-radius:6px;margin-top:6px;di
 .modal>.mf{padding:10px 16px;border-top:1px solid #eee;text-align:right}
 .lbl{font-weight:700;font-size:14px}.opt{color:#616061;font-weight:400}.hint{color:#616061;font-size:12px}
 .inp{border:1px solid #bbb;border-radius:4px;padding:6px 8px;margin:4px 0;min-height:20px;white-space:pre-wrap;font-size:14px}
-.inp.empty{color:#999}.choice{font-size:14px;margin:2px 0}
+.inp.empty{color:#999}
+.canvas{margin:10px 20px 20px;border:1px solid #ddd;border-radius:8px}.canvas .ct{padding:8px 12px;font-weight:900;border-bottom:1px solid #eee}.canvas pre{border:0;margin:0;background:#fff;font-size:13px}.choice{font-size:14px;margin:2px 0}
 </style>
 </head>
 <body><main>
 <div class="top"><h1>{{.Title}}</h1>{{with .Intro}}<p>{{.}}</p>{{end}}</div>
 {{range .Channels}}<section class="chan"><h2># {{.Name}}{{with .Topic}}<small>{{.}}</small>{{end}}</h2>
-{{template "entries" .Entries}}</section>
+{{template "entries" .Entries}}{{with .Canvas}}<div class="canvas"><div class="ct">📄 Channel canvas</div><pre>{{.}}</pre></div>{{end}}</section>
 {{end}}</main></body></html>
 {{define "entries"}}{{range .}}{{if .Msg}}{{template "msg" .Msg}}{{else if .Act}}{{template "act" .Act}}{{end}}{{end}}{{end}}
 {{define "msg"}}<div class="msg{{if .Ephemeral}} eph{{end}}" id="{{.Anchor}}"><div class="av{{if .Bot}} bot{{end}}">{{initial .Author}}</div><div class="body">

@@ -44,8 +44,8 @@ type vModal struct {
 
 // vChannel is a channel ready for the templates.
 type vChannel struct {
-	Name, Topic string
-	Entries     []vEntry
+	Name, Topic, Canvas string
+	Entries             []vEntry
 }
 
 // page is what the page template draws.
@@ -63,7 +63,7 @@ func Render(d *Doc) ([]byte, error) {
 	r := renderer{context: context{users: d.Users}, doc: d, loc: loc}
 	p := page{Title: d.Title, Intro: d.Intro}
 	for _, ch := range d.Channels {
-		p.Channels = append(p.Channels, vChannel{Name: ch.Name, Topic: ch.Topic, Entries: r.entries(ch.Entries)})
+		p.Channels = append(p.Channels, vChannel{Name: ch.Name, Topic: ch.Topic, Canvas: ch.Canvas, Entries: r.entries(ch.Entries)})
 	}
 	var buf bytes.Buffer
 	if err := pageTemplate.Execute(&buf, p); err != nil {
