@@ -58,6 +58,10 @@ func runDemo(ctx context.Context, args []string, io stdio) int {
 		fmt.Fprintf(io.err, "untangle demo: %v\n(run it from the repository's root, or give --example FILE)\n", err)
 		return exitInput
 	}
+	if err := demo.Check(src); err != nil {
+		fmt.Fprintf(io.err, "untangle demo: %s: %v\n", *example, err)
+		return exitInput
+	}
 	page, logs, err := playDemo(ctx, src, exampleTitle(src, *example), filepath.Base(*example))
 	if err != nil {
 		fmt.Fprintf(io.err, "untangle demo: %v\nthe end of the bot's log:\n%s", err, lastLines(logs, 40))

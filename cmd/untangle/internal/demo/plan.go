@@ -12,7 +12,7 @@ import (
 type plan struct {
 	title    string
 	symptoms []string        // the UDEs, in order
-	paste    string          // the one statement pasted, "" when none
+	paste    string          // the statements pasted (one for the bundled example), "" when none
 	walk     map[string]step // the walk's answers, by the text of the node asked about
 	premise  *premise        // the reservation raised and repaired; nil when the tree has no AND link
 	links    int             // cause groups of the finished tree: the challenge pass's cards
@@ -48,24 +48,23 @@ func newPlan(title string, t *tree.Tree) (*plan, error) {
 	for _, n := range udes {
 		p.symptoms = append(p.symptoms, n.Text)
 	}
-	var pasted *tree.Group
-	for i := len(udes) - 1; i >= 0 && pasted == nil; i-- {
-		if gs := t.GroupsInto(udes[i].ID); len(gs) == 1 {
-			pasted = gs[0]
+	pasted := pastedLinks(t, udes)
+	var lines []string
+	for _, g := range t.Groups() {
+		if pasted[g] {
+			var causes []string
+			for _, c := range g.Causes {
+				causes = append(causes, "["+text(c)+"]")
+			}
+			lines = append(lines, "IF "+strings.Join(causes, " AND ")+" THEN ["+text(g.Effect)+"]")
 		}
 	}
-	if pasted != nil {
-		var causes []string
-		for _, c := range pasted.Causes {
-			causes = append(causes, "["+text(c)+"]")
-		}
-		p.paste = "IF " + strings.Join(causes, " AND ") + " THEN [" + text(pasted.Effect) + "]"
-	}
+	p.paste = strings.Join(lines, "\n")
 	p.premise = pickPremise(t, pasted)
 	for _, n := range t.Nodes() {
 		var gs []*tree.Group
 		for _, g := range t.GroupsInto(n.ID) {
-			if g != pasted {
+			if !pasted[g] {
 				gs = append(gs, g)
 			}
 		}
@@ -77,9 +76,6 @@ func newPlan(title string, t *tree.Tree) (*plan, error) {
 		}
 		s := step{and: len(gs) == 1 && len(gs[0].Causes) > 1}
 		for _, g := range gs {
-			if len(gs) > 1 && len(g.Causes) > 1 {
-				return nil, fmt.Errorf("the demo cannot wire %q through the walk: it has an AND link beside other links", n.Text)
-			}
 			for _, c := range g.Causes {
 				if p.premise == nil || text(c) != p.premise.text || n.Text != p.premise.effect {
 					s.causes = append(s.causes, text(c))
@@ -93,14 +89,35 @@ func newPlan(title string, t *tree.Tree) (*plan, error) {
 	return p, nil
 }
 
+// pastedLinks are the links the team pastes as statements: those into a
+// node with an AND link beside other links, which one answer of the walk
+// cannot give, or else the one link into the last symptom that has one.
+func pastedLinks(t *tree.Tree, udes []*tree.Node) map[*tree.Group]bool {
+	pasted := map[*tree.Group]bool{}
+	for _, n := range t.Nodes() {
+		gs := t.GroupsInto(n.ID)
+		if len(gs) > 1 && slices.ContainsFunc(gs, func(g *tree.Group) bool { return len(g.Causes) > 1 }) {
+			for _, g := range gs {
+				pasted[g] = true
+			}
+		}
+	}
+	for i := len(udes) - 1; i >= 0 && len(pasted) == 0; i-- {
+		if gs := t.GroupsInto(udes[i].ID); len(gs) == 1 {
+			pasted[gs[0]] = true
+		}
+	}
+	return pasted
+}
+
 // pickPremise picks the cause of an AND link with the fewest causes above
 // it that is a cause nowhere else, or nil.
-func pickPremise(t *tree.Tree, pasted *tree.Group) *premise {
+func pickPremise(t *tree.Tree, pasted map[*tree.Group]bool) *premise {
 	text := func(id tree.NodeID) string { n, _ := t.Node(id); return n.Text }
 	var best *premise
 	bestSize := 0
 	for _, g := range t.Groups() {
-		if g == pasted || len(g.Causes) < 2 {
+		if pasted[g] || len(g.Causes) < 2 {
 			continue
 		}
 		for i, c := range g.Causes {

@@ -54,6 +54,17 @@ type player struct {
 	turn  int
 }
 
+// Check reports whether the demo can play an RCA of the example, before
+// anything starts.
+func Check(example []byte) error {
+	t, err := tree.Parse(example)
+	if err != nil {
+		return fmt.Errorf("read the example: %w", err)
+	}
+	_, err = newPlan("", t)
+	return err
+}
+
 // Play runs the whole RCA of the example against the bot connected to the
 // fake Slack and returns the transcript.
 func Play(ctx context.Context, o Options) (*transcript.Doc, error) {
@@ -272,7 +283,11 @@ func (p *player) paste(ctx context.Context) error {
 	if err := p.Alice.FillInput(v, "Statements", p.plan.paste); err != nil {
 		return err
 	}
-	if err := p.submit(ctx, p.Alice, p.rca.ID, "", "pasted a statement"); err != nil {
+	what := "pasted a statement"
+	if n := strings.Count(p.plan.paste, "\n") + 1; n > 1 {
+		what = fmt.Sprintf("pasted %d statements", n)
+	}
+	if err := p.submit(ctx, p.Alice, p.rca.ID, "", what); err != nil {
 		return err
 	}
 	if _, err := p.modal(ctx, p.Alice, "paste_preview"); err != nil {
