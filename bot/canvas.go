@@ -60,6 +60,13 @@ func (b *Bot) postCanvas(ctx context.Context, log *slog.Logger, sum *workflow.Su
 		}
 		return true
 	}
+	if _, limited := isRateLimited(err); limited && id != "" {
+		// The canvas exists and only has to wait: the refresher writes it
+		// once Slack's Retry-After has passed (see redrawCanvas).
+		log.Info("the report canvas waits for Slack's rate limit", "rca", sum.RCA.ID, "error", err)
+		b.kept.changed(workflow.Actor{UserID: sum.RCA.Facilitator}, sum.RCA.ID, change{})
+		return true
+	}
 	log.Warn("write the report canvas", "rca", sum.RCA.ID, "error", err)
 	b.explainNoCanvas(ctx, log, &sum.RCA, err)
 	return false
@@ -97,28 +104,33 @@ func (b *Bot) explainNoCanvas(ctx context.Context, log *slog.Logger, rca *workfl
 
 // redrawCanvas keeps a closed RCA's canvas current: it rewrites the canvas
 // when the report drawn now differs from what it last showed. It runs on
-// the RCA's refresher loop.
-func (b *Bot) redrawCanvas(ctx context.Context, actor workflow.Actor, rcaID int64) {
+// the RCA's refresher loop, which holds the canvas back and tries again
+// once Slack's Retry-After has passed when it returns a 429.
+func (b *Bot) redrawCanvas(ctx context.Context, actor workflow.Actor, rcaID int64) error {
 	id, _ := b.refs.Ref(ctx, rcaID, refCanvas)
 	if id == "" {
-		return
+		return nil
 	}
 	log := b.log.With("rca", rcaID)
 	sum, err := b.svc.Summary(ctx, actor, rcaID)
 	if err != nil {
 		log.Warn("read the RCA for its canvas", "error", err)
-		return
+		return nil
 	}
 	md := canvasMarkdown(sum, b.userNames(ctx, log, fixOwners(sum.Fixes)), b.cfg.Location)
 	hash := canvasHash(md)
 	if last, _ := b.refs.Ref(ctx, rcaID, refSentPrefix+refCanvas); last == hash {
-		return
+		return nil
 	}
 	if err := b.editCanvas(ctx, id, md); err != nil {
+		if _, limited := isRateLimited(err); limited {
+			return err
+		}
 		log.Warn("update the report canvas", "error", err)
-		return
+		return nil
 	}
 	if err := b.refs.PutRef(ctx, rcaID, refSentPrefix+refCanvas, hash); err != nil {
 		log.Warn("remember what the canvas shows", "error", err)
 	}
+	return nil
 }

@@ -160,6 +160,9 @@ func canvasRisks(b *strings.Builder, sum *workflow.Summary) {
 	if u := sum.Open.Unexplained; len(u) > 0 {
 		lines = append(lines, "- unexplained symptoms: "+canvasNodes(sum.Tree, u))
 	}
+	for _, br := range sum.Untrimmed() {
+		lines = append(lines, "- negative branch of the fixes, not trimmed: "+branchPlain(sum.Tree, br, canvasText))
+	}
 	for _, res := range sum.Open.OpenReservations {
 		line := fmt.Sprintf("- open %s reservation", strings.ToLower(categoryName(res.Category)))
 		if res.Note != "" {

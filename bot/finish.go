@@ -333,6 +333,9 @@ func fixSummaryBlocks(sum *workflow.Summary, loc *time.Location) []slack.Block {
 	}
 	c := sum.Combined
 	lines = append(lines, fmt.Sprintf("Together they remove %d/%d symptoms; still there: %s", len(c.Removed), n, nodeList(sum.Tree, c.Remaining)))
+	for _, br := range sum.Untrimmed() {
+		lines = append(lines, ":warning: *Negative branch not trimmed:* "+branchText(sum.Tree, br))
+	}
 	return pagedSections(lines, 4)
 }
 
@@ -409,6 +412,9 @@ func fixesMarkdown(sum *workflow.Summary, owners map[string]string, loc *time.Lo
 		fmt.Fprintf(&b, " Still there: %s.", strings.Join(ids, ", "))
 	}
 	b.WriteString("\n")
+	for _, br := range sum.Untrimmed() {
+		fmt.Fprintf(&b, "\nNegative branch not trimmed: %s\n", branchPlain(sum.Tree, br, mdEscaper.Replace))
+	}
 	return b.String()
 }
 

@@ -75,14 +75,20 @@ func (b *Bot) submitEditFix(ctx context.Context, r *reply, cb *slack.Interaction
 	if err == nil {
 		e, err = fixEditInput(cb, b.cfg.Location)
 	}
+	actor := workflow.Actor{UserID: cb.User.ID}
+	var res *workflow.Result
 	if err == nil {
-		_, err = b.svc.UpdateFix(r.key(ctx, "edit_fix"), workflow.Actor{UserID: cb.User.ID}, rcaID, items[0], e)
+		res, err = b.svc.UpdateFix(r.key(ctx, "edit_fix"), actor, rcaID, items[0], e)
 	}
 	if err != nil {
 		r.ack = viewErrors(r.log, cb, err, fieldOwner)
 		return
 	}
-	b.changed(workflow.Actor{UserID: cb.User.ID}, rcaID)
+	var c change
+	if e.Owner != nil && *e.Owner != initialOwner(cb.View.Blocks.BlockSet) && !res.Replayed {
+		c.jobs = append(c.jobs, func(ctx context.Context) { b.welcomeOwner(ctx, r.log, actor, rcaID, items[0], *e.Owner) })
+	}
+	b.changed(actor, rcaID, c)
 }
 
 // fixEditInput reads the "Fix details" modal into an edit.

@@ -136,7 +136,11 @@ func (b *Bot) submitProposeFix(ctx context.Context, r *reply, cb *slack.Interact
 		return
 	}
 	outcome := func(ctx context.Context) { b.postFixOutcome(ctx, r.log, actor, rcaID, res) }
-	b.changed(actor, rcaID, change{jobs: []func(context.Context){outcome}})
+	jobs := []func(context.Context){outcome}
+	if !res.Replayed {
+		jobs = append(jobs, func(ctx context.Context) { b.welcomeOwner(ctx, r.log, actor, rcaID, res.Fix, in.Owner) })
+	}
+	b.changed(actor, rcaID, change{jobs: jobs})
 }
 
 // postFixOutcome posts which symptoms a new fix removes, alone and with the
@@ -196,6 +200,7 @@ func fixOutcomeBlocks(t *tree.Tree, proposer string, fix *workflow.Fix, alone, c
 	}
 	blocks := []slack.Block{section(head),
 		actions(blockFixPrefix+strconv.FormatInt(fix.ID, 10), fixStatusMenu(fix.RCAID, fix)),
+		fixFutureActions(fix.RCAID, fix.ID),
 		section(fmt.Sprintf("*This fix alone removes %d/%d symptoms:* %s\n*Still there:* %s",
 			len(alone.Removed), total, nodeList(t, alone.Removed), nodeList(t, alone.Remaining)))}
 	if fixes > 1 {

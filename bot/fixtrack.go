@@ -123,7 +123,7 @@ func (b *Bot) selectFixStatus(ctx context.Context, r *reply, cb *slack.Interacti
 		return
 	}
 	if err == nil && to == workflow.FixDropped {
-		_, err = b.api.OpenViewContext(ctx, cb.TriggerID, dropFixModal(rcaID, fixID))
+		_, err = b.api.OpenViewContext(ctx, cb.TriggerID, dropFixModal(rcaID, fixID, fixOrigin(cb, fixID)))
 		if err != nil {
 			err = fmt.Errorf("open the drop-fix modal: %w", err)
 		}
@@ -203,15 +203,17 @@ func listPrefix(text string) string {
 	return text[:cut]
 }
 
-// dropFixModal asks why a fix is dropped.
-func dropFixModal(rcaID, fixID int64) slack.ModalViewRequest {
-	return modal(viewDropFix, "Drop fix", "Drop", rcaValue(rcaID, fixID),
+// dropFixModal asks why a fix is dropped; origin (see fixOrigin) is where
+// the status menu was, redrawn once the fix is dropped.
+func dropFixModal(rcaID, fixID int64, origin string) slack.ModalViewRequest {
+	return modal(viewDropFix, "Drop fix", "Drop", rcaValue(rcaID, fixID)+originSep+origin,
 		section("Why is this fix dropped? The reason stays with the fix, for whoever reads the RCA later."),
 		textInput(fieldReason, "Reason", "e.g. The service is being retired", "", true, 1000, false))
 }
 
 func (b *Bot) submitDropFix(ctx context.Context, r *reply, cb *slack.InteractionCallback) {
-	rcaID, items, err := parseValue(cb.View.PrivateMetadata)
+	meta, origin, _ := strings.Cut(cb.View.PrivateMetadata, originSep)
+	rcaID, items, err := parseValue(meta)
 	if err == nil && len(items) != 1 {
 		err = workflow.Errorf(workflow.ENotFound, "this form is out of date; choose Drop again.")
 	}
@@ -222,7 +224,9 @@ func (b *Bot) submitDropFix(ctx context.Context, r *reply, cb *slack.Interaction
 	}
 	if err != nil {
 		r.ack = viewErrors(r.log, cb, err, fieldReason)
+		return
 	}
+	r.later(func(ctx context.Context) { b.redrawOrigin(ctx, r.log, cb.User.ID, rcaID, items[0], origin) })
 }
 
 // moveFix applies a status change, redraws the kept messages (the
@@ -258,6 +262,11 @@ func (b *Bot) announceFixMove(ctx context.Context, log *slog.Logger, actor workf
 			truncateEscaped(o.Fix.Injection, 300), fixProgressText(sum.Progress))
 		if _, _, err := b.api.PostMessageContext(ctx, sum.RCA.ChannelID, slack.MsgOptionText(Truncate(text, maxText), false)); err != nil {
 			log.Warn("announce a fix's status", "rca", rcaID, "error", err)
+		}
+		if !statusOf(&o.Fix).Open() { // done or dropped: the Future Reality Tree changed
+			if _, err := b.postFRT(ctx, log, sum); err != nil {
+				log.Warn("post the future reality tree", "rca", rcaID, "error", err)
+			}
 		}
 	}
 }

@@ -45,10 +45,11 @@ func outlineLines(t *tree.Tree) []string {
 
 // kindMark prefixes a node's text with its kind; causes go unmarked.
 var kindMark = map[tree.Kind]string{
-	tree.KindUDE:           ":red_circle: ",
-	tree.KindPremise:       "_premise:_ ",
-	tree.KindInjection:     ":bulb: _fix:_ ",
-	tree.KindDesiredEffect: ":large_green_circle: ",
+	tree.KindUDE:            ":red_circle: ",
+	tree.KindPremise:        "_premise:_ ",
+	tree.KindInjection:      ":bulb: _fix:_ ",
+	tree.KindDesiredEffect:  ":large_green_circle: ",
+	tree.KindNegativeEffect: ":warning: _negative:_ ",
 }
 
 // outlineLine is one node: number, marks, text and its effects.

@@ -91,8 +91,9 @@ type refresher struct {
 	log    *slog.Logger
 	settle time.Duration
 	// closedRedraw, when set, redraws what a closed RCA keeps beyond its
-	// messages (the report canvas).
-	closedRedraw func(ctx context.Context, actor workflow.Actor, rcaID int64)
+	// messages (the report canvas); a 429 it returns holds it back until
+	// Slack's Retry-After has passed, then the loop draws it again.
+	closedRedraw func(ctx context.Context, actor workflow.Actor, rcaID int64) error
 
 	base   context.Context
 	cancel context.CancelFunc

@@ -56,7 +56,22 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 	}
 	k.closed = s.RCA.Phase == workflow.PhaseClosed
 	if k.closed && f.closedRedraw != nil {
-		f.closedRedraw(ctx, actor, rcaID)
+		d.closedRedraw(ctx, actor)
+	}
+}
+
+// closedRedraw redraws a closed RCA's canvas unless a 429 holds it back; a
+// new 429 holds it until Slack's Retry-After has passed, and the loop
+// draws it again then.
+func (d *drawing) closedRedraw(ctx context.Context, actor workflow.Actor) {
+	if until, ok := d.k.held[refCanvas]; ok && time.Now().Before(until) {
+		return
+	}
+	delete(d.k.held, refCanvas)
+	err := d.f.closedRedraw(ctx, actor, d.rcaID)
+	if wait, ok := isRateLimited(err); ok {
+		d.k.held[refCanvas] = time.Now().Add(wait)
+		d.log.Info("Slack asked to slow down; the canvas waits", "retry_after", wait)
 	}
 }
 

@@ -95,7 +95,8 @@ func (b *Bot) slashRemind(ctx context.Context, r *reply, cmd *slack.SlashCommand
 // follow and when the next one may come.
 func (b *Bot) describeSchedule(rca *workflow.RCA, spec, verb string) string {
 	if strings.TrimSpace(spec) == remindOffSpec {
-		return "Reminders are *off* for this RCA. Turn them back on with `/rca remind default` or `/rca remind <cron line>`."
+		return "Reminders are *off* for this RCA, the fix owners' DMs and the weekly fix digest included. " +
+			"Turn them back on with `/rca remind default` or `/rca remind <cron line>`."
 	}
 	which := fmt.Sprintf("the workspace schedule `%s`", b.defaultSpec())
 	if strings.TrimSpace(spec) != "" {
@@ -111,7 +112,7 @@ func (b *Bot) describeSchedule(rca *workflow.RCA, spec, verb string) string {
 		}
 	}
 	if rca.Phase == workflow.PhaseClosed {
-		text += " This RCA is closed, so it gets no reminders."
+		text = "This RCA is closed: while a fix is open, its owner gets a DM when it is due or overdue and the channel a weekly digest."
 	}
 	return text + " Change it with `/rca remind <cron line>` or stop it with `/rca remind off`."
 }

@@ -116,6 +116,7 @@ func (b *Bot) renderRoutes(rt *routes) {
 	rt.slash["render"] = b.slashRender
 	b.fixRoutes(rt)
 	b.fixTrackRoutes(rt)
+	b.futureRoutes(rt)
 	b.finishRoutes(rt)
 }
 

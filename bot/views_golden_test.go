@@ -58,6 +58,19 @@ func modalCases(t *testing.T) []viewCase {
 		}
 		return g
 	}
+	fix := workflow.Fix{ID: 4, RCAID: s.RCA.ID, Node: 14, Injection: "Quality KPIs count as much as delivery speed"}
+	hostileFix := workflow.Fix{ID: 5, RCAID: 9, Node: 2, Injection: hostileText}
+	branched, hb := tr.Clone(), ht.Clone()
+	addNode := func(tr *tree.Tree, kind tree.Kind, text string) tree.NodeID {
+		n, err := tr.AddNode(tree.Node{Kind: kind, Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n.ID
+	}
+	step := addNode(branched, tree.KindNegativeEffect, "Feature work slows down for a quarter")
+	end := addNode(branched, tree.KindNegativeEffect, "Sales miss the Q3 launch")
+	hstep := addNode(hb, tree.KindNegativeEffect, "<!here> & "+hostileText)
 	hostileRCA := workflow.RCA{ID: 9, Title: hostileText, Facilitator: "U1", Phase: workflow.PhaseCollecting, ChannelID: "CRCA"}
 	cases := []viewCase{
 		{"start", startModal("UALICE", "")},
@@ -81,6 +94,15 @@ func modalCases(t *testing.T) []viewCase {
 		{"propose-fix", proposeFixModal(s.RCA.ID, node(tr, 14))},
 		{"propose-fix-hostile", proposeFixModal(9, node(ht, 2))},
 		{"notice-hostile", modal("notice", "untangle", "", "", section(":warning: "+Escape(hostileText)))},
+		{"negative", negativeModal(s.RCA.ID, &fix)},
+		{"negative-hostile", negativeModal(9, &hostileFix)},
+		{"desirable", desirableModal(s.RCA.ID, &fix)},
+		{"desirable-hostile", desirableModal(9, &hostileFix)},
+		{"counterparts", counterpartsModal(s.RCA.ID, tr, []tree.NodeID{1, 2, 3})},
+		{"counterparts-none", counterpartsModal(s.RCA.ID, tr, nil)},
+		{"counterparts-hostile", counterpartsModal(9, ht, []tree.NodeID{1})},
+		{"trim", trimModal(s.RCA.ID, branched, []tree.NodeID{step, end})},
+		{"trim-hostile", trimModal(9, hb, []tree.NodeID{hstep})},
 	}
 	for _, cat := range []workflow.Category{workflow.CatClarity, workflow.CatEntityExistence, workflow.CatCausalityExists,
 		workflow.CatCauseInsufficient, workflow.CatAdditionalCause, workflow.CatReversal, workflow.CatPredictedEffect, workflow.CatTautology} {

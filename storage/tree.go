@@ -70,7 +70,7 @@ func (t *Tx) buildTree(rcaID int64, title string, maxNode, maxGroup int) (*tree.
 
 func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
 	rows, err := t.query(`SELECT num, kind, text, weight, evidence, unverified, root_marked,
-		blame_worded FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
+		blame_worded, against FROM nodes WHERE rca_id = ? AND deleted_at IS NULL ORDER BY num`, rcaID)
 	if err != nil {
 		return nil, fmt.Errorf("query nodes: %w", err)
 	}
@@ -79,7 +79,7 @@ func (t *Tx) loadNodes(rcaID int64) ([]tree.Node, error) {
 	for rows.Next() {
 		var n tree.Node
 		var unverified, root, blame int
-		if err := rows.Scan(&n.ID, &n.Kind, &n.Text, &n.Weight, &n.Evidence, &unverified, &root, &blame); err != nil {
+		if err := rows.Scan(&n.ID, &n.Kind, &n.Text, &n.Weight, &n.Evidence, &unverified, &root, &blame, &n.Against); err != nil {
 			return nil, fmt.Errorf("scan node: %w", err)
 		}
 		n.Unverified, n.RootMarked, n.BlameWorded = unverified != 0, root != 0, blame != 0
@@ -245,10 +245,10 @@ func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
 	}
 	n := c.After
 	args := []any{string(n.Kind), n.Text, n.Weight, n.Evidence, boolInt(n.Unverified), boolInt(n.RootMarked),
-		boolInt(n.BlameWorded)}
+		boolInt(n.BlameWorded), int(n.Against)}
 	if c.Before != nil {
 		res, err := t.exec(`UPDATE nodes SET kind = ?, text = ?, weight = ?, evidence = ?, unverified = ?,
-			root_marked = ?, blame_worded = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
+			root_marked = ?, blame_worded = ?, against = ? WHERE rca_id = ? AND num = ? AND deleted_at IS NULL`,
 			append(args, rcaID, n.ID)...)
 		if err != nil {
 			return fmt.Errorf("update node %s: %w", n.ID, err)
@@ -256,7 +256,7 @@ func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
 		return expectOne(res, "Node %s no longer exists.", n.ID)
 	}
 	res, err := t.exec(`UPDATE nodes SET kind = ?, text = ?, weight = ?, evidence = ?, unverified = ?,
-		root_marked = ?, blame_worded = ?, deleted_at = NULL WHERE rca_id = ? AND num = ? AND deleted_at IS NOT NULL`,
+		root_marked = ?, blame_worded = ?, against = ?, deleted_at = NULL WHERE rca_id = ? AND num = ? AND deleted_at IS NOT NULL`,
 		append(args, rcaID, n.ID)...)
 	if err != nil {
 		return fmt.Errorf("restore node %s: %w", n.ID, err)
@@ -265,7 +265,7 @@ func (t *Tx) applyNode(rcaID int64, c workflow.NodeChange) error {
 		return nil
 	}
 	if _, err := t.exec(`INSERT INTO nodes (rca_id, num, kind, text, weight, evidence, unverified, root_marked,
-		blame_worded, source_link, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		blame_worded, against, source_link, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		append(append([]any{rcaID, n.ID}, args...), c.SourceLink, c.Author, formatTime(t.now))...); err != nil {
 		return fmt.Errorf("insert node %s: %w", n.ID, err)
 	}

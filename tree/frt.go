@@ -6,18 +6,49 @@ import (
 )
 
 // checkAgainst checks the Against field of a node about to be added: only an
-// injection has one, and never against itself. Whether the target exists is
-// left to the readers, since a document may declare it further down.
+// injection (the node it neutralises) and a desired effect (the symptom it
+// is the positive counterpart of) have one, and never against itself.
+// Whether the target exists is left to the readers, since a document may
+// declare it further down.
 func checkAgainst(n Node) error {
 	switch {
 	case n.Against < 0:
 		return fmt.Errorf("%w: negative target %d", ErrInvalidNode, n.Against)
-	case n.Against != 0 && n.Kind != KindInjection:
-		return fmt.Errorf("%w: only an injection is against a node, not %s", ErrInvalidNode, n.Kind)
+	case n.Against != 0 && n.Kind != KindInjection && n.Kind != KindDesiredEffect:
+		return fmt.Errorf("%w: only an injection or a desired effect is against a node, not %s", ErrInvalidNode, n.Kind)
 	case n.Against != 0 && n.Against == n.ID:
-		return fmt.Errorf("%w: an injection cannot be against itself", ErrInvalidNode)
+		return fmt.Errorf("%w: a node cannot be against itself", ErrInvalidNode)
 	}
 	return nil
+}
+
+// Counterparts returns the desired effects of t that the team wrote as the
+// positive counterpart of a symptom (a desired effect against a UDE), by
+// symptom. The Future Reality Tree uses their wording instead of the one
+// DesirableWording suggests.
+func Counterparts(t *Tree) map[NodeID]*Node {
+	out := map[NodeID]*Node{}
+	for _, n := range t.nodes {
+		if n.Kind != KindDesiredEffect || n.Against == 0 {
+			continue
+		}
+		if u, ok := t.nodes[n.Against]; ok && u.Kind == KindUDE {
+			out[u.ID] = n
+		}
+	}
+	return out
+}
+
+// CounterpartText is the positive counterpart of symptom ude: the team's
+// wording (see Counterparts) or the suggested one.
+func CounterpartText(t *Tree, counter map[NodeID]*Node, ude NodeID) string {
+	if c, ok := counter[ude]; ok {
+		return c.Text
+	}
+	if n, ok := t.nodes[ude]; ok {
+		return DesirableWording(n.Text)
+	}
+	return ""
 }
 
 // FixEffect is what one fix (an injection against a node of the Current
@@ -112,11 +143,12 @@ func FutureOf(t *Tree, opt Options) *Future {
 		f.Fixes = append(f.Fixes, fix)
 	}
 	holds := g.fixpoint(all)
+	counter := Counterparts(t)
 	for v, id := range g.ids {
 		switch {
 		case g.isUDE[v] && !holds[v]:
 			f.Removed = append(f.Removed, id)
-			f.Suggested = append(f.Suggested, Suggestion{UDE: id, Text: DesirableWording(t.nodes[id].Text)})
+			f.Suggested = append(f.Suggested, Suggestion{UDE: id, Text: CounterpartText(t, counter, id)})
 			if !alone[id] {
 				f.OnlyTogether = append(f.OnlyTogether, id)
 			}

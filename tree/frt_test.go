@@ -176,3 +176,58 @@ func TestAgainstIsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestCounterpartWording checks that the team's counterpart of a symptom (a
+// desired effect against it) replaces the suggested wording, in the Future
+// and in the Future Reality Tree, and stays out of the picture while the
+// symptom is not removed.
+func TestCounterpartWording(t *testing.T) {
+	tr := tree.New("t")
+	for _, n := range []tree.Node{
+		{Kind: tree.KindUDE, Text: "Payments fail"},                                    // 1
+		{Kind: tree.KindCause, Text: "The pool is too small"},                          // 2
+		{Kind: tree.KindDesiredEffect, Text: "Every payment goes through", Against: 1}, // 3
+	} {
+		if _, err := tr.AddNode(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tr.AddGroup(tree.Group{Effect: 1, Causes: []tree.NodeID{2}}); err != nil {
+		t.Fatal(err)
+	}
+	if c := tree.Counterparts(tr); len(c) != 1 || c[1].ID != 3 {
+		t.Fatalf("Counterparts = %v, want #1 → #3", c)
+	}
+	none, err := tree.FutureTree("f", tr, tree.Eliminate(tr, nil, tree.Options{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := none.Node(3); ok {
+		t.Error("the counterpart of a symptom no fix removes is in the Future Reality Tree")
+	}
+	withFix := tr.Clone()
+	if _, err := withFix.AddNode(tree.Node{Kind: tree.KindInjection, Text: "Size the pool", Against: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f := tree.FutureOf(withFix, tree.Options{})
+	if len(f.Suggested) != 1 || f.Suggested[0].Text != "Every payment goes through" {
+		t.Errorf("Suggested = %+v, want the team's wording", f.Suggested)
+	}
+	all := tree.Eliminate(tr, []tree.NodeID{2}, tree.Options{})
+	frt, err := tree.FutureTree("f", tr, all, []tree.Injection{{Text: "Size the pool", Removes: []tree.NodeID{1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var desired []string
+	for _, n := range frt.Nodes() {
+		if n.Kind == tree.KindDesiredEffect {
+			desired = append(desired, n.Text)
+			if len(frt.GroupsInto(n.ID)) != 1 {
+				t.Errorf("desired effect %s has %d links into it, want 1", n.ID, len(frt.GroupsInto(n.ID)))
+			}
+		}
+	}
+	if len(desired) != 1 || desired[0] != "Every payment goes through" {
+		t.Errorf("desired effects = %q, want only the team's wording", desired)
+	}
+}

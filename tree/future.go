@@ -22,7 +22,8 @@ const DesiredPrefix = "No longer: "
 // still leads to them, the Future Reality Tree part cst already has
 // (injections, desired effects, negative branches and their links), one
 // injection node per distinct text, and one desired effect per removed
-// symptom (worded by DesirableWording), caused by each injection that removes
+// symptom (the team's counterpart of it, see Counterparts, or else worded
+// by DesirableWording), caused by each injection that removes
 // it alone (OR), or by all injections together (AND) when only the
 // combination does. New nodes are numbered after every number of cst.
 func FutureTree(title string, cst *Tree, combined Elimination, injections []Injection) (*Tree, error) {
@@ -31,9 +32,15 @@ func FutureTree(title string, cst *Tree, combined Elimination, injections []Inje
 	for _, id := range combined.Holding {
 		holding[id] = true
 	}
+	removed := map[NodeID]bool{}
+	for _, id := range combined.Removed {
+		removed[id] = true
+	}
+	counter := Counterparts(cst)
 	for _, n := range cst.Nodes() {
+		// A counterpart of a symptom the fixes do not remove is no effect yet.
 		if n.Kind.Future() {
-			holding[n.ID] = true
+			holding[n.ID] = counter[n.Against] != n || removed[n.Against]
 		}
 	}
 	for _, n := range cst.Nodes() {
@@ -62,7 +69,7 @@ func FutureTree(title string, cst *Tree, combined Elimination, injections []Inje
 		return nil, err
 	}
 	for _, ude := range combined.Removed {
-		if err := addDesiredEffect(frt, cst, ude, injections, nodes); err != nil {
+		if err := addDesiredEffect(frt, cst, counter, ude, injections, nodes); err != nil {
 			return nil, err
 		}
 	}
@@ -134,15 +141,15 @@ func addInjections(frt *Tree, injections []Injection) ([]NodeID, error) {
 
 // addDesiredEffect adds the desired effect of a removed symptom and its
 // links from the injections that remove it.
-func addDesiredEffect(frt, cst *Tree, ude NodeID, injections []Injection, nodes []NodeID) error {
-	n, ok := cst.Node(ude)
-	if !ok {
+func addDesiredEffect(frt, cst *Tree, counter map[NodeID]*Node, ude NodeID, injections []Injection, nodes []NodeID) error {
+	if _, ok := cst.Node(ude); !ok {
 		return nil
 	}
-	de, ok := frt.NodeByText(DesirableWording(n.Text))
+	text := CounterpartText(cst, counter, ude)
+	de, ok := frt.NodeByText(text)
 	if !ok || de.Kind != KindDesiredEffect {
 		var err error
-		if de, err = addUnique(frt, Node{Kind: KindDesiredEffect, Text: DesirableWording(n.Text)}); err != nil {
+		if de, err = addUnique(frt, Node{Kind: KindDesiredEffect, Text: text}); err != nil {
 			return fmt.Errorf("future reality tree: desired effect of %s: %w", ude, err)
 		}
 	}

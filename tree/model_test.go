@@ -271,7 +271,7 @@ func TestJSONRejects(t *testing.T) {
 		{"bad status", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":"a"},{"id":2,"kind":"cause","text":"b"}],"groups":[{"id":1,"effect":1,"causes":[2],"status":"maybe"}]}`, `unknown status "maybe"`},
 		{"empty text", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":" "}],"groups":[]}`, "node #1: text is empty"},
 		{"against a missing node", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"injection","text":"a","against":4}],"groups":[]}`, "node #1: no such node: it is against #4"},
-		{"a cause against a node", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":"a"},{"id":2,"kind":"cause","text":"b","against":1}],"groups":[]}`, "node #2: node is not valid: only an injection is against a node"},
+		{"a cause against a node", `{"format":"untangle-tree","version":1,"nodes":[{"id":1,"kind":"ude","text":"a"},{"id":2,"kind":"cause","text":"b","against":1}],"groups":[]}`, "node #2: node is not valid: only an injection or a desired effect is against a node"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

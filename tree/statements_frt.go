@@ -2,7 +2,8 @@ package tree
 
 // This file holds the part of the statement syntax that records a Future
 // Reality Tree's fixes: the against= attribute of an injection, naming the
-// node it neutralises, read by the parser and resolved by Apply once every
+// node it neutralises (or of a desired effect, naming the symptom it is the
+// positive counterpart of), read by the parser and resolved by Apply once every
 // node is declared (a target may be declared further down).
 
 // target parses the value of an against= attribute: #N, N, [text] or [#N text].
@@ -35,8 +36,10 @@ func (a *stApplier) checkTargets() {
 		}
 		n := a.t.nodes[tg.node]
 		switch {
-		case n.Kind != KindInjection:
-			a.fail(stErr(tg.line, tg.ref.Col, ErrInvalidNode, "only an injection is against a node, not %s", kindName(n.Kind)))
+		case n.Kind != KindInjection && n.Kind != KindDesiredEffect:
+			a.fail(stErr(tg.line, tg.ref.Col, ErrInvalidNode, "only an injection or a desired effect is against a node, not %s", kindName(n.Kind)))
+		case n.Kind == KindDesiredEffect && a.t.nodes[id].Kind != KindUDE:
+			a.fail(stErr(tg.line, tg.ref.Col, ErrInvalidNode, "a desired effect is against the symptom it is the counterpart of, not %s", kindName(a.t.nodes[id].Kind)))
 		case id == n.ID:
 			a.fail(stErr(tg.line, tg.ref.Col, ErrInvalidNode, "an injection cannot be against itself"))
 		case tg.fresh:

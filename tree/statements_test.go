@@ -267,7 +267,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown node attribute", "UDE(color=red) [x]", `1:5: unknown attribute "color" (expected weight, unverified, root, blame, evidence, against or id)`, nil},
 		{"against a missing node", "INJECTION(against=#9) [x]", "1:11: #9 does not exist", tree.ErrUnknownNode},
 		{"against without a number", "INJECTION(against=x) [y]", "1:11: attribute against needs a number, as in against=#12 or against=[text]", nil},
-		{"against on a cause", "UDE [u]\nCAUSE(against=1) [x]", "2:7: only an injection is against a node, not a cause", tree.ErrInvalidNode},
+		{"against on a cause", "UDE [u]\nCAUSE(against=1) [x]", "2:7: only an injection or a desired effect is against a node, not a cause", tree.ErrInvalidNode},
 		{"against conflict", "UDE [u]\nCAUSE [c]\nINJECTION(against=1) [x]\nINJECTION(against=#2) [x]", "4:11: #3 is not against #2", tree.ErrDuplicateNode},
 		{"against a text nobody says", "INJECTION(against=[nothing]) [i]", "1:11: against=[nothing]: no node says that", tree.ErrUnknownNode},
 		{"against itself", "INJECTION(against=[i]) [i]", "1:11: an injection cannot be against itself", tree.ErrInvalidNode},

@@ -114,19 +114,41 @@ type Summary struct {
 	Fixes        []FixOutcome
 	Combined     tree.Elimination // every fix together
 	Progress     FixProgress      // how far the fixes are: what the done ones remove
-	Statements   string           // the tree in statement syntax
-	Duration     time.Duration    // from start to close (or to now while open)
-	InPhase      map[Phase]time.Duration
+	// Negative are the negative branches raised on fixes that are not all
+	// dropped; those not Trimmed are risks the fixes bring.
+	Negative   []tree.NegativeBranch
+	Statements string        // the tree in statement syntax
+	Duration   time.Duration // from start to close (or to now while open)
+	InPhase    map[Phase]time.Duration
+	opt        tree.Options // how the analysis counted links
 }
 
-// FutureTree builds the Future Reality Tree of the summary's fixes: see
-// tree.FutureTree.
+// FutureTree builds the Future Reality Tree of the summary's fixes that are
+// not dropped (see tree.FutureTree); the branches and effects that follow
+// only from dropped fixes are left out. Once a fix is done, the title says
+// how many are.
 func (s *Summary) FutureTree() (*tree.Tree, error) {
-	injections := make([]tree.Injection, len(s.Fixes))
-	for i, f := range s.Fixes {
-		injections[i] = tree.Injection{Text: f.Fix.Injection, Removes: f.Elimination.Removed}
+	var injections []tree.Injection
+	var targets []tree.NodeID
+	var dropped []string
+	for _, f := range s.Fixes {
+		if f.Fix.Status == FixDropped {
+			dropped = append(dropped, f.Fix.Injection)
+			continue
+		}
+		injections = append(injections, tree.Injection{Text: f.Fix.Injection, Removes: f.Elimination.Removed})
+		targets = append(targets, f.Fix.Node)
 	}
-	return tree.FutureTree("Future Reality Tree: "+s.RCA.Title, s.Tree, s.Combined, injections)
+	cst, combined := s.Tree, s.Combined
+	if len(dropped) > 0 {
+		slices.Sort(targets)
+		cst, combined = withoutDropped(s.Tree, dropped, injections), tree.Eliminate(s.Tree, slices.Compact(targets), s.opt)
+	}
+	title := "Future Reality Tree: " + s.RCA.Title
+	if s.Progress.Done > 0 {
+		title += fmt.Sprintf(" (%d of %d fixes done)", s.Progress.Done, s.Progress.Total)
+	}
+	return tree.FutureTree(title, cst, combined, injections)
 }
 
 // Summary returns the summary of an RCA in any phase.
@@ -159,7 +181,7 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 	}
 	opt := s.analysisOptions(r)
 	a := tree.Analyze(t, opt)
-	sum := &Summary{RCA: *r, Tree: t, Analysis: a, Statements: string(tree.Format(t)),
+	sum := &Summary{RCA: *r, Tree: t, Analysis: a, Statements: string(tree.Format(t)), opt: opt,
 		Combined: tree.Eliminate(t, fixNodes(fixes), opt)}
 	sum.CoreCauses = coreCauses(t, a)
 	sum.Contributing = rootCauses(t, a, a.Contributing)
@@ -168,6 +190,7 @@ func (s *Service) summarise(tx Tx, r *RCA) (*Summary, error) {
 		sum.Fixes = append(sum.Fixes, FixOutcome{Fix: f, Elimination: tree.Eliminate(t, []tree.NodeID{f.Node}, opt)})
 	}
 	sum.Progress = ProgressOf(t, fixes, opt)
+	sum.Negative = liveBranches(t, fixes)
 	end := r.ClosedAt
 	if end.IsZero() {
 		end = s.clock.Now().UTC()

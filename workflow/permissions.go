@@ -68,6 +68,7 @@ const (
 	CmdRepair          Command = "repair"
 	CmdDecide          Command = "decide" // facilitator accepts or rejects a link
 	CmdProposeFix      Command = "propose_fix"
+	CmdFuture          Command = "future"     // negative branches, desirable effects, counterparts of symptoms
 	CmdFixStatus       Command = "fix_status" // move a fix along; see MayMoveFix for who
 	CmdEditFix         Command = "edit_fix"   // owner, due date, links
 	CmdAdvance         Command = "advance"
@@ -100,7 +101,8 @@ func Rules() []Rule {
 		{CmdJoin, open, false},
 		{CmdAddParticipants, open, true},
 		{CmdBindChannel, all, true},
-		{CmdSetReminder, open, true},
+		// After close the schedule only turns the fix reminders on or off.
+		{CmdSetReminder, all, true},
 		{CmdAddSymptom, adding, false},
 		{CmdAddCauses, digging, false},
 		{CmdPaste, adding, false},
@@ -114,6 +116,7 @@ func Rules() []Rule {
 		{CmdRepair, []Phase{PhaseChallenging}, false},
 		{CmdDecide, []Phase{PhaseChallenging}, true},
 		{CmdProposeFix, []Phase{PhaseFixing}, false},
+		{CmdFuture, []Phase{PhaseFixing}, false},
 		// Fixes stay alive after the RCA closes: they are worked on then.
 		{CmdFixStatus, []Phase{PhaseFixing, PhaseClosed}, false},
 		{CmdEditFix, []Phase{PhaseFixing, PhaseClosed}, false},

@@ -276,10 +276,13 @@ func weekSlot(t time.Time, loc *time.Location) time.Time {
 // last slot it was nudged for, so a restart or a repeated check never sends
 // it twice), and while any fix is open the RCA's channel gets one digest per
 // week slot, from the first week that starts after the RCA closed. An RCA
-// that is not closed gets nothing here: its own reminders cover it.
+// that is not closed gets nothing here: its own reminders cover it. An RCA
+// whose reminders are off (ReminderOff, "/rca remind off", which may be set
+// before or after it closes) gets nothing either: no channel reminder, no
+// digest and no DM to a fix's owner, as while it was open.
 func PlanFixReminders(r RCA, fixes []Fix, st ReminderState, now time.Time, loc *time.Location) FixReminder {
 	rem := FixReminder{RCA: r, NudgeSlot: day(now, loc).UTC(), DigestSlot: weekSlot(now, loc).UTC()}
-	if r.Phase != PhaseClosed {
+	if r.Phase != PhaseClosed || strings.TrimSpace(st.Spec) == ReminderOff {
 		return rem
 	}
 	for _, f := range fixes {

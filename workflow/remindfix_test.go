@@ -40,6 +40,7 @@ func TestPlanFixReminders(t *testing.T) {
 			workflow.ReminderState{}, at(9, 9), nil, false},
 		{"every fix done or dropped: no digest", r, []workflow.Fix{fixes[2], {ID: 5, Status: workflow.FixDropped, Due: due, Owner: "UA"}},
 			workflow.ReminderState{}, at(16, 9), nil, false},
+		{"reminders off: no nudge and no digest", r, nudgedFri, workflow.ReminderState{Spec: workflow.ReminderOff}, at(9, 9), nil, false},
 		{"no channel: no digest", workflow.RCA{ID: 1, Phase: workflow.PhaseClosed, ClosedAt: closed}, fixes,
 			workflow.ReminderState{}, at(16, 9), []int64{1, 2}, false},
 	}

@@ -189,6 +189,8 @@ func flNote(n *tree.Node, r roles) string {
 		parts = append(parts, "evidence: "+n.Evidence)
 	}
 	switch {
+	case n.Against != 0 && n.Kind == tree.KindDesiredEffect:
+		parts = append(parts, "counterpart of "+n.Against.String())
 	case n.Against != 0:
 		parts = append(parts, "injection against "+n.Against.String())
 	case r.untrimmed[n.ID]:
