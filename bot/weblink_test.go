@@ -14,8 +14,8 @@ import (
 // TestOpenInBrowserButton: with a web view, the messages about a tree
 // picture carry a link button to the RCA's page, accepted by the fake
 // Slack's checks of Block Kit: the core-cause message after the tree
-// picture, and the message of a proposed fix, which the Future Reality Tree
-// picture follows.
+// picture, and the messages of a proposed fix and of a change to the Future
+// Reality Tree, which its picture follows.
 func TestOpenInBrowserButton(t *testing.T) {
 	ctx := testCtx(t)
 	link := func(_ context.Context, id int64) (string, error) {
@@ -44,6 +44,9 @@ func TestOpenInBrowserButton(t *testing.T) {
 	if blocks := hasLink("fix outcome", outcome); !strings.Contains(blocks, "Status: proposed") {
 		t.Errorf("the link button pushed the status menu out:\n%s", outcome.Blocks)
 	}
+	view := openModal(t, ctx, w.carol, outcome, ":warning: Negative branch…", "Negative branch")
+	submitFilled(t, ctx, w.carol, view, map[string]string{"Steps on the way": frtStep, "New undesirable effect": frtHarm})
+	hasLink("negative branch message", w.waitMessages(t, ctx, "raised a *negative branch*", 1))
 }
 
 // TestRevokeLinksCommand: /rca revoke-links is the facilitator's, and once
