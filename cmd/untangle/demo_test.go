@@ -45,9 +45,10 @@ func TestDemoTranscript(t *testing.T) {
 		"symptoms":  {"added a symptom", "used the message shortcut", "added the message as a symptom", "Only visible to you (bob)"},
 		"paste":     {"ran /rca paste", "applied the preview", "IF [Nobody owns runbook upkeep] THEN"},
 		"walk":      {"Wiring walk", "added causes", "clicked “Root — stop here”"},
-		"challenge": {"raised a reservation", "Cause insufficiency", "resolved the reservation with the missing premise", "The staging environment has only 1% of production data volume", "13/13 accepted"},
+		"challenge": {"raised a reservation", "Cause insufficiency", "resolved the reservation with the missing premise", "The staging environment has only 1% of production data volume", "Accepted</b> · holds for"},
 		"render":    {"Where the arrows converge", "cst.png"},
-		"fixes":     {"proposed a fix", "Engineering quality KPIs weigh as much as delivery speed", "Mark agreed", "frt.png"},
+		"fixes":     {"proposed a fix", "Engineering quality KPIs weigh as much as delivery speed", "Mark agreed", "frt.png", "Due: Thu 2 Apr 2026"},
+		"future":    {"raised a negative branch", "Sales miss the Q3 launch", "trimmed it with an injection", "added a desirable effect", "worded the good outcomes"},
 		"finish":    {"clicked “Finish RCA”", "RCA closed", "rca-tree.json"},
 		"edits":     {"(edited)"},
 	} {
@@ -60,8 +61,8 @@ func TestDemoTranscript(t *testing.T) {
 
 	embedded := regexp.MustCompile(`src="data:image/png;base64,([^"]+)"`)
 	pictures := embedded.FindAllStringSubmatch(page, -1)
-	if len(pictures) < 2 {
-		t.Fatalf("%d pictures embedded, want the tree and the Future Reality Tree", len(pictures))
+	if len(pictures) < 6 {
+		t.Fatalf("%d pictures embedded, want the tree and each version of the Future Reality Tree", len(pictures))
 	}
 	for _, p := range pictures {
 		raw, err := base64.StdEncoding.DecodeString(html.UnescapeString(p[1]))

@@ -260,7 +260,7 @@ func (p *player) waitFile(ctx context.Context, suffix string) error {
 }
 
 // fix: carol proposes a fix against the core cause with alice as owner
-// and a due date; alice agrees to it.
+// and a due date, the team grows its Future Reality Tree, alice agrees to it.
 func (p *player) fix(ctx context.Context) error {
 	core, err := p.fake.WaitForMessage(ctx, p.rca.ID, func(m slacktest.Message) bool {
 		return strings.HasPrefix(m.Text, "Core causes of") && strings.Contains(string(m.Blocks), `"Propose fix"`)
@@ -292,6 +292,9 @@ func (p *player) fix(ctx context.Context) error {
 		return fmt.Errorf("no fix outcome: %w", err)
 	}
 	if err := p.waitFile(ctx, "frt.png"); err != nil {
+		return err
+	}
+	if err := p.future(ctx, outcome); err != nil {
 		return err
 	}
 	if err := p.act(ctx, p.Alice, p.rca.ID, "", "chose “Mark agreed” in the fix's status menu", nil, nil); err != nil {

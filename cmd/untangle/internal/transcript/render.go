@@ -108,7 +108,7 @@ func (r renderer) msg(m *Message) *vMsg {
 		switch {
 		case !ok:
 		case strings.HasSuffix(f.Name, ".png") && bytes.HasPrefix(f.Bytes, []byte("\x89PNG")):
-			v.Images = append(v.Images, vImage{Src: "data:image/png;base64," + base64.StdEncoding.EncodeToString(f.Bytes), Alt: f.AltText, Title: f.Name})
+			v.Images = append(v.Images, vImage{Src: "data:image/png;base64," + base64.StdEncoding.EncodeToString(compact(f.Bytes)), Alt: f.AltText, Title: f.Name})
 		default:
 			v.Files = append(v.Files, f.Name)
 		}

@@ -1,0 +1,42 @@
+package transcript
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+)
+
+// TestCompact: a picture of few colours comes back pixel for pixel in
+// fewer bytes; what is not a PNG comes back unchanged.
+func TestCompact(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 300, 200))
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			img.Set(x, y, color.NRGBA{R: uint8(x % 7 * 30), G: uint8(y % 5 * 50), B: uint8((x + y) % 3 * 80), A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	small := compact(buf.Bytes())
+	if len(small) >= buf.Len() {
+		t.Errorf("compact: %d bytes, not fewer than %d", len(small), buf.Len())
+	}
+	back, err := png.Decode(bytes.NewReader(small))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			if color.RGBAModel.Convert(back.At(x, y)) != color.RGBAModel.Convert(img.At(x, y)) {
+				t.Fatalf("pixel %d,%d is %v, want %v", x, y, back.At(x, y), img.At(x, y))
+			}
+		}
+	}
+	if junk := []byte("not a picture"); !bytes.Equal(compact(junk), junk) {
+		t.Error("compact changed what is not a PNG")
+	}
+}
