@@ -3,6 +3,7 @@ package transcript
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"image"
 	"image/color"
 	"image/png"
@@ -20,22 +21,30 @@ func compact(in []byte) []byte {
 		return in
 	}
 	b := img.Bounds()
-	pixels := make([]uint32, 0, b.Dx()*b.Dy())
-	count := map[uint32]int{}
-	rgba, fast := img.(*image.RGBA)
+	w := b.Dx()
+	pixels := make([]uint32, 0, w*b.Dy())
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			var c color.RGBA
-			if fast {
-				i := rgba.PixOffset(x, y)
-				c = color.RGBA{R: rgba.Pix[i], G: rgba.Pix[i+1], B: rgba.Pix[i+2], A: rgba.Pix[i+3]}
-			} else {
-				c = color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+		if rgba, ok := img.(*image.RGBA); ok {
+			row := rgba.Pix[rgba.PixOffset(b.Min.X, y):][:4*w]
+			for i := 0; i < len(row); i += 4 {
+				pixels = append(pixels, binary.BigEndian.Uint32(row[i:i+4]))
 			}
-			k := uint32(c.R)<<24 | uint32(c.G)<<16 | uint32(c.B)<<8 | uint32(c.A)
-			pixels = append(pixels, k)
-			count[k]++
+			continue
 		}
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			pixels = append(pixels, uint32(c.R)<<24|uint32(c.G)<<16|uint32(c.B)<<8|uint32(c.A))
+		}
+	}
+	// Count by runs: a picture of flat colours is mostly long runs.
+	count := map[uint32]int{}
+	for i := 0; i < len(pixels); {
+		j := i + 1
+		for j < len(pixels) && pixels[j] == pixels[i] {
+			j++
+		}
+		count[pixels[i]] += j - i
+		i = j
 	}
 	colors := make([]uint32, 0, len(count))
 	for k := range count {
@@ -56,11 +65,15 @@ func compact(in []byte) []byte {
 		index[k] = uint8(pal.Index(unpack(k)))
 	}
 	out := image.NewPaletted(b, pal)
+	last, at := pixels[0]+1, uint8(0) // pixels is never empty: PNGs have at least one pixel
 	for i, k := range pixels {
-		out.Pix[(i/b.Dx())*out.Stride+i%b.Dx()] = index[k]
+		if k != last {
+			last, at = k, index[k]
+		}
+		out.Pix[(i/w)*out.Stride+i%w] = at
 	}
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, out); err != nil || buf.Len() >= len(in) {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, out); err != nil || buf.Len() >= len(in) {
 		return in
 	}
 	return buf.Bytes()

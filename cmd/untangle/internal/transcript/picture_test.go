@@ -12,9 +12,12 @@ import (
 // fewer bytes; what is not a PNG comes back unchanged.
 func TestCompact(t *testing.T) {
 	img := image.NewNRGBA(image.Rect(0, 0, 300, 200))
+	seed := uint32(1)
 	for y := 0; y < 200; y++ {
 		for x := 0; x < 300; x++ {
-			img.Set(x, y, color.NRGBA{R: uint8(x % 7 * 30), G: uint8(y % 5 * 50), B: uint8((x + y) % 3 * 80), A: 255})
+			seed = seed*1664525 + 1013904223 // a few colours in no pattern
+			n := seed >> 27
+			img.Set(x, y, color.NRGBA{R: uint8(n * 8), G: uint8(255 - n*8), B: uint8(n % 3 * 100), A: 255})
 		}
 	}
 	var buf bytes.Buffer

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -60,7 +61,7 @@ func Render(d *Doc) ([]byte, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
-	r := renderer{context: context{users: d.Users}, doc: d, loc: loc}
+	r := renderer{context: context{users: d.Users}, doc: d, loc: loc, pictures: pictures(d)}
 	p := page{Title: d.Title, Intro: d.Intro}
 	for _, ch := range d.Channels {
 		p.Channels = append(p.Channels, vChannel{Name: ch.Name, Topic: ch.Topic, Canvas: ch.Canvas, Entries: r.entries(ch.Entries)})
@@ -75,8 +76,29 @@ func Render(d *Doc) ([]byte, error) {
 // renderer turns the Doc into the templates' values.
 type renderer struct {
 	context
-	doc *Doc
-	loc *time.Location
+	doc      *Doc
+	loc      *time.Location
+	pictures map[string]string // file id → data: URI of each PNG
+}
+
+// pictures makes the data: URIs of the doc's PNG files, several at once.
+func pictures(d *Doc) map[string]string {
+	out := make(map[string]string, len(d.Files))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for id, f := range d.Files {
+		if !strings.HasSuffix(f.Name, ".png") || !bytes.HasPrefix(f.Bytes, []byte("\x89PNG")) {
+			continue
+		}
+		wg.Go(func() {
+			uri := "data:image/png;base64," + base64.StdEncoding.EncodeToString(compact(f.Bytes))
+			mu.Lock()
+			defer mu.Unlock()
+			out[id] = uri
+		})
+	}
+	wg.Wait()
+	return out
 }
 
 func (r renderer) entries(es []Entry) []vEntry {
@@ -105,10 +127,11 @@ func (r renderer) msg(m *Message) *vMsg {
 	}
 	for _, id := range m.Files {
 		f, ok := r.doc.Files[id]
+		uri, picture := r.pictures[id]
 		switch {
 		case !ok:
-		case strings.HasSuffix(f.Name, ".png") && bytes.HasPrefix(f.Bytes, []byte("\x89PNG")):
-			v.Images = append(v.Images, vImage{Src: "data:image/png;base64," + base64.StdEncoding.EncodeToString(compact(f.Bytes)), Alt: f.AltText, Title: f.Name})
+		case picture:
+			v.Images = append(v.Images, vImage{Src: uri, Alt: f.AltText, Title: f.Name})
 		default:
 			v.Files = append(v.Files, f.Name)
 		}
