@@ -67,7 +67,11 @@ func startApp(t *testing.T, fake *slacktest.Server, dbPath string, configure ...
 	for _, c := range configure {
 		c(&cfg)
 	}
-	b, err := bot.New(cfg, workflow.New(db, nil))
+	var clock workflow.Clock // the bot's clock, when a test injects one, is the workflow's too
+	if cfg.Now != nil {
+		clock = workflow.ClockFunc(cfg.Now)
+	}
+	b, err := bot.New(cfg, workflow.New(db, clock))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,6 +41,9 @@ func goldenSnapshot(t *testing.T, phase workflow.Phase) *workflow.Snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if phase == workflow.PhaseClosed {
+		addFuture(t, tr)
+	}
 	rca := workflow.RCA{ID: 7, Title: "Payment <routing> outage & rollback", Severity: "SEV-1", Facilitator: "UALICE",
 		Participants: []string{"UALICE", "UBOB", "UCAROL"}, Phase: phase, ChannelID: "CRCA",
 		Due: time.Date(2026, 12, 18, 0, 0, 0, 0, time.UTC)}
@@ -57,6 +60,29 @@ func goldenSnapshot(t *testing.T, phase workflow.Phase) *workflow.Snapshot {
 	}
 	return &workflow.Snapshot{RCA: rca, Tree: tr, Analysis: tree.Analyze(tr, tree.Options{}), Reviews: in.Reviews,
 		Reservations: in.Reservations, Progress: workflow.ComputeProgress(in), Walk: workflow.NextStep(tr, nil)}
+}
+
+// addFuture adds the Future Reality Tree a team grows while planning fixes:
+// a fix against #14 with a negative branch and a desirable effect.
+func addFuture(t *testing.T, tr *tree.Tree) {
+	t.Helper()
+	var ids []tree.NodeID
+	for _, n := range []tree.Node{
+		{Kind: tree.KindInjection, Text: "Quality KPIs count as much as delivery speed", Against: 14},
+		{Kind: tree.KindNegativeEffect, Text: "Feature work slows <down> & stalls"},
+		{Kind: tree.KindDesiredEffect, Text: "Teams plan load tests"},
+	} {
+		added, err := tr.AddNode(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, added.ID)
+	}
+	for _, effect := range ids[1:] {
+		if _, err := tr.AddGroup(tree.Group{Effect: effect, Causes: ids[:1], Status: tree.StatusAccepted}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestKeptMessagesGolden draws every kept message of every phase from a

@@ -83,7 +83,7 @@ func projectOutline(s *workflow.Snapshot, x keptExtra) keptMsg {
 // projectChallengeHeader is the message that opens the challenge pass.
 func projectChallengeHeader(s *workflow.Snapshot) keptMsg {
 	return keptMsg{ref: refChallengeHeader, text: "Challenge pass: review every link in this thread",
-		blocks: challengeHeader(&s.RCA, s.Tree.NumGroups())}
+		blocks: challengeHeader(&s.RCA, cstLinks(s.Tree))}
 }
 
 // projectCard is the challenge card of one link; a link that is gone keeps
@@ -120,6 +120,18 @@ func cardLinks(s *workflow.Snapshot, asked []tree.GroupID) []tree.GroupID {
 	out = append(out, asked...)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// cstLinks counts the links of the Current State Tree: those into a node of
+// the Future Reality Tree part are no cards of the challenge pass.
+func cstLinks(t *tree.Tree) int {
+	n := 0
+	for _, g := range t.Groups() {
+		if e, ok := t.Node(g.Effect); ok && !e.Kind.Future() {
+			n++
+		}
+	}
+	return n
 }
 
 // cardRef is the Slack ref of a link's card.

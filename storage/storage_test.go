@@ -516,3 +516,33 @@ func rawOpen(tb testing.TB, be storagetest.Backend, dsn string) *sql.DB {
 	tb.Cleanup(func() { raw.Close() })
 	return raw
 }
+
+// TestTreeKeepsAgainst stores the Future Reality Tree part of a tree: an
+// injection against the node it fixes, and a desired effect against the
+// symptom it is the counterpart of, added and then changed.
+func TestTreeKeepsAgainst(t *testing.T) {
+	forEach(t, func(t *testing.T, be storagetest.Backend) {
+		path := be.New(t)
+		db := mustOpen(t, path)
+		id := createRCA(t, db)
+		ude := &tree.Node{ID: 1, Kind: tree.KindUDE, Text: "Checkout fails"}
+		cause := &tree.Node{ID: 2, Kind: tree.KindCause, Text: "DB pool exhausted"}
+		fix := &tree.Node{ID: 3, Kind: tree.KindInjection, Text: "The pool is sized for peak load", Against: 2}
+		good := &tree.Node{ID: 4, Kind: tree.KindDesiredEffect, Text: "Every checkout goes through", Against: 1}
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{After: ude}, {After: cause}, {After: fix}, {After: good}}})
+		})
+		moved := *fix
+		moved.Against = 1
+		update(t, db, func(tx workflow.Tx) error {
+			return tx.ApplyChange(id, workflow.TreeChange{Nodes: []workflow.NodeChange{{Before: fix, After: &moved}}})
+		})
+		db.Close()
+		got := loadTree(t, mustOpen(t, path), id)
+		for _, want := range []struct{ node, against tree.NodeID }{{1, 0}, {3, 1}, {4, 1}} {
+			if n, ok := got.Node(want.node); !ok || n.Against != want.against {
+				t.Errorf("node %s = %+v, want against %s", want.node, n, want.against)
+			}
+		}
+	})
+}

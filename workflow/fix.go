@@ -240,6 +240,9 @@ func rootCauses(t *tree.Tree, a *tree.Analysis, idx []int) []CoreCause {
 func openItems(t *tree.Tree, a *tree.Analysis, ress []Reservation) OpenItems {
 	o := OpenItems{Unexplained: a.Unexplained}
 	for _, g := range t.Groups() {
+		if intoFuture(t, g) {
+			continue
+		}
 		switch g.Status {
 		case tree.StatusUnreviewed:
 			o.UnreviewedLinks = append(o.UnreviewedLinks, g.ID)

@@ -323,3 +323,12 @@ func withoutDropped(t *tree.Tree, dropped []string, live []tree.Injection) *tree
 	}
 	return out
 }
+
+// intoFuture reports whether g leads into a node of the Future Reality Tree
+// part of t (a negative or desired effect): such links are the team's
+// reasoning about the fixes, not links of the Current State Tree to
+// challenge.
+func intoFuture(t *tree.Tree, g *tree.Group) bool {
+	e, ok := t.Node(g.Effect)
+	return ok && e.Kind.Future()
+}

@@ -43,9 +43,13 @@ func (s *Service) Progress(ctx context.Context, actor Actor, rcaID int64) (*Prog
 
 // ComputeProgress is the pure computation behind Progress.
 func ComputeProgress(in ReminderInput) *Progress {
-	p := &Progress{Phase: in.RCA.Phase, Nodes: in.Tree.NumNodes(), Links: in.Tree.NumGroups(),
+	p := &Progress{Phase: in.RCA.Phase, Nodes: in.Tree.NumNodes(),
 		UDEs: len(nodesOfKind(in.Tree, tree.KindUDE)), ReviewsPerLink: map[tree.GroupID]int{}}
 	for _, g := range in.Tree.Groups() {
+		if intoFuture(in.Tree, g) {
+			continue // the Future Reality Tree's links are not challenged
+		}
+		p.Links++
 		switch g.Status {
 		case tree.StatusAccepted:
 			p.Accepted++
