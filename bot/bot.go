@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -66,6 +67,7 @@ type Bot struct {
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
+	handling  atomic.Int64   // envelopes being handled now (Busy)
 	media     media          // rendered pictures per tree version (bot/render.go)
 	kept      *refresher     // redraws the kept messages after each change (bot/refresh.go)
 	ops       *ops           // metrics and connection state (bot/metrics.go)
@@ -187,8 +189,10 @@ func (b *Bot) receive(ctx context.Context, evt socketmode.Event) {
 			return
 		}
 		b.inflight.Add(1)
+		b.handling.Add(1)
 		go func() {
 			defer b.inflight.Done()
+			defer b.handling.Add(-1)
 			b.handle(context.WithoutCancel(ctx), evt)
 		}()
 	}

@@ -1,10 +1,14 @@
 package bot
 
-// RedrawPending reports whether a change waits for the refresher to redraw
-// an RCA's kept messages: a script driving the bot (the demo) waits for it
-// to be false, and for Slack to see no call for a moment, before its next
-// step, so what the bot posts always lands before that step.
-func (b *Bot) RedrawPending() bool {
+// Busy reports whether the bot is handling an envelope or a change waits
+// for the refresher to redraw an RCA's kept messages. A script driving the
+// bot (the demo) waits for it to be false, and for Slack to see no call for
+// a moment, before its next step, so what the bot posts in answer to one
+// step always lands before the next.
+func (b *Bot) Busy() bool {
+	if b.handling.Load() > 0 {
+		return true
+	}
 	f := b.kept
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -138,7 +138,7 @@ func playDemo(ctx context.Context, src []byte, title, name string) ([]byte, stri
 		return nil, logs.String(), fmt.Errorf("the bot did not connect: %w", err)
 	}
 	doc, err := demo.Play(ctx, demo.Options{
-		Fake: fake, Team: team, Clock: clock, Example: src, Title: title, Busy: b.RedrawPending,
+		Fake: fake, Team: team, Clock: clock, Example: src, Title: title, Busy: b.Busy,
 		Intro: "Recorded by untangle demo from " + name + ": alice, bob and carol run a whole RCA against the project's fake Slack. " +
 			"The bot is the real one; the times and ids are fixed, so every run writes this same page.",
 	})

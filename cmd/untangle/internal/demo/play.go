@@ -34,7 +34,7 @@ type Options struct {
 	Example []byte        // the example tree, in statements
 	Title   string        // the RCA's title
 	Quiet   time.Duration // how long Slack must see no call before the next act; 0 means 60 ms
-	Busy    func() bool   // reports whether the bot has work waiting (a redraw); nil means never
+	Busy    func() bool   // reports whether the bot is at work (an envelope, a redraw waiting); nil means never
 	Intro   string        // shown under the transcript's title
 }
 
