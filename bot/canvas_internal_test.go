@@ -73,13 +73,15 @@ func canvasSummary(t *testing.T) *workflow.Summary {
 	sum.Progress = workflow.FixProgress{Done: 1, Total: 2, Dropped: 1, Removed: doneElim.Removed, Open: doneElim.Remaining}
 	sum.Combined = tree.Eliminate(s.Tree, roots[:min(3, len(roots))], tree.Options{})
 	sum.Open.OpenReservations = []workflow.Reservation{{Category: workflow.CatCauseInsufficient, Note: "A pool alone is <not> enough"}}
+	sum.Negative = tree.FutureOf(s.Tree, tree.Options{}).Negative // the example's branch, untrimmed
 	return sum
 }
 
 func TestCanvasMarkdownGolden(t *testing.T) {
 	got := canvasMarkdown(canvasSummary(t), map[string]string{"UBOB": "Bob *the* builder"}, time.UTC)
 	checkGoldenFile(t, filepath.Join("testdata", "canvas", "report.md.golden"), []byte(got))
-	for _, want := range []string{"## Fixes", "in progress", "owner: Bob \\*the\\* builder", "[ticket](https://tracker.example/T-12)", "## Remaining risks", "rca-tree.json"} {
+	for _, want := range []string{"## Fixes", "in progress", "owner: Bob \\*the\\* builder", "[ticket](https://tracker.example/T-12)", "## Remaining risks", "rca-tree.json",
+		"negative branch of the fixes, not trimmed: IF #16 Quality KPIs count as much as delivery speed THEN #17 Feature work slows &lt;down&gt; &amp; stalls"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("canvas lacks %q", want)
 		}

@@ -192,12 +192,19 @@ func canvasNodes(t *tree.Tree, ids []tree.NodeID) string {
 	return strings.Join(parts, "; ")
 }
 
+// canvasKind marks the nodes of the Future Reality Tree part in the list.
+var canvasKind = map[tree.Kind]string{
+	tree.KindInjection:      " (fix)",
+	tree.KindNegativeEffect: " (negative effect)",
+	tree.KindDesiredEffect:  " (desired effect)",
+}
+
 // canvasTree lists every statement and every link of the tree, so the
 // report holds the whole analysis even where no chain passes.
 func canvasTree(b *strings.Builder, t *tree.Tree) {
 	b.WriteString("## The tree\n\n")
 	for _, n := range t.Nodes() {
-		fmt.Fprintf(b, "- %s\n", canvasNode(t, n.ID))
+		fmt.Fprintf(b, "- %s%s\n", canvasNode(t, n.ID), canvasKind[n.Kind])
 	}
 	if gs := t.Groups(); len(gs) > 0 {
 		b.WriteString("\nLinks:\n\n")

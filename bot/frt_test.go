@@ -180,7 +180,7 @@ func proposeDue(t *testing.T, ctx context.Context, u slacktest.User, injection, 
 
 // TestFixesToDoneEndToEnd is the Future Reality Tree and fix tracking
 // through the fake Slack, from the fix's message to done: two fixes get
-// owners and dates, a negative branch is raised and trimmed and another
+// owners (one brought into the channel) and dates, a negative branch is raised and trimmed and another
 // left open, a desirable effect and a good outcome are added; the RCA
 // finishes; a fix goes overdue (injected clock) and its owner gets exactly
 // one DM for the day across a restart; marking one fix done and dropping
@@ -220,7 +220,8 @@ func TestFixesToDoneEndToEnd(t *testing.T) {
 	submitFilled(t, ctx, w.carol, view, map[string]string{"New undesirable effect": risk})
 	w.waitMessages(t, ctx, "raised a *negative branch*", 2)
 
-	// Fix B against the other root, owned by carol, with no date yet. The
+	// Fix B against the other root, owned by dave, who is not in the RCA's
+	// channel yet, with no date yet. The
 	// fake clicks the first button of a text, so the second root's
 	// "Propose fix" is clicked with its own value.
 	tr, err := w.setup.Tree(ctx, w.actor(w.alice), w.rcaID)
@@ -235,8 +236,13 @@ func TestFixesToDoneEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	const fixB = "Staging gets a masked copy of production data"
-	proposeDue(t, ctx, w.carol, fixB, "carol", "")
+	dave := w.fake.AddUser("dave")
+	proposeDue(t, ctx, w.carol, fixB, "dave", "")
 	outcomeB := w.waitMessages(t, ctx, "proposed a fix", 2)
+	eventually(t, ctx, "the new owner is brought in and told", func() bool { return len(dmsWith(dave, "I added you to")) == 1 })
+	if ch, _ := w.fake.Channel(w.ch.ID); !slices.Contains(ch.Members, dave.ID) {
+		t.Errorf("dave owns a fix but is not in the RCA channel: %v", ch.Members)
+	}
 
 	// Finish: the summary and the canvas list the untrimmed branch as a risk.
 	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":checkered_flag: Finish RCA"); err != nil {
@@ -262,25 +268,26 @@ func TestFixesToDoneEndToEnd(t *testing.T) {
 	canvasHas("the risk", "## Remaining risks", "negative branch of the fixes, not trimmed: IF", risk,
 		"**"+frtFix+"** against #14: proposed", "due "+dueDay.Format("2006-01-02"))
 
-	// The next day fix A is overdue: bob gets one DM. After a restart carol
-	// gives fix B today's date; the tick that tells her it is due does not
-	// nudge bob again.
+	// The next day fix A is overdue: bob gets one DM. After a restart dave
+	// gives fix B today's date from his DM; the tick that tells him it is
+	// due does not nudge bob again.
 	clock.Set(time.Date(dueDay.Year(), dueDay.Month(), dueDay.Day()+1, 10, 0, 0, 0, time.UTC))
 	eventually(t, ctx, "the overdue DM", func() bool { return len(dmsWith(w.bob, "is overdue by 1 day")) == 1 })
 	w.app.stop()
 	w.app = startApp(t, w.fake, w.app.dbPath, configure)
-	if _, err := w.carol.SelectInMessage(ctx, outcomeB, "Status: proposed", "Edit owner, date, links…"); err != nil {
+	told := dmsWith(dave, "made you the owner of a fix")[0]
+	if _, err := dave.SelectInMessage(ctx, told, "Status: proposed", "Edit owner, date, links…"); err != nil {
 		t.Fatal(err)
 	}
-	view, err = w.carol.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Fix details" })
+	view, err = dave.WaitForViewWhere(ctx, func(v slacktest.View) bool { return v.Title == "Fix details" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.carol.Select(ctx, view, "Due date", clock.Now().Format("2006-01-02")); err != nil {
+	if err := dave.Select(ctx, view, "Due date", clock.Now().Format("2006-01-02")); err != nil {
 		t.Fatal(err)
 	}
-	submitFilled(t, ctx, w.carol, view, nil)
-	eventually(t, ctx, "carol's due-day DM", func() bool { return len(dmsWith(w.carol, "is due today")) == 1 })
+	submitFilled(t, ctx, dave, view, nil)
+	eventually(t, ctx, "dave's due-day DM", func() bool { return len(dmsWith(dave, "is due today")) == 1 })
 	if n := len(dmsWith(w.bob, "The fix you own")); n != 1 {
 		t.Errorf("bob got %d fix reminders across the restart, want 1", n)
 	}

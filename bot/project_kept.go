@@ -114,6 +114,9 @@ func cardLinks(s *workflow.Snapshot, asked []tree.GroupID) []tree.GroupID {
 	var out []tree.GroupID
 	if s.RCA.Phase == workflow.PhaseChallenging {
 		for _, g := range s.Tree.Groups() {
+			if e, ok := s.Tree.Node(g.Effect); ok && e.Kind.Future() {
+				continue // a Future Reality Tree link is no card (see cstLinks)
+			}
 			out = append(out, g.ID)
 		}
 	}
