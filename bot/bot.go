@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -44,6 +45,9 @@ type Config struct {
 	// messages with a tree picture then get an "Open in browser" button.
 	// nil when there is no web view (UNTANGLE_PUBLIC_URL unset).
 	WebLink func(ctx context.Context, rcaID int64) (string, error)
+	// PaceClock is the time the bot paces its Web API calls by; the zero
+	// value means real time.
+	PaceClock PaceClock
 	// Leader, when set, holds the lease of the scheduled work: the
 	// scheduler ticks only while it holds the lease, so of several
 	// replicas on one database exactly one sends reminders. nil means this
@@ -73,6 +77,7 @@ type Bot struct {
 	botUserID string
 	rt        *routes
 	inflight  sync.WaitGroup
+	handling  atomic.Int64   // envelopes being handled now (Busy)
 	media     media          // rendered pictures per tree version (bot/render.go)
 	kept      *refresher     // redraws the kept messages after each change (bot/refresh.go)
 	ops       *ops           // metrics and connection state (bot/metrics.go)
@@ -108,7 +113,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	ops := newOps()
-	cfg.HTTPClient = ops.wrapClient(cfg.HTTPClient) // metrics and retries (metrics.go, retry.go)
+	cfg.HTTPClient = ops.wrapClient(cfg.HTTPClient, cfg.PaceClock) // metrics and retries (metrics.go, retry.go)
 	opts := []slack.Option{slack.OptionAppLevelToken(cfg.AppToken), slack.OptionHTTPClient(cfg.HTTPClient)}
 	if cfg.APIURL != "" {
 		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
@@ -204,8 +209,10 @@ func (b *Bot) receive(ctx context.Context, evt socketmode.Event) {
 			return
 		}
 		b.inflight.Add(1)
+		b.handling.Add(1)
 		go func() {
 			defer b.inflight.Done()
+			defer b.handling.Add(-1)
 			b.handle(context.WithoutCancel(ctx), evt)
 		}()
 	}

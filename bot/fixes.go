@@ -161,7 +161,7 @@ func (b *Bot) postFixOutcome(ctx context.Context, log *slog.Logger, actor workfl
 		log.Error("fix outcome: the new fix is missing", "rca", rcaID, "fix", res.Fix)
 		return
 	}
-	blocks := fixOutcomeBlocks(sum.Tree, actor.UserID, fix, *res.Elimination, *res.Combined, len(sum.Fixes), b.cfg.Location)
+	blocks := b.withWebLink(ctx, log, rcaID, fixOutcomeBlocks(sum.Tree, actor.UserID, fix, *res.Elimination, *res.Combined, len(sum.Fixes), b.cfg.Location))
 	blocks = b.withTicketElement(blocks, rcaID, fix)
 	channel := sum.RCA.ChannelID
 	_, ts, err := b.api.PostMessageContext(ctx, channel, slack.MsgOptionText("Fix proposed: "+fix.Injection, false), slack.MsgOptionBlocks(blocks...))

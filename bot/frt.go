@@ -299,7 +299,7 @@ func (b *Bot) postFuture(ctx context.Context, log *slog.Logger, actor workflow.A
 		log.Error("future reality tree: load the summary", "rca", rcaID, "error", err)
 		return
 	}
-	blocks := clipMessage(say(sum, actor.UserID, res))
+	blocks := b.withWebLink(ctx, log, rcaID, clipMessage(say(sum, actor.UserID, res)))
 	if _, _, err := b.api.PostMessageContext(ctx, sum.RCA.ChannelID, slack.MsgOptionText("Future Reality Tree changed", false),
 		slack.MsgOptionBlocks(blocks...)); err != nil {
 		log.Error("post a future reality tree change", "rca", rcaID, "error", err)

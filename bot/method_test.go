@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,8 +13,6 @@ import (
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/tree"
 )
-
-var methodDocs = flag.Bool("docs", false, "write the pictures of the full-method test to docs/")
 
 // The nodes of the payment-outage example (testdata/payment-outage.cst).
 const (
@@ -321,7 +318,7 @@ func TestFullMethodEndToEnd(t *testing.T) {
 	if !strings.Contains(outcome, "This fix alone removes 3/3 symptoms") || !strings.Contains(outcome, "every symptom disappears") {
 		t.Errorf("fix outcome:\n%s", outcome)
 	}
-	frt := w.waitFiles(t, ctx, "frt.png", 1)[0]
+	w.waitFiles(t, ctx, "frt.png", 1)
 
 	// 6. Finish (Slack's confirmation dialog on the button), then the
 	// summary and the report; the pictures are already in the channel.
@@ -360,13 +357,6 @@ func TestFullMethodEndToEnd(t *testing.T) {
 
 	methodQuiet(t, w, alice, bob, carol)
 
-	if *methodDocs {
-		for name, data := range map[string][]byte{"example-cst-slack.png": cst.Bytes, "example-frt.png": frt.Bytes} {
-			if err := os.WriteFile(filepath.Join("..", "docs", name), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 }
 
 // methodSameAsExample checks that the tree the team built in Slack is the

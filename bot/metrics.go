@@ -116,14 +116,14 @@ func (o *ops) rendered(start time.Time, err error) {
 
 // wrapClient returns a copy of c whose transport counts Slack API calls and
 // errors and retries rate-limited and unavailable requests. c is not changed.
-func (o *ops) wrapClient(c *http.Client) *http.Client {
+func (o *ops) wrapClient(c *http.Client, pc PaceClock) *http.Client {
 	base := c.Transport
 	if base == nil {
 		base = http.DefaultTransport
 	}
 	wrapped := *c
 	wrapped.Transport = &retryTransport{
-		next:    &pacedTransport{next: &meteredTransport{next: base, ops: o}, pace: newPacer(), sleep: sleepCtx},
+		next:    &pacedTransport{next: &meteredTransport{next: base, ops: o}, pace: newPacer(pc.Now), sleep: pc.sleep()},
 		ops:     o,
 		tries:   defaultRetryTries,
 		backoff: defaultBackoff,
@@ -168,6 +168,14 @@ func apiMethod(req *http.Request) string {
 		return m
 	}
 	return "upload"
+}
+
+// sleep is the clock's Sleep, or sleepCtx.
+func (pc PaceClock) sleep() func(ctx context.Context, d time.Duration) error {
+	if pc.Sleep != nil {
+		return pc.Sleep
+	}
+	return sleepCtx
 }
 
 // sleepCtx waits d or until ctx is done.

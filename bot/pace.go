@@ -59,7 +59,20 @@ type pacer struct {
 	now func() time.Time
 }
 
-func newPacer() *pacer { return &pacer{tat: map[string]time.Time{}, now: time.Now} }
+func newPacer(now func() time.Time) *pacer {
+	if now == nil {
+		now = time.Now
+	}
+	return &pacer{tat: map[string]time.Time{}, now: now}
+}
+
+// PaceClock is the time the bot paces its Web API calls by. A nil field
+// means real time, as in production; a demonstration against the fake Slack
+// runs both the bot's pacer and the fake's rate limits on one faster clock.
+type PaceClock struct {
+	Now   func() time.Time                                 // the pacer's time
+	Sleep func(ctx context.Context, d time.Duration) error // waits d of that time
+}
 
 // delay reserves a call of method in channel and returns how long to wait
 // before sending it.

@@ -9,7 +9,7 @@ import (
 // for posts and per workspace for the other methods.
 func TestPacerSpacesCallsAfterABurst(t *testing.T) {
 	now := time.Unix(1000, 0)
-	p := newPacer()
+	p := newPacer(nil)
 	p.now = func() time.Time { return now }
 	post := paceRules["chat.postMessage"]
 	for i := range post.burst {

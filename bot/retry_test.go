@@ -83,7 +83,7 @@ func TestRetryTransport(t *testing.T) {
 			defer srv.Close()
 			var waits []time.Duration
 			o := newOps()
-			client := o.wrapClient(&http.Client{Timeout: 10 * time.Second})
+			client := o.wrapClient(&http.Client{Timeout: 10 * time.Second}, PaceClock{})
 			client.Transport.(*retryTransport).sleep = func(_ context.Context, d time.Duration) error {
 				waits = append(waits, d)
 				return nil
@@ -181,7 +181,7 @@ func BenchmarkTransport(b *testing.B) {
 		client *http.Client
 	}{
 		{name: "plain", client: &http.Client{}},
-		{name: "metered-retrying", client: newOps().wrapClient(&http.Client{})},
+		{name: "metered-retrying", client: newOps().wrapClient(&http.Client{}, PaceClock{})},
 	}
 	for _, c := range clients {
 		b.Run(c.name, func(b *testing.B) {

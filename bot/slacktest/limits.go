@@ -68,15 +68,20 @@ func WithLimits(limits map[string]Limit) Option {
 	}
 }
 
+// WithLimitClock replaces the real clock the rate limits run on. Use it
+// only together with the same clock for the app's own pacing, to run a
+// whole flow faster than real time with the limits scaled alike.
+func WithLimitClock(now func() time.Time) Option { return func(c *config) { c.limitNow = now } }
+
 // bucket is one token bucket.
 type bucket struct {
 	tokens float64
 	at     time.Time
 }
 
-// limiter holds the buckets of a fake workspace. It runs on the real clock,
-// whatever clock the Server shows to the app, since the app paces itself in
-// real time.
+// limiter holds the buckets of a fake workspace. It runs on the real clock
+// (or WithLimitClock's), whatever clock the Server shows to the app, since
+// the app paces itself in real time.
 type limiter struct {
 	mu      sync.Mutex
 	limits  map[string]Limit

@@ -41,6 +41,7 @@ type config struct {
 	triggerTTL         time.Duration
 	homeTab            bool
 	now                func() time.Time
+	limitNow           func() time.Time // the rate limits' clock
 	limits             map[string]Limit
 	freePlan           bool     // channel canvases unavailable
 	missingScopes      []string // scopes the bot token lacks
@@ -163,6 +164,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		triggerTTL:         3 * time.Second,
 		homeTab:            true,
 		now:                time.Now,
+		limitNow:           time.Now,
 		limits:             DefaultLimits(),
 	}
 	for _, o := range opts {

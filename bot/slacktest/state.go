@@ -5,7 +5,10 @@ import "strings"
 // stateValues builds a view's state.values as Slack sends it: every stateful
 // element of input, actions and section blocks, with what the person entered or the
 // element's initial value (section accessories included); callers hold s.mu.
-func (s *Server) stateValues(v *viewRec) map[string]any {
+func (s *Server) stateValues(v *viewRec) map[string]any { return v.stateValues() }
+
+// stateValues is Server.stateValues; callers hold the server's lock.
+func (v *viewRec) stateValues() map[string]any {
 	out := map[string]any{}
 	blocks, _ := v.raw["blocks"].([]any)
 	for _, b := range blocks {

@@ -39,6 +39,7 @@ type View struct {
 	NotifyOnClose   bool
 	Blocks          json.RawMessage
 	Errors          map[string]string // field errors from response_action: errors, by block_id
+	Values          json.RawMessage   // state.values: what the person entered, or initial values
 }
 
 // PlainText renders the view's title and blocks as text.
@@ -295,5 +296,6 @@ func (v *viewRec) snapshot() View {
 		ID: v.id, User: v.user, Type: v.typ, CallbackID: str("callback_id"), ExternalID: str("external_id"),
 		PrivateMetadata: str("private_metadata"), Title: text("title"), Submit: text("submit"),
 		Hash: v.hash, NotifyOnClose: notify, Blocks: mustJSON(v.raw["blocks"]), Errors: maps.Clone(v.errors),
+		Values: mustJSON(v.stateValues()),
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // request is one decoded Web API call.
@@ -98,7 +97,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, table map[stri
 		s.answer(w, req, status, nil, fail("ratelimited"))
 		return
 	}
-	if retry := s.limits.take(method, req.get("channel"), time.Now()); retry > 0 {
+	if retry := s.limits.take(method, req.get("channel"), s.cfg.limitNow()); retry > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(retry))
 		s.answer(w, req, http.StatusTooManyRequests, nil, fail("ratelimited"))
 		return

@@ -51,6 +51,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the Slack bot (Socket Mode)", runServe},
 		{"analyze", "analyse a tree file and write pictures and reports", runAnalyze},
+		{"demo", "play a whole RCA against a fake Slack and write it as a page", runDemo},
 		{"manifest", "print the Slack app manifest (YAML)", runManifest},
 		{"backup", "copy the live database safely", runBackup},
 		{"migrate-db", "copy a SQLite database into an empty PostgreSQL database", runMigrateDB},
