@@ -110,6 +110,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 	b := &Bot{cfg: cfg, api: api, sm: socketmode.New(api, smOpts...), svc: svc, refs: cfg.Refs, log: cfg.Logger, ops: ops}
 	b.kept = newRefresher(api, svc, cfg.Refs, cfg.Logger)
 	b.kept.closedRedraw = b.redrawCanvas
+	b.kept.pace = ops.pace
 	b.rt = b.buildRoutes()
 	return b, nil
 }

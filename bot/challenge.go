@@ -318,7 +318,7 @@ func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCal
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	b.changed(actor, rca.ID, change{})
+	b.changedCard(actor, rca.ID, cb, link, change{})
 }
 
 // ensureParticipant lets someone who is not a participant of a public RCA
@@ -361,7 +361,7 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 			b.fail(ctx, r, cb, err)
 			return
 		}
-		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
+		b.changedCard(actor, rca.ID, cb, link, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
 	}
 }
 
