@@ -113,31 +113,31 @@ func (d *drawing) extra(ctx context.Context, s *workflow.Snapshot, c change) kep
 	return x
 }
 
-// header keeps the challenge header when there are cards to draw: posted
-// when the pass runs and it is missing. It returns its ts, "" when there
-// is none.
+// header keeps the challenge header when there are cards to draw: during
+// the pass it is posted when missing and kept up to date. It returns its
+// ts, "" when there is none.
 func (d *drawing) header(ctx context.Context, links []tree.GroupID) string {
 	if len(links) == 0 {
 		return ""
 	}
-	header := d.ref(ctx, refChallengeHeader)
-	if header == "" && d.s.RCA.Phase == workflow.PhaseChallenging {
-		header = d.keep(ctx, refChallengeHeader, postIfMissing, "")
+	if d.s.RCA.Phase == workflow.PhaseChallenging {
+		return d.keep(ctx, refChallengeHeader, postIfMissing, "")
 	}
-	return header
+	return d.ref(ctx, refChallengeHeader)
 }
 
 // cards keeps the cards in the header's thread: during the pass the
-// missing ones are posted in link order; otherwise only the cards asked
-// for are redrawn.
+// missing ones of the window (card_window.go) are posted in link order;
+// otherwise only the cards asked for are redrawn.
 func (d *drawing) cards(ctx context.Context, links []tree.GroupID, header string) {
 	if header == "" {
 		return
 	}
-	post := postWhen(d.s.RCA.Phase == workflow.PhaseChallenging)
+	challenging := d.s.RCA.Phase == workflow.PhaseChallenging
+	last := lastCardShown(d.s.Tree)
 	for _, id := range links {
 		ref := cardRef(id)
-		if d.keep(ctx, ref, post, header) == "" && d.k.held[ref] != (time.Time{}) {
+		if d.keep(ctx, ref, postWhen(challenging && id <= last), header) == "" && d.k.held[ref] != (time.Time{}) {
 			return // the cards post in link order: the rest waits for this one
 		}
 	}
