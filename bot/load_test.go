@@ -2,7 +2,7 @@
 
 package bot_test
 
-// The load test of issue #7 (item 7): 20 RCAs × 5 simulated people for two
+// The load test: 20 RCAs × 5 simulated people for two
 // minutes through the fake Slack against the real bot. It is behind the
 // build tag "load" so the normal suite stays fast:
 //
