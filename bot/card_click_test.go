@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
@@ -46,5 +47,26 @@ func TestCardClickRedrawsThroughResponseURL(t *testing.T) {
 	}
 	if f := w.fake.Failures(); len(f) > 0 {
 		t.Errorf("Slack saw failures: %+v", f)
+	}
+}
+
+// The run that starts the pass posts the challenge header before it
+// updates the dashboard, the walk and the outline.
+func TestChallengeHeaderDrawnFirst(t *testing.T) {
+	ctx := testCtx(t)
+	w := challengeSetUp(t, ctx, challengeStatements)
+	header, _ := w.startPass(t, ctx, 2)
+	w.waitEdited(t, ctx, w.dash, "0/2 accepted")
+	posted, updated := -1, -1
+	for i, c := range w.fake.Calls() {
+		switch {
+		case c.Method == "chat.postMessage" && c.Params["text"] == header.Text && posted < 0:
+			posted = i
+		case c.Method == "chat.update" && c.Params["ts"] == w.dash.TS && strings.Contains(c.Params["blocks"], "0/2 accepted") && updated < 0:
+			updated = i
+		}
+	}
+	if posted < 0 || updated < 0 || posted > updated {
+		t.Errorf("the header was posted at call %d, the dashboard updated at call %d; want the header first", posted, updated)
 	}
 }
