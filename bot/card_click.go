@@ -58,7 +58,7 @@ func (d *drawing) respond(ctx context.Context, clicks []cardClick) {
 	if len(clicks) == 0 {
 		return
 	}
-	d.catchUp(ctx)
+	d.catchUp(ctx, true)
 	done := map[string]bool{}
 	for _, c := range clicks {
 		ref := cardRef(c.link)

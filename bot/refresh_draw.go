@@ -34,7 +34,9 @@ type drawing struct {
 	s       *workflow.Snapshot
 	st      *challengeState
 	x       keptExtra
-	gen     uint64 // k.gen when s was read
+	gen     uint64    // k.gen when s was read
+	read    time.Time // when s was read
+	urgent  bool      // headerNow is drawing the header
 }
 
 // redraw draws every kept message of an RCA from one snapshot and sends
@@ -42,7 +44,7 @@ type drawing struct {
 // response_url), then the challenge header and the dashboard, then the
 // walk, the outline and the cards.
 func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change) {
-	gen := f.generation(k)
+	gen, read := f.generation(k), time.Now()
 	s, err := f.svc.Snapshot(ctx, actor, rcaID)
 	if err != nil {
 		f.log.Info("refresh: cannot read the RCA", "rca", rcaID, "error", err)
@@ -52,7 +54,7 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 		return
 	}
 	d := &drawing{f: f, k: k, rcaID: rcaID, channel: s.RCA.ChannelID, log: f.log.With("rca", rcaID),
-		actor: actor, s: s, st: challengeOf(s), gen: gen}
+		actor: actor, s: s, st: challengeOf(s), gen: gen, read: read}
 	d.x = d.extra(ctx, s, c)
 	d.respond(ctx, c.clicks)
 	if c.repostWalk { // first: it is what the click asked for

@@ -11,6 +11,8 @@ package bot
 import (
 	"context"
 	"time"
+
+	"github.com/untangle-rca/untangle/workflow"
 )
 
 // generation is how many changes the RCA has seen; a snapshot read at an
@@ -32,12 +34,13 @@ func (d *drawing) turn(ctx context.Context, method string) context.Context {
 	if wait := d.f.pace.delay(method, d.channel); wait > 0 && fitsDeadline(ctx, wait) {
 		d.await(ctx, wait)
 	}
-	d.catchUp(ctx)
+	d.catchUp(ctx, false)
 	return withTurnTaken(ctx, method)
 }
 
 // await waits d, redrawing clicked cards through their response_url as
-// the clicks arrive (those are outside the paced tiers).
+// the clicks arrive (those are outside the paced tiers) and posting the
+// challenge header as soon as the pass starts.
 func (d *drawing) await(ctx context.Context, wait time.Duration) {
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
@@ -49,20 +52,48 @@ func (d *drawing) await(ctx context.Context, wait time.Duration) {
 			return
 		case <-d.k.wake:
 			d.respond(ctx, d.f.takeClicks(d.k))
+			d.headerNow(ctx)
 		}
 	}
 }
 
-// catchUp reads the RCA again when it changed since the run's snapshot.
-func (d *drawing) catchUp(ctx context.Context) {
+// snapshotFresh is how old a snapshot may be and still be drawn from after
+// the RCA changed: reading a big RCA again before every card posted (one a
+// second per channel) would cost more than a few seconds of lag, which the
+// next run makes up anyway.
+const snapshotFresh = 5 * time.Second
+
+// catchUp reads the RCA again when it changed since the run's snapshot and
+// the snapshot is no longer fresh (or always, when now is set).
+func (d *drawing) catchUp(ctx context.Context, now bool) {
 	gen := d.f.generation(d.k)
-	if gen == d.gen {
+	if gen == d.gen || (!now && time.Since(d.read) < snapshotFresh) {
 		return
 	}
+	read := time.Now()
 	s, err := d.f.svc.Snapshot(ctx, d.actor, d.rcaID)
 	if err != nil {
 		d.log.Info("refresh: cannot read the RCA again; drawing the state read before", "error", err)
 		return
 	}
-	d.s, d.st, d.gen = s, challengeOf(s), gen
+	d.s, d.st, d.gen, d.read = s, challengeOf(s), gen, read
+}
+
+// headerNow posts the challenge header as soon as the pass starts, while
+// the run waits for the turn of another message: it is what the team waits
+// for after Start challenge pass, and posts are paced apart from updates.
+func (d *drawing) headerNow(ctx context.Context) {
+	if d.urgent {
+		return
+	}
+	rca, err := d.f.svc.RCA(ctx, d.actor, d.rcaID)
+	if err != nil || rca.Phase != workflow.PhaseChallenging || d.ref(ctx, refChallengeHeader) != "" {
+		return
+	}
+	d.urgent = true
+	defer func() { d.urgent = false }()
+	d.catchUp(ctx, true)
+	if d.s.RCA.Phase == workflow.PhaseChallenging && d.s.Tree.NumGroups() > 0 {
+		d.keep(ctx, refChallengeHeader, postIfMissing, "")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -15,7 +16,7 @@ import (
 )
 
 // A message drawn after the RCA changed (as after waiting for its turn
-// under the pacing) is drawn from a new snapshot, not from the state the
+// under the pacing), from a snapshot no longer fresh, is drawn from a new one, not from the state the
 // run started with; a message whose state did not change is not sent.
 func TestKeepDrawsTheNewestState(t *testing.T) {
 	ctx := t.Context()
@@ -58,7 +59,8 @@ func TestKeepDrawsTheNewestState(t *testing.T) {
 	if _, err := svc.AddSymptom(ctx, alice, rca.ID, workflow.SymptomInput{Text: "Refunds take three days"}); err != nil {
 		t.Fatal(err)
 	}
-	d := &drawing{f: f, k: k, rcaID: rca.ID, channel: ch.ID, log: f.log, actor: alice, s: s, st: challengeOf(s), gen: k.gen}
+	d := &drawing{f: f, k: k, rcaID: rca.ID, channel: ch.ID, log: f.log, actor: alice, s: s, st: challengeOf(s), gen: k.gen,
+		read: time.Now().Add(-snapshotFresh)}
 	k.gen++ // the second symptom's change
 	d.keep(ctx, refDashboard, updateOnly, "")
 	if m, _ := fake.Message(ch.ID, ts); !strings.Contains(m.PlainText(), "2 symptoms") {
