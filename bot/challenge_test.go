@@ -413,7 +413,7 @@ func TestChallengeCardsFor150Nodes(t *testing.T) {
 		t.Fatalf("set-up tree: %v, %d nodes", err, tr.NumNodes())
 	}
 	w.fake.InjectRateLimit("chat.postMessage", 2, 1)
-	header, cards := w.startPass(t, ctx, bot.CardWindow)
+	header, _ := w.startPass(t, ctx, bot.CardWindow)
 	for _, want := range []string{fmt.Sprintf("(%d links)", tr.NumGroups()), fmt.Sprintf("%d links not yet accepted at a time", bot.CardWindow)} {
 		if !strings.Contains(header.PlainText(), want) {
 			t.Errorf("the header does not say %q:\n%s", want, header.PlainText())
@@ -425,7 +425,8 @@ func TestChallengeCardsFor150Nodes(t *testing.T) {
 	w.click(t, ctx, w.carol, first, "Holds")
 	w.waitEdited(t, ctx, first, "Accepted")
 	w.linkCard(t, ctx, header, bot.CardWindow+1)
-	if cards = w.cards(t, ctx, header, bot.CardWindow+1); len(cards) != bot.CardWindow+1 {
+	cards := w.cards(t, ctx, header, bot.CardWindow+1)
+	if len(cards) != bot.CardWindow+1 {
 		t.Errorf("%d cards after one link was accepted, want %d", len(cards), bot.CardWindow+1)
 	}
 	limited := 0
