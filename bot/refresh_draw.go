@@ -36,7 +36,7 @@ type drawing struct {
 	x       keptExtra
 	gen     uint64    // k.gen when s was read
 	read    time.Time // when s was read
-	urgent  bool      // headerNow is drawing the header
+	urgent  bool      // headerNow or cardsMeanwhile is sending (refresh_turn.go)
 }
 
 // redraw draws every kept message of an RCA from one snapshot and sends

@@ -38,12 +38,15 @@ func (d *drawing) turn(ctx context.Context, method string) context.Context {
 	return withTurnTaken(ctx, method)
 }
 
-// await waits d, redrawing clicked cards through their response_url as
-// the clicks arrive (those are outside the paced tiers) and posting the
-// challenge header as soon as the pass starts.
+// await waits wait, redrawing clicked cards through their response_url as
+// the clicks arrive (those are outside the paced tiers), posting the
+// challenge header as soon as the pass starts and the missing cards
+// meanwhile.
 func (d *drawing) await(ctx context.Context, wait time.Duration) {
+	until := time.Now().Add(wait)
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
+	d.cardsMeanwhile(ctx, until)
 	for {
 		select {
 		case <-timer.C:
@@ -53,6 +56,36 @@ func (d *drawing) await(ctx context.Context, wait time.Duration) {
 		case <-d.k.wake:
 			d.respond(ctx, d.f.takeClicks(d.k))
 			d.headerNow(ctx)
+			d.cardsMeanwhile(ctx, until)
+		}
+	}
+}
+
+// cardsMeanwhile posts the missing cards of the pass's window, in link
+// order, while the run waits for a turn of another method until until:
+// posts are paced per channel, apart from the workspace's chat.update, so
+// the cards need not wait behind the dashboard, the walk and the outline.
+func (d *drawing) cardsMeanwhile(ctx context.Context, until time.Time) {
+	if d.urgent || d.s.RCA.Phase != workflow.PhaseChallenging {
+		return
+	}
+	header := d.ref(ctx, refChallengeHeader)
+	if header == "" {
+		return
+	}
+	d.urgent = true
+	defer func() { d.urgent = false }()
+	last := lastCardShown(d.s.Tree)
+	for _, g := range d.s.Tree.Groups() {
+		if g.ID > last || time.Until(until) < paceRules["chat.postMessage"].every {
+			return
+		}
+		ref := cardRef(g.ID)
+		if d.ref(ctx, ref) != "" {
+			continue
+		}
+		if d.keep(ctx, ref, postIfMissing, header) == "" {
+			return // held back by a 429: the cards post in link order
 		}
 	}
 }
