@@ -133,6 +133,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 			b.kept.holder = cfg.Leader.Holder()
 		}
 	}
+	b.kept.pace = ops.pace
 	b.rt = b.buildRoutes()
 	return b, nil
 }

@@ -74,8 +74,9 @@ func (b *Bot) challengeMayStart(ctx context.Context, r *reply, cb *slack.Interac
 	return true
 }
 
-// challengeHeader is the message that opens the pass; the cards are its thread.
-func challengeHeader(rca *workflow.RCA, links int) []slack.Block {
+// challengeHeader is the message that opens the pass; the cards are its
+// thread, shown of links at a time (see card_window.go).
+func challengeHeader(rca *workflow.RCA, links, shown int) []slack.Block {
 	need := acceptNeed(rca)
 	rule := "A link is *accepted* when two participants (all of them, if fewer) say it holds and no reservation on it is open; the facilitator can also accept or remove a disputed link."
 	if need < 2 {
@@ -83,11 +84,20 @@ func challengeHeader(rca *workflow.RCA, links int) []slack.Block {
 	}
 	return []slack.Block{
 		header(":crossed_swords: Challenge pass"),
-		section("Every causal link of the tree is a card in this thread (" + plural(links, "link") + "). Read each one aloud as *IF … THEN …*. " +
+		section(cardsIntro(links, shown) + " Read each one aloud as *IF … THEN …*. " +
 			"If it holds, click *Holds*. If not, click *Raise a reservation…* and pick one of the eight Categories of Legitimate Reservation: the bot then helps you repair the tree."),
 		section(rule),
 		contextBlock(":dove_of_peace: Attack the logic, not people. The pass is done when every link is accepted or removed."),
 	}
+}
+
+// cardsIntro says which links have their card in the thread.
+func cardsIntro(links, shown int) string {
+	if shown >= links {
+		return "Every causal link of the tree is a card in this thread (" + plural(links, "link") + ")."
+	}
+	return fmt.Sprintf("Every causal link of the tree (%s) gets a card in this thread, in link order and %d links not yet accepted at a time: "+
+		"as links are accepted, the next cards appear.", plural(links, "link"), cardWindow)
 }
 
 // acceptNeed is how many "holds" accept a link: two, or all participants if fewer.
@@ -318,7 +328,7 @@ func (b *Bot) clickHolds(ctx context.Context, r *reply, cb *slack.InteractionCal
 		b.fail(ctx, r, cb, err)
 		return
 	}
-	b.changed(actor, rca.ID, change{})
+	b.changedCard(actor, rca.ID, cb, link, change{})
 }
 
 // ensureParticipant lets someone who is not a participant of a public RCA
@@ -361,7 +371,7 @@ func (b *Bot) clickDecide(accept bool) actionHandler {
 			b.fail(ctx, r, cb, err)
 			return
 		}
-		b.changed(actor, rca.ID, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
+		b.changedCard(actor, rca.ID, cb, link, change{cards: []tree.GroupID{link}, statements: map[tree.GroupID]string{link: stmt}})
 	}
 }
 

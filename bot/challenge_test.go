@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
 	"github.com/untangle-rca/untangle/tree"
@@ -401,8 +402,9 @@ func bigStatements(nodes int) string {
 }
 
 func TestChallengeCardsFor150Nodes(t *testing.T) {
-	// Slack takes about one message a second into a channel, so a thread of
-	// 140 cards takes over two minutes however fast the bot is.
+	// The cards of a big tree come a window at a time (bot.CardWindow links
+	// not yet accepted): Slack takes about one message a second into a
+	// channel, so all 140 at once would take over two minutes.
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	w := challengeSetUp(t, ctx, bigStatements(150))
@@ -411,9 +413,21 @@ func TestChallengeCardsFor150Nodes(t *testing.T) {
 		t.Fatalf("set-up tree: %v, %d nodes", err, tr.NumNodes())
 	}
 	w.fake.InjectRateLimit("chat.postMessage", 2, 1)
-	_, cards := w.startPass(t, ctx, tr.NumGroups())
-	if len(cards) != tr.NumGroups() {
-		t.Errorf("%d cards for %d links", len(cards), tr.NumGroups())
+	header, _ := w.startPass(t, ctx, bot.CardWindow)
+	for _, want := range []string{fmt.Sprintf("(%d links)", tr.NumGroups()), fmt.Sprintf("%d links not yet accepted at a time", bot.CardWindow)} {
+		if !strings.Contains(header.PlainText(), want) {
+			t.Errorf("the header does not say %q:\n%s", want, header.PlainText())
+		}
+	}
+	// The first link accepted brings the next card, and no other.
+	first := w.linkCard(t, ctx, header, 1)
+	w.click(t, ctx, w.bob, first, "Holds")
+	w.click(t, ctx, w.carol, first, "Holds")
+	w.waitEdited(t, ctx, first, "Accepted")
+	w.linkCard(t, ctx, header, bot.CardWindow+1)
+	cards := w.cards(t, ctx, header, bot.CardWindow+1)
+	if len(cards) != bot.CardWindow+1 {
+		t.Errorf("%d cards after one link was accepted, want %d", len(cards), bot.CardWindow+1)
 	}
 	limited := 0
 	for _, c := range w.fake.CallsTo("chat.postMessage") {
@@ -689,7 +703,7 @@ func TestChallengeLatency(t *testing.T) {
 				w = challengeSetUp(t, ctx, bigStatements(tt.nodes))
 				tr, _ := w.svc.Tree(ctx, workflow.Actor{UserID: w.alice.ID}, w.rcaID)
 				start := time.Now()
-				header, cards = w.startPass(t, ctx, tr.NumGroups())
+				header, cards = w.startPass(t, ctx, min(tr.NumGroups(), bot.CardWindow))
 				toCards = append(toCards, time.Since(start))
 			}
 			t.Logf("%s, %d cards: click → last card posted: median %v", tt.name, len(cards), median(toCards))

@@ -11,3 +11,6 @@ import (
 func SymptomModalForTest(title string) slack.ModalViewRequest {
 	return symptomModal(&workflow.RCA{ID: 1, Title: title}, symptomMeta{RCA: 1}, "")
 }
+
+// CardWindow is how many links not yet accepted have their cards shown at once.
+const CardWindow = cardWindow

@@ -2,7 +2,7 @@
 
 package bot_test
 
-// The load test of issue #7 (item 7): 20 RCAs × 5 simulated people for two
+// The load test: 20 RCAs × 5 simulated people for two
 // minutes through the fake Slack against the real bot. It is behind the
 // build tag "load" so the normal suite stays fast:
 //
@@ -417,7 +417,7 @@ func (p *loadPerson) render(ctx context.Context) error {
 // refreshes, cards, uploads) has quietened: no new Web API call for 2 s.
 func loadSettle(t *testing.T, fake *slacktest.Server) {
 	deadline := time.Now().Add(time.Minute)
-	last := -1
+	first, last := len(fake.Calls()), -1
 	for time.Now().Before(deadline) {
 		n := len(fake.Calls())
 		if n == last {
@@ -426,7 +426,11 @@ func loadSettle(t *testing.T, fake *slacktest.Server) {
 		last = n
 		time.Sleep(2 * time.Second)
 	}
-	t.Errorf("the bot was still calling Slack a minute after the load ended")
+	byMethod := map[string]int{}
+	for _, c := range fake.Calls()[first:] {
+		byMethod[c.Method]++
+	}
+	t.Errorf("the bot was still calling Slack a minute after the load ended; calls in that minute: %v", byMethod)
 }
 
 // loadCheckDatabase compares what people got acknowledged with what the

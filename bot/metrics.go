@@ -20,6 +20,7 @@ type ops struct {
 	reg         *prometheus.Registry
 	connected   atomic.Bool
 	submissions *submissions // view submissions seen recently (once.go)
+	pace        *pacer       // spaces the Web API calls (pace.go), set by wrapClient
 
 	envelopes   *prometheus.CounterVec
 	ackSeconds  *prometheus.HistogramVec
@@ -122,8 +123,11 @@ func (o *ops) wrapClient(c *http.Client, pc PaceClock) *http.Client {
 		base = http.DefaultTransport
 	}
 	wrapped := *c
+	if o.pace == nil {
+		o.pace = newPacer(pc.Now)
+	}
 	wrapped.Transport = &retryTransport{
-		next:    &pacedTransport{next: &meteredTransport{next: base, ops: o}, pace: newPacer(pc.Now), sleep: pc.sleep()},
+		next:    &pacedTransport{next: &meteredTransport{next: base, ops: o}, pace: o.pace, sleep: pc.sleep()},
 		ops:     o,
 		tries:   defaultRetryTries,
 		backoff: defaultBackoff,

@@ -108,7 +108,7 @@ type pacedTransport struct {
 // RoundTrip paces req, then sends it.
 func (t *pacedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	method := apiMethod(req)
-	if _, ok := paceRules[method]; ok {
+	if _, ok := paceRules[method]; ok && !turnTaken(req.Context(), method) {
 		channel := ""
 		if method == "chat.postMessage" {
 			channel = formValue(req, "channel")
@@ -141,4 +141,21 @@ func formValue(req *http.Request, key string) string {
 		return ""
 	}
 	return vals.Get(key)
+}
+
+// turnKey marks a context whose caller already waited for the pacer's turn
+// of one method (see withTurnTaken).
+type turnKey struct{}
+
+// withTurnTaken marks ctx's calls of method as already paced: the caller
+// reserved its turn with pacer.delay and waited for it, so the transport
+// sends at once.
+func withTurnTaken(ctx context.Context, method string) context.Context {
+	return context.WithValue(ctx, turnKey{}, method)
+}
+
+// turnTaken reports whether ctx's caller already waited for method's turn.
+func turnTaken(ctx context.Context, method string) bool {
+	m, _ := ctx.Value(turnKey{}).(string)
+	return m == method
 }

@@ -93,7 +93,7 @@ func projectOutline(s *workflow.Snapshot, x keptExtra) keptMsg {
 // projectChallengeHeader is the message that opens the challenge pass.
 func projectChallengeHeader(s *workflow.Snapshot) keptMsg {
 	return keptMsg{ref: refChallengeHeader, text: "Challenge pass: review every link in this thread",
-		blocks: challengeHeader(&s.RCA, cstLinks(s.Tree))}
+		blocks: challengeHeader(&s.RCA, cstLinks(s.Tree), cardsShown(s.Tree))}
 }
 
 // projectCard is the challenge card of one link; a link that is gone keeps

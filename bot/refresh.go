@@ -46,6 +46,7 @@ type change struct {
 	outlinePage int                     // show this outline page; 0 keeps the page
 	cards       []tree.GroupID          // redraw these cards even outside the challenge pass
 	statements  map[tree.GroupID]string // what those cards said, for links that are gone
+	clicks      []cardClick             // cards to redraw through a click's response_url (card_click.go)
 	// jobs post into the RCA's channel after the redraw, one at a time in
 	// the order asked (the tree pictures), so two clicks never race.
 	jobs []func(ctx context.Context)
@@ -59,6 +60,7 @@ func (c *change) merge(c2 change) {
 		c.outlinePage = c2.outlinePage
 	}
 	c.cards = append(c.cards, c2.cards...)
+	c.clicks = append(c.clicks, c2.clicks...)
 	c.jobs = append(c.jobs, c2.jobs...)
 	for id, s := range c2.statements {
 		if c.statements == nil {
@@ -75,6 +77,7 @@ type rcaKept struct {
 	actor            workflow.Actor
 	next             change
 	wake             chan struct{} // a change arrived while the loop waits
+	gen              uint64        // counts the changes, to tell a snapshot is stale (refresh_turn.go)
 	closed           bool          // the last snapshot showed the RCA closed
 
 	ts   map[string]string       // ref → message ts
@@ -89,6 +92,7 @@ type refresher struct {
 	svc    *workflow.Service
 	refs   Refs
 	log    *slog.Logger
+	pace   *pacer // the Web API's pacer, to wait for a turn before drawing (refresh_turn.go); nil sends at once
 	settle time.Duration
 	// closedRedraw, when set, redraws what a closed RCA keeps beyond its
 	// messages (the report canvas); a 429 it returns holds it back until
@@ -126,6 +130,7 @@ func (f *refresher) changed(actor workflow.Actor, rcaID int64, c change) {
 		f.rcas[rcaID] = k
 	}
 	k.pending, k.actor = true, actor
+	k.gen++
 	k.next.merge(c)
 	if k.running || f.stopping {
 		select {

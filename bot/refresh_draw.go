@@ -21,18 +21,30 @@ const (
 	postIfMissing postWhen = true
 )
 
-// drawing is one redraw run of one RCA.
+// drawing is one redraw run of one RCA. s is the newest snapshot the run
+// read: a message that waited for its turn under the pacing is drawn again
+// from a newer one when the RCA changed meanwhile (refresh_turn.go).
 type drawing struct {
 	f       *refresher
 	k       *rcaKept
 	rcaID   int64
 	channel string
 	log     *slog.Logger
+	actor   workflow.Actor
+	s       *workflow.Snapshot
+	st      *challengeState
+	x       keptExtra
+	gen     uint64    // k.gen when s was read
+	read    time.Time // when s was read
+	urgent  bool      // headerNow or cardsMeanwhile is sending (refresh_turn.go)
 }
 
 // redraw draws every kept message of an RCA from one snapshot and sends
-// those that changed.
+// those that changed: first the cards clicked (through the click's
+// response_url), then the challenge header and the dashboard, then the
+// walk, the outline and the cards.
 func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change) {
+	gen, read := f.generation(k), time.Now()
 	s, err := f.svc.Snapshot(ctx, actor, rcaID)
 	if err != nil {
 		f.log.Info("refresh: cannot read the RCA", "rca", rcaID, "error", err)
@@ -41,20 +53,25 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 	if s.RCA.ChannelID == "" {
 		return
 	}
-	d := &drawing{f: f, k: k, rcaID: rcaID, channel: s.RCA.ChannelID, log: f.log.With("rca", rcaID)}
-	x := d.extra(ctx, s, c)
+	d := &drawing{f: f, k: k, rcaID: rcaID, channel: s.RCA.ChannelID, log: f.log.With("rca", rcaID),
+		actor: actor, s: s, st: challengeOf(s), gen: gen, read: read}
+	d.x = d.extra(ctx, s, c)
+	d.respond(ctx, c.clicks)
 	if c.repostWalk { // first: it is what the click asked for
 		d.repostWalk(ctx, projectWalk(s))
-	} else {
-		d.keep(ctx, projectWalk(s), updateOnly, "")
 	}
-	d.keep(ctx, projectDashboard(s, x), updateOnly, "")
-	d.keep(ctx, projectOutline(s, x), postWhen(c.outline || s.Tree.NumNodes() > 0), "")
-	d.cards(ctx, s, c, x)
-	for _, g := range s.Tree.Groups() {
-		k.last[g.ID] = tree.FormatGroupNumbered(s.Tree, g)
+	links := cardLinks(s, c.cards)
+	header := d.header(ctx, links)
+	d.keep(ctx, refDashboard, updateOnly, "")
+	if !c.repostWalk {
+		d.keep(ctx, refWalk, updateOnly, "")
 	}
-	k.closed = s.RCA.Phase == workflow.PhaseClosed
+	d.keep(ctx, refOutline, postWhen(c.outline || d.s.Tree.NumNodes() > 0), "")
+	d.cards(ctx, links, header)
+	for _, g := range d.s.Tree.Groups() {
+		k.last[g.ID] = tree.FormatGroupNumbered(d.s.Tree, g)
+	}
+	k.closed = d.s.RCA.Phase == workflow.PhaseClosed
 	if k.closed && f.closedRedraw != nil {
 		d.closedRedraw(ctx, actor)
 	}
@@ -73,6 +90,22 @@ func (d *drawing) closedRedraw(ctx context.Context, actor workflow.Actor) {
 		d.k.held[refCanvas] = time.Now().Add(wait)
 		d.log.Info("Slack asked to slow down; the canvas waits", "retry_after", wait)
 	}
+}
+
+// project draws the kept message named ref from the run's newest snapshot.
+func (d *drawing) project(ref string) keptMsg {
+	switch ref {
+	case refDashboard:
+		return projectDashboard(d.s, d.x)
+	case refWalk:
+		return projectWalk(d.s)
+	case refOutline:
+		return projectOutline(d.s, d.x)
+	case refChallengeHeader:
+		return projectChallengeHeader(d.s)
+	}
+	n, _ := strconv.Atoi(strings.TrimPrefix(ref, refCardPrefix))
+	return projectCard(d.s, d.st, tree.GroupID(n), d.x)
 }
 
 // extra reads the Slack-side state the projection needs.
@@ -97,26 +130,31 @@ func (d *drawing) extra(ctx context.Context, s *workflow.Snapshot, c change) kep
 	return x
 }
 
-// cards keeps the challenge header and the cards: during the pass the
-// missing ones are posted in the header's thread; otherwise only the cards
-// asked for are redrawn.
-func (d *drawing) cards(ctx context.Context, s *workflow.Snapshot, c change, x keptExtra) {
-	links := cardLinks(s, c.cards)
+// header keeps the challenge header when there are cards to draw: during
+// the pass it is posted when missing and kept up to date. It returns its
+// ts, "" when there is none.
+func (d *drawing) header(ctx context.Context, links []tree.GroupID) string {
 	if len(links) == 0 {
-		return
+		return ""
 	}
-	post := postWhen(s.RCA.Phase == workflow.PhaseChallenging)
-	header := d.ref(ctx, refChallengeHeader)
-	if header == "" && post {
-		header = d.keep(ctx, projectChallengeHeader(s), postIfMissing, "")
+	if d.s.RCA.Phase == workflow.PhaseChallenging {
+		return d.keep(ctx, refChallengeHeader, postIfMissing, "")
 	}
+	return d.ref(ctx, refChallengeHeader)
+}
+
+// cards keeps the cards in the header's thread: during the pass the
+// missing ones of the window (card_window.go) are posted in link order;
+// otherwise only the cards asked for are redrawn.
+func (d *drawing) cards(ctx context.Context, links []tree.GroupID, header string) {
 	if header == "" {
 		return
 	}
-	st := challengeOf(s)
+	challenging := d.s.RCA.Phase == workflow.PhaseChallenging
+	last := lastCardShown(d.s.Tree)
 	for _, id := range links {
-		m := projectCard(s, st, id, x)
-		if d.keep(ctx, m, post, header) == "" && d.k.held[m.ref] != (time.Time{}) {
+		ref := cardRef(id)
+		if d.keep(ctx, ref, postWhen(challenging && id <= last), header) == "" && d.k.held[ref] != (time.Time{}) {
 			return // the cards post in link order: the rest waits for this one
 		}
 	}
@@ -164,35 +202,46 @@ func (d *drawing) markSent(ctx context.Context, ref, hash string) {
 	}
 }
 
-// keep brings one kept message up to date: nothing when it already shows
-// m, an update when it exists, a post (in thread, when set) when it has
-// none and post allows. It returns the message's ts, "" when there is none.
-func (d *drawing) keep(ctx context.Context, m keptMsg, post postWhen, thread string) string {
-	if until, ok := d.k.held[m.ref]; ok && time.Now().Before(until) {
-		return d.k.ts[m.ref]
+// keep brings the kept message named ref up to date: nothing when it
+// already shows what the projection draws, an update when it exists, a post
+// (in thread, when set) when it has none and post allows. A message to send
+// waits for its turn under the pacing first and is then drawn from the
+// newest state. It returns the message's ts, "" when there is none.
+func (d *drawing) keep(ctx context.Context, ref string, post postWhen, thread string) string {
+	if until, ok := d.k.held[ref]; ok && time.Now().Before(until) {
+		return d.k.ts[ref]
 	}
-	delete(d.k.held, m.ref)
-	ts := d.ref(ctx, m.ref)
-	hash := keptHash(m)
-	if ts != "" && d.lastSent(ctx, m.ref) == hash {
+	delete(d.k.held, ref)
+	ts := d.ref(ctx, ref)
+	if ts == "" && !post {
+		return ""
+	}
+	if ts != "" && d.lastSent(ctx, ref) == keptHash(d.project(ref)) {
 		return ts
+	}
+	method := "chat.update"
+	if ts == "" {
+		method = "chat.postMessage"
+	}
+	sendCtx := d.turn(ctx, method)
+	m := d.project(ref)
+	hash := keptHash(m)
+	if ts != "" && d.lastSent(ctx, ref) == hash {
+		return ts // the newer state is what the message already shows
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(m.text, false), slack.MsgOptionBlocks(m.blocks...)}
 	var err error
 	if ts != "" {
-		_, _, _, err = d.f.api.UpdateMessageContext(ctx, d.channel, ts, opts...)
+		_, _, _, err = d.f.api.UpdateMessageContext(sendCtx, d.channel, ts, opts...)
 		if isSlackError(err, "message_not_found") && bool(post) {
 			ts, err = "", nil // deleted by someone: post it again
 		}
 	}
 	if ts == "" {
-		if !post {
-			return ""
-		}
 		if thread != "" {
 			opts = append(opts, slack.MsgOptionTS(thread))
 		}
-		_, ts, err = d.f.api.PostMessageContext(ctx, d.channel, opts...)
+		_, ts, err = d.f.api.PostMessageContext(sendCtx, d.channel, opts...)
 		if err == nil {
 			d.setRef(ctx, m.ref, ts)
 		}

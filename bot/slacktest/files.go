@@ -173,6 +173,14 @@ func (s *Server) issueResponseURLLocked(user, channel string, source *Message) s
 	return strings.TrimSuffix(s.apiURL, "api/") + "response/" + id
 }
 
+// ExpireResponseURLs makes every response_url, issued before or after,
+// answer expired_url, as Slack does after 30 minutes or five uses.
+func (s *Server) ExpireResponseURLs() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.respExpired = true
+}
+
 // responseBody is a message posted to a response_url.
 type responseBody struct {
 	Text            string          `json:"text"`
@@ -195,7 +203,7 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ru, ok := s.st.respURLs[id]
-	if !ok || ru.uses >= 5 {
+	if !ok || ru.uses >= 5 || s.st.respExpired {
 		http.Error(w, "expired_url", http.StatusNotFound)
 		return
 	}

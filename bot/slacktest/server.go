@@ -123,6 +123,7 @@ type state struct {
 	failures     []Failure
 	faults       map[string]*fault
 	respURLs     map[string]*responseURL
+	respExpired  bool // every response_url answers expired_url (ExpireResponseURLs)
 	bookmarks    []Bookmark
 	canvases     map[string]*canvasRec
 }

@@ -1,0 +1,74 @@
+package bot
+
+import (
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/untangle-rca/untangle/bot/slacktest"
+	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/workflow"
+)
+
+// A message drawn after the RCA changed (as after waiting for its turn
+// under the pacing), from a snapshot no longer fresh, is drawn from a new one, not from the state the
+// run started with; a message whose state did not change is not sent.
+func TestKeepDrawsTheNewestState(t *testing.T) {
+	ctx := t.Context()
+	fake := slacktest.New(t)
+	ch := fake.AddChannel("rca-turn", slacktest.ChannelOptions{BotMember: true})
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	svc := workflow.New(db, nil)
+	alice := workflow.Actor{UserID: "UALICE"}
+	rca, err := svc.Start(ctx, alice, workflow.StartInput{Title: "Turns", ChannelID: ch.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+	_, ts, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("RCA dashboard", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutRef(ctx, rca.ID, refDashboard, ts); err != nil {
+		t.Fatal(err)
+	}
+	f := newRefresher(api, svc, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.pace = newPacer(nil)
+	f.changed(alice, rca.ID, change{}) // k.gen 1; the loop draws once and ends
+	f.close(ctx)
+	k := f.rcas[rca.ID]
+
+	// The run read its snapshot after the first symptom; the second came
+	// while it waited.
+	if _, err := svc.AddSymptom(ctx, alice, rca.ID, workflow.SymptomInput{Text: "Checkout returns HTTP 502"}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := svc.Snapshot(ctx, alice, rca.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddSymptom(ctx, alice, rca.ID, workflow.SymptomInput{Text: "Refunds take three days"}); err != nil {
+		t.Fatal(err)
+	}
+	d := &drawing{f: f, k: k, rcaID: rca.ID, channel: ch.ID, log: f.log, actor: alice, s: s, st: challengeOf(s), gen: k.gen,
+		read: time.Now().Add(-snapshotFresh)}
+	k.gen++ // the second symptom's change
+	d.keep(ctx, refDashboard, updateOnly, "")
+	if m, _ := fake.Message(ch.ID, ts); !strings.Contains(m.PlainText(), "2 symptoms") {
+		t.Errorf("the dashboard was drawn from the state the run started with:\n%s", m.PlainText())
+	}
+	before := len(fake.CallsTo("chat.update"))
+	d.keep(ctx, refDashboard, updateOnly, "")
+	if n := len(fake.CallsTo("chat.update")) - before; n != 0 {
+		t.Errorf("%d updates of a dashboard that already shows its state", n)
+	}
+}
