@@ -60,7 +60,9 @@ func (s *Service) ProposeFix(ctx context.Context, actor Actor, rcaID int64, in F
 func fixNodes(fixes []Fix) []tree.NodeID {
 	var ids []tree.NodeID
 	for _, f := range fixes {
-		ids = append(ids, f.Node)
+		if f.Status != FixDropped {
+			ids = append(ids, f.Node)
+		}
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids)
@@ -112,7 +114,7 @@ type Summary struct {
 	Contributing []CoreCause
 	Open         OpenItems
 	Fixes        []FixOutcome
-	Combined     tree.Elimination // every fix together
+	Combined     tree.Elimination // every fix not dropped, together
 	Progress     FixProgress      // how far the fixes are: what the done ones remove
 	// Negative are the negative branches raised on fixes that are not all
 	// dropped; those not Trimmed are risks the fixes bring.
@@ -129,7 +131,6 @@ type Summary struct {
 // how many are.
 func (s *Summary) FutureTree() (*tree.Tree, error) {
 	var injections []tree.Injection
-	var targets []tree.NodeID
 	var dropped []string
 	for _, f := range s.Fixes {
 		if f.Fix.Status == FixDropped {
@@ -137,18 +138,16 @@ func (s *Summary) FutureTree() (*tree.Tree, error) {
 			continue
 		}
 		injections = append(injections, tree.Injection{Text: f.Fix.Injection, Removes: f.Elimination.Removed})
-		targets = append(targets, f.Fix.Node)
 	}
-	cst, combined := s.Tree, s.Combined
+	cst := s.Tree
 	if len(dropped) > 0 {
-		slices.Sort(targets)
-		cst, combined = withoutDropped(s.Tree, dropped, injections), tree.Eliminate(s.Tree, slices.Compact(targets), s.opt)
+		cst = withoutDropped(s.Tree, dropped, injections)
 	}
 	title := "Future Reality Tree: " + s.RCA.Title
 	if s.Progress.Done > 0 {
 		title += fmt.Sprintf(" (%d of %d fixes done)", s.Progress.Done, s.Progress.Total)
 	}
-	return tree.FutureTree(title, cst, combined, injections)
+	return tree.FutureTree(title, cst, s.Combined, injections)
 }
 
 // Summary returns the summary of an RCA in any phase.

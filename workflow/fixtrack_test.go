@@ -124,6 +124,24 @@ func TestUpdateFix(t *testing.T) {
 	}
 }
 
+// TestDroppedFixRemovesNothing: the symptoms all fixes remove together, which
+// the summary, the good-outcome modal and tickets show, leave dropped fixes out.
+func TestDroppedFixRemovesNothing(t *testing.T) {
+	e, id := challengeEnv(t)
+	e.acceptAll(id)
+	e.phase(id, workflow.PhaseFixing)
+	fix := e.must(e.svc.ProposeFix(e.ctx, alice, id, workflow.FixInput{Node: 3, Injection: "Add a query timeout"})).Fix
+	sum, _ := e.svc.Summary(e.ctx, fac, id)
+	if len(sum.Combined.Removed) == 0 {
+		t.Fatalf("the fix removes nothing before it is dropped: %+v", sum.Combined)
+	}
+	e.must(e.svc.UpdateFix(e.ctx, fac, id, fix, workflow.FixEdit{Status: status(workflow.FixDropped), Reason: "Not ours"}))
+	sum, _ = e.svc.Summary(e.ctx, fac, id)
+	if len(sum.Combined.Removed) != 0 {
+		t.Fatalf("removed by the only fix, dropped: %v, want none", sum.Combined.Removed)
+	}
+}
+
 func TestUpdateFixBeforeFixingIsWrongPhase(t *testing.T) {
 	e, id := challengeEnv(t)
 	_, err := e.svc.UpdateFix(e.ctx, fac, id, 1, workflow.FixEdit{Status: status(workflow.FixDone)})
