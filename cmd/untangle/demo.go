@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -42,16 +41,8 @@ func runDemo(ctx context.Context, args []string, io stdio) int {
 			"RCA of the example as a team of three would, and writes what they saw as one self-contained page, DIR/index.html.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "untangle demo: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return exitUsage
+	if code, ok := parseNoArgs(fs, args, io.err); !ok {
+		return code
 	}
 	src, err := os.ReadFile(*example)
 	if err != nil {

@@ -107,15 +107,8 @@ func runHealthcheck(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintln(std.err, "Usage: untangle healthcheck [--addr HOST:PORT]\n\nExits 0 when the running bot's /healthz answers 200, 1 otherwise.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(std.err, "untangle healthcheck: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseNoArgs(fs, args, std.err); !ok {
+		return code
 	}
 	if *addr == "" {
 		fmt.Fprintln(std.err, "untangle healthcheck: no address: set UNTANGLE_HTTP_ADDR or --addr")

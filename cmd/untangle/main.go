@@ -125,18 +125,29 @@ func runVersion(_ context.Context, args []string, io stdio) int {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(io.err)
 	fs.Usage = func() { fmt.Fprintln(io.err, "Usage: untangle version\n\nPrints the version of this build.") }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "untangle version: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+	if code, ok := parseNoArgs(fs, args, io.err); !ok {
+		return code
 	}
 	fmt.Fprintln(io.out, "untangle", buildVersion())
 	return exitOK
+}
+
+// parseNoArgs parses the flags of a subcommand that takes no arguments. It
+// reports false, with the exit code, when the command stops there: after
+// its help, or on a bad flag or an argument (which it names).
+func parseNoArgs(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "untangle %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return exitUsage, false
+	}
+	return exitOK, true
 }
 
 func buildVersion() string {

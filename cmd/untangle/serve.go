@@ -159,16 +159,8 @@ func runManifest(_ context.Context, args []string, io stdio) int {
 		fmt.Fprintln(io.err, "Usage: untangle manifest [--name NAME]\n\nPrints the Slack app manifest (YAML) to paste at api.slack.com/apps → Create New App → From a manifest.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.err, "untangle manifest: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return exitUsage
+	if code, ok := parseNoArgs(fs, args, io.err); !ok {
+		return code
 	}
 	if err := bot.CheckAppName(*name); err != nil {
 		fmt.Fprintln(io.err, "untangle manifest: --name:", err)
