@@ -79,12 +79,16 @@ func (c *challengeRun) loadCards(ctx context.Context, t *testing.T, db interface
 	Ref(ctx context.Context, rcaID int64, key string) (string, error)
 }) {
 	t.Helper()
+	// A card is in the thread a moment before the bot has stored its ref.
 	for g := tree.GroupID(1); g <= 4; g++ {
-		ts, err := db.Ref(ctx, c.id, "card:"+strconv.Itoa(int(g))) // the bot's ref of a link's card
-		if err != nil || ts == "" {
-			t.Fatalf("the card of link %d: %q, %v", g, ts, err)
-		}
-		c.cards[g] = ts
+		eventually(ctx, t, fmt.Sprintf("the ref of link %d's card", g), func() bool {
+			ts, err := db.Ref(ctx, c.id, "card:"+strconv.Itoa(int(g))) // the bot's ref of a link's card
+			if err != nil {
+				t.Fatalf("the card of link %d: %v", g, err)
+			}
+			c.cards[g] = ts
+			return ts != ""
+		})
 	}
 }
 
