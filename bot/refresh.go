@@ -70,10 +70,12 @@ func (c *change) merge(c2 change) {
 	}
 }
 
-// rcaKept is the refresher's state of one RCA. pending, running, actor and
-// next are guarded by refresher.mu; the rest belongs to the one running loop.
+// rcaKept is the refresher's state of one RCA. pending, running, drawing,
+// actor and next are guarded by refresher.mu; the rest belongs to the one
+// running loop.
 type rcaKept struct {
 	pending, running bool
+	drawing          bool // a run is drawing (or waiting for a turn to send)
 	actor            workflow.Actor
 	next             change
 	wake             chan struct{} // a change arrived while the loop waits
@@ -161,7 +163,7 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 			return
 		}
 		c, actor := k.next, k.actor
-		k.next, k.pending = change{}, false
+		k.next, k.pending, k.drawing = change{}, false, true
 		f.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(f.base, refreshBudget)
@@ -172,6 +174,9 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 			wait = keptRetry
 		}
 		cancel()
+		f.mu.Lock()
+		k.drawing = false
+		f.mu.Unlock()
 		if stopping {
 			f.finish(rcaID, k)
 			return
