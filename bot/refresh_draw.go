@@ -224,6 +224,11 @@ func (d *drawing) keep(ctx context.Context, ref string, post postWhen, thread st
 		method = "chat.postMessage"
 	}
 	sendCtx := d.turn(ctx, method)
+	if ts == "" {
+		// While this waited for its turn the run may have posted it
+		// (cardsMeanwhile posts the window's missing cards): never twice.
+		ts = d.ref(ctx, ref)
+	}
 	m := d.project(ref)
 	hash := keptHash(m)
 	if ts != "" && d.lastSent(ctx, ref) == hash {
