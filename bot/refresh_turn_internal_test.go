@@ -72,3 +72,45 @@ func TestKeepDrawsTheNewestState(t *testing.T) {
 		t.Errorf("%d updates of a dashboard that already shows its state", n)
 	}
 }
+
+// A card that waits for its turn to be posted, while the run posts the
+// window's missing cards meanwhile (that card among them), is posted once.
+func TestCardPostedMeanwhileIsNotPostedAgain(t *testing.T) {
+	ctx := t.Context()
+	fake := slacktest.New(t)
+	ch := fake.AddChannel("rca-cards", slacktest.ChannelOptions{BotMember: true})
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	svc := workflow.New(db, nil)
+	alice := workflow.Actor{UserID: "UALICE"}
+	rca, err := svc.Start(ctx, alice, workflow.StartInput{Title: "Cards", ChannelID: ch.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+	_, header, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("Challenge pass", false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutRef(ctx, rca.ID, refChallengeHeader, header); err != nil {
+		t.Fatal(err)
+	}
+	f := newRefresher(api, svc, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.changed(alice, rca.ID, change{})
+	f.close(ctx)
+	k := f.rcas[rca.ID]
+	f.pace = newPacer(nil)
+	for range 4 { // other posts in the channel: the card's turn is over two seconds away
+		f.pace.delay("chat.postMessage", ch.ID)
+	}
+	s := &workflow.Snapshot{RCA: *rca, Tree: chainTree(t, 1)}
+	s.RCA.Phase = workflow.PhaseChallenging
+	d := &drawing{f: f, k: k, rcaID: rca.ID, channel: ch.ID, log: f.log, actor: alice, s: s, st: challengeOf(s), gen: k.gen, read: time.Now()}
+	d.keep(ctx, cardRef(1), postIfMissing, header)
+	if n := len(fake.Thread(ch.ID, header)); n != 1 {
+		t.Fatalf("%d messages in the thread of a one-link pass, want its one card", n)
+	}
+}
