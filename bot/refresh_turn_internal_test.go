@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -19,21 +20,8 @@ import (
 // under the pacing), from a snapshot no longer fresh, is drawn from a new one, not from the state the
 // run started with; a message whose state did not change is not sent.
 func TestKeepDrawsTheNewestState(t *testing.T) {
-	ctx := t.Context()
-	fake := slacktest.New(t)
-	ch := fake.AddChannel("rca-turn", slacktest.ChannelOptions{BotMember: true})
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	svc := workflow.New(db, nil)
-	alice := workflow.Actor{UserID: "UALICE"}
-	rca, err := svc.Start(ctx, alice, workflow.StartInput{Title: "Turns", ChannelID: ch.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+	ctx, fake, ch, db, svc, rca, api := turnFixture(t)
+	alice := workflow.Actor{UserID: rca.Facilitator}
 	_, ts, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("RCA dashboard", false))
 	if err != nil {
 		t.Fatal(err)
@@ -76,21 +64,8 @@ func TestKeepDrawsTheNewestState(t *testing.T) {
 // A card that waits for its turn to be posted, while the run posts the
 // window's missing cards meanwhile (that card among them), is posted once.
 func TestCardPostedMeanwhileIsNotPostedAgain(t *testing.T) {
-	ctx := t.Context()
-	fake := slacktest.New(t)
-	ch := fake.AddChannel("rca-cards", slacktest.ChannelOptions{BotMember: true})
-	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	svc := workflow.New(db, nil)
-	alice := workflow.Actor{UserID: "UALICE"}
-	rca, err := svc.Start(ctx, alice, workflow.StartInput{Title: "Cards", ChannelID: ch.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+	ctx, fake, ch, db, svc, rca, api := turnFixture(t)
+	alice := workflow.Actor{UserID: rca.Facilitator}
 	_, header, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("Challenge pass", false))
 	if err != nil {
 		t.Fatal(err)
@@ -113,4 +88,24 @@ func TestCardPostedMeanwhileIsNotPostedAgain(t *testing.T) {
 	if n := len(fake.Thread(ch.ID, header)); n != 1 {
 		t.Fatalf("%d messages in the thread of a one-link pass, want its one card", n)
 	}
+}
+
+// turnFixture is an RCA in a channel of the fake Slack, on a SQLite file,
+// with a Web API client of the bot.
+func turnFixture(t *testing.T) (context.Context, *slacktest.Server, slacktest.Channel, *storage.DB, *workflow.Service, *workflow.RCA, *slack.Client) {
+	t.Helper()
+	ctx := t.Context()
+	fake := slacktest.New(t)
+	ch := fake.AddChannel("rca-turn", slacktest.ChannelOptions{BotMember: true})
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "untangle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	svc := workflow.New(db, nil)
+	rca, err := svc.Start(ctx, workflow.Actor{UserID: "UALICE"}, workflow.StartInput{Title: "Turns", ChannelID: ch.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, fake, ch, db, svc, rca, slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
 }
