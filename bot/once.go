@@ -22,9 +22,15 @@ const submissionMemory = 5 * time.Minute
 // submissions remembers the envelopes that may come twice (view
 // submissions, events, clicks) while and after they are handled; see onceKey.
 type submissions struct {
-	mu   sync.Mutex
-	seen map[string]*submission
+	mu    sync.Mutex
+	seen  map[string]*submission
+	sweep time.Time // when the next claim drops the expired entries
 }
+
+// sweepEvery spaces the sweeps of expired submissions: a sweep visits every
+// remembered envelope, thousands of them in a busy workspace, under the lock
+// every envelope takes.
+const sweepEvery = time.Second
 
 // submission is one handled (or in-flight) envelope and its ack.
 type submission struct {
@@ -41,12 +47,15 @@ func newSubmissions() *submissions { return &submissions{seen: map[string]*submi
 func (s *submissions) claim(key string, now time.Time, ttl time.Duration) (*submission, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, sub := range s.seen {
-		if now.After(sub.until) {
-			delete(s.seen, k)
+	if !now.Before(s.sweep) {
+		for k, sub := range s.seen {
+			if now.After(sub.until) {
+				delete(s.seen, k)
+			}
 		}
+		s.sweep = now.Add(sweepEvery)
 	}
-	if sub, ok := s.seen[key]; ok {
+	if sub, ok := s.seen[key]; ok && !now.After(sub.until) {
 		return sub, false
 	}
 	if ttl == 0 {

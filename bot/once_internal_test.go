@@ -2,6 +2,7 @@ package bot
 
 import (
 	"testing"
+	"time"
 )
 
 func TestWithoutVolatile(t *testing.T) {
@@ -29,5 +30,35 @@ func TestWithoutVolatile(t *testing.T) {
 func TestWithoutVolatileUnterminated(t *testing.T) {
 	if got := string(withoutVolatile([]byte(`{"trigger_id":"abc`))); got != `{"trigger_id":"` {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestSubmissionsExpireBetweenSweeps checks that a remembered envelope is
+// forgotten exactly at its expiry, even when the next sweep is not due yet.
+func TestSubmissionsExpireBetweenSweeps(t *testing.T) {
+	s := newSubmissions()
+	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	ttl := 100 * time.Millisecond // shorter than sweepEvery
+	steps := []struct {
+		name  string
+		key   string
+		at    time.Time
+		first bool
+	}{
+		{"first sight", "a", t0, true},
+		{"again within its memory", "a", t0.Add(ttl / 2), false},
+		{"another key between sweeps", "b", t0.Add(ttl / 2), true},
+		{"at its expiry", "a", t0.Add(ttl), false},
+		{"past its expiry, before the next sweep", "a", t0.Add(ttl + time.Nanosecond), true},
+		{"remembered again after that", "a", t0.Add(ttl + 2*time.Nanosecond), false},
+	}
+	for _, st := range steps {
+		if _, first := s.claim(st.key, st.at, ttl); first != st.first {
+			t.Fatalf("%s: claim(%q) first = %v, want %v", st.name, st.key, first, st.first)
+		}
+	}
+	s.claim("c", t0.Add(sweepEvery+time.Hour), ttl)
+	if _, ok := s.seen["b"]; ok || len(s.seen) != 1 {
+		t.Fatalf("after a due sweep the memory holds %d entries (b kept: %v), want only c", len(s.seen), ok)
 	}
 }

@@ -88,7 +88,14 @@ type Rule struct {
 
 // Rules returns the phase and permission table, one row per command. The bot
 // uses it to show only the buttons that fit; Check enforces it.
-func Rules() []Rule {
+func Rules() []Rule { return slices.Clone(rules) }
+
+// rules is the table, built once: every command checks against it, and is
+// never changed.
+var rules = buildRules()
+
+// buildRules builds the phase and permission table.
+func buildRules() []Rule {
 	open := []Phase{PhaseCollecting, PhaseWiring, PhaseChallenging, PhaseFixing}
 	all := append(slices.Clone(open), PhaseClosed)
 	editing := []Phase{PhaseCollecting, PhaseWiring, PhaseChallenging}
@@ -130,7 +137,7 @@ func Rules() []Rule {
 
 // RuleFor returns the rule of cmd.
 func RuleFor(cmd Command) (Rule, bool) {
-	for _, r := range Rules() {
+	for _, r := range rules {
 		if r.Command == cmd {
 			return r, true
 		}
