@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,8 @@ import (
 	"github.com/untangle-rca/untangle/bot"
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/tree"
+	"github.com/untangle-rca/untangle/tree/treetest"
 	"github.com/untangle-rca/untangle/workflow"
 )
 
@@ -301,5 +304,43 @@ func TestRenderSharesOneUploadAndCachesVersions(t *testing.T) {
 	}
 	if !strings.Contains(w.app.logs.String(), "render cache hit") {
 		t.Error("the same version was rendered again instead of coming from the cache")
+	}
+}
+
+// TestRenderSharesASplitTreeInOneMessage checks that a tree too big for one
+// readable picture arrives as its parts in one message, shared with one
+// files.completeUploadExternal call.
+func TestRenderSharesASplitTreeInOneMessage(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorld(t, ctx)
+	big := treetest.Generate(1, 300)
+	if _, err := w.setup.PasteStatements(ctx, w.actor(w.alice), w.rcaID, string(tree.Format(big))); err != nil {
+		t.Fatal(err)
+	}
+	w.advanceTo(t, ctx, workflow.PhaseWiring)
+	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil {
+		t.Fatal(err)
+	}
+	w.waitMessages(t, ctx, coreHeader, 1)
+	var parts []string
+	for _, f := range w.fake.Files() {
+		if f.Channel == w.ch.ID && strings.HasPrefix(f.Name, "cst-") {
+			parts = append(parts, f.ID)
+		}
+	}
+	if len(parts) < 2 {
+		t.Fatalf("%d parts of the split tree were shared, want at least 2", len(parts))
+	}
+	var shared []slacktest.Message
+	for _, m := range w.fake.Messages(w.ch.ID) {
+		if len(m.Files) > 0 {
+			shared = append(shared, m)
+		}
+	}
+	if len(shared) != 1 || !slices.Equal(shared[0].Files, parts) {
+		t.Errorf("the %d parts came in %d messages, want one holding them all in order", len(parts), len(shared))
+	}
+	if n := len(w.fake.CallsTo("files.completeUploadExternal")); n != 1 {
+		t.Errorf("%d files.completeUploadExternal calls, want 1", n)
 	}
 }

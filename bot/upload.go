@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/slack-go/slack"
 )
@@ -19,38 +20,53 @@ type upload struct {
 	data  []byte
 }
 
-// uploadFile shares f into channel with files upload v2: files.getUploadURLExternal, the upload
-// itself, then files.completeUploadExternal. Rate limits and Slack's
-// temporary errors are retried by the Web API transport (retry.go).
-// It returns the file id.
-func (b *Bot) uploadFile(ctx context.Context, channel string, f upload) (string, error) {
-	if len(f.data) == 0 {
-		return "", fmt.Errorf("upload %s: the file is empty", f.name)
-	}
-	sum, err := b.api.UploadFileContext(ctx, slack.UploadFileParameters{
-		Filename: f.name,
-		Title:    Truncate(f.title, 250),
-		AltTxt:   Truncate(f.alt, maxAltText),
-		Channel:  channel,
-		FileSize: len(f.data),
-		Reader:   bytes.NewReader(f.data),
-	})
-	if err != nil {
-		return "", fmt.Errorf("upload %s: %w", f.name, err)
-	}
-	return sum.ID, nil
-}
+// maxFilesPerMessage is how many files one files.completeUploadExternal
+// shares as one message; Slack shows at most ten files on a message.
+const maxFilesPerMessage = 10
 
-// uploadAll shares files in order and returns their ids; it stops at the
-// first failure.
+// uploadAll shares files into channel with files upload v2, in order: for
+// each file files.getUploadURLExternal and the upload itself, then one
+// files.completeUploadExternal per ten files, so a picture split into parts
+// arrives as one message. Rate limits and Slack's temporary errors are
+// retried by the Web API transport (retry.go). It returns the ids of the
+// files shared, and stops at the first failure.
 func (b *Bot) uploadAll(ctx context.Context, channel string, files []upload) ([]string, error) {
 	ids := make([]string, 0, len(files))
-	for _, f := range files {
-		id, err := b.uploadFile(ctx, channel, f)
-		if err != nil {
-			return ids, err
+	for batch := range slices.Chunk(files, maxFilesPerMessage) {
+		sums := make([]slack.FileSummary, 0, len(batch))
+		for _, f := range batch {
+			sum, err := b.uploadBytes(ctx, f)
+			if err != nil {
+				return ids, err
+			}
+			sums = append(sums, sum)
 		}
-		ids = append(ids, id)
+		if _, err := b.api.CompleteUploadExternalContext(ctx, slack.CompleteUploadExternalParameters{Files: sums, Channel: channel}); err != nil {
+			return ids, fmt.Errorf("share %s: %w", batch[0].name, err)
+		}
+		for _, s := range sums {
+			ids = append(ids, s.ID)
+		}
 	}
 	return ids, nil
+}
+
+// uploadBytes asks for f's upload URL and uploads its bytes; the file is
+// not shared until its upload is completed.
+func (b *Bot) uploadBytes(ctx context.Context, f upload) (slack.FileSummary, error) {
+	if len(f.data) == 0 {
+		return slack.FileSummary{}, fmt.Errorf("upload %s: the file is empty", f.name)
+	}
+	u, err := b.api.GetUploadURLExternalContext(ctx, slack.GetUploadURLExternalParameters{
+		FileName: f.name,
+		FileSize: len(f.data),
+		AltTxt:   Truncate(f.alt, maxAltText),
+	})
+	if err != nil {
+		return slack.FileSummary{}, fmt.Errorf("upload %s: %w", f.name, err)
+	}
+	if err := b.api.UploadToURL(ctx, slack.UploadToURLParameters{UploadURL: u.UploadURL, Reader: bytes.NewReader(f.data), Filename: f.name}); err != nil {
+		return slack.FileSummary{}, fmt.Errorf("upload %s: %w", f.name, err)
+	}
+	return slack.FileSummary{ID: u.FileID, Title: Truncate(f.title, 250)}, nil
 }

@@ -110,16 +110,20 @@ func frame(s *scene, opt Options, f *fonts, m1 *metrics) (*picture, error) {
 		p.legendTop = p.h
 		p.h += p.placeLegend(m1)
 	}
-	p.scale = math.Min(opt.scale(), opt.maxWidth()/p.w)
+	// Floors keep the rounded-up raster within the width cap and MaxSide.
+	p.scale = math.Min(opt.scale(), floorScale(opt.maxWidth()/p.w))
 	p.scale = math.Min(p.scale, math.Sqrt(MaxPixels/(p.w*p.h)))
-	// Floor keeps the rounded-up raster within MaxSide.
-	p.scale = math.Min(p.scale, math.Floor(MaxSide/math.Max(p.w, p.h)*1e6)/1e6)
+	p.scale = math.Min(p.scale, floorScale(MaxSide/math.Max(p.w, p.h)))
 	var err error
 	if p.m, err = f.newMetrics(p.scale); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
+
+// floorScale rounds a scale down to a millionth, so that a side scaled by
+// it and rounded up stays within the bound the scale was computed from.
+func floorScale(s float64) float64 { return math.Floor(s*1e6) / 1e6 }
 
 // bounds is the box around every node, halo, spline and label.
 func (s *scene) bounds(m *metrics) (minX, minY, maxX, maxY float64) {

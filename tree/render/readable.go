@@ -70,8 +70,9 @@ func (r *Renderer) Readable(ctx context.Context, t *tree.Tree, a *tree.Analysis,
 }
 
 // readablePictures lays out t as one picture when its text stays readable,
-// and otherwise one picture per subtree. With strict, it refuses instead of
-// returning pictures with unreadable text or too many of them.
+// and otherwise one picture per subtree: with strict, refusing pictures
+// with unreadable text or too many of them; without, with small subtrees
+// packed together (packedPictures).
 func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options, strict bool) ([]*picture, error) {
 	if !NeedsSplit(t) {
 		pic, err := r.picture(ctx, t, a, opt)
@@ -87,10 +88,13 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 		base = t.Title
 	}
 	starts := subtreeStarts(t, a)
-	if strict && len(starts) == 0 {
+	if !strict {
+		return r.packedPictures(ctx, t, a, opt, starts, base)
+	}
+	if len(starts) == 0 {
 		return nil, unreadable("%d nodes and no cause to split them by", t.NumNodes())
 	}
-	if strict && len(starts) > MaxPictures {
+	if len(starts) > MaxPictures {
 		return nil, unreadable("its %d nodes would need %d pictures, one per cause they grow from (at most %d)",
 			t.NumNodes(), len(starts), MaxPictures)
 	}
@@ -99,7 +103,7 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 		return nil, err
 	}
 	out := make([]*picture, 0, len(subs)+1)
-	if strict && len(subs) > 1 {
+	if len(subs) > 1 {
 		pic, err := r.overviewPicture(ctx, t, a, opt, starts, base)
 		switch {
 		case errors.Is(err, ErrUnreadable):
@@ -114,7 +118,7 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 	for _, sub := range subs {
 		subOpt := opt
 		subOpt.Title = sub.tree.Title
-		pic, err := r.part(ctx, sub, a, subOpt, strict)
+		pic, err := r.part(ctx, sub, a, subOpt)
 		if err != nil {
 			return nil, err
 		}
@@ -123,23 +127,21 @@ func (r *Renderer) readablePictures(ctx context.Context, t *tree.Tree, a *tree.A
 	return out, nil
 }
 
-// part lays out one subtree; with strict it refuses an unreadable one.
-func (r *Renderer) part(ctx context.Context, sub subtreePart, a *tree.Analysis, opt Options, strict bool) (*picture, error) {
+// part lays out one subtree, and refuses an unreadable one.
+func (r *Renderer) part(ctx context.Context, sub subtreePart, a *tree.Analysis, opt Options) (*picture, error) {
 	n := sub.tree.NumNodes()
-	if strict {
-		fits, err := r.mayBeReadable(sub.tree, a, opt)
-		if err != nil {
-			return nil, err
-		}
-		if !fits {
-			return nil, unreadable("the part from %s has %d nodes, more than one picture holds with text large enough to read", sub.from, n)
-		}
+	fits, err := r.mayBeReadable(sub.tree, a, opt)
+	if err != nil {
+		return nil, err
+	}
+	if !fits {
+		return nil, unreadable("the part from %s has %d nodes, more than one picture holds with text large enough to read", sub.from, n)
 	}
 	pic, err := r.picture(ctx, sub.tree, a, opt)
 	if err != nil {
 		return nil, err
 	}
-	if strict && pic.scale < MinReadableScale {
+	if pic.scale < MinReadableScale {
 		return nil, unreadable("the part from %s (%d nodes) would have text of %.0f px, under %.0f px",
 			sub.from, n, textSize*pic.scale, textSize*MinReadableScale)
 	}
@@ -170,5 +172,5 @@ func (r *Renderer) overviewPicture(ctx context.Context, t *tree.Tree, a *tree.An
 		return nil, err
 	}
 	opt.Title = ov.Title
-	return r.part(ctx, subtreePart{tree: ov}, a, opt, true)
+	return r.part(ctx, subtreePart{tree: ov}, a, opt)
 }

@@ -119,7 +119,8 @@ type Image struct {
 
 // ReadablePNGs renders t as one PNG when its text stays readable within the
 // width cap (see Fit), and otherwise as one PNG per subtree (see Subtrees),
-// titled after the cause each starts from. This is what to post in Slack.
+// neighbouring subtrees sharing a PNG while its text stays readable, each
+// titled after the causes it starts from. This is what to post in Slack.
 func (r *Renderer) ReadablePNGs(ctx context.Context, t *tree.Tree, a *tree.Analysis, opt Options) ([]Image, error) {
 	pics, err := r.readablePictures(ctx, t, a, opt, false)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -473,20 +474,19 @@ func TestReadablePNGs(t *testing.T) {
 	small, smallA := paymentOutage(t)
 	big := treetest.Generate(1, 300)
 	bigA := tree.Analyze(big, tree.Options{})
-	bigSubs, err := Subtrees(big, bigA)
-	if err != nil {
-		t.Fatal(err)
-	}
+	scattered, scatteredA := scatteredCauses(t, 10, 28)
 	tests := []struct {
-		name   string
-		tree   *tree.Tree
-		a      *tree.Analysis
-		opt    Options
-		images int
-		title  string // prefix of every title
+		name           string
+		tree           *tree.Tree
+		a              *tree.Analysis
+		opt            Options
+		minImg, maxImg int
+		title          string // prefix of every title
 	}{
-		{name: "small tree: one image", tree: small, a: smallA, images: 1, title: "Payment routing outage"},
-		{name: "big tree: one per subtree", tree: big, a: bigA, opt: Options{Title: "Big RCA", Scale: 0.9}, images: len(bigSubs), title: "Big RCA — from #"},
+		{name: "small tree: one image", tree: small, a: smallA, minImg: 1, maxImg: 1, title: "Payment routing outage"},
+		{name: "big tree: one per subtree or fewer", tree: big, a: bigA, opt: Options{Title: "Big RCA", Scale: 0.9},
+			minImg: 2, maxImg: len(subtreeStarts(big, bigA)), title: "Big RCA — from #"},
+		{name: "many small subtrees: packed into one", tree: scattered, a: scatteredA, minImg: 1, maxImg: 1, title: "Scattered — from #"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -494,10 +494,12 @@ func TestReadablePNGs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(imgs) != tt.images {
-				t.Fatalf("%d images, want %d", len(imgs), tt.images)
+			if len(imgs) < tt.minImg || len(imgs) > tt.maxImg {
+				t.Fatalf("%d images, want %d to %d", len(imgs), tt.minImg, tt.maxImg)
 			}
+			var titles strings.Builder
 			for _, img := range imgs {
+				titles.WriteString(img.Title + "\n")
 				if !strings.HasPrefix(img.Title, tt.title) {
 					t.Errorf("title %q, want prefix %q", img.Title, tt.title)
 				}
@@ -509,8 +511,37 @@ func TestReadablePNGs(t *testing.T) {
 					t.Errorf("%q is %d px wide", img.Title, cfg.Width)
 				}
 			}
+			if len(imgs) == 1 && tt.minImg == 1 && tt.tree == small {
+				return
+			}
+			for _, start := range subtreeStarts(tt.tree, tt.a) {
+				if !regexp.MustCompile(regexp.QuoteMeta(start[0].String()) + `\b`).MatchString(titles.String()) {
+					t.Errorf("no picture is titled after %s; titles:\n%s", start[0], titles.String())
+				}
+			}
 		})
 	}
+}
+
+// scatteredCauses is a tree too big for one readable picture whose causes
+// each explain one symptom: symptoms symptoms with perSymptom causes each.
+func scatteredCauses(tb testing.TB, symptoms, perSymptom int) (*tree.Tree, *tree.Analysis) {
+	var nodes []tree.Node
+	var groups []tree.Group
+	for s := 1; s <= symptoms; s++ {
+		nodes = append(nodes, tree.Node{Kind: tree.KindUDE, Text: fmt.Sprintf("Service %d returns errors to its callers", s), Weight: tree.WeightMedium})
+	}
+	for s := 1; s <= symptoms; s++ {
+		for c := range perSymptom {
+			nodes = append(nodes, tree.Node{Text: fmt.Sprintf("Queue %d-%d in front of service %d is full", s, c, s)})
+			groups = append(groups, tree.Group{Effect: tree.NodeID(s), Causes: []tree.NodeID{tree.NodeID(len(nodes))}})
+		}
+	}
+	t := build(tb, "Scattered", nodes, groups)
+	if !NeedsSplit(t) {
+		tb.Fatalf("%d nodes fit one picture; the test needs a tree that is split", t.NumNodes())
+	}
+	return t, tree.Analyze(t, tree.Options{})
 }
 
 func TestPixelBudget(t *testing.T) {
