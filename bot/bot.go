@@ -134,6 +134,7 @@ func New(cfg Config, svc *workflow.Service) (*Bot, error) {
 		}
 	}
 	b.kept.pace = ops.pace
+	ops.registerBusy(b.Busy)
 	b.rt = b.buildRoutes()
 	return b, nil
 }

@@ -147,7 +147,8 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	loadSettle(t, fake)
+	loadSettle(t, fake, bot)
+	loadCheckRenders(t, rcas, stats)
 	botP99, botShare := bot.ackP99(t)
 	rss := bot.stop()
 	loadReport(t, stats, len(rcas), elapsed, rss)
@@ -414,13 +415,15 @@ func (p *loadPerson) render(ctx context.Context) error {
 }
 
 // loadSettle waits until the bot's work after the acks (dashboard
-// refreshes, cards, uploads) has quietened: no new Web API call for 2 s.
-func loadSettle(t *testing.T, fake *slacktest.Server) {
+// refreshes, cards, pictures) has quietened: it says it is idle (a picture
+// being drawn makes no Web API call for a while), and no new Web API call
+// came for 2 s.
+func loadSettle(t *testing.T, fake *slacktest.Server, bot *loadBot) {
 	deadline := time.Now().Add(time.Minute)
 	first, last := len(fake.Calls()), -1
 	for time.Now().Before(deadline) {
 		n := len(fake.Calls())
-		if n == last {
+		if n == last && !bot.busy(t) {
 			return
 		}
 		last = n
@@ -430,7 +433,7 @@ func loadSettle(t *testing.T, fake *slacktest.Server) {
 	for _, c := range fake.Calls()[first:] {
 		byMethod[c.Method]++
 	}
-	t.Errorf("the bot was still calling Slack a minute after the load ended; calls in that minute: %v", byMethod)
+	t.Errorf("the bot was still busy a minute after the load ended; Slack calls in that minute: %v", byMethod)
 }
 
 // loadCheckDatabase compares what people got acknowledged with what the
@@ -498,6 +501,32 @@ func loadCheckSlack(t *testing.T, fake *slacktest.Server) {
 		t.Errorf("%d× %s", n, k)
 	}
 	t.Logf("Slack: %d Web API calls, %d files, %d failures", len(fake.Calls()), len(fake.Files()), len(fake.Failures()))
+}
+
+// loadCheckRenders checks that every acked Render tree click was answered:
+// with a core-cause message in the RCA's channel, or, when the tree and the
+// phase are as they were last drawn, privately with a link to it.
+func loadCheckRenders(t *testing.T, rcas []*loadRCA, stats *loadStats) {
+	for _, r := range rcas {
+		core, pictures, unchanged := 0, 0, 0
+		for _, m := range r.fake.Messages(r.ch.ID) {
+			if strings.HasPrefix(m.Text, "Core causes of") {
+				core++
+			}
+			if len(m.Files) > 0 {
+				pictures++
+			}
+		}
+		for _, m := range r.people[0].Ephemerals() {
+			if m.Channel == r.ch.ID && strings.Contains(m.Text, "has not changed since it was drawn") {
+				unchanged++
+			}
+		}
+		if want := stats.renders[r.id]; core+unchanged != want || pictures == 0 {
+			t.Errorf("RCA %d: %d renders acked; %d core-cause messages, %d private \"unchanged\" answers and %d messages with pictures",
+				r.id, want, core, unchanged, pictures)
+		}
+	}
 }
 
 // loadSampleHeap samples the Go heap in use every 100 ms until the test
@@ -606,6 +635,29 @@ func loadFreeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return ln.Addr().String()
+}
+
+// busy reads the bot's untangle_busy gauge from /metrics; in process it
+// reports false, leaving the Slack calls alone to tell.
+func (lb *loadBot) busy(t *testing.T) bool {
+	if lb.metrics == "" {
+		return false
+	}
+	resp, err := http.Get(lb.metrics)
+	if err != nil {
+		t.Errorf("GET /metrics: %v", err)
+		return false
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "untangle_busy "); ok {
+			return v != "0"
+		}
+	}
+	t.Errorf("/metrics has no untangle_busy gauge")
+	return false
 }
 
 // ackP99 reads the bot's ack latency histogram from /metrics and returns

@@ -100,6 +100,9 @@ var manifestMethods = map[string][]string{
 	"CreateChannelCanvasContext":       {"conversations.canvases.create"},
 	"EditCanvasContext":                {"canvases.edit"},
 	"UploadFileContext":                {"files.getUploadURLExternal", "files.completeUploadExternal"},
+	"GetUploadURLExternalContext":      {"files.getUploadURLExternal"},
+	"CompleteUploadExternalContext":    {"files.completeUploadExternal"},
+	"UploadToURL":                      nil, // the upload URL that files.getUploadURLExternal gave, no Web API method
 }
 
 // manifestCalls finds the slack-go client calls in the bot's source files.

@@ -84,6 +84,20 @@ func newOps() *ops {
 	return o
 }
 
+// registerBusy adds the gauge of whether the bot has work in hand (see
+// Bot.Busy): an operator waits for 0 before a planned restart, and the load
+// test before it counts what the bot posted.
+func (o *ops) registerBusy(busy func() bool) {
+	o.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "untangle_busy", Help: "1 while the bot handles an envelope, or a change waits to be drawn or posted (kept messages, tree pictures); 0 when idle.",
+	}, func() float64 {
+		if busy() {
+			return 1
+		}
+		return 0
+	}))
+}
+
 // observeConnection follows the Socket Mode connection state.
 func (o *ops) observeConnection(t socketmode.EventType) {
 	switch t {

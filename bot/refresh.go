@@ -47,8 +47,8 @@ type change struct {
 	cards       []tree.GroupID          // redraw these cards even outside the challenge pass
 	statements  map[tree.GroupID]string // what those cards said, for links that are gone
 	clicks      []cardClick             // cards to redraw through a click's response_url (card_click.go)
-	// jobs post into the RCA's channel after the redraw, one at a time in
-	// the order asked (the tree pictures), so two clicks never race.
+	// jobs post into the RCA's channel during the redraw (see draw), one at
+	// a time in the order asked (the tree pictures), so two clicks never race.
 	jobs []func(ctx context.Context)
 }
 
@@ -187,12 +187,23 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 	}
 }
 
-// draw redraws an RCA's kept messages and then runs the change's jobs.
+// draw redraws an RCA's kept messages and runs the change's jobs: after
+// the dashboard, walk and outline, and before new challenge cards, so a
+// picture asked for is not held up by a thread of cards at Slack's pace of
+// about one post a second.
 func (f *refresher) draw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change) {
-	f.safely(rcaID, func() { f.redraw(withOwnRateLimits(ctx), rcaID, k, actor, c) })
-	for _, job := range c.jobs {
-		f.safely(rcaID, func() { job(ctx) })
+	ran := false
+	jobs := func() {
+		if ran {
+			return
+		}
+		ran = true
+		for _, job := range c.jobs {
+			f.safely(rcaID, func() { job(ctx) })
+		}
 	}
+	f.safely(rcaID, func() { f.redraw(withOwnRateLimits(ctx), rcaID, k, actor, c, jobs) })
+	jobs() // when the redraw ended early
 }
 
 // sleep waits d before the next run of an RCA's loop, or less: a change

@@ -42,8 +42,10 @@ type drawing struct {
 // redraw draws every kept message of an RCA from one snapshot and sends
 // those that changed: first the cards clicked (through the click's
 // response_url), then the challenge header and the dashboard, then the
-// walk, the outline and the cards.
-func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change) {
+// walk and the outline, then it runs jobs (the pictures asked for), then
+// a closed RCA's canvas, and last the cards, which go at Slack's pace of
+// about one post a second.
+func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change, jobs func()) {
 	gen, read := f.generation(k), time.Now()
 	s, err := f.svc.Snapshot(ctx, actor, rcaID)
 	if err != nil {
@@ -67,13 +69,14 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 		d.keep(ctx, refWalk, updateOnly, "")
 	}
 	d.keep(ctx, refOutline, postWhen(c.outline || d.s.Tree.NumNodes() > 0), "")
-	d.cards(ctx, links, header)
-	for _, g := range d.s.Tree.Groups() {
-		k.last[g.ID] = tree.FormatGroupNumbered(d.s.Tree, g)
-	}
+	jobs()
 	k.closed = d.s.RCA.Phase == workflow.PhaseClosed
 	if k.closed && f.closedRedraw != nil {
 		d.closedRedraw(ctx, actor)
+	}
+	d.cards(ctx, links, header)
+	for _, g := range d.s.Tree.Groups() {
+		k.last[g.ID] = tree.FormatGroupNumbered(d.s.Tree, g)
 	}
 }
 
@@ -145,7 +148,10 @@ func (d *drawing) header(ctx context.Context, links []tree.GroupID) string {
 
 // cards keeps the cards in the header's thread: during the pass the
 // missing ones of the window (card_window.go) are posted in link order;
-// otherwise only the cards asked for are redrawn.
+// otherwise only the cards asked for are redrawn. A newer change of the RCA
+// stops the run when the cards are no longer what the team works on (the
+// RCA is past its challenge pass): the next run draws the dashboard, the
+// pictures and the canvas first, and then goes on with the cards.
 func (d *drawing) cards(ctx context.Context, links []tree.GroupID, header string) {
 	if header == "" {
 		return
@@ -153,11 +159,24 @@ func (d *drawing) cards(ctx context.Context, links []tree.GroupID, header string
 	challenging := d.s.RCA.Phase == workflow.PhaseChallenging
 	last := lastCardShown(d.s.Tree)
 	for _, id := range links {
+		if d.f.pending(d.k) && !d.stillChallenging(ctx, challenging) {
+			return
+		}
 		ref := cardRef(id)
 		if d.keep(ctx, ref, postWhen(challenging && id <= last), header) == "" && d.k.held[ref] != (time.Time{}) {
 			return // the cards post in link order: the rest waits for this one
 		}
 	}
+}
+
+// stillChallenging reports whether the RCA is in its challenge pass, reading
+// only its phase again when the run's snapshot says it was.
+func (d *drawing) stillChallenging(ctx context.Context, was bool) bool {
+	if !was {
+		return false
+	}
+	rca, err := d.f.svc.RCA(ctx, d.actor, d.rcaID)
+	return err != nil || rca.Phase == workflow.PhaseChallenging
 }
 
 // ref returns a ref of the RCA, cached once set.

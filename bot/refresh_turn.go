@@ -23,6 +23,13 @@ func (f *refresher) generation(k *rcaKept) uint64 {
 	return k.gen
 }
 
+// pending reports whether a change of the RCA waits for the next run.
+func (f *refresher) pending(k *rcaKept) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return k.pending
+}
+
 // turn reserves the next call of method (in the RCA's channel, for posts),
 // waits for it, and reads the RCA again when it changed meanwhile. The
 // returned context sends that call without pacing it again. A wait that
