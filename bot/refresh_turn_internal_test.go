@@ -13,6 +13,7 @@ import (
 
 	"github.com/untangle-rca/untangle/bot/slacktest"
 	"github.com/untangle-rca/untangle/storage"
+	"github.com/untangle-rca/untangle/tree"
 	"github.com/untangle-rca/untangle/workflow"
 )
 
@@ -108,4 +109,59 @@ func turnFixture(t *testing.T) (context.Context, *slacktest.Server, slacktest.Ch
 		t.Fatal(err)
 	}
 	return ctx, fake, ch, db, svc, rca, slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()))
+}
+
+// A run posting the challenge pass's cards goes on while the pass does,
+// changes or not; once the RCA has moved past the pass and changed again,
+// it stops, so the next run draws what the team now works on first.
+func TestCardsStopOnceThePassIsOver(t *testing.T) {
+	tests := []struct {
+		name  string
+		phase workflow.Phase // of the stored RCA when the cards are drawn
+		want  int            // cards posted
+	}{
+		{"the pass goes on", workflow.PhaseChallenging, 2},
+		{"the pass is over", workflow.PhaseFixing, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, fake, ch, db, svc, rca, api := turnFixture(t)
+			alice := workflow.Actor{UserID: rca.Facilitator}
+			const chain = "UDE [Checkout fails]\nIF [Pool exhausted] THEN [Checkout fails]\n" +
+				"IF [Slow query] THEN [Pool exhausted]\nIF [No load test] THEN [Slow query]\n"
+			if _, err := svc.PasteStatements(ctx, alice, rca.ID, chain); err != nil {
+				t.Fatal(err)
+			}
+			for phase := rca.Phase; phase != tt.phase; {
+				res, err := svc.Advance(ctx, alice, rca.ID)
+				if err != nil {
+					t.Fatalf("advance from %s: %v", phase, err)
+				}
+				phase = res.Phase
+			}
+			_, header, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("Challenge pass", false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.PutRef(ctx, rca.ID, refChallengeHeader, header); err != nil {
+				t.Fatal(err)
+			}
+			f := newRefresher(api, svc, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			k := &rcaKept{pending: true, wake: make(chan struct{}, 1), ts: map[string]string{}, sent: map[string]string{},
+				held: map[string]time.Time{}, last: map[tree.GroupID]string{}}
+			s := &workflow.Snapshot{RCA: *rca, Tree: chainTree(t, 3)}
+			s.RCA.Phase = workflow.PhaseChallenging // the run's snapshot is of the pass
+			d := &drawing{f: f, k: k, rcaID: rca.ID, channel: ch.ID, log: f.log, actor: alice, s: s, st: challengeOf(s), gen: k.gen, read: time.Now()}
+			d.cards(ctx, []tree.GroupID{1, 2}, header) // the fake takes three posts a second in a channel
+			n := 0
+			for _, m := range fake.Thread(ch.ID, header) {
+				if m.IsReply() {
+					n++
+				}
+			}
+			if n != tt.want {
+				t.Errorf("%d cards posted, want %d", n, tt.want)
+			}
+		})
+	}
 }
