@@ -507,6 +507,10 @@ func loadCheckSlack(t *testing.T, fake *slacktest.Server) {
 // with a core-cause message in the RCA's channel, or, when the tree and the
 // phase are as they were last drawn, privately with a link to it.
 func loadCheckRenders(t *testing.T, rcas []*loadRCA, stats *loadStats) {
+	var sum [3]int
+	defer func() {
+		t.Logf("  renders answered: %d core-cause messages, %d privately unchanged; %d messages with pictures", sum[0], sum[1], sum[2])
+	}()
 	for _, r := range rcas {
 		core, pictures, unchanged := 0, 0, 0
 		for _, m := range r.fake.Messages(r.ch.ID) {
@@ -522,6 +526,7 @@ func loadCheckRenders(t *testing.T, rcas []*loadRCA, stats *loadStats) {
 				unchanged++
 			}
 		}
+		sum[0], sum[1], sum[2] = sum[0]+core, sum[1]+unchanged, sum[2]+pictures
 		if want := stats.renders[r.id]; core+unchanged != want || pictures == 0 {
 			t.Errorf("RCA %d: %d renders acked; %d core-cause messages, %d private \"unchanged\" answers and %d messages with pictures",
 				r.id, want, core, unchanged, pictures)

@@ -187,10 +187,9 @@ func (f *refresher) loop(rcaID int64, k *rcaKept) {
 	}
 }
 
-// draw redraws an RCA's kept messages and runs the change's jobs: after
-// the dashboard, walk and outline, and before new challenge cards, so a
-// picture asked for is not held up by a thread of cards at Slack's pace of
-// about one post a second.
+// draw redraws an RCA's kept messages and runs the change's jobs: before
+// the dashboard, walk, outline and cards, so a picture someone asked for
+// is not held up behind redraws waiting for Slack's pace (see redraw).
 func (f *refresher) draw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change) {
 	ran := false
 	jobs := func() {

@@ -41,10 +41,11 @@ type drawing struct {
 
 // redraw draws every kept message of an RCA from one snapshot and sends
 // those that changed: first the cards clicked (through the click's
-// response_url), then the challenge header and the dashboard, then the
-// walk and the outline, then it runs jobs (the pictures asked for), then
-// a closed RCA's canvas, and last the cards, which go at Slack's pace of
-// about one post a second.
+// response_url) and the challenge header, then it runs jobs (the pictures
+// asked for, which go by files.* and channel posts, apart from the
+// workspace-wide chat.update tier the rest waits for) and redraws a closed
+// RCA's canvas, then the dashboard, the walk and the outline, and last the
+// cards, which go at Slack's pace of about one post a second.
 func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor workflow.Actor, c change, jobs func()) {
 	gen, read := f.generation(k), time.Now()
 	s, err := f.svc.Snapshot(ctx, actor, rcaID)
@@ -64,16 +65,16 @@ func (f *refresher) redraw(ctx context.Context, rcaID int64, k *rcaKept, actor w
 	}
 	links := cardLinks(s, c.cards)
 	header := d.header(ctx, links)
-	d.keep(ctx, refDashboard, updateOnly, "")
-	if !c.repostWalk {
-		d.keep(ctx, refWalk, updateOnly, "")
-	}
-	d.keep(ctx, refOutline, postWhen(c.outline || d.s.Tree.NumNodes() > 0), "")
 	jobs()
 	k.closed = d.s.RCA.Phase == workflow.PhaseClosed
 	if k.closed && f.closedRedraw != nil {
 		d.closedRedraw(ctx, actor)
 	}
+	d.keep(ctx, refDashboard, updateOnly, "")
+	if !c.repostWalk {
+		d.keep(ctx, refWalk, updateOnly, "")
+	}
+	d.keep(ctx, refOutline, postWhen(c.outline || d.s.Tree.NumNodes() > 0), "")
 	d.cards(ctx, links, header)
 	for _, g := range d.s.Tree.Groups() {
 		k.last[g.ID] = tree.FormatGroupNumbered(d.s.Tree, g)
