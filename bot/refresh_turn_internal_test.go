@@ -23,13 +23,7 @@ import (
 func TestKeepDrawsTheNewestState(t *testing.T) {
 	ctx, fake, ch, db, svc, rca, api := turnFixture(t)
 	alice := workflow.Actor{UserID: rca.Facilitator}
-	_, ts, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("RCA dashboard", false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PutRef(ctx, rca.ID, refDashboard, ts); err != nil {
-		t.Fatal(err)
-	}
+	ts := postKept(t, api, db, ch.ID, rca.ID, refDashboard, "RCA dashboard")
 	f := newRefresher(api, svc, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.pace = newPacer(nil)
 	f.changed(alice, rca.ID, change{}) // k.gen 1; the loop draws once and ends
@@ -67,13 +61,7 @@ func TestKeepDrawsTheNewestState(t *testing.T) {
 func TestCardPostedMeanwhileIsNotPostedAgain(t *testing.T) {
 	ctx, fake, ch, db, svc, rca, api := turnFixture(t)
 	alice := workflow.Actor{UserID: rca.Facilitator}
-	_, header, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("Challenge pass", false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.PutRef(ctx, rca.ID, refChallengeHeader, header); err != nil {
-		t.Fatal(err)
-	}
+	header := postKept(t, api, db, ch.ID, rca.ID, refChallengeHeader, "Challenge pass")
 	f := newRefresher(api, svc, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.changed(alice, rca.ID, change{})
 	f.close(ctx)
@@ -89,6 +77,20 @@ func TestCardPostedMeanwhileIsNotPostedAgain(t *testing.T) {
 	if n := len(fake.Thread(ch.ID, header)); n != 1 {
 		t.Fatalf("%d messages in the thread of a one-link pass, want its one card", n)
 	}
+}
+
+// postKept posts a kept message into the channel and stores its ref, as a
+// run of the refresher would have (test set-up only).
+func postKept(t *testing.T, api *slack.Client, db *storage.DB, channel string, rcaID int64, ref, text string) string {
+	t.Helper()
+	_, ts, err := api.PostMessageContext(t.Context(), channel, slack.MsgOptionText(text, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutRef(t.Context(), rcaID, ref, ts); err != nil {
+		t.Fatal(err)
+	}
+	return ts
 }
 
 // turnFixture is an RCA in a channel of the fake Slack, on a SQLite file,
@@ -139,13 +141,7 @@ func TestCardsStopOnceThePassIsOver(t *testing.T) {
 				}
 				phase = res.Phase
 			}
-			_, header, err := api.PostMessageContext(ctx, ch.ID, slack.MsgOptionText("Challenge pass", false))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := db.PutRef(ctx, rca.ID, refChallengeHeader, header); err != nil {
-				t.Fatal(err)
-			}
+			header := postKept(t, api, db, ch.ID, rca.ID, refChallengeHeader, "Challenge pass")
 			f := newRefresher(api, svc, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 			k := &rcaKept{pending: true, wake: make(chan struct{}, 1), ts: map[string]string{}, sent: map[string]string{},
 				held: map[string]time.Time{}, last: map[tree.GroupID]string{}}

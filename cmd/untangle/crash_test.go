@@ -98,7 +98,8 @@ func (r *crashRig) start(ctx context.Context) {
 		}
 		select {
 		case <-ctx.Done():
-			r.t.Fatalf("untangle serve never became healthy; log %s", logf.Name())
+			log, _ := os.ReadFile(logf.Name())
+			r.t.Fatalf("untangle serve never became healthy; the end of its log:\n%s", log[max(0, len(log)-4096):])
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

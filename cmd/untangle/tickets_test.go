@@ -346,9 +346,10 @@ func TestTicketsCrashSafety(t *testing.T) {
 	}
 	t.Logf("crash seed %d (rerun with -crash.seed=%d)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
+	bin := buildBinary(t, t.TempDir()) // before the clock starts: a cold build under load takes minutes
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	w := newTicketWorld(t, ctx, buildBinary(t, t.TempDir()), "github")
+	w := newTicketWorld(t, ctx, bin, "github")
 	w.buildTree(t, ctx)
 	core := w.planFixes(t, ctx)
 	injections := []string{ticketFix, ticketFix2, ticketFix3}
