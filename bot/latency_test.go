@@ -89,6 +89,9 @@ type latencyConn struct {
 // them in the app's process, so the app's goroutines queue behind theirs.
 //
 //	go test ./bot -run '^$' -bench AddSymptomAck -benchtime=1x
+//
+// bench/ack-ratio.sh runs it several times, a fresh process each time, and
+// prints untangle's p99 over minimal-click's within each run.
 func BenchmarkAddSymptomAck(b *testing.B) {
 	scenarios := []latencyScenario{{minimal: minimalOpened}, {minimal: minimalClicked}, {rcas: 1}, {rcas: 5}}
 	for _, place := range []string{"apart", "shared"} {
