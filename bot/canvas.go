@@ -17,6 +17,9 @@ import (
 const (
 	refCanvas         = "canvas"          // the canvas id
 	refCanvasFallback = "canvas:fallback" // set once the channel was told why there is no canvas
+	// refCanvasWanted is set while the canvas waits to be created: Slack
+	// answered its creation with a 429 for longer than the transport waits.
+	refCanvasWanted = "canvas:wanted"
 )
 
 // canvasUnavailable explains, per Slack error, why the report is a file.
@@ -51,17 +54,15 @@ func (b *Bot) postCanvas(ctx context.Context, log *slog.Logger, sum *workflow.Su
 			return true // the redraw before this already wrote it
 		}
 		err = b.editCanvas(ctx, id, md)
-	} else if id, err = b.api.CreateChannelCanvasContext(ctx, sum.RCA.ChannelID, canvasDoc(md)); err == nil {
-		err = b.refs.PutRef(ctx, sum.RCA.ID, refCanvas, id)
+	} else {
+		err = b.createCanvas(ctx, sum.RCA.ID, sum.RCA.ChannelID, md)
 	}
 	if err == nil {
-		if err := b.refs.PutRef(ctx, sum.RCA.ID, refSentPrefix+refCanvas, canvasHash(md)); err != nil {
-			log.Warn("remember what the canvas shows", "rca", sum.RCA.ID, "error", err)
-		}
+		b.canvasShows(ctx, log, sum.RCA.ID, md)
 		return true
 	}
-	if _, limited := isRateLimited(err); limited && id != "" {
-		// The canvas exists and only has to wait: the refresher writes it
+	if _, limited := isRateLimited(err); limited && (id != "" || b.refs.PutRef(ctx, sum.RCA.ID, refCanvasWanted, "1") == nil) {
+		// The canvas only has to wait: the refresher creates or writes it
 		// once Slack's Retry-After has passed (see redrawCanvas).
 		log.Info("the report canvas waits for Slack's rate limit", "rca", sum.RCA.ID, "error", err)
 		b.kept.changed(workflow.Actor{UserID: sum.RCA.Facilitator}, sum.RCA.ID, change{})
@@ -70,6 +71,25 @@ func (b *Bot) postCanvas(ctx context.Context, log *slog.Logger, sum *workflow.Su
 	log.Warn("write the report canvas", "rca", sum.RCA.ID, "error", err)
 	b.explainNoCanvas(ctx, log, &sum.RCA, err)
 	return false
+}
+
+// createCanvas creates the channel's canvas with md and remembers it.
+func (b *Bot) createCanvas(ctx context.Context, rcaID int64, channel, md string) error {
+	id, err := b.api.CreateChannelCanvasContext(ctx, channel, canvasDoc(md))
+	if err != nil {
+		return err
+	}
+	if err := b.refs.PutRef(ctx, rcaID, refCanvas, id); err != nil {
+		return err
+	}
+	return b.refs.PutRef(ctx, rcaID, refCanvasWanted, "")
+}
+
+// canvasShows remembers that the canvas shows md.
+func (b *Bot) canvasShows(ctx context.Context, log *slog.Logger, rcaID int64, md string) {
+	if err := b.refs.PutRef(ctx, rcaID, refSentPrefix+refCanvas, canvasHash(md)); err != nil {
+		log.Warn("remember what the canvas shows", "rca", rcaID, "error", err)
+	}
 }
 
 func (b *Bot) editCanvas(ctx context.Context, id, md string) error {
@@ -103,12 +123,14 @@ func (b *Bot) explainNoCanvas(ctx context.Context, log *slog.Logger, rca *workfl
 }
 
 // redrawCanvas keeps a closed RCA's canvas current: it rewrites the canvas
-// when the report drawn now differs from what it last showed. It runs on
-// the RCA's refresher loop, which holds the canvas back and tries again
-// once Slack's Retry-After has passed when it returns a 429.
+// when the report drawn now differs from what it last showed, and creates
+// it when its creation waited for Slack's rate limit. It runs on the RCA's
+// refresher loop, which holds the canvas back and tries again once Slack's
+// Retry-After has passed when it returns a 429.
 func (b *Bot) redrawCanvas(ctx context.Context, actor workflow.Actor, rcaID int64) error {
 	id, _ := b.refs.Ref(ctx, rcaID, refCanvas)
-	if id == "" {
+	wanted, _ := b.refs.Ref(ctx, rcaID, refCanvasWanted)
+	if id == "" && wanted == "" {
 		return nil
 	}
 	log := b.log.With("rca", rcaID)
@@ -118,19 +140,37 @@ func (b *Bot) redrawCanvas(ctx context.Context, actor workflow.Actor, rcaID int6
 		return nil
 	}
 	md := canvasMarkdown(sum, b.userNames(ctx, log, fixOwners(sum.Fixes)), b.cfg.Location)
-	hash := canvasHash(md)
-	if last, _ := b.refs.Ref(ctx, rcaID, refSentPrefix+refCanvas); last == hash {
+	if id == "" {
+		err = b.createCanvas(ctx, rcaID, sum.RCA.ChannelID, md)
+	} else if last, _ := b.refs.Ref(ctx, rcaID, refSentPrefix+refCanvas); last != canvasHash(md) {
+		err = b.editCanvas(ctx, id, md)
+	} else {
 		return nil
 	}
-	if err := b.editCanvas(ctx, id, md); err != nil {
-		if _, limited := isRateLimited(err); limited {
-			return err
-		}
+	if _, limited := isRateLimited(err); limited {
+		return err
+	}
+	if err != nil && id == "" {
+		b.reportWithoutCanvas(ctx, log, sum, err)
+		return nil
+	}
+	if err != nil {
 		log.Warn("update the report canvas", "error", err)
 		return nil
 	}
-	if err := b.refs.PutRef(ctx, rcaID, refSentPrefix+refCanvas, hash); err != nil {
-		log.Warn("remember what the canvas shows", "error", err)
-	}
+	b.canvasShows(ctx, log, rcaID, md)
 	return nil
+}
+
+// reportWithoutCanvas posts the report as a Markdown file after a canvas
+// that waited for Slack's rate limit could not be created after all.
+func (b *Bot) reportWithoutCanvas(ctx context.Context, log *slog.Logger, sum *workflow.Summary, cause error) {
+	log.Warn("create the report canvas", "error", cause)
+	if err := b.refs.PutRef(ctx, sum.RCA.ID, refCanvasWanted, ""); err != nil {
+		log.Warn("forget the wanted canvas", "error", err)
+	}
+	b.explainNoCanvas(ctx, log, &sum.RCA, cause)
+	if _, err := b.uploadAll(ctx, sum.RCA.ChannelID, []upload{b.reportFile(ctx, log, sum)}); err != nil {
+		log.Error("upload the report", "error", err)
+	}
 }

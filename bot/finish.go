@@ -140,9 +140,7 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 		files = append(files, pictureUploads("cst", imgs, treeAltText(sum.Tree, sum.Analysis))...)
 	}
 	if !b.postCanvas(ctx, log, sum) {
-		owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
-		report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
-		files = append(files, upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report})
+		files = append(files, b.reportFile(ctx, log, sum))
 	}
 	js, err := sum.Tree.MarshalJSON()
 	if err != nil {
@@ -150,6 +148,14 @@ func (b *Bot) finalFiles(ctx context.Context, log *slog.Logger, sum *workflow.Su
 	}
 	files = append(files, upload{name: "rca-tree.json", title: "Tree (JSON, re-importable)", data: js})
 	return files, nil
+}
+
+// reportFile is the RCA's report as a Markdown file, for where the channel
+// canvas cannot hold it.
+func (b *Bot) reportFile(ctx context.Context, log *slog.Logger, sum *workflow.Summary) upload {
+	owners := b.userNames(ctx, log, fixOwners(sum.Fixes))
+	report := export.Markdown(sum.Tree, sum.Analysis, export.MarkdownOptions{Sections: reportSections(sum, owners, b.cfg.Location)})
+	return upload{name: "rca-report.md", title: "RCA report: " + sum.RCA.Title, data: report}
 }
 
 func fixOwners(fixes []workflow.FixOutcome) []string {

@@ -202,3 +202,48 @@ func TestReportFileWhereNoCanvas(t *testing.T) {
 		t.Error("a canvas was made on a free plan")
 	}
 }
+
+// TestCanvasWaitsOutACreationRateLimit finishes an RCA while Slack answers
+// the canvas's creation with a 429 whose Retry-After is longer than the
+// transport waits: the report is not given up for a file; the refresher
+// creates the canvas on a later run (it holds a canvas back for a 429's
+// Retry-After, as TestFixesToDoneEndToEnd shows for its edits).
+func TestCanvasWaitsOutACreationRateLimit(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorld(t, ctx)
+	// One second more than the 20 s the bot's Web API transport waits.
+	w.fake.InjectRateLimit("conversations.canvases.create", 1, 21)
+	w.pasteExample(t, ctx)
+	w.advanceTo(t, ctx, workflow.PhaseChallenging)
+	w.acceptAll(t, ctx)
+	w.advanceTo(t, ctx, workflow.PhaseFixing)
+	tr, err := w.setup.Tree(ctx, w.actor(w.alice), w.rcaID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kpi, _ := tr.NodeByText(kpiCause)
+	if _, err := w.setup.ProposeFix(ctx, w.actor(w.bob), w.rcaID, workflow.FixInput{Node: kpi.ID, Injection: "Quality KPIs weigh as much as delivery speed", Owner: w.carol.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil { // redraws the dashboard
+		t.Fatal(err)
+	}
+	eventually(t, ctx, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
+	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":checkered_flag: Finish RCA"); err != nil {
+		t.Fatal(err)
+	}
+	w.waitMessages(t, ctx, "RCA closed", 1)
+	eventually(t, ctx, "the canvas, after the rate limit", func() bool {
+		md, _ := w.fake.ChannelCanvas(w.ch.ID)
+		return strings.Contains(md, kpiCause)
+	})
+	if n := len(w.messages("instead of the channel canvas")); n != 0 {
+		t.Errorf("%d explanations of a missing canvas, though it only waited", n)
+	}
+	if files := w.files("rca-report.md"); len(files) != 0 {
+		t.Errorf("the report was also posted as a file")
+	}
+	if calls := w.fake.CallsTo("conversations.canvases.create"); len(calls) != 2 || calls[0].Error != "ratelimited" {
+		t.Errorf("the bot's first creation of the canvas was not rate limited (%+v); the test tests nothing", calls)
+	}
+}
