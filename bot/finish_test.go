@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -155,11 +156,11 @@ func TestCanvasFollowsFixes(t *testing.T) {
 	}
 }
 
-// TestReportFileWhereNoCanvas finishes an RCA twice on a free plan: the
-// report is a Markdown file each time and the channel is told why once.
-func TestReportFileWhereNoCanvas(t *testing.T) {
-	ctx := testCtx(t)
-	w := newRenderWorldOn(t, ctx, []slacktest.Option{slacktest.WithFreePlan()})
+// fixProposed sets up the example tree, accepted, planning fixes with one
+// fix proposed against the core cause, and renders it, which redraws the
+// dashboard (test set-up only).
+func (w *renderWorld) fixProposed(t *testing.T, ctx context.Context) {
+	t.Helper()
 	w.pasteExample(t, ctx)
 	w.advanceTo(t, ctx, workflow.PhaseChallenging)
 	w.acceptAll(t, ctx)
@@ -175,6 +176,14 @@ func TestReportFileWhereNoCanvas(t *testing.T) {
 	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestReportFileWhereNoCanvas finishes an RCA twice on a free plan: the
+// report is a Markdown file each time and the channel is told why once.
+func TestReportFileWhereNoCanvas(t *testing.T) {
+	ctx := testCtx(t)
+	w := newRenderWorldOn(t, ctx, []slacktest.Option{slacktest.WithFreePlan()})
+	w.fixProposed(t, ctx)
 	for round := 1; round <= 2; round++ {
 		if round == 2 {
 			if ack, _ := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "reopen"); !strings.Contains(ack.Text(), "Reopened") {
@@ -213,21 +222,7 @@ func TestCanvasWaitsOutACreationRateLimit(t *testing.T) {
 	w := newRenderWorld(t, ctx)
 	// One second more than the 20 s the bot's Web API transport waits.
 	w.fake.InjectRateLimit("conversations.canvases.create", 1, 21)
-	w.pasteExample(t, ctx)
-	w.advanceTo(t, ctx, workflow.PhaseChallenging)
-	w.acceptAll(t, ctx)
-	w.advanceTo(t, ctx, workflow.PhaseFixing)
-	tr, err := w.setup.Tree(ctx, w.actor(w.alice), w.rcaID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kpi, _ := tr.NodeByText(kpiCause)
-	if _, err := w.setup.ProposeFix(ctx, w.actor(w.bob), w.rcaID, workflow.FixInput{Node: kpi.ID, Injection: "Quality KPIs weigh as much as delivery speed", Owner: w.carol.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.alice.SlashCommand(ctx, w.ch.ID, "/rca", "render"); err != nil { // redraws the dashboard
-		t.Fatal(err)
-	}
+	w.fixProposed(t, ctx)
 	eventually(t, ctx, "Finish RCA on the dashboard", func() bool { return strings.Contains(w.dashboard().PlainText(), "Finish RCA") })
 	if _, err := w.alice.ClickButton(ctx, w.dashboard(), ":checkered_flag: Finish RCA"); err != nil {
 		t.Fatal(err)
