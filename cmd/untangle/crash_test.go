@@ -166,6 +166,17 @@ func addSymptom(ctx context.Context, fake *slacktest.Server, u slacktest.User, d
 	return true, nil
 }
 
+// crashRand is the random source of a crash test's kill points, from
+// -crash.seed or the clock; it logs the seed to rerun the same points.
+func crashRand(t *testing.T, stream uint64) *rand.Rand {
+	seed := *crashSeed
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("crash seed %d (rerun with -crash.seed=%d)", seed, seed)
+	return rand.New(rand.NewPCG(seed, stream))
+}
+
 // crashStep is one scripted action, done until the process is killed.
 type crashStep func(ctx context.Context, name string) (bool, error)
 
@@ -173,12 +184,7 @@ func TestCrashSafetyUnderSIGKILL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it 20+ times")
 	}
-	seed := *crashSeed
-	if seed == 0 {
-		seed = uint64(time.Now().UnixNano())
-	}
-	t.Logf("crash seed %d (rerun with -crash.seed=%d)", seed, seed)
-	rng := rand.New(rand.NewPCG(seed, 0))
+	rng := crashRand(t, 0)
 	dir := t.TempDir()
 	// The script starts RCAs as fast as it can, hundreds a minute, each with
 	// a channel of its own: far beyond what Slack lets one workspace create
